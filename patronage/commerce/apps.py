@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CommerceConfig(AppConfig):
+    name = "patronage.commerce"
+    label = "commerce"
+    verbose_name = "Commerce reference data"
+
+    def ready(self) -> None:
+        from patronage.commerce import member_hooks, timeline_kinds  # noqa: F401

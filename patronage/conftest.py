@@ -1,0 +1,90 @@
+"""The cast of actors every access test draws on: two members, staff of several roles, scoped API keys."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from patronage.core.apikeys import apikey_create
+from patronage.core.models import User
+from patronage.core.roles import Role
+from patronage.core.services import staff_create
+from patronage.members.models import ConsentMethod, Member
+from patronage.members.services import IdentityInput, member_create
+
+STAFF_PASSWORD = "correct-horse-battery-9"
+MEMBER_PASSWORD = "member-secret-pass-7"
+
+
+def _staff(username: str, role: str) -> User:
+    return staff_create(
+        username=username, password=STAFF_PASSWORD, role=role, email=f"{username}@example.com"
+    )
+
+
+def _member(name: str, email: str, card: str, city: str) -> Member:
+    user = User.objects.create_user(username=email, email=email, password=MEMBER_PASSWORD, role=Role.MEMBER)
+    return member_create(
+        actor=None,
+        identities=[IdentityInput("email", email), IdentityInput("card", card)],
+        profile={"name": name, "city": city},
+        consents={"email_marketing": True},
+        consent_method=ConsentMethod.PORTAL,
+        source="portal",
+        user=user,
+    )
+
+
+@pytest.fixture
+def admin(db: None) -> User:
+    return _staff("ada_admin", Role.ADMIN)
+
+
+@pytest.fixture
+def agent(db: None) -> User:
+    return _staff("sam_agent", Role.SERVICE_AGENT)
+
+
+@pytest.fixture
+def analyst(db: None) -> User:
+    return _staff("ana_analyst", Role.ANALYST)
+
+
+@pytest.fixture
+def manager(db: None) -> User:
+    return _staff("pam_manager", Role.PROGRAM_MANAGER)
+
+
+@pytest.fixture
+def alice(db: None) -> Member:
+    return _member("Alice Kim", "alice@example.com", "CARD-0001", "Seoul")
+
+
+@pytest.fixture
+def bob(db: None) -> Member:
+    return _member("Bob Tanaka", "bob@example.com", "CARD-0002", "Osaka")
+
+
+@pytest.fixture
+def client_as() -> Callable[[User], Client]:
+    """A test client logged in as the given user."""
+
+    def login(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture
+def api_client() -> Callable[..., Client]:
+    """A test client that sends a fresh API key with the given scopes."""
+
+    def with_scopes(*scopes: str) -> Client:
+        _key, plain = apikey_create(name="test integration", scopes=list(scopes), actor=None)
+        return Client(headers={"Authorization": f"Bearer {plain}"})
+
+    return with_scopes

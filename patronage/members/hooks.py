@@ -1,0 +1,42 @@
+"""Extension points of the customer file, for the apps built on it.
+
+Each later app (loyalty, care, feedback, ...) registers, in its AppConfig.ready():
+- a merge handler: moves its rows from the duplicate to the surviving member;
+- an erase handler: removes the personal data it holds while keeping totals true;
+- an export section: the part of a person's data export that it owns.
+All run inside the merge or erasure transaction, so either everything moves or nothing does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from patronage.members.models import Member
+
+MergeHandler = Callable[["Member", "Member"], None]  # (duplicate, survivor)
+EraseHandler = Callable[["Member"], None]
+ExportSection = Callable[["Member"], Any]
+
+merge_handlers: list[MergeHandler] = []
+erase_handlers: list[EraseHandler] = []
+export_sections: dict[str, ExportSection] = {}
+
+
+def on_merge(handler: MergeHandler) -> MergeHandler:
+    merge_handlers.append(handler)
+    return handler
+
+
+def on_erase(handler: EraseHandler) -> EraseHandler:
+    erase_handlers.append(handler)
+    return handler
+
+
+def export_section(name: str) -> Callable[[ExportSection], ExportSection]:
+    def register(section: ExportSection) -> ExportSection:
+        export_sections[name] = section
+        return section
+
+    return register

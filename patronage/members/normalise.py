@@ -1,0 +1,65 @@
+"""Normalisation of identities and names: pure functions, so matching is the same everywhere."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from patronage.core.errors import ValidationFailed
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_NON_DIGIT = re.compile(r"[^\d+]")
+_SPACES = re.compile(r"\s+")
+_CARD = re.compile(r"^[A-Z0-9-]{4,40}$")
+
+
+def email(value: str, *, field: str = "email") -> str:
+    """Lower-cased, trimmed e-mail address; raises when it is not one."""
+    cleaned = unicodedata.normalize("NFKC", value).strip().lower()
+    if not _EMAIL.match(cleaned) or len(cleaned) > 254:
+        raise ValidationFailed(f"'{value}' is not a valid e-mail address", field=field)
+    return cleaned
+
+
+def phone(value: str, *, field: str = "phone") -> str:
+    """Digits with an optional leading '+', separators removed; 6 to 16 digits."""
+    cleaned = _NON_DIGIT.sub("", unicodedata.normalize("NFKC", value).strip())
+    if cleaned.startswith("00"):
+        cleaned = "+" + cleaned[2:]
+    digits = cleaned.lstrip("+")
+    if "+" in digits or not 6 <= len(digits) <= 16:
+        raise ValidationFailed(f"'{value}' is not a valid phone number (6 to 16 digits)", field=field)
+    return cleaned
+
+
+def card(value: str, *, field: str = "card_number") -> str:
+    """Upper-case card number without spaces; letters, digits and dashes."""
+    cleaned = _SPACES.sub("", unicodedata.normalize("NFKC", value)).upper()
+    if not _CARD.match(cleaned):
+        raise ValidationFailed(
+            f"'{value}' is not a valid card number (4 to 40 letters, digits or dashes)", field=field
+        )
+    return cleaned
+
+
+def external_id(value: str, *, field: str = "external_id") -> str:
+    cleaned = unicodedata.normalize("NFKC", value).strip()
+    if not cleaned or len(cleaned) > 128:
+        raise ValidationFailed("an external id must be 1 to 128 characters", field=field)
+    return cleaned
+
+
+def name_key(name: str) -> str:
+    """A key under which spellings of one name collide: case, accents, spaces and punctuation dropped."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    letters = "".join(ch for ch in decomposed if unicodedata.category(ch)[0] in {"L", "N"})
+    return letters[:150]
+
+
+def email_key(address: str) -> str:
+    """The mailbox an address delivers to: '+tags' and, for Gmail, dots ignored."""
+    local, _, domain = address.partition("@")
+    local = local.split("+", 1)[0]
+    if domain in {"gmail.com", "googlemail.com"}:
+        local, domain = local.replace(".", ""), "gmail.com"
+    return f"{local}@{domain}"

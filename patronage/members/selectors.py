@@ -1,0 +1,239 @@
+"""Reads of the customer file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import combinations
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from patronage.core.errors import NotFound, ValidationFailed
+from patronage.members import hooks, normalise
+from patronage.members.models import Identity, IdentityKind, Member, MemberStatus, TimelineEvent
+
+
+def member_get(*, member_id: int, include_inactive: bool = False) -> Member:
+    """The member with this id; a merged member's id leads to the file it was merged into."""
+    member = Member.objects.filter(pk=member_id).first()
+    seen = set()
+    while member is not None and member.status == MemberStatus.MERGED and member.merged_into_id not in seen:
+        seen.add(member.pk)
+        member = member.merged_into
+    if member is None or (member.status == MemberStatus.ERASED and not include_inactive):
+        raise NotFound(f"member #{member_id} does not exist", field="id")
+    return member
+
+
+def member_find_by_identity(*, value: str, kind: str | None = None, namespace: str = "") -> Member | None:
+    """The active member recognised by an e-mail, phone, card number or external id."""
+    candidates = [kind] if kind else _kinds_for(value)
+    for candidate in candidates:
+        try:
+            normalised = normalise_for(candidate, value)
+        except ValidationFailed:
+            continue
+        identity = (
+            Identity.objects.select_related("member")
+            .filter(
+                kind=candidate,
+                value=normalised,
+                **({"namespace": namespace} if candidate == "external" else {}),
+            )
+            .first()
+        )
+        if identity is not None:
+            return identity.member
+    return None
+
+
+def normalise_for(kind: str, value: str) -> str:
+    return {
+        IdentityKind.EMAIL: normalise.email,
+        IdentityKind.PHONE: normalise.phone,
+        IdentityKind.CARD: normalise.card,
+        IdentityKind.EXTERNAL: normalise.external_id,
+    }[IdentityKind(kind)](value)
+
+
+def _kinds_for(value: str) -> list[str]:
+    if "@" in value:
+        return [IdentityKind.EMAIL]
+    return [IdentityKind.CARD, IdentityKind.EXTERNAL, IdentityKind.PHONE]
+
+
+def member_list(
+    *,
+    search: str = "",
+    city: str = "",
+    tag: str = "",
+    source: str = "",
+    status: str = MemberStatus.ACTIVE,
+    joined_from: date | None = None,
+    joined_to: date | None = None,
+    account_manager_id: int | None = None,
+) -> QuerySet[Member]:
+    """Members matching a search by any identity, name or '#id', and filters; newest first."""
+    members = Member.objects.all()
+    if status:
+        members = members.filter(status=status)
+    if search := search.strip():
+        members = members.filter(_search_condition(search))
+    if city:
+        members = members.filter(city__iexact=city)
+    if tag:
+        members = members.filter(tags__name=tag.lower())
+    if source:
+        members = members.filter(source=source)
+    if joined_from:
+        members = members.filter(joined_at__date__gte=joined_from)
+    if joined_to:
+        members = members.filter(joined_at__date__lte=joined_to)
+    if account_manager_id:
+        members = members.filter(account_manager_id=account_manager_id)
+    return members.order_by("-id")
+
+
+def _search_condition(search: str) -> Q:
+    if search.startswith("#") and search[1:].isdigit():
+        return Q(pk=int(search[1:]))
+    identity_values = set()
+    for kind in IdentityKind.values:
+        try:
+            identity_values.add(normalise_for(kind, search))
+        except ValidationFailed:
+            continue
+    condition = Q(pk__in=Identity.objects.filter(value__in=identity_values).values("member_id"))
+    key = normalise.name_key(search)
+    if key:
+        condition |= Q(name_key__startswith=key) | Q(name__icontains=search)
+    return condition
+
+
+def member_timeline(*, member: Member, kinds: list[str] | None = None) -> QuerySet[TimelineEvent]:
+    events = TimelineEvent.objects.filter(member=member).select_related("actor")
+    if kinds:
+        events = events.filter(kind__in=kinds)
+    return events.order_by("-occurred_at", "-id")
+
+
+def member_identities(*, member: Member) -> dict[str, str]:
+    """The primary value of each identity kind, keyed by API field name."""
+    primaries: dict[str, str] = {}
+    for identity in sorted(member.identities.all(), key=lambda i: (not i.is_primary, i.pk)):
+        field_name = {"email": "email", "phone": "phone", "card": "card_number", "external": "external_id"}[
+            identity.kind
+        ]
+        primaries.setdefault(field_name, identity.value)
+    return primaries
+
+
+@dataclass
+class DuplicateCandidate:
+    first: Member
+    second: Member
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def score(self) -> int:
+        return len(self.reasons)
+
+
+def member_duplicates_find(*, limit: int = 100) -> list[DuplicateCandidate]:
+    """Pairs of active members who are probably one person: same name plus one more thing in common."""
+    shared_names = (
+        Member.objects.filter(status=MemberStatus.ACTIVE)
+        .exclude(name_key="")
+        .values("name_key")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1, n__lte=20)  # a very common name alone says nothing
+        .order_by("-n")
+        .values_list("name_key", flat=True)[: limit * 5]
+    )
+    groups: dict[str, list[Member]] = {}
+    members = Member.objects.filter(
+        status=MemberStatus.ACTIVE, name_key__in=list(shared_names)
+    ).prefetch_related("identities")
+    for member in members:
+        groups.setdefault(member.name_key, []).append(member)
+    candidates = []
+    for group in groups.values():
+        for first, second in combinations(sorted(group, key=lambda m: m.pk), 2):
+            reasons = _shared_traits(first, second)
+            if reasons:
+                candidates.append(
+                    DuplicateCandidate(first=first, second=second, reasons=["same name", *reasons])
+                )
+    candidates.sort(key=lambda c: (-c.score, c.first.pk))
+    return candidates[:limit]
+
+
+def _shared_traits(first: Member, second: Member) -> list[str]:
+    reasons = []
+    if first.birth_date and first.birth_date == second.birth_date:
+        reasons.append("same birth date")
+    if first.postal_code and first.postal_code == second.postal_code:
+        reasons.append("same postal code")
+    elif first.city and first.city.casefold() == second.city.casefold():
+        reasons.append("same city")
+    first_mailboxes = {
+        normalise.email_key(i.value) for i in first.identities.all() if i.kind == IdentityKind.EMAIL
+    }
+    second_mailboxes = {
+        normalise.email_key(i.value) for i in second.identities.all() if i.kind == IdentityKind.EMAIL
+    }
+    if first_mailboxes & second_mailboxes:
+        reasons.append("same mailbox")
+    return reasons
+
+
+def member_export_data(*, member: Member) -> dict[str, Any]:
+    """The data-subject export: profile, identities, consents with history, notes, timeline and app sections."""
+    data: dict[str, Any] = {
+        "member": {
+            "id": member.pk,
+            "name": member.name,
+            "birth_date": member.birth_date.isoformat() if member.birth_date else None,
+            "locale": member.locale,
+            "time_zone": member.time_zone,
+            "address": member.address,
+            "city": member.city,
+            "postal_code": member.postal_code,
+            "country": member.country,
+            "preferences": member.preferences,
+            "tags": sorted(tag.name for tag in member.tags.all()),
+            "source": member.source,
+            "status": member.status,
+            "joined_at": member.joined_at.isoformat(),
+        },
+        "identities": [
+            {"kind": i.kind, "namespace": i.namespace, "value": i.value, "primary": i.is_primary}
+            for i in member.identities.order_by("kind", "pk")
+        ],
+        "consents": [
+            {"purpose": c.purpose, "granted": c.granted, "updated_at": c.updated_at.isoformat()}
+            for c in member.consents.order_by("purpose")
+        ],
+        "consent_history": [
+            {
+                "purpose": e.purpose,
+                "granted": e.granted,
+                "method": e.method,
+                "evidence": e.evidence,
+                "at": e.at.isoformat(),
+            }
+            for e in member.consent_events.order_by("at", "pk")
+        ],
+        "notes": [
+            {"body": n.body, "created_at": n.created_at.isoformat()}
+            for n in member.notes.order_by("created_at")
+        ],
+        "timeline": [
+            {"kind": e.kind, "occurred_at": e.occurred_at.isoformat(), "summary": e.summary, "data": e.data}
+            for e in member.timeline.order_by("occurred_at", "pk")
+        ],
+    }
+    for name, section in sorted(hooks.export_sections.items()):
+        data[name] = section(member)
+    return data

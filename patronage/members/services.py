@@ -1,0 +1,486 @@
+"""State changes of the customer file. Every public service is one transaction and audit-logged."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import available_timezones
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from patronage.core import clock
+from patronage.core.audit import audit_record
+from patronage.core.errors import Conflict, ValidationFailed
+from patronage.core.models import User
+from patronage.members import hooks, normalise
+from patronage.members import timeline_kinds as kinds
+from patronage.members.models import (
+    Consent,
+    ConsentEvent,
+    ConsentMethod,
+    ConsentPurpose,
+    Identity,
+    IdentityKind,
+    Member,
+    MemberStatus,
+    Note,
+    Tag,
+    TimelineEvent,
+)
+from patronage.members.timeline import personal_kinds
+
+PROFILE_FIELDS = (
+    "name",
+    "birth_date",
+    "locale",
+    "time_zone",
+    "address",
+    "city",
+    "postal_code",
+    "country",
+    "preferences",
+)
+IDENTITY_FIELDS = {
+    "email": IdentityKind.EMAIL,
+    "phone": IdentityKind.PHONE,
+    "card_number": IdentityKind.CARD,
+    "external_id": IdentityKind.EXTERNAL,
+}
+_NORMALISERS = {
+    IdentityKind.EMAIL: normalise.email,
+    IdentityKind.PHONE: normalise.phone,
+    IdentityKind.CARD: normalise.card,
+    IdentityKind.EXTERNAL: normalise.external_id,
+}
+_LANGUAGES = {code for code, _label in settings.LANGUAGES}
+_TIME_ZONES = available_timezones()
+
+
+@dataclass(frozen=True)
+class IdentityInput:
+    kind: str
+    value: str
+    namespace: str = ""
+
+
+def identity_normalise(*, kind: str, value: str, field: str | None = None) -> str:
+    """The stored form of an identity value; raises ValidationFailed naming `field` when it is not valid."""
+    if kind not in _NORMALISERS:
+        raise ValidationFailed(f"unknown identity kind '{kind}'", field="kind")
+    return _NORMALISERS[IdentityKind(kind)](value, field=field or kind)
+
+
+def profile_clean(values: dict[str, Any]) -> dict[str, Any]:
+    """Checks profile fields; returns them cleaned. Raises ValidationFailed naming the first bad field."""
+    unknown = set(values) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValidationFailed(f"unknown field '{sorted(unknown)[0]}'", field=sorted(unknown)[0])
+    cleaned = dict(values)
+    for field in ("name", "address", "city", "postal_code"):
+        if field in cleaned:
+            cleaned[field] = (cleaned[field] or "").strip()
+    if "name" in cleaned and len(cleaned["name"]) > 200:
+        raise ValidationFailed("name is longer than 200 characters", field="name")
+    if cleaned.get("locale") and cleaned["locale"] not in _LANGUAGES:
+        raise ValidationFailed(
+            f"language '{cleaned['locale']}' is not one of {', '.join(sorted(_LANGUAGES))}", field="locale"
+        )
+    if cleaned.get("time_zone") and cleaned["time_zone"] not in _TIME_ZONES:
+        raise ValidationFailed(f"'{cleaned['time_zone']}' is not an IANA time zone", field="time_zone")
+    if "country" in cleaned:
+        country = (cleaned["country"] or "").strip().upper()
+        if country and (len(country) != 2 or not country.isalpha()):
+            raise ValidationFailed("country must be a two-letter ISO 3166 code", field="country")
+        cleaned["country"] = country
+    birth_date = cleaned.get("birth_date")
+    if isinstance(birth_date, date) and birth_date > clock.today():
+        raise ValidationFailed("birth date is in the future", field="birth_date")
+    if "preferences" in cleaned and not isinstance(cleaned["preferences"], dict):
+        raise ValidationFailed("preferences must be an object", field="preferences")
+    return cleaned
+
+
+def timeline_record(
+    *,
+    member: Member,
+    kind: str,
+    occurred_at: datetime | None = None,
+    summary: str = "",
+    data: dict[str, Any] | None = None,
+    source: object | None = None,
+    actor: User | None = None,
+    dedupe_key: str | None = None,
+) -> TimelineEvent:
+    """Adds one event to the member's timeline; with a dedupe_key, a second call adds nothing."""
+    if dedupe_key and (existing := TimelineEvent.objects.filter(dedupe_key=dedupe_key).first()):
+        return existing
+    return TimelineEvent.objects.create(
+        member=member,
+        kind=kind,
+        occurred_at=occurred_at or clock.now(),
+        summary=summary[:300],
+        data=data or {},
+        source_type=source._meta.label_lower if source is not None and hasattr(source, "_meta") else "",
+        source_id=str(getattr(source, "pk", "") or ""),
+        actor=actor,
+        dedupe_key=dedupe_key,
+    )
+
+
+def _identity_attach(*, member: Member, identity: IdentityInput, primary: bool) -> Identity:
+    value = identity_normalise(kind=identity.kind, value=identity.value)
+    owner = Identity.objects.filter(kind=identity.kind, namespace=identity.namespace, value=value).first()
+    if owner is not None:
+        if owner.member_id == member.pk:
+            return owner
+        raise Conflict(
+            f"{IdentityKind(identity.kind).label} '{value}' already belongs to member #{owner.member_id}",
+            field=_field_of(identity.kind),
+        )
+    if primary:
+        member.identities.filter(kind=identity.kind, namespace=identity.namespace).update(is_primary=False)
+    try:
+        with transaction.atomic():
+            return Identity.objects.create(
+                member=member,
+                kind=identity.kind,
+                namespace=identity.namespace,
+                value=value,
+                is_primary=primary,
+            )
+    except IntegrityError as exc:  # another request attached the same value first
+        raise Conflict(f"'{value}' was just taken by another member", field=_field_of(identity.kind)) from exc
+
+
+def _field_of(kind: str) -> str:
+    return next(field for field, field_kind in IDENTITY_FIELDS.items() if field_kind == kind)
+
+
+def _consent_apply(
+    *, member: Member, purpose: str, granted: bool, method: str, evidence: str, actor: User | None
+) -> bool:
+    """Records the answer; returns False (and writes nothing) when it repeats the current one."""
+    if purpose not in ConsentPurpose.values:
+        raise ValidationFailed(f"unknown consent purpose '{purpose}'", field="purpose")
+    if method not in ConsentMethod.values:
+        raise ValidationFailed(f"unknown consent method '{method}'", field="method")
+    now = clock.now()
+    current = Consent.objects.select_for_update().filter(member=member, purpose=purpose).first()
+    if current is not None and current.granted == granted:
+        return False
+    Consent.objects.update_or_create(
+        member=member, purpose=purpose, defaults={"granted": granted, "updated_at": now}
+    )
+    ConsentEvent.objects.create(
+        member=member,
+        purpose=purpose,
+        granted=granted,
+        method=method,
+        evidence=evidence,
+        recorded_by=actor,
+        at=now,
+    )
+    label = ConsentPurpose(purpose).label
+    timeline_record(
+        member=member,
+        kind=kinds.CONSENT_CHANGED.code,
+        summary=f"{label}: {'granted' if granted else 'withdrawn'} ({method})",
+        data={"purpose": purpose, "granted": granted, "method": method},
+        actor=actor,
+    )
+    return True
+
+
+def member_create(
+    *,
+    actor: User | None,
+    identities: list[IdentityInput],
+    profile: dict[str, Any] | None = None,
+    consents: dict[str, bool] | None = None,
+    consent_method: str = ConsentMethod.CONSOLE,
+    source: str = "",
+    joined_at: datetime | None = None,
+    user: User | None = None,
+) -> Member:
+    """Opens a customer file with its identities and first consents."""
+    cleaned = profile_clean(profile or {})
+    cleaned.setdefault("locale", "en")
+    cleaned.setdefault("time_zone", "UTC")
+    with transaction.atomic(durable=True):
+        member = Member.objects.create(
+            **cleaned,
+            source=source,
+            joined_at=joined_at or clock.now(),
+            user=user,
+            status=MemberStatus.ACTIVE,
+        )
+        seen: set[str] = set()
+        for identity in identities:
+            _identity_attach(member=member, identity=identity, primary=identity.kind not in seen)
+            seen.add(identity.kind)
+        for purpose, granted in (consents or {}).items():
+            _consent_apply(
+                member=member,
+                purpose=purpose,
+                granted=granted,
+                method=consent_method,
+                evidence="",
+                actor=actor,
+            )
+        timeline_record(
+            member=member, kind=kinds.JOINED.code, occurred_at=member.joined_at, summary=source, actor=actor
+        )
+        if actor is not None:
+            audit_record(actor=actor, action="member.created", target=member)
+    return member
+
+
+def member_update(
+    *,
+    member: Member,
+    actor: User | None,
+    profile: dict[str, Any] | None = None,
+    identities: Sequence[IdentityInput] = (),
+) -> Member:
+    """Changes profile fields and primary identities; an identity given replaces the primary of its kind."""
+    cleaned = profile_clean(profile or {})
+    with transaction.atomic(durable=True):
+        locked = Member.objects.select_for_update().get(pk=member.pk)
+        _require_active(locked)
+        changed = {field: value for field, value in cleaned.items() if getattr(locked, field) != value}
+        for field, value in changed.items():
+            setattr(locked, field, value)
+        if changed:
+            locked.save(update_fields=[*changed, "updated_at"])
+        for identity in identities:
+            attached = _identity_attach(member=locked, identity=identity, primary=True)
+            if not attached.is_primary:
+                Identity.objects.filter(
+                    member=locked, kind=attached.kind, namespace=attached.namespace
+                ).update(is_primary=False)
+                Identity.objects.filter(pk=attached.pk).update(is_primary=True)
+            changed[_field_of(identity.kind)] = attached.value
+        if changed:
+            timeline_record(
+                member=locked,
+                kind=kinds.PROFILE_CHANGED.code,
+                summary=", ".join(sorted(changed)),
+                data={"fields": sorted(changed)},
+                actor=actor,
+            )
+            if actor is not None and actor.is_staff_member:
+                audit_record(actor=actor, action="member.updated", target=locked, fields=sorted(changed))
+    return locked
+
+
+def identity_add(
+    *, member: Member, actor: User | None, kind: str, value: str, namespace: str = ""
+) -> Identity:
+    """Adds another way to recognise the member (a second e-mail, a new card)."""
+    with transaction.atomic(durable=True):
+        _require_active(member)
+        identity = _identity_attach(
+            member=member, identity=IdentityInput(kind=kind, value=value, namespace=namespace), primary=False
+        )
+        timeline_record(
+            member=member, kind=kinds.IDENTITY_ADDED.code, summary=f"{kind}: {identity.value}", actor=actor
+        )
+        if actor is not None and actor.is_staff_member:
+            audit_record(actor=actor, action="identity.added", target=member, kind=kind)
+    return identity
+
+
+def identity_remove(*, identity: Identity, actor: User) -> None:
+    """Removes an identity that is not the member's last one."""
+    with transaction.atomic(durable=True):
+        if identity.member.identities.count() <= 1:
+            raise ValidationFailed("a member keeps at least one identity", field="identity")
+        identity.delete()
+        audit_record(actor=actor, action="identity.removed", target=identity.member, kind=identity.kind)
+
+
+def consent_set(
+    *, member: Member, actor: User | None, purpose: str, granted: bool, method: str, evidence: str = ""
+) -> bool:
+    """Records a grant or withdrawal with how it was given; a repeat of the current answer changes nothing."""
+    with transaction.atomic(durable=True):
+        _require_active(member)
+        changed = _consent_apply(
+            member=member, purpose=purpose, granted=granted, method=method, evidence=evidence, actor=actor
+        )
+        if changed and actor is not None and actor.is_staff_member:
+            audit_record(
+                actor=actor, action="consent.changed", target=member, purpose=purpose, granted=granted
+            )
+    return changed
+
+
+def note_add(*, member: Member, actor: User, body: str) -> Note:
+    """A staff note on the customer file."""
+    body = body.strip()
+    if not body:
+        raise ValidationFailed("a note cannot be empty", field="body")
+    with transaction.atomic(durable=True):
+        note = Note.objects.create(member=member, author=actor, body=body, created_at=clock.now())
+        timeline_record(
+            member=member, kind=kinds.NOTE_ADDED.code, summary=body[:120], source=note, actor=actor
+        )
+        audit_record(actor=actor, action="note.added", target=member)
+    return note
+
+
+def member_tags_set(*, member: Member, actor: User, names: list[str]) -> list[str]:
+    """Replaces the member's tags; new tag names are created."""
+    cleaned = sorted({name.strip().lower() for name in names if name.strip()})
+    if any(len(name) > 64 for name in cleaned):
+        raise ValidationFailed("a tag is at most 64 characters", field="tags")
+    with transaction.atomic(durable=True):
+        tags = [Tag.objects.get_or_create(name=name)[0] for name in cleaned]
+        member.tags.set(tags)
+        audit_record(actor=actor, action="member.tagged", target=member, tags=cleaned)
+    return cleaned
+
+
+def member_assign_manager(*, member: Member, actor: User, manager: User | None) -> None:
+    """Assigns (or clears) the account manager who looks after this customer."""
+    if manager is not None and not manager.is_staff_member:
+        raise ValidationFailed("an account manager must be an active staff user", field="account_manager")
+    with transaction.atomic(durable=True):
+        Member.objects.filter(pk=member.pk).update(account_manager=manager, updated_at=clock.now())
+        audit_record(
+            actor=actor, action="member.manager_assigned", target=member, manager=getattr(manager, "pk", None)
+        )
+
+
+def _require_active(member: Member) -> None:
+    if member.status != MemberStatus.ACTIVE:
+        raise Conflict(f"member #{member.pk} is {member.get_status_display().lower()} and cannot change")
+
+
+def member_merge(*, survivor: Member, duplicate: Member, actor: User) -> Member:
+    """Folds a duplicate file into the survivor: every identity, consent, note, event and order moves over."""
+    if survivor.pk == duplicate.pk:
+        raise ValidationFailed("a member cannot be merged into itself", field="duplicate")
+    with transaction.atomic(durable=True):
+        # Lock both files in primary-key order so two merges of the same pair cannot deadlock.
+        locked = {
+            m.pk: m
+            for m in Member.objects.select_for_update()
+            .filter(pk__in=[survivor.pk, duplicate.pk])
+            .order_by("pk")
+        }
+        survivor, duplicate = locked[survivor.pk], locked[duplicate.pk]
+        _require_active(survivor)
+        _require_active(duplicate)
+        _merge_profile(survivor, duplicate)
+        _merge_identities(survivor, duplicate)
+        _merge_consents(survivor, duplicate)
+        Note.objects.filter(member=duplicate).update(member=survivor)
+        TimelineEvent.objects.filter(member=duplicate).update(member=survivor)
+        survivor.tags.add(*duplicate.tags.all())
+        for handler in hooks.merge_handlers:
+            handler(duplicate, survivor)
+        duplicate_user = duplicate.user
+        Member.objects.filter(pk=duplicate.pk).update(
+            status=MemberStatus.MERGED, merged_into=survivor, user=None, updated_at=clock.now()
+        )
+        if duplicate_user is not None:
+            if survivor.user_id is None:
+                survivor.user = duplicate_user
+            else:
+                User.objects.filter(pk=duplicate_user.pk).update(is_active=False)
+        survivor.save()
+        timeline_record(
+            member=survivor,
+            kind=kinds.MERGED.code,
+            summary=f"#{duplicate.pk} {duplicate.name}",
+            data={"duplicate_id": duplicate.pk},
+            actor=actor,
+        )
+        audit_record(actor=actor, action="member.merged", target=survivor, duplicate_id=duplicate.pk)
+    return survivor
+
+
+def _merge_profile(survivor: Member, duplicate: Member) -> None:
+    for field in ("name", "birth_date", "address", "city", "postal_code", "country"):
+        if not getattr(survivor, field) and getattr(duplicate, field):
+            setattr(survivor, field, getattr(duplicate, field))
+    survivor.preferences = {**duplicate.preferences, **survivor.preferences}
+    survivor.joined_at = min(survivor.joined_at, duplicate.joined_at)
+    if survivor.account_manager_id is None:
+        survivor.account_manager_id = duplicate.account_manager_id
+
+
+def _merge_identities(survivor: Member, duplicate: Member) -> None:
+    Identity.objects.filter(member=duplicate).update(member=survivor, is_primary=False)
+    for kind in IdentityKind.values:
+        identities = survivor.identities.filter(kind=kind)
+        if identities.exists() and not identities.filter(is_primary=True).exists():
+            Identity.objects.filter(pk=identities.order_by("pk").first().pk).update(is_primary=True)  # type: ignore[union-attr]
+
+
+def _merge_consents(survivor: Member, duplicate: Member) -> None:
+    kept = {consent.purpose: consent for consent in survivor.consents.all()}
+    for consent in duplicate.consents.all():
+        mine = kept.get(consent.purpose)
+        if mine is None:
+            Consent.objects.filter(pk=consent.pk).update(member=survivor)
+        else:
+            # The latest answer stands, whichever file it was given on.
+            if consent.updated_at > mine.updated_at:
+                Consent.objects.filter(pk=mine.pk).update(
+                    granted=consent.granted, updated_at=consent.updated_at
+                )
+            consent.delete()
+    ConsentEvent.objects.filter(member=duplicate).update(member=survivor)
+
+
+def member_erase(*, member: Member, actor: User | None, reason: str) -> Member:
+    """Removes a person's personal data for good; orders, points and counts stay for the totals."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed(
+            "give the reason for the erasure (e.g. the request's reference)", field="reason"
+        )
+    with transaction.atomic(durable=True):
+        locked = Member.objects.select_for_update().get(pk=member.pk)
+        if locked.status == MemberStatus.ERASED:
+            return locked
+        _require_active(locked)
+        user = locked.user
+        locked.identities.all().delete()
+        locked.notes.all().delete()
+        locked.consents.all().delete()
+        locked.consent_events.all().delete()
+        locked.tags.clear()
+        locked.timeline.filter(kind__in=personal_kinds()).delete()
+        for handler in hooks.erase_handlers:
+            handler(locked)
+        for field in ("name", "address", "city", "postal_code"):
+            setattr(locked, field, "")
+        locked.birth_date = None
+        locked.preferences = {}
+        locked.account_manager = None
+        locked.user = None
+        locked.status = MemberStatus.ERASED
+        locked.erased_at = clock.now()
+        locked.save()
+        if user is not None:
+            user.delete()
+        audit_record(actor=actor, action="member.erased", target=locked, reason=reason)
+    return locked
+
+
+def member_export(*, member: Member, actor: User | None) -> dict[str, Any]:
+    """Everything the product holds about one person, as JSON-ready data (right of access)."""
+    from patronage.members.selectors import member_export_data
+
+    with transaction.atomic(durable=True):
+        data = member_export_data(member=member)
+        timeline_record(member=member, kind=kinds.DATA_EXPORTED.code, actor=actor)
+        if actor is not None and actor.is_staff_member:
+            audit_record(actor=actor, action="member.exported", target=member)
+    return data

@@ -102,6 +102,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    # Concurrent test runs on one server must not share (and drop) each other's test database.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get("PATRONAGE_TEST_DATABASE", f"test_{DATABASES['default']['NAME']}_{os.getpid()}")
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
@@ -127,6 +132,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -188,6 +194,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Periodic jobs; each capability adds its own (expiry, tier review, SLA watch, analytics refresh, ...).
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "sessions-purge": {"task": "core.sessions_purge", "schedule": 6 * 3600.0},
+}
 CELERY_TIMEZONE = "UTC"
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")

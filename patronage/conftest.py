@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -35,6 +36,15 @@ def _member(name: str, email: str, card: str, city: str) -> Member:
         source="portal",
         user=user,
     )
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(settings: Any) -> None:
+    """Each test gets its own empty cache, not the shared folder a running product uses."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture

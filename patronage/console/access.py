@@ -1,0 +1,31 @@
+"""Who may open a console page: one decorator, checked before anything else runs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+View = Callable[..., HttpResponse]
+
+
+def staff_required(permission: str) -> Callable[[View], View]:
+    """Anonymous users go to the console login; members and staff without `permission` get a 403 page."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path(), reverse("console:login"))
+            if not request.user.has_role_permission(permission):
+                return render(request, "console/forbidden.html", status=403)
+            return view(request, *args, **kwargs)
+
+        return guarded
+
+    return decorate

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -41,7 +43,9 @@ def _member(name: str, email: str, card: str, city: str) -> Member:
 @pytest.fixture(autouse=True)
 def _private_cache(settings: Any) -> None:
     """Each test gets its own empty cache, not the shared folder a running product uses."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}
+    }
     from django.core.cache import cache
 
     cache.clear()
@@ -98,3 +102,52 @@ def api_client() -> Callable[..., Client]:
         return Client(headers={"Authorization": f"Bearer {plain}"})
 
     return with_scopes
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Keeps Chromium off the network: without these it floods a closed network with refused connections.
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+# The guides' pictures are refreshed on purpose (PATRONAGE_SCREENSHOTS=1); ordinary runs write under var/.
+_ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = _ROOT / ("docs" if os.environ.get("PATRONAGE_SCREENSHOTS") == "1" else "var") / "screenshots"
+
+
+@pytest.fixture
+def browser_page(live_server: Any) -> Iterator[Any]:
+    """A Playwright page in Debian's Chromium, pointed at the live test server."""
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed at /usr/bin/chromium (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 860})
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
+
+
+@pytest.fixture
+def screenshot() -> Callable[[Any, str], None]:
+    """Saves a screenshot of the page as NAME.png for the user guides."""
+
+    def save(page: Any, name: str) -> None:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
+
+    return save

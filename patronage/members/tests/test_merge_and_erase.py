@@ -13,7 +13,11 @@ from patronage.members.services import consent_set, member_erase, member_merge, 
 
 def _order(member: Member, external_id: str, amount: str) -> Order:
     return Order.objects.create(
-        member=member, external_id=external_id, occurred_at=clock.now(), currency="KRW", amount=Decimal(amount)
+        member=member,
+        external_id=external_id,
+        occurred_at=clock.now(),
+        currency="KRW",
+        amount=Decimal(amount),
     )
 
 
@@ -26,7 +30,10 @@ def test_merge_moves_every_history_entry_to_the_survivor(alice, bob, admin):
     survivor = member_merge(survivor=alice, duplicate=bob, actor=admin)
 
     assert sum(o.amount for o in survivor.orders.all()) == Decimal("3500")
-    assert set(survivor.identities.values_list("value", flat=True)) >= {"alice@example.com", "bob@example.com"}
+    assert set(survivor.identities.values_list("value", flat=True)) >= {
+        "alice@example.com",
+        "bob@example.com",
+    }
     assert survivor.notes.get().body == "Prefers phone calls"
     assert survivor.timeline.count() == events_before + 1  # every event kept, plus the merge itself
     bob.refresh_from_db()
@@ -60,7 +67,8 @@ def test_erasure_removes_personal_data_and_keeps_totals(alice, bob, admin):
 
     alice.refresh_from_db()
     assert alice.status == MemberStatus.ERASED
-    assert alice.name == "" and alice.city == ""
+    assert alice.name == ""
+    assert alice.city == ""
     assert not Identity.objects.filter(member=alice).exists()
     assert alice.user is None
     exported = member_export_data(member=alice)

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",
     "patronage.core",
     "patronage.members",
     "patronage.commerce",
@@ -65,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "patronage.core.audit.AuditContextMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -105,7 +107,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     # Concurrent test runs on one server must not share (and drop) each other's test database.
     DATABASES["default"]["TEST"] = {
-        "NAME": os.environ.get("PATRONAGE_TEST_DATABASE", f"test_{DATABASES['default']['NAME']}_{os.getpid()}")
+        "NAME": os.environ.get(
+            "PATRONAGE_TEST_DATABASE", f"test_{DATABASES['default']['NAME']}_{os.getpid()}"
+        )
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -170,7 +174,10 @@ CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
         if CACHE_URL.startswith(("redis://", "rediss://"))
-        else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
     )
 }
 

@@ -41,6 +41,12 @@ def _member(name: str, email: str, card: str, city: str) -> Member:
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """The cast of actors has passwords; the production hasher's deliberate slowness only slows tests."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _private_cache(settings: Any) -> None:
     """Each test gets its own empty cache, not the shared folder a running product uses."""
     settings.CACHES = {

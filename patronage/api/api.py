@@ -1,3 +1,28 @@
-from ninja import NinjaAPI
+"""The integration API under /api/v1/. A capability adds routers/<domain>.py and one add_router line here."""
 
-api = NinjaAPI(title="Patronage API", version="1", urls_namespace="api")
+from __future__ import annotations
+
+from ninja import NinjaAPI
+from ninja.operation import Operation
+
+from patronage.api.errors import register_error_handlers
+from patronage.api.routers import members
+
+
+class PatronageAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        # Short ids ('list_members') make readable generated clients; view names are unique across routers.
+        return operation.view_func.__name__
+
+
+api = PatronageAPI(
+    title="Patronage API",
+    version="1",
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+    description="The customer file and, later, loyalty for integrations. Guide: docs/api.md.",
+)
+register_error_handlers(api)
+
+api.add_router("/members", members.router)

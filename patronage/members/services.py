@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from patronage.core import clock
-from patronage.core.audit import audit_record
+from patronage.core.audit import audit_change, audit_record
 from patronage.core.errors import Conflict, ValidationFailed
 from patronage.core.models import User
 from patronage.members import hooks, normalise
@@ -55,6 +55,7 @@ _NORMALISERS = {
     IdentityKind.CARD: normalise.card,
     IdentityKind.EXTERNAL: normalise.external_id,
 }
+_TEXT_LIMITS = {"name": 200, "address": 300, "city": 100, "postal_code": 20}
 _LANGUAGES = {code for code, _label in settings.LANGUAGES}
 _TIME_ZONES = available_timezones()
 
@@ -82,8 +83,11 @@ def profile_clean(values: dict[str, Any]) -> dict[str, Any]:
     for field in ("name", "address", "city", "postal_code"):
         if field in cleaned:
             cleaned[field] = (cleaned[field] or "").strip()
-    if "name" in cleaned and len(cleaned["name"]) > 200:
-        raise ValidationFailed("name is longer than 200 characters", field="name")
+    for field, limit in _TEXT_LIMITS.items():
+        if len(cleaned.get(field) or "") > limit:
+            raise ValidationFailed(
+                f"{field.replace('_', ' ')} is longer than {limit} characters", field=field
+            )
     if cleaned.get("locale") and cleaned["locale"] not in _LANGUAGES:
         raise ValidationFailed(
             f"language '{cleaned['locale']}' is not one of {', '.join(sorted(_LANGUAGES))}", field="locale"
@@ -233,8 +237,7 @@ def member_create(
         timeline_record(
             member=member, kind=kinds.JOINED.code, occurred_at=member.joined_at, summary=source, actor=actor
         )
-        if actor is not None:
-            audit_record(actor=actor, action="member.created", target=member)
+        audit_change(actor=actor, action="member.created", target=member)
     return member
 
 
@@ -271,8 +274,7 @@ def member_update(
                 data={"fields": sorted(changed)},
                 actor=actor,
             )
-            if actor is not None and actor.is_staff_member:
-                audit_record(actor=actor, action="member.updated", target=locked, fields=sorted(changed))
+            audit_change(actor=actor, action="member.updated", target=locked, fields=sorted(changed))
     return locked
 
 
@@ -288,8 +290,7 @@ def identity_add(
         timeline_record(
             member=member, kind=kinds.IDENTITY_ADDED.code, summary=f"{kind}: {identity.value}", actor=actor
         )
-        if actor is not None and actor.is_staff_member:
-            audit_record(actor=actor, action="identity.added", target=member, kind=kind)
+        audit_change(actor=actor, action="identity.added", target=member, kind=kind)
     return identity
 
 
@@ -311,8 +312,8 @@ def consent_set(
         changed = _consent_apply(
             member=member, purpose=purpose, granted=granted, method=method, evidence=evidence, actor=actor
         )
-        if changed and actor is not None and actor.is_staff_member:
-            audit_record(
+        if changed:
+            audit_change(
                 actor=actor, action="consent.changed", target=member, purpose=purpose, granted=granted
             )
     return changed
@@ -360,7 +361,7 @@ def _require_active(member: Member) -> None:
         raise Conflict(f"member #{member.pk} is {member.get_status_display().lower()} and cannot change")
 
 
-def member_merge(*, survivor: Member, duplicate: Member, actor: User) -> Member:
+def member_merge(*, survivor: Member, duplicate: Member, actor: User | None) -> Member:
     """Folds a duplicate file into the survivor: every identity, consent, note, event and order moves over."""
     if survivor.pk == duplicate.pk:
         raise ValidationFailed("a member cannot be merged into itself", field="duplicate")
@@ -481,6 +482,5 @@ def member_export(*, member: Member, actor: User | None) -> dict[str, Any]:
     with transaction.atomic(durable=True):
         data = member_export_data(member=member)
         timeline_record(member=member, kind=kinds.DATA_EXPORTED.code, actor=actor)
-        if actor is not None and actor.is_staff_member:
-            audit_record(actor=actor, action="member.exported", target=member)
+        audit_change(actor=actor, action="member.exported", target=member)
     return data

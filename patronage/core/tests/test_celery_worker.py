@@ -2,7 +2,6 @@
 
 import socket
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -25,7 +24,7 @@ def _reachable_broker() -> str | None:
 
 
 @pytest.fixture
-def broker_app() -> Iterator[Celery]:
+def broker_app() -> Celery:
     url = _reachable_broker()
     if url is None:
         pytest.skip("neither Redis (6379) nor RabbitMQ (5672) is reachable on 127.0.0.1")
@@ -33,7 +32,7 @@ def broker_app() -> Iterator[Celery]:
     app.config_from_object("django.conf:settings", namespace="CELERY")
     app.conf.update(broker_url=url, task_always_eager=False, broker_transport_options={})
     app.autodiscover_tasks(["patronage.core"], force=True)
-    yield app
+    return app
 
 
 @pytest.mark.celery_broker

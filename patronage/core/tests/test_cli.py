@@ -10,7 +10,9 @@ from patronage.core.models import ApiKey, AuditEntry, User
 @pytest.mark.django_db
 def test_apikey_create_prints_the_key_last_and_stores_only_its_hash():
     out = io.StringIO()
-    call_command("apikey", "create", "--name", "POS Seoul", "--scopes", "members:read,members:write", stdout=out)
+    call_command(
+        "apikey", "create", "--name", "POS Seoul", "--scopes", "members:read,members:write", stdout=out
+    )
     plain = out.getvalue().strip().splitlines()[-1]
     key = ApiKey.objects.get()
     assert plain not in key.key_hash
@@ -31,7 +33,9 @@ def test_apikey_scopes_all_grants_every_scope_and_unknown_scopes_are_named():
 
 @pytest.mark.django_db
 def test_staff_create_makes_a_user_with_the_role_and_rejects_weak_passwords():
-    call_command("staff", "create", "--username", "kim", "--password", "long-enough-pass-1", "--role", "analyst")
+    call_command(
+        "staff", "create", "--username", "kim", "--password", "long-enough-pass-1", "--role", "analyst"
+    )
     assert User.objects.get(username="kim").role == "analyst"
     with pytest.raises(CommandError, match="password"):
         call_command("staff", "create", "--username", "lee", "--password", "123", "--role", "analyst")

@@ -10,7 +10,9 @@ def test_healthz_answers_ok_when_the_database_answers(client, db):
 
 
 def test_healthz_answers_503_when_the_database_does_not(client, db):
-    with mock.patch("patronage.core.views.connection.cursor", side_effect=OperationalError("connection refused")):
+    with mock.patch(
+        "patronage.core.views.connection.cursor", side_effect=OperationalError("connection refused")
+    ):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["status"] == "error"

@@ -1,0 +1,104 @@
+"""Who may call the API: an integration's API key, or a staff person logged in to the console.
+
+Every endpoint names one scope with `require_scope`. An API key must hold that scope; a staff
+session must hold the role permission the scope stands for. Members of the portal are never
+API callers, so their sessions are treated as no credentials at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from ninja.errors import AuthenticationError, AuthorizationError
+from ninja.security import APIKeyCookie, HttpBearer
+from ninja.security.base import AuthBase
+from ninja.utils import check_csrf
+
+from patronage.core.apikeys import SCOPES, apikey_authenticate
+from patronage.core.audit import integration_acting
+from patronage.core.models import ApiKey, User
+from patronage.core.roles import Perm
+
+# The role permission a staff session needs for each scope; a new scope adds its line here.
+SCOPE_PERMISSIONS: dict[str, str] = {
+    "members:read": Perm.MEMBERS_VIEW,
+    "members:write": Perm.MEMBERS_EDIT,
+    "members:privacy": Perm.MEMBERS_PRIVACY,
+    "imports": Perm.MEMBERS_IMPORT,
+}
+
+NOT_AUTHENTICATED = (
+    "No valid credentials: send an API key as 'Authorization: Bearer KEY', or log in to the console as staff."
+)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The authenticated caller, kept on `request.auth`: exactly one of the two is set."""
+
+    api_key: ApiKey | None = None
+    user: User | None = None
+
+
+class ApiKeyAuth(HttpBearer):
+    """`Authorization: Bearer KEY`, holding `scope`."""
+
+    def __init__(self, scope: str) -> None:
+        self.scope = scope
+        super().__init__()
+
+    def authenticate(self, request: HttpRequest, token: str) -> Caller:
+        key = apikey_authenticate(plain=token.strip())
+        # A caller who sends a key means to use it: say it is wrong rather than falling back to a session.
+        if key is None:
+            raise AuthenticationError(message="The API key is not valid: it is unknown or has been revoked.")
+        if self.scope not in key.scopes:
+            raise AuthorizationError(message=f"This API key does not hold the '{self.scope}' scope.")
+        integration_acting(f"apikey:{key.prefix} ({key.name})")
+        return Caller(api_key=key)
+
+
+class StaffSessionAuth(APIKeyCookie):
+    """A staff person's console session, whose role holds `permission`; CSRF-checked on unsafe methods."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def __init__(self, permission: str) -> None:
+        self.permission = permission
+        super().__init__(csrf=True)
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # CSRF is checked in authenticate, once a staff session is known to be there, so that a request
+        # without any credentials gets 401 rather than a CSRF failure.
+        return request.COOKIES.get(self.param_name)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Caller | None:
+        user = request.user
+        if not isinstance(user, User) or not user.is_staff_member:
+            return None
+        if check_csrf(request) is not None:
+            raise AuthorizationError(
+                message="CSRF check failed: send the csrftoken cookie's value as the X-CSRFToken header."
+            )
+        if not user.has_role_permission(self.permission):
+            raise AuthorizationError(
+                message=f"Your role ({user.get_role_display()}) may not do this: it needs the "
+                f"'{self.permission}' permission."
+            )
+        return Caller(user=user)
+
+
+def require_scope(scope: str, *, staff_permission: str | None = None) -> list[AuthBase]:
+    """The `auth=` of an endpoint that needs `scope`; `staff_permission` overrides the scope's own for sessions."""
+    if scope not in SCOPES or scope not in SCOPE_PERMISSIONS:
+        raise ValueError(f"unknown API scope '{scope}'")
+    return [ApiKeyAuth(scope), StaffSessionAuth(staff_permission or SCOPE_PERMISSIONS[scope])]
+
+
+def acting_user(request: HttpRequest) -> User | None:
+    """The staff user to pass to services as `actor`; None when an integration calls with an API key."""
+    caller: Any = getattr(request, "auth", None)
+    return caller.user if isinstance(caller, Caller) else None

@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from itertools import combinations
 from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q, QuerySet
+from django.utils.functional import Promise
 
 from patronage.core.errors import NotFound, ValidationFailed
 from patronage.members import hooks, normalise
-from patronage.members.models import Identity, IdentityKind, Member, MemberStatus, TimelineEvent
+from patronage.members.models import (
+    ConsentEvent,
+    ConsentPurpose,
+    Identity,
+    IdentityKind,
+    Member,
+    MemberStatus,
+    TimelineEvent,
+)
+from patronage.members.timeline import TimelineKind, kind_get, staff_only_kinds
 
 
 def member_get(*, member_id: int, include_inactive: bool = False) -> Member:
@@ -237,3 +248,55 @@ def member_export_data(*, member: Member) -> dict[str, Any]:
     for name, section in sorted(hooks.export_sections.items()):
         data[name] = section(member)
     return data
+
+
+@dataclass(frozen=True)
+class VisibleEvent:
+    kind: TimelineKind
+    occurred_at: datetime
+
+
+@dataclass(frozen=True)
+class ConsentAnswer:
+    purpose: str
+    label: str | Promise
+    granted: bool | None  # None: never asked
+    updated_at: datetime | None
+
+
+def member_of_user(*, user: AbstractBaseUser | AnonymousUser) -> Member | None:
+    """The active customer file a portal login belongs to; None for staff and erased or merged files."""
+    if not user.is_authenticated:
+        return None
+    return Member.objects.filter(user_id=user.pk, status=MemberStatus.ACTIVE).first()
+
+
+def member_visible_timeline(*, member: Member, limit: int = 10) -> list[VisibleEvent]:
+    """The member's latest events as their kinds' translated labels, without the staff-only ones.
+
+    Summaries are left out: services write them in English for staff.
+    """
+    events = member_timeline(member=member).exclude(kind__in=staff_only_kinds())[:limit]
+    return [VisibleEvent(kind_get(event.kind), event.occurred_at) for event in events]
+
+
+def member_consent_answers(*, member: Member) -> list[ConsentAnswer]:
+    """The current answer for every purpose, in the purposes' order, including those never asked."""
+    current = {consent.purpose: consent for consent in member.consents.all()}
+    answers = []
+    for purpose in ConsentPurpose:
+        consent = current.get(purpose.value)
+        answers.append(
+            ConsentAnswer(
+                purpose=purpose.value,
+                label=purpose.label,
+                granted=consent.granted if consent else None,
+                updated_at=consent.updated_at if consent else None,
+            )
+        )
+    return answers
+
+
+def member_consent_history(*, member: Member) -> QuerySet[ConsentEvent]:
+    """Every grant and withdrawal, newest first."""
+    return member.consent_events.order_by("-at", "-id")

@@ -15,6 +15,7 @@ from patronage.core import clock
 from patronage.core.audit import audit_change, audit_record
 from patronage.core.errors import Conflict, ValidationFailed
 from patronage.core.models import User
+from patronage.core.roles import Role
 from patronage.members import hooks, normalise
 from patronage.members import timeline_kinds as kinds
 from patronage.members.models import (
@@ -210,34 +211,71 @@ def member_create(
     user: User | None = None,
 ) -> Member:
     """Opens a customer file with its identities and first consents."""
-    cleaned = profile_clean(profile or {})
+    with transaction.atomic(durable=True):
+        return _member_open(
+            actor=actor,
+            identities=identities,
+            profile=profile or {},
+            consents=consents or {},
+            consent_method=consent_method,
+            source=source,
+            joined_at=joined_at,
+            user=user,
+        )
+
+
+def member_signup(*, email: str, password: str, name: str, locale: str, consents: dict[str, bool]) -> Member:
+    """A member opens their own portal login and customer file: both or neither."""
+    address = identity_normalise(kind=IdentityKind.EMAIL, value=email)
+    with transaction.atomic(durable=True):
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    username=address, email=address, password=password, role=Role.MEMBER
+                )
+        except IntegrityError as exc:
+            raise Conflict(f"an account for '{address}' already exists", field="email") from exc
+        return _member_open(
+            actor=None,
+            identities=[IdentityInput(IdentityKind.EMAIL, address)],
+            profile={"name": name, "locale": locale},
+            consents=consents,
+            consent_method=ConsentMethod.PORTAL,
+            source="portal",
+            joined_at=None,
+            user=user,
+        )
+
+
+def _member_open(
+    *,
+    actor: User | None,
+    identities: list[IdentityInput],
+    profile: dict[str, Any],
+    consents: dict[str, bool],
+    consent_method: str,
+    source: str,
+    joined_at: datetime | None,
+    user: User | None,
+) -> Member:
+    cleaned = profile_clean(profile)
     cleaned.setdefault("locale", "en")
     cleaned.setdefault("time_zone", "UTC")
-    with transaction.atomic(durable=True):
-        member = Member.objects.create(
-            **cleaned,
-            source=source,
-            joined_at=joined_at or clock.now(),
-            user=user,
-            status=MemberStatus.ACTIVE,
+    member = Member.objects.create(
+        **cleaned, source=source, joined_at=joined_at or clock.now(), user=user, status=MemberStatus.ACTIVE
+    )
+    seen: set[str] = set()
+    for identity in identities:
+        _identity_attach(member=member, identity=identity, primary=identity.kind not in seen)
+        seen.add(identity.kind)
+    for purpose, granted in consents.items():
+        _consent_apply(
+            member=member, purpose=purpose, granted=granted, method=consent_method, evidence="", actor=actor
         )
-        seen: set[str] = set()
-        for identity in identities:
-            _identity_attach(member=member, identity=identity, primary=identity.kind not in seen)
-            seen.add(identity.kind)
-        for purpose, granted in (consents or {}).items():
-            _consent_apply(
-                member=member,
-                purpose=purpose,
-                granted=granted,
-                method=consent_method,
-                evidence="",
-                actor=actor,
-            )
-        timeline_record(
-            member=member, kind=kinds.JOINED.code, occurred_at=member.joined_at, summary=source, actor=actor
-        )
-        audit_change(actor=actor, action="member.created", target=member)
+    timeline_record(
+        member=member, kind=kinds.JOINED.code, occurred_at=member.joined_at, summary=source, actor=actor
+    )
+    audit_change(actor=actor, action="member.created", target=member)
     return member
 
 
@@ -259,13 +297,8 @@ def member_update(
         if changed:
             locked.save(update_fields=[*changed, "updated_at"])
         for identity in identities:
-            attached = _identity_attach(member=locked, identity=identity, primary=True)
-            if not attached.is_primary:
-                Identity.objects.filter(
-                    member=locked, kind=attached.kind, namespace=attached.namespace
-                ).update(is_primary=False)
-                Identity.objects.filter(pk=attached.pk).update(is_primary=True)
-            changed[_field_of(identity.kind)] = attached.value
+            if _identity_make_primary(member=locked, identity=identity):
+                changed[_field_of(identity.kind)] = identity.value
         if changed:
             timeline_record(
                 member=locked,
@@ -276,6 +309,19 @@ def member_update(
             )
             audit_change(actor=actor, action="member.updated", target=locked, fields=sorted(changed))
     return locked
+
+
+def _identity_make_primary(*, member: Member, identity: IdentityInput) -> bool:
+    """Makes the value the member's primary of its kind; False when it already was."""
+    value = identity_normalise(kind=identity.kind, value=identity.value)
+    mine = member.identities.filter(kind=identity.kind, namespace=identity.namespace)
+    if mine.filter(value=value, is_primary=True).exists():
+        return False
+    attached = _identity_attach(member=member, identity=identity, primary=True)
+    if not attached.is_primary:
+        mine.update(is_primary=False)
+        Identity.objects.filter(pk=attached.pk).update(is_primary=True)
+    return True
 
 
 def identity_add(

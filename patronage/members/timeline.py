@@ -14,15 +14,24 @@ class TimelineKind:
     icon: str  # one character or short emoji shown in the timeline's margin
     tone: str = "neutral"  # neutral | good | bad | info
     personal: bool = False  # its events say something personal and are deleted on erasure
+    staff_only: bool = False  # written by staff for staff: never shown to the member
 
 
 _KINDS: dict[str, TimelineKind] = {}
 
 
 def register(
-    code: str, label: str | Promise, icon: str, tone: str = "neutral", *, personal: bool = False
+    code: str,
+    label: str | Promise,
+    icon: str,
+    tone: str = "neutral",
+    *,
+    personal: bool = False,
+    staff_only: bool = False,
 ) -> TimelineKind:
-    kind = TimelineKind(code=code, label=label, icon=icon, tone=tone, personal=personal)
+    kind = TimelineKind(
+        code=code, label=label, icon=icon, tone=tone, personal=personal, staff_only=staff_only
+    )
     _KINDS[code] = kind
     return kind
 
@@ -38,3 +47,7 @@ def kinds_all() -> list[TimelineKind]:
 
 def personal_kinds() -> list[str]:
     return [code for code, kind in _KINDS.items() if kind.personal]
+
+
+def staff_only_kinds() -> list[str]:
+    return [code for code, kind in _KINDS.items() if kind.staff_only]

@@ -112,3 +112,27 @@ def test_the_duplicate_finder_pairs_same_name_with_one_more_trait(admin):
 
     assert [(c.first, c.second) for c in candidates] == [(first, second)]
     assert "same mailbox" in candidates[0].reasons
+
+
+def test_giving_the_current_primary_identity_again_records_no_change(alice, admin):
+    member_update(member=alice, actor=admin, identities=[IdentityInput("email", "Alice@Example.com")])
+    assert not alice.timeline.filter(kind="profile_changed").exists()
+
+
+def test_signup_opens_a_login_and_a_file_or_neither(alice):
+    from patronage.core.models import User
+    from patronage.members.services import member_signup
+
+    member = member_signup(
+        email="New@Example.com", password="a-good-passphrase-4", name="New", locale="ko", consents={}
+    )
+    assert member.user.username == "new@example.com"
+    assert member.locale == "ko"
+    users_before = User.objects.count()
+    with pytest.raises(ValidationFailed) as error:
+        member_signup(
+            email="bob-new@example.com", password="a-good-passphrase-4", name="X", locale="xx", consents={}
+        )
+    assert error.value.field == "locale"
+    assert User.objects.count() == users_before
+    assert not User.objects.filter(username="bob-new@example.com").exists()

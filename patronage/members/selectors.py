@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from itertools import combinations
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.functional import Promise
 
+from patronage.core import clock
 from patronage.core.errors import NotFound, ValidationFailed
 from patronage.members import hooks, normalise
 from patronage.members.models import (
@@ -299,4 +303,99 @@ def member_consent_answers(*, member: Member) -> list[ConsentAnswer]:
 
 def member_consent_history(*, member: Member) -> QuerySet[ConsentEvent]:
     """Every grant and withdrawal, newest first."""
-    return member.consent_events.order_by("-at", "-id")
+    return member.consent_events.select_related("recorded_by").order_by("-at", "-id")
+
+
+def member_identity_list(*, member: Member) -> QuerySet[Identity]:
+    return member.identities.order_by("kind", "-is_primary", "pk")
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    member: Member
+    email: str
+    card_number: str
+
+
+def member_rows(members: Iterable[Member]) -> list[MemberRow]:
+    """List rows with the primary e-mail and card; `members` must prefetch `primary_identities`."""
+    rows = []
+    for member in members:
+        primaries = {identity.kind: identity.value for identity in member.primary_identities}  # type: ignore[attr-defined]
+        rows.append(
+            MemberRow(
+                member=member,
+                email=primaries.get(IdentityKind.EMAIL, ""),
+                card_number=primaries.get(IdentityKind.CARD, ""),
+            )
+        )
+    return rows
+
+
+def with_primary_identities(members: QuerySet[Member]) -> QuerySet[Member]:
+    """Adds the prefetch member_rows needs; it runs once for the page actually shown."""
+    return members.prefetch_related(
+        Prefetch(
+            "identities",
+            queryset=Identity.objects.filter(
+                is_primary=True, kind__in=[IdentityKind.EMAIL, IdentityKind.CARD]
+            ).order_by("pk"),
+            to_attr="primary_identities",
+        )
+    )
+
+
+SIGNUP_MONTHS = 24
+
+
+@dataclass(frozen=True)
+class SourceCount:
+    source: str
+    count: int
+
+
+@dataclass(frozen=True)
+class MonthCount:
+    month: date
+    count: int
+
+
+@dataclass(frozen=True)
+class DashboardCounts:
+    active: int
+    joined_last_30_days: int
+    by_source: list[SourceCount]
+    signups_by_month: list[MonthCount]
+
+
+def _month_starts(today: date, count: int) -> list[datetime]:
+    """The first instants of the last `count` months and of the next one, in the current time zone, oldest first."""
+    index = today.year * 12 + today.month - 1
+    firsts = [date((index - back) // 12, (index - back) % 12 + 1, 1) for back in range(count - 1, -2, -1)]
+    return [timezone.make_aware(datetime.combine(first, time.min)) for first in firsts]
+
+
+def member_dashboard_counts() -> DashboardCounts:
+    """Active members, recent joiners, members per source and sign-ups per month over two years."""
+    active = Member.objects.filter(status=MemberStatus.ACTIVE)
+    now = clock.now()
+    bounds = _month_starts(timezone.localdate(now), SIGNUP_MONTHS)
+    # Range counts on the indexed joined_at in one query: per-row month truncation is slow on SQLite.
+    signups = Member.objects.exclude(status=MemberStatus.MERGED).filter(
+        joined_at__gte=bounds[0], joined_at__lt=bounds[-1]
+    )
+    per_month = signups.aggregate(
+        **{
+            f"m{i}": Count("id", filter=Q(joined_at__gte=start, joined_at__lt=end))
+            for i, (start, end) in enumerate(itertools.pairwise(bounds))
+        }
+    )
+    per_source = active.values("source").annotate(n=Count("id")).order_by("-n", "source")
+    return DashboardCounts(
+        active=active.count(),
+        joined_last_30_days=active.filter(joined_at__gte=now - timedelta(days=30)).count(),
+        by_source=[SourceCount(source=row["source"], count=row["n"]) for row in per_source],
+        signups_by_month=[
+            MonthCount(month=start.date(), count=per_month[f"m{i}"]) for i, start in enumerate(bounds[:-1])
+        ],
+    )

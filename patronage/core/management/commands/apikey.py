@@ -16,7 +16,9 @@ class Command(BaseCommand):
         create = actions.add_parser("create", help="create a key; prints the key as the last line")
         create.add_argument("--name", required=True)
         create.add_argument(
-            "--scopes", required=True, help=f"comma-separated: {', '.join(sorted(SCOPES))}; or 'all' for every scope"
+            "--scopes",
+            required=True,
+            help=f"comma-separated: {', '.join(sorted(SCOPES))}; or 'all' for every scope",
         )
         actions.add_parser("list", help="list keys (never the keys themselves)")
         revoke = actions.add_parser("revoke", help="revoke a key by its prefix")

@@ -18,7 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--threads", type=int, default=8)
-        parser.add_argument("--no-worker", action="store_true", help="serve only; jobs run on separate workers")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="serve only; jobs run on separate workers"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from waitress import serve
@@ -28,7 +30,13 @@ class Command(BaseCommand):
         worker = None if options["no_worker"] else self._start_worker()
         self._announce(options["host"], options["port"], worker is not None)
         try:
-            serve(application, host=options["host"], port=options["port"], threads=options["threads"], _quiet=True)
+            serve(
+                application,
+                host=options["host"],
+                port=options["port"],
+                threads=options["threads"],
+                _quiet=True,
+            )
         finally:
             if worker is not None:
                 worker.terminate()
@@ -58,6 +66,8 @@ class Command(BaseCommand):
             if member := logins.get("member"):
                 lines.append(f"  member login:  {member['email']} / {member['password']}")
             lines.append(f"  (every demo login: {logins_file})")
-        lines.append(f"  background jobs: {'worker and scheduler running' if with_worker else 'not started here'}")
+        lines.append(
+            f"  background jobs: {'worker and scheduler running' if with_worker else 'not started here'}"
+        )
         lines.append("Press Ctrl+C to stop.")
         self.stdout.write("\n".join(lines), self.style.SUCCESS)

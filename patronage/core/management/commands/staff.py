@@ -24,11 +24,16 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "list":
             for user in User.objects.filter(role__in=[r.value for r in STAFF_ROLES]).order_by("username"):
-                self.stdout.write(f"{user.username}  {user.role}  {'active' if user.is_active else 'inactive'}")
+                self.stdout.write(
+                    f"{user.username}  {user.role}  {'active' if user.is_active else 'inactive'}"
+                )
             return
         try:
             user = staff_create(
-                username=options["username"], password=options["password"], role=options["role"], email=options["email"]
+                username=options["username"],
+                password=options["password"],
+                role=options["role"],
+                email=options["email"],
             )
         except ApplicationError as error:
             raise CommandError(f"{error.field}: {error.message}" if error.field else error.message) from error

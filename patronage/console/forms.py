@@ -1,0 +1,241 @@
+"""Console forms: they parse and shape input; the domain services decide what is valid."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from patronage.core.apikeys import SCOPES
+from patronage.core.errors import ApplicationError
+from patronage.core.models import User
+from patronage.members.models import ConsentMethod, ConsentPurpose, IdentityKind, Member, MemberStatus
+from patronage.members.timeline import kinds_all
+
+
+class ServiceForm(forms.Form):
+    """A form whose input a domain service checks; the service's error goes on the field it names."""
+
+    def add_service_error(self, error: ApplicationError) -> None:
+        """Marks the field the error names; an error about no field of this form is left to the message."""
+        if error.field in self.fields:
+            self.add_error(error.field, error.message)
+
+
+class StaffAuthenticationForm(AuthenticationForm):
+    """The console login: only staff accounts may sign in here; members use the portal."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "not_staff": _(
+            "This is a member account. Members sign in on the member portal, not the staff console."
+        ),
+    }
+
+    def confirm_login_allowed(self, user: User) -> None:
+        super().confirm_login_allowed(user)
+        if not user.is_staff_member:
+            raise ValidationError(self.error_messages["not_staff"], code="not_staff")
+
+
+class MemberSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    city = forms.CharField(label=_("City"), required=False)
+    tag = forms.CharField(label=_("Tag"), required=False)
+    source = forms.CharField(label=_("Source"), required=False)
+    joined_from = forms.DateField(
+        label=_("Joined from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    joined_to = forms.DateField(
+        label=_("Joined to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[*MemberStatus.choices, ("all", _("All"))],
+        initial=MemberStatus.ACTIVE,
+    )
+
+    def filters(self) -> dict[str, Any]:
+        """The member_list() arguments; an invalid field is dropped rather than failing the search."""
+        data = self.cleaned_data if self.is_valid() else {}
+        status = data.get("status") or MemberStatus.ACTIVE
+        return {
+            "search": data.get("q", ""),
+            "city": data.get("city", ""),
+            "tag": data.get("tag", ""),
+            "source": data.get("source", ""),
+            "joined_from": data.get("joined_from"),
+            "joined_to": data.get("joined_to"),
+            "status": "" if status == "all" else status,
+        }
+
+
+class ProfileForm(ServiceForm):
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    email = forms.CharField(label=_("Primary e-mail"), required=False)
+    phone = forms.CharField(label=_("Primary phone"), required=False)
+    birth_date = forms.DateField(
+        label=_("Birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    locale = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    time_zone = forms.CharField(label=_("Time zone"), max_length=64)
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    postal_code = forms.CharField(label=_("Postal code"), max_length=20, required=False)
+    country = forms.CharField(label=_("Country (two letters)"), max_length=2, required=False)
+
+    PROFILE_FIELDS = (
+        "name",
+        "birth_date",
+        "locale",
+        "time_zone",
+        "address",
+        "city",
+        "postal_code",
+        "country",
+    )
+    IDENTITY_FIELDS = {"email": IdentityKind.EMAIL, "phone": IdentityKind.PHONE}
+
+    def profile(self) -> dict[str, Any]:
+        return {field: self.cleaned_data[field] for field in self.PROFILE_FIELDS}
+
+    def identities(self, current: dict[str, str]) -> list[tuple[str, str]]:
+        """(kind, value) for each identity field changed from the member's `current` primary values."""
+        return [
+            (kind, self.cleaned_data[field].strip())
+            for field, kind in self.IDENTITY_FIELDS.items()
+            if self.cleaned_data[field].strip() and self.cleaned_data[field].strip() != current.get(field, "")
+        ]
+
+
+class NoteForm(ServiceForm):
+    body = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class TagsForm(ServiceForm):
+    tags = forms.CharField(
+        label=_("Tags"), required=False, help_text=_("Separate tags with commas."), max_length=2000
+    )
+
+    def names(self) -> list[str]:
+        return [name for name in self.cleaned_data["tags"].split(",") if name.strip()]
+
+
+class ManagerForm(ServiceForm):
+    account_manager = forms.ModelChoiceField(
+        label=_("Account manager"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Nobody"),
+    )
+
+    def __init__(self, *args: Any, staff: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if staff is not None:
+            self.fields["account_manager"].queryset = staff  # type: ignore[attr-defined]
+
+
+class IdentityForm(ServiceForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=IdentityKind.choices)
+    value = forms.CharField(label=_("Value"), max_length=254)
+    namespace = forms.CharField(label=_("Source system (external ids only)"), max_length=32, required=False)
+
+
+CONSOLE_CONSENT_METHODS = [
+    (ConsentMethod.CONSOLE.value, ConsentMethod.CONSOLE.label),
+    (ConsentMethod.PHONE.value, ConsentMethod.PHONE.label),
+    (ConsentMethod.PAPER.value, ConsentMethod.PAPER.label),
+]
+
+
+class ConsentForm(ServiceForm):
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
+    granted = forms.TypedChoiceField(
+        label=_("Answer"),
+        choices=[("yes", _("Granted")), ("no", _("Withdrawn"))],
+        coerce=lambda answer: answer == "yes",
+    )
+    method = forms.ChoiceField(label=_("How it was given"), choices=CONSOLE_CONSENT_METHODS)
+    evidence = forms.CharField(
+        label=_("Evidence"),
+        max_length=300,
+        required=False,
+        help_text=_("Call reference, form number or the wording shown."),
+    )
+
+
+class EraseForm(ServiceForm):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        help_text=_("The request's reference, e.g. the ticket number of the erasure request."),
+    )
+
+
+class MergeStartForm(forms.Form):
+    second = forms.IntegerField(label=_("Other customer's id"), min_value=1)
+
+
+class MergePairForm(forms.Form):
+    first = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    second = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class MergeForm(MergePairForm):
+    survivor = forms.ChoiceField(
+        label=_("Which file survives?"),
+        choices=[("first", _("The first")), ("second", _("The second"))],
+        widget=forms.RadioSelect,
+    )
+
+
+class TimelineFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Show"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Its own ids: the customer page also has the identity form's "kind" field.
+        kwargs.setdefault("auto_id", "timeline_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("Everything")), *((k.code, k.label) for k in kinds_all())]  # type: ignore[attr-defined]
+
+    def kinds(self) -> list[str] | None:
+        kind = self.cleaned_data.get("kind") if self.is_valid() else None
+        return [kind] if kind else None
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    actor = forms.CharField(label=_("Actor"), required=False)
+    target = forms.CharField(
+        label=_("Target"), required=False, help_text=_("An id, or a type and id such as member#42.")
+    )
+
+    def __init__(self, *args: Any, actions: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("Any")), *((a, a) for a in actions)]  # type: ignore[attr-defined]
+
+    def filters(self) -> dict[str, str]:
+        data = self.cleaned_data if self.is_valid() else {}
+        return {key: data.get(key, "") for key in ("action", "actor", "target")}
+
+
+class ApiKeyForm(ServiceForm):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    scopes = forms.MultipleChoiceField(
+        label=_("Scopes"),
+        choices=[(scope, format_lazy("{}: {}", scope, description)) for scope, description in SCOPES.items()],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+def member_profile_initial(member: Member, primaries: dict[str, str]) -> dict[str, Any]:
+    """The profile form's starting values: the member's fields and primary e-mail and phone."""
+    initial: dict[str, Any] = {field: getattr(member, field) for field in ProfileForm.PROFILE_FIELDS}
+    initial.update(email=primaries.get("email", ""), phone=primaries.get("phone", ""))
+    return initial

@@ -1,0 +1,159 @@
+"""Every console page and action refuses the wrong person and changes nothing for them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from patronage.core.apikeys import apikey_create
+from patronage.core.models import AuditEntry
+from patronage.core.roles import Perm
+from patronage.members.models import Member, TimelineEvent
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    url_name: str
+    method: str
+    permission: str
+    kwargs: Callable[[dict[str, Any]], dict[str, Any]] = lambda _targets: {}
+    query: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.method.upper()} {self.url_name}"
+
+
+def _member(targets: dict[str, Any]) -> dict[str, Any]:
+    return {"member_id": targets["alice"].pk}
+
+
+_PAIR = "first={alice}&second={bob}"
+
+ENDPOINTS = [
+    Endpoint("console:home", "get", Perm.MEMBERS_VIEW),
+    Endpoint("console:customers", "get", Perm.MEMBERS_VIEW),
+    Endpoint("console:customer", "get", Perm.MEMBERS_VIEW, _member),
+    Endpoint("console:customer_timeline", "get", Perm.MEMBERS_VIEW, _member),
+    Endpoint("console:customer_edit", "get", Perm.MEMBERS_EDIT, _member),
+    Endpoint("console:customer_edit", "post", Perm.MEMBERS_EDIT, _member),
+    Endpoint("console:customer_note_add", "post", Perm.MEMBERS_EDIT, _member),
+    Endpoint("console:customer_tags", "post", Perm.MEMBERS_EDIT, _member),
+    Endpoint("console:customer_manager", "post", Perm.MEMBERS_EDIT, _member),
+    Endpoint("console:customer_identity_add", "post", Perm.MEMBERS_EDIT, _member),
+    Endpoint("console:customer_consent", "post", Perm.MEMBERS_EDIT, _member),
+    Endpoint("console:customer_export", "post", Perm.MEMBERS_PRIVACY, _member),
+    Endpoint("console:customer_erase", "get", Perm.MEMBERS_PRIVACY, _member),
+    Endpoint("console:customer_erase", "post", Perm.MEMBERS_PRIVACY, _member),
+    Endpoint("console:duplicates", "get", Perm.MEMBERS_MERGE),
+    Endpoint("console:merge", "get", Perm.MEMBERS_MERGE, query=_PAIR),
+    Endpoint("console:merge", "post", Perm.MEMBERS_MERGE, query=_PAIR),
+    Endpoint("console:audit", "get", Perm.AUDIT_VIEW),
+    Endpoint("console:apikeys", "get", Perm.STAFF_MANAGE),
+    Endpoint("console:apikey_create", "post", Perm.STAFF_MANAGE),
+    Endpoint(
+        "console:apikey_revoke", "post", Perm.STAFF_MANAGE, lambda targets: {"key_id": targets["key"].pk}
+    ),
+]
+
+# What a legitimate user would send; the refused user sends the same and must change nothing.
+VALID_POST = {
+    "body": "Called about a refund",
+    "tags": "vip",
+    "kind": "phone",
+    "value": "+82 10 1234 5678",
+    "purpose": "sms_marketing",
+    "granted": "yes",
+    "method": "phone",
+    "reason": "request DSR-1",
+    "survivor": "first",
+    "name": "Mallory",
+    "scopes": ["members:read"],
+    "locale": "en",
+    "time_zone": "UTC",
+}
+
+
+@pytest.fixture
+def targets(alice: Member, bob: Member) -> dict[str, Any]:
+    key, _plain = apikey_create(name="shop", scopes=["members:read"], actor=None)
+    return {"alice": alice, "bob": bob, "key": key}
+
+
+def _call(client, endpoint: Endpoint, targets: dict[str, Any]):
+    url = reverse(endpoint.url_name, kwargs=endpoint.kwargs(targets))
+    if endpoint.query:
+        url += "?" + endpoint.query.format(alice=targets["alice"].pk, bob=targets["bob"].pk)
+    data = dict(VALID_POST, first=targets["alice"].pk, second=targets["bob"].pk)
+    return client.post(url, data) if endpoint.method == "post" else client.get(url)
+
+
+def _state() -> tuple[int, int, list[tuple[int, str, str]]]:
+    members = list(Member.objects.order_by("pk").values_list("pk", "name", "status"))
+    return AuditEntry.objects.count(), TimelineEvent.objects.count(), members
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
+def test_an_anonymous_visitor_is_sent_to_the_login(client, targets, endpoint):
+    response = _call(client, endpoint, targets)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("console:login") + "?next=/console/")
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
+def test_a_member_is_refused_and_changes_nothing(client_as, targets, endpoint):
+    before = _state()
+    response = _call(client_as(targets["bob"].user), endpoint, targets)
+    assert response.status_code == 403
+    assert "staff accounts only" in response.content.decode()
+    assert _state() == before
+
+
+@pytest.mark.parametrize("endpoint", [e for e in ENDPOINTS if e.permission != Perm.MEMBERS_VIEW], ids=str)
+def test_staff_without_the_permission_is_refused_and_changes_nothing(
+    client_as, staff_without, targets, endpoint
+):
+    user = staff_without(endpoint.permission)
+    before = _state()
+    response = _call(client_as(user), endpoint, targets)
+    assert response.status_code == 403
+    assert "does not include this page" in response.content.decode()
+    assert _state() == before
+
+
+def test_an_analyst_cannot_add_a_note(client_as, analyst, alice):
+    response = client_as(analyst).post(reverse("console:customer_note_add", args=[alice.pk]), {"body": "Hi"})
+    assert response.status_code == 403
+    assert not alice.notes.exists()
+
+
+@pytest.mark.parametrize(
+    ("method", "url_name", "with_member"),
+    [
+        ("post", "console:customer_erase", True),
+        ("post", "console:customer_export", True),
+        ("get", "console:audit", False),
+        ("get", "console:apikeys", False),
+    ],
+)
+def test_a_service_agent_cannot_erase_export_read_the_audit_log_or_see_api_keys(
+    client_as, agent, alice, method, url_name, with_member
+):
+    url = reverse(url_name, args=[alice.pk] if with_member else [])
+    response = getattr(client_as(agent), method)(url, {"reason": "DSR-1"} if method == "post" else None)
+    assert response.status_code == 403
+    alice.refresh_from_db()
+    assert alice.name == "Alice Kim"
+
+
+def test_the_navigation_shows_only_what_the_role_may_open(client_as, agent, admin):
+    agent_page = client_as(agent).get(reverse("console:home")).content.decode()
+    assert reverse("console:customers") in agent_page
+    for hidden in ("console:audit", "console:apikeys", "console:duplicates", "console:imports"):
+        assert f'href="{reverse(hidden)}"' not in agent_page
+    admin_page = client_as(admin).get(reverse("console:home")).content.decode()
+    for shown in ("console:audit", "console:apikeys", "console:duplicates", "console:imports"):
+        assert f'href="{reverse(shown)}"' in admin_page

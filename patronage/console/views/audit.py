@@ -1,0 +1,23 @@
+"""The audit log of staff changes."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from patronage.console.access import staff_required
+from patronage.console.forms import AuditFilterForm
+from patronage.core.roles import Perm
+from patronage.core.selectors import audit_actions, audit_entries
+
+ENTRIES_PER_PAGE = 50
+
+
+@staff_required(Perm.AUDIT_VIEW)
+@require_GET
+def audit_list(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET, actions=audit_actions())
+    page = Paginator(audit_entries(**form.filters()), ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "console/audit/list.html", {"form": form, "page": page})

@@ -1,0 +1,256 @@
+"""The customer list and the customer page with its actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from patronage.console import forms as console_forms
+from patronage.console.access import acting_user, staff_required
+from patronage.core.errors import ApplicationError, NotFound
+from patronage.core.roles import Perm
+from patronage.core.selectors import staff_users
+from patronage.members import selectors, services
+from patronage.members.models import Member, MemberStatus
+
+CUSTOMERS_PER_PAGE = 50
+TIMELINE_PER_PAGE = 20
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _member(member_id: int, *, include_erased: bool = False) -> Member:
+    try:
+        return selectors.member_get(member_id=member_id, include_inactive=include_erased)
+    except NotFound as error:
+        raise Http404(error.message) from error
+
+
+@staff_required(Perm.MEMBERS_VIEW)
+@require_GET
+def customer_list(request: HttpRequest) -> HttpResponse:
+    form = console_forms.MemberSearchForm(request.GET)
+    members = selectors.with_primary_identities(selectors.member_list(**form.filters()))
+    page = Paginator(members, CUSTOMERS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "rows": selectors.member_rows(page.object_list)}
+    template = "console/customers/_results.html" if _is_htmx(request) else "console/customers/list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _timeline_page(request: HttpRequest, member: Member) -> dict[str, Any]:
+    timeline_filter = console_forms.TimelineFilterForm(request.GET)
+    events = selectors.member_timeline(member=member, kinds=timeline_filter.kinds())
+    page = Paginator(events, TIMELINE_PER_PAGE).get_page(request.GET.get("page"))
+    return {"member": member, "timeline_filter": timeline_filter, "timeline": page}
+
+
+def _customer_page(
+    request: HttpRequest, member: Member, *, status: int = 200, **bound_forms: forms.Form
+) -> HttpResponse:
+    """The customer page; a form that failed is passed in bound, so it shows its values and errors."""
+    user = acting_user(request)
+    context: dict[str, Any] = {
+        **_timeline_page(request, member),
+        "erased": member.status == MemberStatus.ERASED,
+        "can_edit": user.has_role_permission(Perm.MEMBERS_EDIT),
+        "can_merge": user.has_role_permission(Perm.MEMBERS_MERGE),
+        "can_privacy": user.has_role_permission(Perm.MEMBERS_PRIVACY),
+        "primaries": selectors.member_identities(member=member),
+        "identities": selectors.member_identity_list(member=member),
+        "consents": selectors.member_consent_answers(member=member),
+        "consent_history": selectors.member_consent_history(member=member),
+        "tags": [tag.name for tag in member.tags.all()],
+        "note_form": console_forms.NoteForm(),
+        "identity_form": console_forms.IdentityForm(),
+        "consent_form": console_forms.ConsentForm(),
+        "merge_form": console_forms.MergeStartForm(),
+        "manager_form": console_forms.ManagerForm(
+            initial={"account_manager": member.account_manager_id},
+            staff=staff_users(),
+        ),
+    }
+    context["tags_form"] = console_forms.TagsForm(initial={"tags": ", ".join(context["tags"])})
+    context.update(bound_forms)
+    return render(request, "console/customers/detail.html", context, status=status)
+
+
+@staff_required(Perm.MEMBERS_VIEW)
+@require_GET
+def customer_detail(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = _member(member_id, include_erased=True)
+    if member.pk != member_id:
+        messages.info(request, _("Customer #%(id)s was merged into this file.") % {"id": member_id})
+        return redirect("console:customer", member_id=member.pk)
+    return _customer_page(request, member)
+
+
+@staff_required(Perm.MEMBERS_VIEW)
+@require_GET
+def customer_timeline(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = _member(member_id, include_erased=True)
+    return render(request, "console/customers/_timeline_items.html", _timeline_page(request, member))
+
+
+def _apply(
+    request: HttpRequest,
+    member: Member,
+    *,
+    form_name: str,
+    form: console_forms.ServiceForm,
+    perform: Callable[[dict[str, Any]], object],
+    success: str,
+) -> HttpResponse:
+    """Runs one service with a valid form; a service error is shown and the page re-rendered unchanged."""
+    if form.is_valid():
+        try:
+            perform(form.cleaned_data)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            form.add_service_error(error)
+        else:
+            messages.success(request, success)
+            return redirect("console:customer", member_id=member.pk)
+    return _customer_page(request, member, status=400, **{form_name: form})
+
+
+@staff_required(Perm.MEMBERS_EDIT)
+@require_POST
+def note_add(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = _member(member_id)
+    return _apply(
+        request,
+        member,
+        form_name="note_form",
+        form=console_forms.NoteForm(request.POST),
+        perform=lambda data: services.note_add(member=member, actor=acting_user(request), body=data["body"]),
+        success=_("Note added."),
+    )
+
+
+@staff_required(Perm.MEMBERS_EDIT)
+@require_POST
+def tags_set(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = _member(member_id)
+    form = console_forms.TagsForm(request.POST)
+    return _apply(
+        request,
+        member,
+        form_name="tags_form",
+        form=form,
+        perform=lambda data: services.member_tags_set(
+            member=member, actor=acting_user(request), names=form.names()
+        ),
+        success=_("Tags saved."),
+    )
+
+
+@staff_required(Perm.MEMBERS_EDIT)
+@require_POST
+def manager_assign(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = _member(member_id)
+    return _apply(
+        request,
+        member,
+        form_name="manager_form",
+        form=console_forms.ManagerForm(request.POST, staff=staff_users()),
+        perform=lambda data: services.member_assign_manager(
+            member=member, actor=acting_user(request), manager=data["account_manager"]
+        ),
+        success=_("Account manager saved."),
+    )
+
+
+@staff_required(Perm.MEMBERS_EDIT)
+@require_POST
+def identity_add(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = _member(member_id)
+    return _apply(
+        request,
+        member,
+        form_name="identity_form",
+        form=console_forms.IdentityForm(request.POST),
+        perform=lambda data: services.identity_add(member=member, actor=acting_user(request), **data),
+        success=_("Identity added."),
+    )
+
+
+@staff_required(Perm.MEMBERS_EDIT)
+@require_POST
+def consent_change(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = _member(member_id)
+    return _apply(
+        request,
+        member,
+        form_name="consent_form",
+        form=console_forms.ConsentForm(request.POST),
+        perform=lambda data: services.consent_set(member=member, actor=acting_user(request), **data),
+        success=_("Consent recorded."),
+    )
+
+
+@staff_required(Perm.MEMBERS_EDIT)
+@require_http_methods(["GET", "POST"])
+def customer_edit(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = _member(member_id)
+    primaries = selectors.member_identities(member=member)
+    form = console_forms.ProfileForm(
+        request.POST or None, initial=console_forms.member_profile_initial(member, primaries)
+    )
+    if request.method == "POST" and form.is_valid():
+        identities = [services.IdentityInput(kind, value) for kind, value in form.identities(primaries)]
+        try:
+            services.member_update(
+                member=member, actor=acting_user(request), profile=form.profile(), identities=identities
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Profile saved."))
+            return redirect("console:customer", member_id=member.pk)
+    status = 400 if form.is_bound else 200
+    return render(request, "console/customers/edit.html", {"member": member, "form": form}, status=status)
+
+
+@staff_required(Perm.MEMBERS_PRIVACY)
+@require_POST
+def customer_export(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = _member(member_id)
+    data = services.member_export(member=member, actor=acting_user(request))
+    response = JsonResponse(data, encoder=DjangoJSONEncoder, json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="customer-{member.pk}.json"'
+    return response
+
+
+@staff_required(Perm.MEMBERS_PRIVACY)
+@require_http_methods(["GET", "POST"])
+def customer_erase(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = _member(member_id)
+    form = console_forms.EraseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_erase(
+                member=member, actor=acting_user(request), reason=form.cleaned_data["reason"]
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The customer's personal data was erased."))
+            return redirect("console:customer", member_id=member.pk)
+    status = 400 if form.is_bound else 200
+    return render(request, "console/customers/erase.html", {"member": member, "form": form}, status=status)

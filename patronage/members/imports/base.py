@@ -1,0 +1,398 @@
+"""What every kind of import file shares: reading, column names, cell parsers, row errors, identity matching.
+
+A file is read twice, streaming, in batches of BATCH_ROWS rows: once to check every row (nothing is
+written), and, only when no row is bad, once more to write everything inside one transaction.
+Keeping only what the checks need between batches lets a million-row file import in bounded memory.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import NamedTuple, TypeVar
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection
+
+from patronage.core.errors import ValidationFailed
+from patronage.core.models import User
+from patronage.members.models import Identity
+from patronage.members.services import identity_normalise
+
+_T = TypeVar("_T")
+BATCH_ROWS = 5_000
+LOOKUP_CHUNK = 5_000
+_READ_BLOCK = 1 << 20
+_DELIMITERS = (",", ";", "\t")
+# Korean POS exports are usually CP949, Japanese ones CP932 (Shift_JIS); UTF-8 is tried first.
+_LEGACY_ENCODINGS = ("cp949", "cp932")
+
+
+class RowError(NamedTuple):
+    """One reason a file is rejected: its line (the header is line 1), the column, and what is wrong."""
+
+    line: int
+    field: str
+    message: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"line": self.line, "field": self.field, "message": self.message}
+
+
+class RowInvalid(Exception):
+    """Raised by a row parser or check; the runner turns it into a RowError on the row's line."""
+
+    def __init__(self, field: str, message: str, *, line: int | None = None):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+        self.line = line  # set when the error is on another line than the one being checked
+
+    @classmethod
+    def from_validation(cls, exc: ValidationFailed, default_field: str) -> RowInvalid:
+        return cls(exc.field or default_field, exc.message)
+
+
+class FileRejected(Exception):
+    """The file as a whole cannot be read (encoding, header); carries the errors to report."""
+
+    def __init__(self, errors: list[RowError]):
+        super().__init__("; ".join(error.message for error in errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column an importer understands, with the other header names exports use for it."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+# Identity columns read the same way by every importer that recognises a customer.
+EMAIL = Column("email", ("e_mail", "email_address", "mail", "customer_email"))
+PHONE = Column(
+    "phone", ("mobile", "phone_number", "mobile_phone", "tel", "telephone", "cell", "customer_phone")
+)
+CARD = Column("card_number", ("card", "card_no", "loyalty_card", "loyalty_card_number", "membership_card"))
+
+
+def header_key(text: str) -> str:
+    """The form a header name is compared in: case, accents of width, spaces, dashes and dots ignored."""
+    return re.sub(r"[\s\-.]+", "_", unicodedata.normalize("NFKC", text).strip().lower()).strip("_")
+
+
+@dataclass(slots=True)
+class Row:
+    """One data row: its file line and its cells keyed by column name (unknown columns dropped)."""
+
+    line: int
+    cells: dict[str, str]
+    problem: str = ""  # set when the reader could not split the row into the header's columns
+
+    def get(self, name: str) -> str:
+        return self.cells.get(name, "")
+
+
+@dataclass
+class CsvFile:
+    """An import file opened for reading: encoding and delimiter detected, header mapped to columns."""
+
+    path: Path
+    encoding: str
+    delimiter: str
+    columns: list[str | None]  # the column name of each header position (None: not understood)
+    headers: list[str] = field(default_factory=list)
+
+    def has(self, name: str) -> bool:
+        return name in self.columns
+
+    def rows(self) -> Iterator[Row]:
+        with self.path.open(encoding=self.encoding, newline="") as handle:
+            reader = csv.reader(handle, delimiter=self.delimiter)
+            next(reader, None)
+            for cells in reader:
+                if not any(cell.strip() for cell in cells):
+                    continue
+                yield self._row(reader.line_num, cells)
+
+    def _row(self, line: int, cells: list[str]) -> Row:
+        if len(cells) > len(self.columns) and any(cell.strip() for cell in cells[len(self.columns) :]):
+            return Row(line, {}, f"the row has {len(cells)} cells but the header has {len(self.columns)}")
+        return Row(
+            line, {name: cell.strip() for name, cell in zip(self.columns, cells, strict=False) if name}
+        )
+
+
+def csv_open(path: Path, columns: Sequence[Column]) -> CsvFile:
+    """Opens an import file; raises FileRejected when it cannot be read or its header is unusable."""
+    encoding = encoding_detect(path)
+    with path.open(encoding=encoding, newline="") as handle:
+        first_line = handle.readline()
+    if not first_line.strip():
+        raise FileRejected([RowError(1, "", "the file is empty: the first line must name the columns")])
+    delimiter = max(_DELIMITERS, key=first_line.count)
+    headers = next(csv.reader([first_line], delimiter=delimiter))
+    return CsvFile(path, encoding, delimiter, _columns_map(headers, columns), headers)
+
+
+def _columns_map(headers: list[str], columns: Sequence[Column]) -> list[str | None]:
+    by_key = {
+        header_key(alias): column.name for column in columns for alias in (column.name, *column.aliases)
+    }
+    mapped = [by_key.get(header_key(header)) for header in headers]
+    seen: dict[str, str] = {}
+    for header, name in zip(headers, mapped, strict=True):
+        if name is None:
+            continue
+        if name in seen:
+            raise FileRejected(
+                [RowError(1, name, f"columns '{seen[name]}' and '{header}' both give {name}; keep one")]
+            )
+        seen[name] = header
+    return mapped
+
+
+def encoding_detect(path: Path) -> str:
+    """UTF-8 (with or without BOM) when the whole file decodes as such, else CP949 or CP932."""
+    if _decodes(path, "utf-8"):
+        return "utf-8-sig"
+    candidates = [encoding for encoding in _LEGACY_ENCODINGS if _decodes(path, encoding)]
+    if not candidates:
+        raise FileRejected(
+            [RowError(1, "", "the file is not text in UTF-8, CP949 (Korean) or CP932 (Japanese)")]
+        )
+    with path.open("rb") as handle:
+        sample = handle.read(64 * 1024)
+    return max(
+        candidates, key=lambda encoding: _script_score(sample.decode(encoding, errors="ignore"), encoding)
+    )
+
+
+def _decodes(path: Path, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        with path.open("rb") as handle:
+            while block := handle.read(_READ_BLOCK):
+                decoder.decode(block)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _script_score(text: str, encoding: str) -> int:
+    # Bytes of one legacy encoding often decode without error in the other; what they decode to tells
+    # them apart: Korean text read as CP949 gives common Hangul (KS X 1001), Japanese read as CP932 kana.
+    if encoding == "cp949":
+        return sum(1 for ch in text if "\uac00" <= ch <= "\ud7a3" and ch.encode("cp949")[0] >= 0xB0)
+    return sum(1 for ch in text if "\u3040" <= ch <= "\u30ff")
+
+
+def batches(rows: Iterable[Row], size: int = BATCH_ROWS) -> Iterator[list[Row]]:
+    batch: list[Row] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def chunks(values: Sequence[_T], size: int = LOOKUP_CHUNK) -> Iterator[Sequence[_T]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+# Cell parsers: each returns the parsed value or raises RowInvalid naming its column.
+
+
+def parse_date(value: str, column: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise RowInvalid(column, f"'{value}' is not a date (YYYY-MM-DD)") from None
+
+
+def parse_datetime(value: str, column: str) -> datetime:
+    """ISO 8601 date or date-time; a time without an offset is taken in settings.TIME_ZONE."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise RowInvalid(
+            column, f"'{value}' is not an ISO 8601 date or time (2024-05-31T14:30:00+09:00)"
+        ) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
+    return parsed
+
+
+def parse_decimal(value: str, column: str, *, places: int = 2) -> Decimal:
+    """A non-negative number with a dot for decimals and at most `places` decimals."""
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        number = Decimal("NaN")
+    if not number.is_finite():
+        raise RowInvalid(
+            column, f"'{value}' is not a number (use a dot for decimals, no thousands separators)"
+        )
+    if number < 0:
+        raise RowInvalid(column, f"{column} cannot be negative")
+    if number.as_tuple().exponent < -places:  # type: ignore[operator]
+        raise RowInvalid(column, f"'{value}' has more than {places} decimals")
+    return number
+
+
+_TRUE = {"yes", "y", "true", "t", "1", "on"}
+_FALSE = {"no", "n", "false", "f", "0", "off"}
+
+
+def parse_bool(value: str, column: str) -> bool | None:
+    """yes/no, true/false or 1/0; an empty cell is no answer (None)."""
+    lowered = value.lower()
+    if not lowered:
+        return None
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise RowInvalid(column, f"'{value}' is not yes/no, true/false or 1/0")
+
+
+# Identity matching, the same for every file that names customers.
+
+
+class IdentityKey(NamedTuple):
+    kind: str
+    namespace: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class RowIdentity:
+    key: IdentityKey
+    column: str
+
+
+def row_identities(row: Row, columns: Mapping[str, str], namespace: str = "") -> list[RowIdentity]:
+    """The row's identities, normalised; `columns` maps column name to identity kind."""
+    found = []
+    for column, kind in columns.items():
+        value = row.get(column)
+        if not value:
+            continue
+        try:
+            normalised = identity_normalise(kind=kind, value=value, field=column)
+        except ValidationFailed as exc:
+            raise RowInvalid.from_validation(exc, column) from None
+        found.append(
+            RowIdentity(IdentityKey(kind, namespace if kind == "external" else "", normalised), column)
+        )
+    return found
+
+
+def identity_owners(keys: Iterable[IdentityKey]) -> dict[IdentityKey, int]:
+    """The member owning each identity that exists, looked up in chunks by value (indexed)."""
+    wanted = set(keys)
+    owners: dict[IdentityKey, int] = {}
+    table = connection.ops.quote_name(Identity._meta.db_table)
+    with connection.cursor() as cursor:
+        for values in chunks(sorted({key.value for key in wanted})):
+            # Plain SQL: the ORM's preparation of each of thousands of IN values costs more than the query.
+            placeholders = ", ".join(["%s"] * len(values))
+            cursor.execute(
+                f"SELECT kind, namespace, value, member_id FROM {table} WHERE value IN ({placeholders})",
+                values,
+            )
+            for kind, namespace, value, member_id in cursor.fetchall():
+                key = IdentityKey(kind, namespace, value)
+                if key in wanted:
+                    owners[key] = member_id
+    return owners
+
+
+def identity_owner(identities: Sequence[RowIdentity], owners: Mapping[IdentityKey, int]) -> int | None:
+    """The one member the row's identities lead to (None: none known); two members is a row error."""
+    first: RowIdentity | None = None
+    for identity in identities:
+        owner = owners.get(identity.key)
+        if owner is None:
+            continue
+        if first is None:
+            first = identity
+        elif owners[first.key] != owner:
+            raise RowInvalid(
+                identity.column,
+                f"{first.column} belongs to #{owners[first.key]} but {identity.column} to #{owner}",
+            )
+    return owners[first.key] if first is not None else None
+
+
+@dataclass
+class ImportContext:
+    """What an importer knows about its job: who started it, its options, and when it began."""
+
+    actor: User | None
+    options: Mapping[str, str]
+    started_at: datetime
+
+    @property
+    def actor_id(self) -> int | None:
+        return self.actor.pk if self.actor is not None else None
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+class Importer:
+    """One kind of file. Subclasses declare their columns and check and write batches of rows."""
+
+    columns: tuple[Column, ...] = ()
+
+    def __init__(self, context: ImportContext):
+        self.context = context
+        self.counts = Counts()
+
+    def header_check(self, csv_file: CsvFile) -> list[RowError]:
+        """Problems with the header as a whole (a required column missing)."""
+        return []
+
+    def batches(self, rows: Iterable[Row]) -> Iterator[list[Row]]:
+        return batches(rows)
+
+    def check(self, batch: list[Row]) -> list[RowError]:
+        """Every problem of the batch's rows, including conflicts with the database and earlier rows."""
+        raise NotImplementedError
+
+    def write(self, batch: list[Row]) -> None:
+        """Writes a checked batch (inside the import's transaction), counting what it did."""
+        raise NotImplementedError
+
+    def notes(self) -> list[str]:
+        """What the import did besides its counts, in sentences for the summary."""
+        return []
+
+
+def malformed_split(batch: Iterable[Row]) -> tuple[list[Row], list[RowError]]:
+    """Splits off the rows the reader could not split into columns, as errors."""
+    good, errors = [], []
+    for row in batch:
+        if row.problem:
+            errors.append(RowError(row.line, "", row.problem))
+        else:
+            good.append(row)
+    return good, errors

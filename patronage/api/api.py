@@ -6,7 +6,7 @@ from ninja import NinjaAPI
 from ninja.operation import Operation
 
 from patronage.api.errors import register_error_handlers
-from patronage.api.routers import members
+from patronage.api.routers import imports, members
 
 
 class PatronageAPI(NinjaAPI):
@@ -26,3 +26,4 @@ api = PatronageAPI(
 register_error_handlers(api)
 
 api.add_router("/members", members.router)
+api.add_router("/imports", imports.router)

@@ -1,0 +1,54 @@
+"""Bulk imports for integrations: upload a CSV, then follow the job until it is done or rejected."""
+
+# No `from __future__ import annotations` here: ninja reads `File[...]`/`Form[...]` parameters at import time.
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import File, Form, Router
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+from ninja.responses import Status
+
+from patronage.api.auth import acting_user, require_scope
+from patronage.api.pagination import LimitOffset
+from patronage.api.schemas.common import PROBLEM_STATUSES, Problem
+from patronage.api.schemas.imports import ImportJobOut
+from patronage.members.imports import import_job_get, import_job_list, import_job_start
+from patronage.members.models import ImportJob
+
+router = Router(tags=["imports"])
+IMPORTS = require_scope("imports")
+
+
+@router.post("", response={202: ImportJobOut, PROBLEM_STATUSES: Problem}, auth=IMPORTS)
+def start_import(
+    request: HttpRequest,
+    kind: Form[str],
+    file: File[UploadedFile],
+    namespace: Form[str] = "",
+    source: Form[str] = "",
+) -> Status[ImportJob]:
+    """Queues a CSV import (`kind` customers or transactions). The whole file is checked first: a bad row
+    rejects the file with its line numbers, and nothing is written. Follow it with GET /imports/{id}."""
+    options = {name: value for name, value in (("namespace", namespace), ("source", source)) if value}
+    job = import_job_start(
+        kind=kind,
+        file_name=file.name or "upload.csv",
+        content=file,
+        actor=acting_user(request),
+        options=options,
+    )
+    return Status(202, job)
+
+
+@router.get("", response=list[ImportJobOut], auth=IMPORTS)
+@paginate(LimitOffset)
+def list_imports(request: HttpRequest) -> QuerySet[ImportJob]:
+    """Imports, newest first."""
+    return import_job_list()
+
+
+@router.get("/{job_id}", response={200: ImportJobOut, PROBLEM_STATUSES: Problem}, auth=IMPORTS)
+def get_import(request: HttpRequest, job_id: int) -> ImportJob:
+    """A job's status, progress, counts and, when rejected, each bad row's line, column and reason."""
+    return import_job_get(job_id=job_id)

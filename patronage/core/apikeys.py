@@ -8,6 +8,7 @@ import secrets
 from datetime import timedelta
 
 from django.db import transaction
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from patronage.core import clock
@@ -29,13 +30,14 @@ def scopes_parse(text: str) -> list[str]:
     """'members:read,imports' or 'all' → the scope list; an unknown scope is an error naming it."""
     requested = [scope.strip() for scope in text.replace(" ", ",").split(",") if scope.strip()]
     if not requested:
-        raise ValidationFailed("give at least one scope, or 'all'", field="scopes")
+        raise ValidationFailed(gettext("give at least one scope, or 'all'"), field="scopes")
     if requested == ["all"]:
         return sorted(SCOPES)
     unknown = [scope for scope in requested if scope not in SCOPES]
     if unknown:
         raise ValidationFailed(
-            f"unknown scope '{unknown[0]}'; known scopes: {', '.join(sorted(SCOPES))}, or 'all'",
+            gettext("unknown scope '%(scope)s'; known scopes: %(known)s, or 'all'")
+            % {"scope": unknown[0], "known": ", ".join(sorted(SCOPES))},
             field="scopes",
         )
     return sorted(set(requested))
@@ -49,11 +51,12 @@ def apikey_create(*, name: str, scopes: list[str], actor: User | None) -> tuple[
     """Creates a key; returns it with the plain key, which is never shown again."""
     name = name.strip()
     if not name:
-        raise ValidationFailed("an API key needs a name", field="name")
+        raise ValidationFailed(gettext("an API key needs a name"), field="name")
     unknown = [scope for scope in scopes if scope not in SCOPES]
     if unknown or not scopes:
         raise ValidationFailed(
-            f"unknown or missing scope: {', '.join(unknown) or 'none given'}", field="scopes"
+            gettext("unknown or missing scope: %(scopes)s") % {"scopes": ", ".join(unknown) or "-"},
+            field="scopes",
         )
     prefix = secrets.token_hex(4)
     plain = f"{KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"

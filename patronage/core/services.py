@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from patronage.core.audit import audit_record
 from patronage.core.errors import Conflict, ValidationFailed
@@ -18,10 +19,12 @@ def staff_create(
     """Creates a staff user with a role; the password must pass the configured validators."""
     username = username.strip()
     if not username:
-        raise ValidationFailed("a username is required", field="username")
+        raise ValidationFailed(_("a username is required"), field="username")
     if role not in {r.value for r in STAFF_ROLES}:
         raise ValidationFailed(
-            f"unknown role '{role}'; roles: {', '.join(sorted(r.value for r in STAFF_ROLES))}", field="role"
+            _("unknown role '%(role)s'; roles: %(roles)s")
+            % {"role": role, "roles": ", ".join(sorted(r.value for r in STAFF_ROLES))},
+            field="role",
         )
     candidate = User(username=username, email=email, role=role)
     try:
@@ -35,5 +38,7 @@ def staff_create(
             candidate.save()
             audit_record(actor=actor, action="staff.created", target=candidate, role=role)
     except IntegrityError as exc:
-        raise Conflict(f"a user named '{username}' already exists", field="username") from exc
+        raise Conflict(
+            _("a user named '%(username)s' already exists") % {"username": username}, field="username"
+        ) from exc
     return candidate

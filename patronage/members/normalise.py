@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from django.utils.translation import gettext as _
+
 from patronage.core.errors import ValidationFailed
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -17,7 +19,7 @@ def email(value: str, *, field: str = "email") -> str:
     """Lower-cased, trimmed e-mail address; raises when it is not one."""
     cleaned = unicodedata.normalize("NFKC", value).strip().lower()
     if not _EMAIL.match(cleaned) or len(cleaned) > 254:
-        raise ValidationFailed(f"'{value}' is not a valid e-mail address", field=field)
+        raise ValidationFailed(_("'%(value)s' is not a valid e-mail address") % {"value": value}, field=field)
     return cleaned
 
 
@@ -28,7 +30,9 @@ def phone(value: str, *, field: str = "phone") -> str:
         cleaned = "+" + cleaned[2:]
     digits = cleaned.lstrip("+")
     if "+" in digits or not 6 <= len(digits) <= 16:
-        raise ValidationFailed(f"'{value}' is not a valid phone number (6 to 16 digits)", field=field)
+        raise ValidationFailed(
+            _("'%(value)s' is not a valid phone number (6 to 16 digits)") % {"value": value}, field=field
+        )
     return cleaned
 
 
@@ -37,7 +41,9 @@ def card(value: str, *, field: str = "card_number") -> str:
     cleaned = _SPACES.sub("", unicodedata.normalize("NFKC", value)).upper()
     if not _CARD.match(cleaned):
         raise ValidationFailed(
-            f"'{value}' is not a valid card number (4 to 40 letters, digits or dashes)", field=field
+            _("'%(value)s' is not a valid card number (4 to 40 letters, digits or dashes)")
+            % {"value": value},
+            field=field,
         )
     return cleaned
 
@@ -45,7 +51,7 @@ def card(value: str, *, field: str = "card_number") -> str:
 def external_id(value: str, *, field: str = "external_id") -> str:
     cleaned = unicodedata.normalize("NFKC", value).strip()
     if not cleaned or len(cleaned) > 128:
-        raise ValidationFailed("an external id must be 1 to 128 characters", field=field)
+        raise ValidationFailed(_("an external id must be 1 to 128 characters"), field=field)
     return cleaned
 
 
@@ -58,7 +64,7 @@ def name_key(name: str) -> str:
 
 def email_key(address: str) -> str:
     """The mailbox an address delivers to: '+tags' and, for Gmail, dots ignored."""
-    local, _, domain = address.partition("@")
+    local, _at, domain = address.partition("@")
     local = local.split("+", 1)[0]
     if domain in {"gmail.com", "googlemail.com"}:
         local, domain = local.replace(".", ""), "gmail.com"

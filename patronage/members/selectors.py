@@ -13,6 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 from patronage.core import clock
 from patronage.core.errors import NotFound, ValidationFailed
@@ -37,7 +38,7 @@ def member_get(*, member_id: int, include_inactive: bool = False) -> Member:
         seen.add(member.pk)
         member = member.merged_into
     if member is None or (member.status == MemberStatus.ERASED and not include_inactive):
-        raise NotFound(f"member #{member_id} does not exist", field="id")
+        raise NotFound(_("member #%(id)s does not exist") % {"id": member_id}, field="id")
     return member
 
 

@@ -10,6 +10,7 @@ from zoneinfo import available_timezones
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from patronage.core import clock
 from patronage.core.audit import audit_change, audit_record
@@ -71,7 +72,7 @@ class IdentityInput:
 def identity_normalise(*, kind: str, value: str, field: str | None = None) -> str:
     """The stored form of an identity value; raises ValidationFailed naming `field` when it is not valid."""
     if kind not in _NORMALISERS:
-        raise ValidationFailed(f"unknown identity kind '{kind}'", field="kind")
+        raise ValidationFailed(_("unknown identity kind '%(kind)s'") % {"kind": kind}, field="kind")
     return _NORMALISERS[IdentityKind(kind)](value, field=field or kind)
 
 
@@ -79,7 +80,9 @@ def profile_clean(values: dict[str, Any]) -> dict[str, Any]:
     """Checks profile fields; returns them cleaned. Raises ValidationFailed naming the first bad field."""
     unknown = set(values) - set(PROFILE_FIELDS)
     if unknown:
-        raise ValidationFailed(f"unknown field '{sorted(unknown)[0]}'", field=sorted(unknown)[0])
+        raise ValidationFailed(
+            _("unknown field '%(field)s'") % {"field": sorted(unknown)[0]}, field=sorted(unknown)[0]
+        )
     cleaned = dict(values)
     for field in ("name", "address", "city", "postal_code"):
         if field in cleaned:
@@ -87,24 +90,30 @@ def profile_clean(values: dict[str, Any]) -> dict[str, Any]:
     for field, limit in _TEXT_LIMITS.items():
         if len(cleaned.get(field) or "") > limit:
             raise ValidationFailed(
-                f"{field.replace('_', ' ')} is longer than {limit} characters", field=field
+                _("%(field)s is longer than %(limit)d characters")
+                % {"field": field.replace("_", " "), "limit": limit},
+                field=field,
             )
     if cleaned.get("locale") and cleaned["locale"] not in _LANGUAGES:
         raise ValidationFailed(
-            f"language '{cleaned['locale']}' is not one of {', '.join(sorted(_LANGUAGES))}", field="locale"
+            _("language '%(locale)s' is not one of %(languages)s")
+            % {"locale": cleaned["locale"], "languages": ", ".join(sorted(_LANGUAGES))},
+            field="locale",
         )
     if cleaned.get("time_zone") and cleaned["time_zone"] not in _TIME_ZONES:
-        raise ValidationFailed(f"'{cleaned['time_zone']}' is not an IANA time zone", field="time_zone")
+        raise ValidationFailed(
+            _("'%(zone)s' is not an IANA time zone") % {"zone": cleaned["time_zone"]}, field="time_zone"
+        )
     if "country" in cleaned:
         country = (cleaned["country"] or "").strip().upper()
         if country and (len(country) != 2 or not country.isalpha()):
-            raise ValidationFailed("country must be a two-letter ISO 3166 code", field="country")
+            raise ValidationFailed(_("country must be a two-letter ISO 3166 code"), field="country")
         cleaned["country"] = country
     birth_date = cleaned.get("birth_date")
     if isinstance(birth_date, date) and birth_date > clock.today():
-        raise ValidationFailed("birth date is in the future", field="birth_date")
+        raise ValidationFailed(_("birth date is in the future"), field="birth_date")
     if "preferences" in cleaned and not isinstance(cleaned["preferences"], dict):
-        raise ValidationFailed("preferences must be an object", field="preferences")
+        raise ValidationFailed(_("preferences must be an object"), field="preferences")
     return cleaned
 
 
@@ -142,7 +151,8 @@ def _identity_attach(*, member: Member, identity: IdentityInput, primary: bool) 
         if owner.member_id == member.pk:
             return owner
         raise Conflict(
-            f"{IdentityKind(identity.kind).label} '{value}' already belongs to member #{owner.member_id}",
+            _("%(kind)s '%(value)s' already belongs to member #%(id)s")
+            % {"kind": IdentityKind(identity.kind).label, "value": value, "id": owner.member_id},
             field=_field_of(identity.kind),
         )
     if primary:
@@ -157,7 +167,10 @@ def _identity_attach(*, member: Member, identity: IdentityInput, primary: bool) 
                 is_primary=primary,
             )
     except IntegrityError as exc:  # another request attached the same value first
-        raise Conflict(f"'{value}' was just taken by another member", field=_field_of(identity.kind)) from exc
+        raise Conflict(
+            _("'%(value)s' was just taken by another member") % {"value": value},
+            field=_field_of(identity.kind),
+        ) from exc
 
 
 def _field_of(kind: str) -> str:
@@ -169,9 +182,11 @@ def _consent_apply(
 ) -> bool:
     """Records the answer; returns False (and writes nothing) when it repeats the current one."""
     if purpose not in ConsentPurpose.values:
-        raise ValidationFailed(f"unknown consent purpose '{purpose}'", field="purpose")
+        raise ValidationFailed(
+            _("unknown consent purpose '%(purpose)s'") % {"purpose": purpose}, field="purpose"
+        )
     if method not in ConsentMethod.values:
-        raise ValidationFailed(f"unknown consent method '{method}'", field="method")
+        raise ValidationFailed(_("unknown consent method '%(method)s'") % {"method": method}, field="method")
     now = clock.now()
     current = Consent.objects.select_for_update().filter(member=member, purpose=purpose).first()
     if current is not None and current.granted == granted:
@@ -234,7 +249,9 @@ def member_signup(*, email: str, password: str, name: str, locale: str, consents
                     username=address, email=address, password=password, role=Role.MEMBER
                 )
         except IntegrityError as exc:
-            raise Conflict(f"an account for '{address}' already exists", field="email") from exc
+            raise Conflict(
+                _("an account for '%(address)s' already exists") % {"address": address}, field="email"
+            ) from exc
         return _member_open(
             actor=None,
             identities=[IdentityInput(IdentityKind.EMAIL, address)],
@@ -344,7 +361,7 @@ def identity_remove(*, identity: Identity, actor: User) -> None:
     """Removes an identity that is not the member's last one."""
     with transaction.atomic(durable=True):
         if identity.member.identities.count() <= 1:
-            raise ValidationFailed("a member keeps at least one identity", field="identity")
+            raise ValidationFailed(_("a member keeps at least one identity"), field="identity")
         identity.delete()
         audit_record(actor=actor, action="identity.removed", target=identity.member, kind=identity.kind)
 
@@ -369,7 +386,7 @@ def note_add(*, member: Member, actor: User, body: str) -> Note:
     """A staff note on the customer file."""
     body = body.strip()
     if not body:
-        raise ValidationFailed("a note cannot be empty", field="body")
+        raise ValidationFailed(_("a note cannot be empty"), field="body")
     with transaction.atomic(durable=True):
         note = Note.objects.create(member=member, author=actor, body=body, created_at=clock.now())
         timeline_record(
@@ -383,7 +400,7 @@ def member_tags_set(*, member: Member, actor: User, names: list[str]) -> list[st
     """Replaces the member's tags; new tag names are created."""
     cleaned = sorted({name.strip().lower() for name in names if name.strip()})
     if any(len(name) > 64 for name in cleaned):
-        raise ValidationFailed("a tag is at most 64 characters", field="tags")
+        raise ValidationFailed(_("a tag is at most 64 characters"), field="tags")
     with transaction.atomic(durable=True):
         tags = [Tag.objects.get_or_create(name=name)[0] for name in cleaned]
         member.tags.set(tags)
@@ -394,7 +411,7 @@ def member_tags_set(*, member: Member, actor: User, names: list[str]) -> list[st
 def member_assign_manager(*, member: Member, actor: User, manager: User | None) -> None:
     """Assigns (or clears) the account manager who looks after this customer."""
     if manager is not None and not manager.is_staff_member:
-        raise ValidationFailed("an account manager must be an active staff user", field="account_manager")
+        raise ValidationFailed(_("an account manager must be an active staff user"), field="account_manager")
     with transaction.atomic(durable=True):
         Member.objects.filter(pk=member.pk).update(account_manager=manager, updated_at=clock.now())
         audit_record(
@@ -404,13 +421,16 @@ def member_assign_manager(*, member: Member, actor: User, manager: User | None) 
 
 def _require_active(member: Member) -> None:
     if member.status != MemberStatus.ACTIVE:
-        raise Conflict(f"member #{member.pk} is {member.get_status_display().lower()} and cannot change")
+        raise Conflict(
+            _("member #%(id)s is %(status)s and cannot change")
+            % {"id": member.pk, "status": str(member.get_status_display()).lower()}
+        )
 
 
 def member_merge(*, survivor: Member, duplicate: Member, actor: User | None) -> Member:
     """Folds a duplicate file into the survivor: every identity, consent, note, event and order moves over."""
     if survivor.pk == duplicate.pk:
-        raise ValidationFailed("a member cannot be merged into itself", field="duplicate")
+        raise ValidationFailed(_("a member cannot be merged into itself"), field="duplicate")
     with transaction.atomic(durable=True):
         # Lock both files in primary-key order so two merges of the same pair cannot deadlock.
         locked = {
@@ -490,7 +510,7 @@ def member_erase(*, member: Member, actor: User | None, reason: str) -> Member:
     reason = reason.strip()
     if not reason:
         raise ValidationFailed(
-            "give the reason for the erasure (e.g. the request's reference)", field="reason"
+            _("give the reason for the erasure (e.g. the request's reference)"), field="reason"
         )
     with transaction.atomic(durable=True):
         locked = Member.objects.select_for_update().get(pk=member.pk)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from patronage.core.apikeys import SCOPES
 from patronage.core.errors import ApplicationError
 from patronage.core.models import User
+from patronage.members import services
 from patronage.members.models import ConsentMethod, ConsentPurpose, IdentityKind, Member, MemberStatus
 from patronage.members.timeline import kinds_all
 
@@ -90,16 +91,8 @@ class ProfileForm(ServiceForm):
     postal_code = forms.CharField(label=_("Postal code"), max_length=20, required=False)
     country = forms.CharField(label=_("Country (two letters)"), max_length=2, required=False)
 
-    PROFILE_FIELDS = (
-        "name",
-        "birth_date",
-        "locale",
-        "time_zone",
-        "address",
-        "city",
-        "postal_code",
-        "country",
-    )
+    # Preferences are set by integrations and the portal, not typed by staff.
+    PROFILE_FIELDS = tuple(field for field in services.PROFILE_FIELDS if field != "preferences")
     IDENTITY_FIELDS = {"email": IdentityKind.EMAIL, "phone": IdentityKind.PHONE}
 
     def profile(self) -> dict[str, Any]:

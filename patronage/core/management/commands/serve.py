@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 from argparse import ArgumentParser
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -43,9 +44,16 @@ class Command(BaseCommand):
                 worker.wait(timeout=20)
 
     def _start_worker(self) -> subprocess.Popen[bytes]:
-        command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--beat", "--loglevel=WARNING"]
+        command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--beat", "--loglevel=INFO"]
         command += ["--concurrency=2", "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME]
-        return subprocess.Popen(command)
+        # The worker's own log would bury the address printed below; it goes to a file instead.
+        log = open(self._worker_log(), "ab")  # noqa: SIM115  (owned by the child process for its lifetime)
+        return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+
+    def _worker_log(self) -> Path:
+        folder = settings.VAR_DIR / "log"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / "worker.log"
 
     def _announce(self, host: str, port: int, with_worker: bool) -> None:
         shown_host = "127.0.0.1" if host in {"0.0.0.0", "::"} else host
@@ -66,8 +74,9 @@ class Command(BaseCommand):
             if member := logins.get("member"):
                 lines.append(f"  member login:  {member['email']} / {member['password']}")
             lines.append(f"  (every demo login: {logins_file})")
-        lines.append(
-            f"  background jobs: {'worker and scheduler running' if with_worker else 'not started here'}"
+        jobs = (
+            f"worker and scheduler running (log: {self._worker_log()})" if with_worker else "not started here"
         )
+        lines.append(f"  background jobs: {jobs}")
         lines.append("Press Ctrl+C to stop.")
         self.stdout.write("\n".join(lines), self.style.SUCCESS)

@@ -1,0 +1,70 @@
+"""Parallel deliveries of the same request, on a real server database with real threads."""
+
+from concurrent.futures import ThreadPoolExecutor
+from threading import Barrier
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from patronage.core.apikeys import apikey_create
+from patronage.members.models import Identity, Member
+from patronage.members.selectors import member_get
+from patronage.members.services import member_merge
+
+pytestmark = pytest.mark.django_db(transaction=True)
+PARALLEL = 8
+
+
+@pytest.fixture(autouse=True)
+def _needs_a_server_database():
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency is tested on PostgreSQL (SQLite serialises every write)")
+
+
+def _in_parallel(work, times: int = PARALLEL) -> list:
+    start = Barrier(times)
+
+    def run(index: int):
+        start.wait()
+        try:
+            return work(index)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=times) as pool:
+        return list(pool.map(run, range(times)))
+
+
+def test_parallel_retries_of_one_member_create_one_member():
+    _key, plain = apikey_create(name="pos", scopes=["members:write"], actor=None)
+
+    def deliver(_index: int) -> tuple[int, int]:
+        response = Client(headers={"Authorization": f"Bearer {plain}"}).post(
+            "/api/v1/members",
+            {"external_id": "POS-1", "email": "race@example.com", "name": "Race"},
+            content_type="application/json",
+        )
+        return response.status_code, response.json()["id"]
+
+    results = _in_parallel(deliver)
+
+    assert Member.objects.count() == 1
+    assert sorted(status for status, _id in results) == [200] * (PARALLEL - 1) + [201]
+    assert {member_id for _status, member_id in results} == {Member.objects.get().pk}
+    assert Identity.objects.filter(value="race@example.com").count() == 1
+
+
+def test_two_agents_merging_the_same_pair_at_once_merge_it_once(alice, bob, admin, agent):
+    def merge(index: int) -> str:
+        try:
+            member_merge(survivor=alice, duplicate=bob, actor=admin)
+        except Exception as error:  # the loser sees a clear refusal, not a half-merged file
+            return type(error).__name__
+        return "merged"
+
+    outcomes = _in_parallel(merge, times=2)
+
+    assert sorted(outcomes) == ["Conflict", "merged"]
+    assert member_get(member_id=bob.pk) == alice
+    assert alice.timeline.filter(kind="merged").count() == 1

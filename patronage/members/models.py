@@ -233,6 +233,11 @@ class ImportJob(models.Model):
     updated_count = models.PositiveIntegerField(default=0)
     unchanged_count = models.PositiveIntegerField(default=0)
     errors: models.JSONField[list[dict[str, Any]]] = models.JSONField(default=list, blank=True)
+    # What the file's rows do not say (the namespace of customer ids, the sending system of orders),
+    # kept on the job so that a run again (a failed or redelivered job) reads the file the same way.
+    options: models.JSONField[dict[str, str]] = models.JSONField(default=dict, blank=True)
+    # What a finished import did besides its counts, e.g. "2 new stores created".
+    notes: models.JSONField[list[str]] = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

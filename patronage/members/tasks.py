@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from celery import shared_task
 
 from patronage.members.imports import import_job_run
 
 
 @shared_task(name="members.import_job_run", acks_late=True, reject_on_worker_lost=True)
-def import_job_run_task(job_id: int, options: Mapping[str, str] | None = None) -> str:
-    """Runs an import job; a job already done or rejected is left as it is. Returns its final status."""
-    return import_job_run(job_id=job_id, options=options).status
+def import_job_run_task(job_id: int) -> str:
+    """Runs an import job with the options stored on it; a job already done or rejected is left as it is."""
+    return import_job_run(job_id=job_id).status

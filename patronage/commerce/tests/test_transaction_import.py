@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from patronage.commerce.imports.write import OrderWriter
 from patronage.commerce.models import Channel, Order, OrderLine, Product, Store
 from patronage.members.imports import import_job_errors, import_job_notes, import_job_run, import_job_start
 from patronage.members.models import ImportJob, ImportStatus, TimelineEvent
@@ -27,9 +28,14 @@ def _media(settings, tmp_path):
 
 def run_import(text: str, **options: str) -> ImportJob:
     job = import_job_start(
-        kind="transactions", file_name="sales.csv", content=text.encode(), actor=None, enqueue=False
+        kind="transactions",
+        file_name="sales.csv",
+        content=text.encode(),
+        actor=None,
+        options=options,
+        enqueue=False,
     )
-    return import_job_run(job_id=job.pk, options=options)
+    return import_job_run(job_id=job.pk)
 
 
 def errors_of(job: ImportJob) -> list[tuple[object, object, object]]:
@@ -156,6 +162,7 @@ def test_unknown_store_and_product_codes_are_created_and_counted(alice, bob):
         "2 new products created",
         "2 new stores created",
     ]
+    assert ImportJob.objects.get(pk=job.pk).notes == import_job_notes(job)  # kept on the job itself
 
 
 def test_an_amount_column_overrides_the_sum_of_lines_and_a_naive_time_is_local(settings, db):
@@ -166,3 +173,16 @@ def test_an_amount_column_overrides_the_sum_of_lines_and_a_naive_time_is_local(s
     order = Order.objects.get()
     assert (order.source, order.amount, order.currency) == ("shop", Decimal("1234.50"), "USD")
     assert order.occurred_at.isoformat() == "2024-05-01T01:00:00+00:00"
+
+
+def test_a_failed_job_run_again_keeps_the_source_it_was_started_with(alice, bob, monkeypatch):
+    with monkeypatch.context() as patch:
+        patch.setattr(OrderWriter, "write", lambda *args: 1 / 0)
+        failed = run_import(HEADER + LINES, source="pos")
+    assert failed.status == ImportStatus.FAILED
+    assert Order.objects.count() == 0
+
+    job = import_job_run(job_id=failed.pk)
+
+    assert job.status == ImportStatus.DONE
+    assert set(Order.objects.values_list("source", flat=True)) == {"pos"}

@@ -114,5 +114,22 @@ def test_a_done_import_shows_its_counts(client_as, manager):
     assert "Created 2 Updated 0 Unchanged 0" in text
 
 
+def test_an_import_page_shows_the_options_it_was_given_and_what_it_created(client_as, manager):
+    job = import_job_start(
+        kind="transactions",
+        file_name="sales.csv",
+        content=b"order_id,date,total,store\nR-1,2024-05-01,100,gangnam\n",
+        actor=manager,
+        options={"source": "pos"},
+        enqueue=False,
+    )
+    import_job_run(job_id=job.pk)
+
+    text = page_text(client_as(manager).get(reverse("console:import_detail", args=[job.pk])))
+
+    assert "Sending system of the orders (transactions) pos" in text
+    assert "1 new stores created" in text
+
+
 def test_an_unknown_import_is_not_found(client_as, manager):
     assert client_as(manager).get(reverse("console:import_detail", args=[999])).status_code == 404

@@ -100,5 +100,12 @@ def _detail_context(job: ImportJob) -> dict[str, Any]:
         "percent": int(100 * done / total) if total else 0,
         "errors": errors,
         "more_errors": more_errors,
-        "notes": import_job_notes(job) if job.status == ImportStatus.DONE else [],
+        "notes": import_job_notes(job),
+        "options": _options_shown(job),
     }
+
+
+def _options_shown(job: ImportJob) -> list[tuple[str, str]]:
+    """The options the job was started with, labelled as on the upload form."""
+    fields = ImportUploadForm.base_fields
+    return [(str(fields[name].label), value) for name, value in job.options.items() if name in fields]

@@ -21,7 +21,7 @@ from django.utils.text import get_valid_filename
 from patronage.core import clock
 from patronage.core.audit import audit_record
 from patronage.core.errors import NotFound, ValidationFailed
-from patronage.core.models import AuditEntry, User
+from patronage.core.models import User
 from patronage.members.imports.base import (
     CsvFile,
     FileRejected,
@@ -73,7 +73,7 @@ def import_job_start(
     options: Mapping[str, str] | None = None,
     enqueue: bool = True,
 ) -> ImportJob:
-    """Stores an uploaded file and queues its import (run by a worker once this transaction commits)."""
+    """Stores an uploaded file with its options and queues its import (run by a worker once this commits)."""
     if kind not in ImportKind.values:
         raise ValidationFailed(f"unknown import kind '{kind}'", field="kind")
     path, sha256 = _upload_store(file_name, content)
@@ -84,14 +84,15 @@ def import_job_start(
             file_path=str(path),
             sha256=sha256,
             status=ImportStatus.QUEUED,
+            options=dict(options or {}),
             created_by=actor,
             created_at=clock.now(),
         )
         if enqueue:
             from patronage.members.tasks import import_job_run_task
 
-            job_id, job_options = job.pk, dict(options or {})
-            transaction.on_commit(lambda: import_job_run_task.delay(job_id, job_options))
+            job_id = job.pk
+            transaction.on_commit(lambda: import_job_run_task.delay(job_id))
     return job
 
 
@@ -117,15 +118,13 @@ def _blocks(content: bytes | IO[bytes]) -> Iterable[bytes]:
         yield block
 
 
-def import_job_run(
-    *, job_id: int, progress: Progress | None = None, options: Mapping[str, str] | None = None
-) -> ImportJob:
-    """Runs one job: checks every row, then writes all of them in one transaction, or nothing."""
+def import_job_run(*, job_id: int, progress: Progress | None = None) -> ImportJob:
+    """Runs one job, read with its stored options: checks every row, then writes them all in one transaction."""
     job = _job_claim(job_id)
     if job.status in _FINAL:
         return job
     try:
-        importer = _importer_for(job, options or {})
+        importer = _importer_for(job)
         report = _file_check(job, importer, progress)
         if not report.ok:
             return _job_finish(job, ImportStatus.REJECTED, errors=_errors_stored(report))
@@ -146,6 +145,7 @@ def import_job_run(
         created_count=counts.created,
         updated_count=counts.updated,
         unchanged_count=counts.unchanged,
+        notes=importer.notes(),
     )
 
 
@@ -164,8 +164,8 @@ def import_file_check(
     return _report_build(importer, path, progress or _progress_ignore)
 
 
-def _importer_for(job: ImportJob, options: Mapping[str, str]) -> Importer:
-    context = ImportContext(actor=job.created_by, options=options, started_at=clock.now())
+def _importer_for(job: ImportJob) -> Importer:
+    context = ImportContext(actor=job.created_by, options=job.options, started_at=clock.now())
     importer: Importer = import_string(_IMPORTERS[ImportKind(job.kind)])(context)
     return importer
 
@@ -176,7 +176,7 @@ def _job_claim(job_id: int) -> ImportJob:
     claimed = (
         ImportJob.objects.filter(pk=job_id)
         .exclude(status__in=_FINAL)
-        .update(status=ImportStatus.CHECKING, rows_done=0, errors=[], finished_at=None)
+        .update(status=ImportStatus.CHECKING, rows_done=0, errors=[], notes=[], finished_at=None)
     )
     job = import_job_get(job_id=job_id)
     if claimed:
@@ -301,7 +301,4 @@ def import_job_errors(job: ImportJob) -> tuple[list[dict[str, object]], int]:
 
 def import_job_notes(job: ImportJob) -> list[str]:
     """What a finished import adds to its counts (e.g. new store codes created)."""
-    entry = AuditEntry.objects.filter(
-        action="import.done", target_type=ImportJob._meta.label_lower, target_id=str(job.pk)
-    ).first()
-    return list(entry.detail.get("notes", [])) if entry is not None else []
+    return list(job.notes)

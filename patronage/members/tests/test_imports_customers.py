@@ -32,8 +32,10 @@ def run_import(
     text: str | bytes, *, kind: str = "customers", encoding: str = "utf-8", **options: str
 ) -> ImportJob:
     content = text if isinstance(text, bytes) else text.encode(encoding)
-    job = import_job_start(kind=kind, file_name="customers.csv", content=content, actor=None, enqueue=False)
-    return import_job_run(job_id=job.pk, options=options)
+    job = import_job_start(
+        kind=kind, file_name="customers.csv", content=content, actor=None, options=options, enqueue=False
+    )
+    return import_job_run(job_id=job.pk)
 
 
 def totals() -> tuple[int, int, int, int]:

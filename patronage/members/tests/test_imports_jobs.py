@@ -106,6 +106,26 @@ def test_the_celery_task_runs_the_job_once_the_upload_commits(
     assert Member.objects.count() == 3
 
 
+def test_the_celery_task_reads_the_options_stored_on_the_job(manager, django_capture_on_commit_callbacks):
+    from config.celery import app
+
+    app.conf.task_always_eager = True
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            job = import_job_start(
+                kind="customers",
+                file_name="list.csv",
+                content=b"customer_id,email\n42,one@example.com\n",
+                actor=manager,
+                options={"namespace": "pos"},
+            )
+    finally:
+        app.conf.task_always_eager = False
+
+    assert import_job_get(job_id=job.pk).options == {"namespace": "pos"}
+    assert Identity.objects.get(kind="external").namespace == "pos"
+
+
 def test_the_task_leaves_a_rejected_job_alone(manager):
     from patronage.members.tasks import import_job_run_task
 

@@ -74,9 +74,16 @@ class Command(BaseCommand):
 
     def _import(self, kind: str, path: Path, job_options: Mapping[str, str]) -> None:
         with path.open("rb") as content:
-            job = import_job_start(kind=kind, file_name=path.name, content=content, actor=None, enqueue=False)
+            job = import_job_start(
+                kind=kind,
+                file_name=path.name,
+                content=content,
+                actor=None,
+                options=job_options,
+                enqueue=False,
+            )
         bars = _ProgressBars(["checking", "importing"])
-        job = import_job_run(job_id=job.pk, progress=bars, options=job_options)
+        job = import_job_run(job_id=job.pk, progress=bars)
         bars.close()
         errors, more = import_job_errors(job)
         if job.status == ImportStatus.REJECTED:

@@ -61,7 +61,12 @@ class Member(models.Model):
 
     class Meta:
         ordering = ["-id"]
-        indexes = [models.Index(fields=["status", "-id"])]
+        indexes = [
+            models.Index(fields=["status", "-id"]),
+            # Cover the dashboard's counts (sign-ups per month, members per source) without reading rows.
+            models.Index(fields=["joined_at", "status"], name="member_joined_status"),
+            models.Index(fields=["status", "source"], name="member_status_source"),
+        ]
 
     def __str__(self) -> str:
         return self.name or f"#{self.pk}"

@@ -1,0 +1,142 @@
+"""Benchmark: console and API latency on a large customer file, against the cheapest request in the same run.
+
+    .venv/bin/python bench/pages.py --members 100000
+
+A throwaway folder holds the SQLite database (PATRONAGE_VAR_DIR), filled with the demo business;
+with --postgres URL a database patronage_bench_pages_<pid> is created on that server and dropped at
+the end. Requests go through Django's full stack in this process (middleware, sessions, templates,
+queries), without a network in between, so the numbers are the server's own work.
+
+The anchor is GET /healthz (one `SELECT 1`) measured in the same run: each page prints its median and
+95th percentile, and its median as a multiple of the anchor's. The last line is
+slowest_page_vs_healthz = the largest of those multiples.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _setup(var_dir: str, database_url: str | None) -> None:
+    os.environ["PATRONAGE_VAR_DIR"] = var_dir
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    os.environ["LOG_LEVEL"] = "WARNING"
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    import django
+
+    django.setup()
+
+
+def _timed(request: Callable[[], int], repeats: int) -> list[float]:
+    seconds = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        status = request()
+        seconds.append(time.perf_counter() - started)
+        if status != 200:
+            raise SystemExit(f"a benchmarked request answered {status}")
+    return seconds
+
+
+def _p95(values: list[float]) -> float:
+    return sorted(values)[max(0, round(0.95 * len(values)) - 1)]
+
+
+def run(members: int, repeats: int) -> None:
+    from django.core.management import call_command
+    from django.test import Client
+
+    from patronage.core.apikeys import apikey_create
+    from patronage.core.services import staff_create
+    from patronage.members.models import Identity, Member
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    call_command("demo", members=members, seed=7, verbosity=0)
+    print(f"demo business of {members:,} members loaded in {time.perf_counter() - started:.1f} s")
+
+    staff = staff_create(username="bench", password="bench-pass-12345", role="admin")
+    console = Client()
+    console.force_login(staff)
+    _key, plain = apikey_create(name="bench", scopes=["members:read"], actor=None)
+    api = Client(headers={"Authorization": f"Bearer {plain}"})
+    middle = Member.objects.order_by("pk")[members // 2]
+    email = Identity.objects.filter(member=middle, kind="email").values_list("value", flat=True).first()
+    name = middle.name.split()[0] if middle.name else "Kim"
+
+    requests: list[tuple[str, Callable[[], int]]] = [
+        ("GET /healthz (anchor)", lambda: Client().get("/healthz").status_code),
+        ("console dashboard", lambda: console.get("/console/").status_code),
+        ("console customer list, page 1", lambda: console.get("/console/customers/").status_code),
+        ("console customer list, page 200", lambda: console.get("/console/customers/?page=200").status_code),
+        ("console search by e-mail", lambda: console.get(f"/console/customers/?q={email}").status_code),
+        ("console search by name", lambda: console.get(f"/console/customers/?q={name}").status_code),
+        ("console customer page", lambda: console.get(f"/console/customers/{middle.pk}/").status_code),
+        ("API list members", lambda: api.get("/api/v1/members?limit=50").status_code),
+        ("API search by e-mail", lambda: api.get(f"/api/v1/members?q={email}").status_code),
+        ("API one member", lambda: api.get(f"/api/v1/members/{middle.pk}").status_code),
+    ]
+    for _label, request in requests:  # warm caches and connections once
+        request()
+    rows = [(label, _timed(request, repeats)) for label, request in requests]
+    anchor = statistics.median(rows[0][1])
+    print(f"\n{'request':38} {'median ms':>10} {'p95 ms':>10} {'x anchor':>9}")
+    ratios = []
+    for label, seconds in rows:
+        median = statistics.median(seconds)
+        ratio = median / anchor
+        if not label.endswith("(anchor)"):
+            ratios.append(ratio)
+        print(f"{label:38} {median * 1000:10.1f} {_p95(seconds) * 1000:10.1f} {ratio:9.1f}")
+    print(f"\nslowest_page_vs_healthz={max(ratios):.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--members", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=30)
+    parser.add_argument(
+        "--postgres", help="server URL without a database name, e.g. postgres://postgres@127.0.0.1:5432"
+    )
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="patronage-bench-pages-") as var_dir:
+        if options.postgres:
+            _run_on_postgres(options, var_dir)
+        else:
+            _setup(var_dir, None)
+            run(options.members, options.repeats)
+
+
+def _run_on_postgres(options: argparse.Namespace, var_dir: str) -> None:
+    import psycopg
+
+    name = f"patronage_bench_pages_{os.getpid()}"
+    server = options.postgres.rstrip("/")
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        _setup(var_dir, f"{server}/{name}")
+        run(options.members, options.repeats)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+if __name__ == "__main__":
+    main()

@@ -132,6 +132,7 @@ def browser_page(live_server: Any) -> Iterator[Any]:
     """A Playwright page in Debian's Chromium, pointed at the live test server."""
     if not CHROMIUM.exists():
         pytest.skip("Chromium is not installed at /usr/bin/chromium (make test installs it)")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
@@ -146,6 +147,9 @@ def browser_page(live_server: Any) -> Iterator[Any]:
         finally:
             context.close()
             browser.close()
+            # Under Playwright's sync API the test body runs in its own context, with its own database
+            # connection: close it, or PostgreSQL refuses to drop the test database at the end.
+            connections.close_all()
 
 
 @pytest.fixture

@@ -1,0 +1,61 @@
+"""A staff member's path through the console in Chromium: sign in, find a customer, read the timeline, switch language."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import translation
+
+from patronage.conftest import STAFF_PASSWORD
+from patronage.core import clock
+from patronage.members.services import IdentityInput, member_create, timeline_record
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def shop_history(alice, bob):
+    """Some customers and a purchase on Alice's timeline, so the pages have something to show."""
+    for number in range(12):
+        member_create(
+            actor=None,
+            identities=[IdentityInput("email", f"customer{number}@example.com")],
+            profile={"name": f"Customer {number}", "city": "Busan"},
+            source="store",
+            joined_at=clock.now() - timedelta(days=30 * number),
+        )
+    timeline_record(member=alice, kind="purchase", summary="45,000 KRW · Gangnam store · 3 items")
+    return alice
+
+
+def test_staff_find_a_customer_by_email_read_the_timeline_and_switch_to_korean(
+    browser_page, screenshot, admin, shop_history
+):
+    page = browser_page
+    page.goto("/console/")
+    page.fill("input[name=username]", admin.username)
+    page.fill("input[name=password]", STAFF_PASSWORD)
+    page.click("main button:has-text('Sign in')")
+    page.wait_for_url("**/console/")
+    screenshot(page, "console-dashboard")
+
+    page.goto("/console/customers/")
+    page.fill("#id_q", "alice@example.com")
+    page.wait_for_function("!document.querySelector('main').innerText.includes('Bob Tanaka')")
+    results = page.inner_text("main")
+    assert "Alice Kim" in results
+    assert "Customer 3" not in results
+    screenshot(page, "console-customers")
+
+    page.click("a:has-text('Alice Kim')")
+    page.wait_for_selector("#timeline-items")
+    timeline = page.inner_text("#timeline-items")
+    assert "45,000 KRW · Gangnam store · 3 items" in timeline
+    assert "Joined" in timeline
+    screenshot(page, "console-customer")
+
+    page.select_option("#language-select", "ko")
+    page.wait_for_selector("html[lang=ko]")
+    with translation.override("ko"):
+        korean_heading = translation.gettext("Timeline")
+    assert korean_heading != "Timeline"
+    assert page.inner_text("#timeline h2") == korean_heading

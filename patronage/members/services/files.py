@@ -1,14 +1,11 @@
-"""State changes of the customer file. Every public service is one transaction and audit-logged."""
+"""Opening and changing customer files: identities, consents, notes, tags, account managers."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
-from zoneinfo import available_timezones
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -17,7 +14,6 @@ from patronage.core.audit import audit_change, audit_record
 from patronage.core.errors import Conflict, ValidationFailed
 from patronage.core.models import User
 from patronage.core.roles import Role
-from patronage.members import hooks, normalise
 from patronage.members import timeline_kinds as kinds
 from patronage.members.models import (
     Consent,
@@ -30,118 +26,14 @@ from patronage.members.models import (
     MemberStatus,
     Note,
     Tag,
-    TimelineEvent,
 )
-from patronage.members.timeline import personal_kinds
-
-PROFILE_FIELDS = (
-    "name",
-    "birth_date",
-    "locale",
-    "time_zone",
-    "address",
-    "city",
-    "postal_code",
-    "country",
-    "preferences",
+from patronage.members.services.profile import (
+    IDENTITY_FIELDS,
+    IdentityInput,
+    identity_normalise,
+    profile_clean,
 )
-IDENTITY_FIELDS = {
-    "email": IdentityKind.EMAIL,
-    "phone": IdentityKind.PHONE,
-    "card_number": IdentityKind.CARD,
-    "external_id": IdentityKind.EXTERNAL,
-}
-_NORMALISERS = {
-    IdentityKind.EMAIL: normalise.email,
-    IdentityKind.PHONE: normalise.phone,
-    IdentityKind.CARD: normalise.card,
-    IdentityKind.EXTERNAL: normalise.external_id,
-}
-_TEXT_LIMITS = {"name": 200, "address": 300, "city": 100, "postal_code": 20}
-_LANGUAGES = {code for code, _label in settings.LANGUAGES}
-_TIME_ZONES = available_timezones()
-
-
-@dataclass(frozen=True)
-class IdentityInput:
-    kind: str
-    value: str
-    namespace: str = ""
-
-
-def identity_normalise(*, kind: str, value: str, field: str | None = None) -> str:
-    """The stored form of an identity value; raises ValidationFailed naming `field` when it is not valid."""
-    if kind not in _NORMALISERS:
-        raise ValidationFailed(_("unknown identity kind '%(kind)s'") % {"kind": kind}, field="kind")
-    return _NORMALISERS[IdentityKind(kind)](value, field=field or kind)
-
-
-def profile_clean(values: dict[str, Any]) -> dict[str, Any]:
-    """Checks profile fields; returns them cleaned. Raises ValidationFailed naming the first bad field."""
-    unknown = set(values) - set(PROFILE_FIELDS)
-    if unknown:
-        raise ValidationFailed(
-            _("unknown field '%(field)s'") % {"field": sorted(unknown)[0]}, field=sorted(unknown)[0]
-        )
-    cleaned = dict(values)
-    for field in ("name", "address", "city", "postal_code"):
-        if field in cleaned:
-            cleaned[field] = (cleaned[field] or "").strip()
-    for field, limit in _TEXT_LIMITS.items():
-        if len(cleaned.get(field) or "") > limit:
-            raise ValidationFailed(
-                _("%(field)s is longer than %(limit)d characters")
-                % {"field": field.replace("_", " "), "limit": limit},
-                field=field,
-            )
-    if cleaned.get("locale") and cleaned["locale"] not in _LANGUAGES:
-        raise ValidationFailed(
-            _("language '%(locale)s' is not one of %(languages)s")
-            % {"locale": cleaned["locale"], "languages": ", ".join(sorted(_LANGUAGES))},
-            field="locale",
-        )
-    if cleaned.get("time_zone") and cleaned["time_zone"] not in _TIME_ZONES:
-        raise ValidationFailed(
-            _("'%(zone)s' is not an IANA time zone") % {"zone": cleaned["time_zone"]}, field="time_zone"
-        )
-    if "country" in cleaned:
-        country = (cleaned["country"] or "").strip().upper()
-        if country and (len(country) != 2 or not country.isalpha()):
-            raise ValidationFailed(_("country must be a two-letter ISO 3166 code"), field="country")
-        cleaned["country"] = country
-    birth_date = cleaned.get("birth_date")
-    if isinstance(birth_date, date) and birth_date > clock.today():
-        raise ValidationFailed(_("birth date is in the future"), field="birth_date")
-    if "preferences" in cleaned and not isinstance(cleaned["preferences"], dict):
-        raise ValidationFailed(_("preferences must be an object"), field="preferences")
-    return cleaned
-
-
-def timeline_record(
-    *,
-    member: Member,
-    kind: str,
-    occurred_at: datetime | None = None,
-    summary: str = "",
-    data: dict[str, Any] | None = None,
-    source: object | None = None,
-    actor: User | None = None,
-    dedupe_key: str | None = None,
-) -> TimelineEvent:
-    """Adds one event to the member's timeline; with a dedupe_key, a second call adds nothing."""
-    if dedupe_key and (existing := TimelineEvent.objects.filter(dedupe_key=dedupe_key).first()):
-        return existing
-    return TimelineEvent.objects.create(
-        member=member,
-        kind=kind,
-        occurred_at=occurred_at or clock.now(),
-        summary=summary[:300],
-        data=data or {},
-        source_type=source._meta.label_lower if source is not None and hasattr(source, "_meta") else "",
-        source_id=str(getattr(source, "pk", "") or ""),
-        actor=actor,
-        dedupe_key=dedupe_key,
-    )
+from patronage.members.services.timeline import timeline_record
 
 
 def _identity_attach(*, member: Member, identity: IdentityInput, primary: bool) -> Identity:
@@ -307,7 +199,7 @@ def member_update(
     cleaned = profile_clean(profile or {})
     with transaction.atomic(durable=True):
         locked = Member.objects.select_for_update().get(pk=member.pk)
-        _require_active(locked)
+        require_active(locked)
         changed = {field: value for field, value in cleaned.items() if getattr(locked, field) != value}
         for field, value in changed.items():
             setattr(locked, field, value)
@@ -346,7 +238,7 @@ def identity_add(
 ) -> Identity:
     """Adds another way to recognise the member (a second e-mail, a new card)."""
     with transaction.atomic(durable=True):
-        _require_active(member)
+        require_active(member)
         identity = _identity_attach(
             member=member, identity=IdentityInput(kind=kind, value=value, namespace=namespace), primary=False
         )
@@ -371,7 +263,7 @@ def consent_set(
 ) -> bool:
     """Records a grant or withdrawal with how it was given; a repeat of the current answer changes nothing."""
     with transaction.atomic(durable=True):
-        _require_active(member)
+        require_active(member)
         changed = _consent_apply(
             member=member, purpose=purpose, granted=granted, method=method, evidence=evidence, actor=actor
         )
@@ -419,134 +311,9 @@ def member_assign_manager(*, member: Member, actor: User, manager: User | None) 
         )
 
 
-def _require_active(member: Member) -> None:
+def require_active(member: Member) -> None:
     if member.status != MemberStatus.ACTIVE:
         raise Conflict(
             _("member #%(id)s is %(status)s and cannot change")
             % {"id": member.pk, "status": str(member.get_status_display()).lower()}
         )
-
-
-def member_merge(*, survivor: Member, duplicate: Member, actor: User | None) -> Member:
-    """Folds a duplicate file into the survivor: every identity, consent, note, event and order moves over."""
-    if survivor.pk == duplicate.pk:
-        raise ValidationFailed(_("a member cannot be merged into itself"), field="duplicate")
-    with transaction.atomic(durable=True):
-        # Lock both files in primary-key order so two merges of the same pair cannot deadlock.
-        locked = {
-            m.pk: m
-            for m in Member.objects.select_for_update()
-            .filter(pk__in=[survivor.pk, duplicate.pk])
-            .order_by("pk")
-        }
-        survivor, duplicate = locked[survivor.pk], locked[duplicate.pk]
-        _require_active(survivor)
-        _require_active(duplicate)
-        _merge_profile(survivor, duplicate)
-        _merge_identities(survivor, duplicate)
-        _merge_consents(survivor, duplicate)
-        Note.objects.filter(member=duplicate).update(member=survivor)
-        TimelineEvent.objects.filter(member=duplicate).update(member=survivor)
-        survivor.tags.add(*duplicate.tags.all())
-        for handler in hooks.merge_handlers:
-            handler(duplicate, survivor)
-        duplicate_user = duplicate.user
-        Member.objects.filter(pk=duplicate.pk).update(
-            status=MemberStatus.MERGED, merged_into=survivor, user=None, updated_at=clock.now()
-        )
-        if duplicate_user is not None:
-            if survivor.user_id is None:
-                survivor.user = duplicate_user
-            else:
-                User.objects.filter(pk=duplicate_user.pk).update(is_active=False)
-        survivor.save()
-        timeline_record(
-            member=survivor,
-            kind=kinds.MERGED.code,
-            summary=f"#{duplicate.pk} {duplicate.name}",
-            data={"duplicate_id": duplicate.pk},
-            actor=actor,
-        )
-        audit_record(actor=actor, action="member.merged", target=survivor, duplicate_id=duplicate.pk)
-    return survivor
-
-
-def _merge_profile(survivor: Member, duplicate: Member) -> None:
-    for field in ("name", "birth_date", "address", "city", "postal_code", "country"):
-        if not getattr(survivor, field) and getattr(duplicate, field):
-            setattr(survivor, field, getattr(duplicate, field))
-    survivor.preferences = {**duplicate.preferences, **survivor.preferences}
-    survivor.joined_at = min(survivor.joined_at, duplicate.joined_at)
-    if survivor.account_manager_id is None:
-        survivor.account_manager_id = duplicate.account_manager_id
-
-
-def _merge_identities(survivor: Member, duplicate: Member) -> None:
-    Identity.objects.filter(member=duplicate).update(member=survivor, is_primary=False)
-    for kind in IdentityKind.values:
-        identities = survivor.identities.filter(kind=kind)
-        if identities.exists() and not identities.filter(is_primary=True).exists():
-            Identity.objects.filter(pk=identities.order_by("pk").first().pk).update(is_primary=True)  # type: ignore[union-attr]
-
-
-def _merge_consents(survivor: Member, duplicate: Member) -> None:
-    kept = {consent.purpose: consent for consent in survivor.consents.all()}
-    for consent in duplicate.consents.all():
-        mine = kept.get(consent.purpose)
-        if mine is None:
-            Consent.objects.filter(pk=consent.pk).update(member=survivor)
-        else:
-            # The latest answer stands, whichever file it was given on.
-            if consent.updated_at > mine.updated_at:
-                Consent.objects.filter(pk=mine.pk).update(
-                    granted=consent.granted, updated_at=consent.updated_at
-                )
-            consent.delete()
-    ConsentEvent.objects.filter(member=duplicate).update(member=survivor)
-
-
-def member_erase(*, member: Member, actor: User | None, reason: str) -> Member:
-    """Removes a person's personal data for good; orders, points and counts stay for the totals."""
-    reason = reason.strip()
-    if not reason:
-        raise ValidationFailed(
-            _("give the reason for the erasure (e.g. the request's reference)"), field="reason"
-        )
-    with transaction.atomic(durable=True):
-        locked = Member.objects.select_for_update().get(pk=member.pk)
-        if locked.status == MemberStatus.ERASED:
-            return locked
-        _require_active(locked)
-        user = locked.user
-        locked.identities.all().delete()
-        locked.notes.all().delete()
-        locked.consents.all().delete()
-        locked.consent_events.all().delete()
-        locked.tags.clear()
-        locked.timeline.filter(kind__in=personal_kinds()).delete()
-        for handler in hooks.erase_handlers:
-            handler(locked)
-        for field in ("name", "address", "city", "postal_code"):
-            setattr(locked, field, "")
-        locked.birth_date = None
-        locked.preferences = {}
-        locked.account_manager = None
-        locked.user = None
-        locked.status = MemberStatus.ERASED
-        locked.erased_at = clock.now()
-        locked.save()
-        if user is not None:
-            user.delete()
-        audit_record(actor=actor, action="member.erased", target=locked, reason=reason)
-    return locked
-
-
-def member_export(*, member: Member, actor: User | None) -> dict[str, Any]:
-    """Everything the product holds about one person, as JSON-ready data (right of access)."""
-    from patronage.members.selectors import member_export_data
-
-    with transaction.atomic(durable=True):
-        data = member_export_data(member=member)
-        timeline_record(member=member, kind=kinds.DATA_EXPORTED.code, actor=actor)
-        audit_change(actor=actor, action="member.exported", target=member)
-    return data

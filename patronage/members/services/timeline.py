@@ -1,0 +1,40 @@
+"""Writing to a member's timeline, for every app."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from patronage.core import clock
+from patronage.core.models import User
+from patronage.members.models import (
+    Member,
+    TimelineEvent,
+)
+
+
+def timeline_record(
+    *,
+    member: Member,
+    kind: str,
+    occurred_at: datetime | None = None,
+    summary: str = "",
+    data: dict[str, Any] | None = None,
+    source: object | None = None,
+    actor: User | None = None,
+    dedupe_key: str | None = None,
+) -> TimelineEvent:
+    """Adds one event to the member's timeline; with a dedupe_key, a second call adds nothing."""
+    if dedupe_key and (existing := TimelineEvent.objects.filter(dedupe_key=dedupe_key).first()):
+        return existing
+    return TimelineEvent.objects.create(
+        member=member,
+        kind=kind,
+        occurred_at=occurred_at or clock.now(),
+        summary=summary[:300],
+        data=data or {},
+        source_type=source._meta.label_lower if source is not None and hasattr(source, "_meta") else "",
+        source_id=str(getattr(source, "pk", "") or ""),
+        actor=actor,
+        dedupe_key=dedupe_key,
+    )

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "patronage.core",
     "patronage.members",
     "patronage.commerce",
+    "patronage.loyalty",
     "patronage.api",
     "patronage.console",
     "patronage.portal",

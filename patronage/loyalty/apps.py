@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class LoyaltyConfig(AppConfig):
+    name = "patronage.loyalty"
+    label = "loyalty"
+    verbose_name = "Loyalty"
+
+    def ready(self) -> None:
+        from patronage.loyalty import member_hooks, timeline_kinds  # noqa: F401

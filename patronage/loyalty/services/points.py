@@ -1,0 +1,422 @@
+"""Earning, spending and correcting points. Each public service is one durable transaction."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from patronage.core import clock
+from patronage.core.audit import audit_change
+from patronage.core.errors import Conflict, ValidationFailed
+from patronage.core.models import User
+from patronage.loyalty.expiry import expiry_date
+from patronage.loyalty.models import (
+    Account,
+    Bucket,
+    EntryKind,
+    LedgerEntry,
+    Lot,
+    Program,
+    Redemption,
+    ReturnPolicy,
+)
+from patronage.loyalty.services.ledger import Cause, entry_write, lot_draw, lots_draw
+from patronage.members.models import Member
+
+REDEMPTION_CODE_BYTES = 10
+
+
+def account_open(*, program: Program, member: Member, at: datetime | None = None) -> Account:
+    """The member's account in the program, opened on first use (a race opens it once)."""
+    account = Account.objects.filter(program=program, member=member).first()
+    if account is not None:
+        return account
+    try:
+        with transaction.atomic():
+            return Account.objects.create(program=program, member=member, enrolled_at=at or clock.now())
+    except IntegrityError:
+        return Account.objects.get(program=program, member=member)
+
+
+def _earn(
+    *,
+    account: Account,
+    points: int,
+    cause: Cause,
+    key: str,
+    at: datetime,
+    actor: User | None,
+    reason: str,
+    pending: bool,
+    kind: str = EntryKind.EARN,
+    order_id: int | None = None,
+) -> LedgerEntry:
+    program = account.program
+    bucket = Bucket.PENDING if pending else Bucket.ACTIVE
+    entry = entry_write(
+        account=account,
+        kind=kind,
+        bucket=bucket,
+        points=points,
+        cause=cause,
+        key=key,
+        at=at,
+        actor=actor,
+        reason=reason,
+    )
+    available_at = at + timedelta(days=program.pending_days) if pending else at
+    Lot.objects.create(
+        account=account,
+        earned_by=entry,
+        order_id=order_id,
+        points=points,
+        remaining=points,
+        is_pending=pending,
+        available_at=available_at,
+        expires_at=expiry_date(program, at),
+    )
+    Account.objects.filter(pk=account.pk).update(last_activity_at=at)
+    if not pending:
+        _settle_owed(account=account, at=at, key=f"{key}:settle")
+    return entry
+
+
+def _settle_owed(*, account: Account, at: datetime, key: str) -> None:
+    """New active points first pay back points owed from earlier returns."""
+    account.refresh_from_db(fields=["active", "owed"])
+    settled = min(account.active, account.owed)
+    if settled <= 0:
+        return
+    cause = Cause("account", str(account.pk))
+    entry = entry_write(
+        account=account,
+        kind=EntryKind.SETTLE,
+        bucket=Bucket.ACTIVE,
+        points=-settled,
+        cause=cause,
+        key=key,
+        at=at,
+    )
+    lots_draw(account=account, entry=entry, points=settled)
+    entry_write(
+        account=account,
+        kind=EntryKind.SETTLE,
+        bucket=Bucket.OWED,
+        points=-settled,
+        cause=cause,
+        key=f"{key}:owed",
+        at=at,
+    )
+
+
+def purchase_earn(
+    *, account: Account, order_id: int, points: int, at: datetime, reason: str, actor: User | None = None
+) -> LedgerEntry | None:
+    """Books the points a purchase earned, pending for the program's return window; once per order."""
+    if points <= 0:
+        return None
+    key = f"earn:{account.program_id}:order:{order_id}"
+    with transaction.atomic(durable=True):
+        return _earn(
+            account=account,
+            points=points,
+            cause=Cause("order", str(order_id)),
+            key=key,
+            at=at,
+            actor=actor,
+            reason=reason,
+            pending=account.program.pending_days > 0,
+            order_id=order_id,
+        )
+
+
+def bonus_earn(
+    *, account: Account, points: int, cause: Cause, key: str, reason: str, at: datetime | None = None
+) -> LedgerEntry:
+    """Books points for an event (sign-up, birthday, referral, survey, custom): active at once; once per key."""
+    if points <= 0:
+        raise ValidationFailed(_("points must be a positive whole number"), field="points")
+    with transaction.atomic(durable=True):
+        return _earn(
+            account=account,
+            points=points,
+            cause=cause,
+            key=f"bonus:{account.program_id}:{key}",
+            at=at or clock.now(),
+            actor=None,
+            reason=reason,
+            pending=False,
+        )
+
+
+def pending_activate(*, now: datetime | None = None, limit: int = 1000) -> int:
+    """Makes pending points whose return window has passed available; returns how many lots it moved."""
+    now = now or clock.now()
+    moved = 0
+    for lot_id in Lot.objects.filter(is_pending=True, available_at__lte=now).values_list("pk", flat=True)[
+        :limit
+    ]:
+        with transaction.atomic(durable=True):
+            # The conditional update claims the lot: two workers never both activate it.
+            if not Lot.objects.filter(pk=lot_id, is_pending=True).update(is_pending=False):
+                continue
+            lot = Lot.objects.select_related("account__program").get(pk=lot_id)
+            if lot.remaining:
+                _activate(lot=lot, at=now)
+            moved += 1
+    return moved
+
+
+def _activate(*, lot: Lot, at: datetime) -> None:
+    cause = Cause("lot", str(lot.pk))
+    key = f"activate:{lot.pk}"
+    for bucket, points in ((Bucket.PENDING, -lot.remaining), (Bucket.ACTIVE, lot.remaining)):
+        entry_write(
+            account=lot.account,
+            kind=EntryKind.ACTIVATE,
+            bucket=bucket,
+            points=points,
+            cause=cause,
+            key=f"{key}:{bucket}",
+            at=at,
+        )
+    _settle_owed(account=lot.account, at=at, key=f"{key}:settle")
+
+
+def points_adjust(
+    *, account: Account, points: int, reason: str, idempotency_key: str, actor: User | None
+) -> LedgerEntry:
+    """A manual correction with its reason; a removal never takes more than the active balance."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed(_("an adjustment needs a reason"), field="reason")
+    if points == 0:
+        raise ValidationFailed(_("an adjustment must change the balance"), field="points")
+    key = f"adjust:{account.program_id}:{idempotency_key}"
+    if existing := LedgerEntry.objects.filter(idempotency_key=key).first():
+        return _same_request(existing, points=points)
+    now = clock.now()
+    try:
+        with transaction.atomic(durable=True):
+            cause = Cause("adjustment", idempotency_key)
+            if points > 0:
+                entry = _earn(
+                    account=account,
+                    points=points,
+                    cause=cause,
+                    key=key,
+                    at=now,
+                    actor=actor,
+                    reason=reason,
+                    pending=False,
+                    kind=EntryKind.ADJUST,
+                )
+            else:
+                entry = entry_write(
+                    account=account,
+                    kind=EntryKind.ADJUST,
+                    bucket=Bucket.ACTIVE,
+                    points=points,
+                    cause=cause,
+                    key=key,
+                    at=now,
+                    actor=actor,
+                    reason=reason,
+                )
+                lots_draw(account=account, entry=entry, points=-points)
+            audit_change(actor=actor, action="points.adjusted", target=account, points=points, reason=reason)
+    except IntegrityError:
+        return _same_request(LedgerEntry.objects.get(idempotency_key=key), points=points)
+    return entry
+
+
+def _same_request(entry: LedgerEntry, *, points: int) -> LedgerEntry:
+    """A retry with a key already used: the original result, provided it asked for the same thing."""
+    if entry.points != points:
+        raise Conflict(
+            _("this idempotency key was already used for a different request"), field="idempotency_key"
+        )
+    return entry
+
+
+def points_redeem(
+    *,
+    account: Account,
+    points: int,
+    idempotency_key: str,
+    actor: User | None,
+    details: dict[str, Any] | None = None,
+) -> Redemption:
+    """Spends active points, earliest-expiring first. Never overdraws, whatever runs at the same time."""
+    if points <= 0:
+        raise ValidationFailed(_("points must be a positive whole number"), field="points")
+    key = f"redeem:{account.program_id}:{idempotency_key}"
+    if existing := Redemption.objects.filter(idempotency_key=key).first():
+        return _same_redemption(existing, points=points)
+    now = clock.now()
+    try:
+        with transaction.atomic(durable=True):
+            redemption = Redemption.objects.create(
+                account=account,
+                points=points,
+                code=secrets.token_hex(REDEMPTION_CODE_BYTES).upper(),
+                idempotency_key=key,
+                created_at=now,
+                details=details or {},
+            )
+            entry = entry_write(
+                account=account,
+                kind=EntryKind.REDEEM,
+                bucket=Bucket.ACTIVE,
+                points=-points,
+                cause=Cause("redemption", str(redemption.pk)),
+                key=key,
+                at=now,
+                actor=actor,
+            )
+            lots_draw(account=account, entry=entry, points=points)
+            Account.objects.filter(pk=account.pk).update(last_activity_at=now)
+    except IntegrityError:
+        return _same_redemption(Redemption.objects.get(idempotency_key=key), points=points)
+    return redemption
+
+
+def _same_redemption(redemption: Redemption, *, points: int) -> Redemption:
+    if redemption.points != points:
+        raise Conflict(
+            _("this idempotency key was already used for a different request"), field="idempotency_key"
+        )
+    return redemption
+
+
+def redemption_cancel(*, redemption: Redemption, actor: User | None, reason: str = "") -> Redemption:
+    """Cancels a redemption and gives its points back to the lots they came from (their expiry dates too)."""
+    with transaction.atomic(durable=True):
+        if not Redemption.objects.filter(pk=redemption.pk, status=Redemption.Status.CONFIRMED).update(
+            status=Redemption.Status.CANCELLED, cancelled_at=clock.now()
+        ):
+            redemption.refresh_from_db()
+            if redemption.status == Redemption.Status.CANCELLED:
+                return redemption
+            raise Conflict(_("a fulfilled redemption cannot be cancelled"), field="status")
+        spent = LedgerEntry.objects.get(idempotency_key=redemption.idempotency_key)
+        entry_write(
+            account=redemption.account,
+            kind=EntryKind.REDEEM_CANCEL,
+            bucket=Bucket.ACTIVE,
+            points=redemption.points,
+            cause=Cause("redemption", str(redemption.pk)),
+            key=f"{redemption.idempotency_key}:cancel",
+            at=clock.now(),
+            actor=actor,
+            reason=reason,
+            reverses=spent,
+        )
+        for allocation in spent.allocations.all():
+            Lot.objects.filter(pk=allocation.lot_id).update(remaining=F("remaining") + allocation.points)
+        audit_change(actor=actor, action="redemption.cancelled", target=redemption)
+    redemption.refresh_from_db()
+    return redemption
+
+
+def return_clawback(
+    *,
+    account: Account,
+    purchase_order_id: int,
+    return_order_id: int,
+    points: int,
+    at: datetime,
+    actor: User | None = None,
+) -> list[LedgerEntry]:
+    """Takes back `points` for a return of the purchase, by the program's return policy; once per return.
+
+    Points still pending on the purchase's lot go first. Then, unless the policy is pending-only, active
+    points: within the balance, or all of them with any shortfall booked as owed.
+    """
+    if points <= 0:
+        return []
+    key = f"return:{account.program_id}:order:{return_order_id}"
+    cause = Cause("order", str(return_order_id))
+    policy = account.program.return_policy
+    written: list[LedgerEntry] = []
+    with transaction.atomic(durable=True):
+        lot = Lot.objects.filter(account=account, order_id=purchase_order_id).first()
+        left = points
+        if lot is not None and lot.is_pending:
+            taken = min(lot.remaining, left)
+            if taken:
+                entry = entry_write(
+                    account=account,
+                    kind=EntryKind.RETURN,
+                    bucket=Bucket.PENDING,
+                    points=-taken,
+                    cause=cause,
+                    key=f"{key}:pending",
+                    at=at,
+                    actor=actor,
+                )
+                lot_draw(lot=lot, entry=entry, points=taken)
+                written.append(entry)
+                left -= taken
+        if left and policy != ReturnPolicy.PENDING_ONLY:
+            account.refresh_from_db(fields=["active"])
+            from_balance = min(left, account.active)
+            if from_balance:
+                entry = entry_write(
+                    account=account,
+                    kind=EntryKind.RETURN,
+                    bucket=Bucket.ACTIVE,
+                    points=-from_balance,
+                    cause=cause,
+                    key=f"{key}:active",
+                    at=at,
+                    actor=actor,
+                )
+                drawn = lot_draw(lot=lot, entry=entry, points=from_balance) if lot is not None else 0
+                lots_draw(account=account, entry=entry, points=from_balance - drawn)
+                written.append(entry)
+                left -= from_balance
+            if left and policy == ReturnPolicy.ALLOW_NEGATIVE:
+                written.append(
+                    entry_write(
+                        account=account,
+                        kind=EntryKind.RETURN,
+                        bucket=Bucket.OWED,
+                        points=left,
+                        cause=cause,
+                        key=f"{key}:owed",
+                        at=at,
+                        actor=actor,
+                    )
+                )
+    return written
+
+
+def points_expire(*, now: datetime | None = None, limit: int = 1000) -> int:
+    """Expires active lots past their date; returns the points expired. Two workers never expire one lot twice."""
+    now = now or clock.now()
+    expired = 0
+    due = Lot.objects.filter(is_pending=False, remaining__gt=0, expires_at__lte=now).values_list(
+        "pk", flat=True
+    )
+    for lot_id in due[:limit]:
+        with transaction.atomic(durable=True):
+            lot = Lot.objects.select_for_update().select_related("account").get(pk=lot_id)
+            if lot.remaining == 0:
+                continue
+            entry = entry_write(
+                account=lot.account,
+                kind=EntryKind.EXPIRE,
+                bucket=Bucket.ACTIVE,
+                points=-lot.remaining,
+                cause=Cause("lot", str(lot.pk)),
+                key=f"expire:{lot.pk}:{lot.allocations.count()}",
+                at=now,
+            )
+            expired += lot_draw(lot=lot, entry=entry, points=lot.remaining)
+    return expired

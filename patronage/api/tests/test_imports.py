@@ -2,6 +2,8 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
+from django.utils.translation import gettext
 
 from config.celery import app as celery_app
 from patronage.members.models import Member
@@ -91,3 +93,18 @@ def test_imports_need_the_imports_scope(api_client, client, client_as, analyst, 
 def test_an_unknown_job_is_404(api_client, db):
     response = api_client("imports").get("/api/v1/imports/999")
     assert response.status_code == 404
+
+
+def test_row_errors_are_in_english_unless_the_client_asks_for_another_language(api_client, upload_and_run):
+    client = api_client("imports")
+    job_id = upload_and_run(client, b"external_id,email,birth_date\nC-1,one@example.com,31/12/1990\n")
+
+    english = client.get(f"/api/v1/imports/{job_id}").json()["errors"]
+    korean = client.get(f"/api/v1/imports/{job_id}", headers={"accept-language": "ko"}).json()["errors"]
+
+    assert english == [
+        {"line": 2, "field": "birth_date", "message": "'31/12/1990' is not a date (YYYY-MM-DD)"}
+    ]
+    with translation.override("ko"):
+        expected = gettext("'%(value)s' is not a date (YYYY-MM-DD)") % {"value": "31/12/1990"}
+    assert korean == [{"line": 2, "field": "birth_date", "message": expected}]

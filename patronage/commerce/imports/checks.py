@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db.models import DecimalField, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_noop
 
 from patronage.commerce.imports.orders import OrderDraft, OrderKey
 from patronage.commerce.models import Order, OrderKind
@@ -56,7 +57,11 @@ class OrderChecks:
     def _order_check(self, draft: OrderDraft, owners: dict[IdentityKey, int]) -> None:
         earlier = self._order_lines.setdefault(draft.key, draft.line)
         if earlier != draft.line:
-            raise RowInvalid("external_id", f"order {draft.key.external_id} is already on line {earlier}")
+            raise RowInvalid(
+                "external_id",
+                gettext_noop("order %(order)s is already on line %(line)d"),
+                {"order": draft.key.external_id, "line": earlier},
+            )
         member_id = self._member_of(draft, owners)
         known = self._known.get(draft.key)
         if known is not None:
@@ -70,7 +75,11 @@ class OrderChecks:
         member_id = identity_owner(draft.customer, owners)
         if draft.customer and member_id is None:
             identity = draft.customer[0]
-            raise RowInvalid(identity.column, f"no customer has {identity.column} '{identity.key.value}'")
+            raise RowInvalid(
+                identity.column,
+                gettext_noop("no customer has %(column)s '%(value)s'"),
+                {"column": identity.column, "value": identity.key.value},
+            )
         if member_id is None and draft.original is not None and (original := self._known.get(draft.original)):
             return original.member_id
         return member_id
@@ -81,13 +90,20 @@ class OrderChecks:
         if original is None or original.kind != OrderKind.PURCHASE:
             raise RowInvalid(
                 "original_external_id",
-                f"purchase {draft.original.external_id} is neither in the database nor earlier in this file",
+                gettext_noop("purchase %(order)s is neither in the database nor earlier in this file"),
+                {"order": draft.original.external_id},
             )
         if draft.amount > original.left:
             raise RowInvalid(
                 "amount",
-                f"return of {draft.amount:.2f} is more than the {original.left:.2f} left to return "
-                f"of purchase {draft.original.external_id}",
+                gettext_noop(
+                    "return of %(amount)s is more than the %(left)s left to return of purchase %(order)s"
+                ),
+                {
+                    "amount": f"{draft.amount:.2f}",
+                    "left": f"{original.left:.2f}",
+                    "order": draft.original.external_id,
+                },
             )
         original.left -= draft.amount
 
@@ -117,9 +133,25 @@ def _same_check(draft: OrderDraft, member_id: int | None, known: _KnownOrder) ->
     """An order imported before must be the same order: same kind, amount and customer."""
     name = draft.key.external_id
     if known.kind != draft.kind:
-        raise RowInvalid("type", f"order {name} was already imported as a {known.kind}")
+        template = (
+            gettext_noop("order %(order)s was already imported as a purchase")
+            if known.kind == OrderKind.PURCHASE
+            else gettext_noop("order %(order)s was already imported as a return")
+        )
+        raise RowInvalid("type", template, {"order": name})
     if known.amount != draft.amount:
-        raise RowInvalid("amount", f"order {name} was already imported with amount {known.amount:.2f}")
+        raise RowInvalid(
+            "amount",
+            gettext_noop("order %(order)s was already imported with amount %(amount)s"),
+            {"order": name, "amount": f"{known.amount:.2f}"},
+        )
     if known.member_id != member_id:
-        owner = f"customer #{known.member_id}" if known.member_id else "no customer"
-        raise RowInvalid("", f"order {name} was already imported for {owner}")
+        if known.member_id:
+            raise RowInvalid(
+                "",
+                gettext_noop("order %(order)s was already imported for customer #%(member)d"),
+                {"order": name, "member": known.member_id},
+            )
+        raise RowInvalid(
+            "", gettext_noop("order %(order)s was already imported for no customer"), {"order": name}
+        )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from django.utils.translation import gettext_noop
+
 from patronage.commerce.imports.checks import OrderChecks
 from patronage.commerce.imports.columns import COLUMNS
 from patronage.commerce.imports.orders import (
@@ -16,6 +18,7 @@ from patronage.commerce.imports.orders import (
 )
 from patronage.commerce.imports.write import OrderWriter
 from patronage.members.imports.base import CsvFile, ImportContext, Importer, Row, RowError, RowInvalid
+from patronage.members.imports.messages import Message
 
 DEFAULT_SOURCE = "import"
 
@@ -31,7 +34,12 @@ class TransactionImporter(Importer):
 
     def header_check(self, csv_file: CsvFile) -> list[RowError]:
         missing = [column for column in ("external_id", "occurred_at") if not csv_file.has(column)]
-        return [RowError(1, column, f"the header has no {column} column") for column in missing]
+        return [
+            RowError(
+                1, column, Message.of(gettext_noop("the header has no %(column)s column"), {"column": column})
+            )
+            for column in missing
+        ]
 
     def batches(self, rows: Iterable[Row]) -> Iterator[list[Row]]:
         return order_batches(rows, self.source)
@@ -51,7 +59,7 @@ class TransactionImporter(Importer):
         self.counts.created += created
         self.counts.unchanged += len(drafts) - created
 
-    def notes(self) -> list[str]:
+    def notes(self) -> list[Message]:
         return self._writer.references.notes()
 
     def _order_parse(self, rows: list[Row]) -> OrderDraft:

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 from patronage.commerce.imports.columns import CUSTOMER_COLUMNS, LINE_COLUMNS, ORDER_COLUMNS
 from patronage.commerce.models import OrderKind
@@ -76,9 +77,11 @@ def order_key(row: Row, default_source: str) -> OrderKey:
 
 def order_key_check(key: OrderKey) -> None:
     if not key.external_id:
-        raise RowInvalid("external_id", "external_id is required")
+        raise RowInvalid("external_id", gettext_noop("external_id is required"))
     if len(key.source) > 32 or len(key.external_id) > 128:
-        raise RowInvalid("source" if len(key.source) > 32 else "external_id", "the value is too long")
+        raise RowInvalid(
+            "source" if len(key.source) > 32 else "external_id", gettext_noop("the value is too long")
+        )
 
 
 def order_groups(rows: Iterable[Row], default_source: str) -> Iterator[list[Row]]:
@@ -112,16 +115,19 @@ def order_parse(rows: list[Row], *, source: str) -> OrderDraft:
     lines = [line for row in rows if (line := _line_parse(row)) is not None]
     kind = _KINDS.get((head.get("type") or "purchase").lower())
     if kind is None:
-        raise RowInvalid("type", f"'{head['type']}' is not purchase or return")
+        raise RowInvalid(
+            "type", gettext_noop("'%(value)s' is not purchase or return"), {"value": head["type"]}
+        )
     original = head.get("original_external_id", "")
     if kind == OrderKind.RETURN and not original:
         raise RowInvalid(
-            "original_external_id", "a return names the purchase it returns (original_external_id)"
+            "original_external_id",
+            gettext_noop("a return names the purchase it returns (original_external_id)"),
         )
     if kind == OrderKind.PURCHASE and original:
-        raise RowInvalid("original_external_id", "only a return names an original purchase")
+        raise RowInvalid("original_external_id", gettext_noop("only a return names an original purchase"))
     if not head.get("occurred_at"):
-        raise RowInvalid("occurred_at", "occurred_at is required")
+        raise RowInvalid("occurred_at", gettext_noop("occurred_at is required"))
     return OrderDraft(
         line=first.line,
         key=OrderKey(source, first.get("external_id")),
@@ -150,7 +156,10 @@ def _head_merge(rows: list[Row]) -> dict[str, str]:
             if value and head.setdefault(column, value) != value:
                 raise RowInvalid(
                     column,
-                    f"{column} '{value}' differs from '{head[column]}' on line {rows[0].line} of the same order",
+                    gettext_noop(
+                        "%(column)s '%(value)s' differs from '%(first)s' on line %(line)d of the same order"
+                    ),
+                    {"column": column, "value": value, "first": head[column], "line": rows[0].line},
                     line=row.line,
                 )
     return head
@@ -168,14 +177,14 @@ def _line_parse(row: Row) -> LineDraft | None:
 def _line_read(row: Row) -> LineDraft:
     sku = _text(row.cells, "sku", 64)
     if not sku:
-        raise RowInvalid("sku", "sku is required on a row with product columns")
+        raise RowInvalid("sku", gettext_noop("sku is required on a row with product columns"))
     quantity = parse_decimal(row.get("quantity"), "quantity", places=3) if row.get("quantity") else Decimal(1)
     if quantity == 0:
-        raise RowInvalid("quantity", "quantity must be more than 0")
+        raise RowInvalid("quantity", gettext_noop("quantity must be more than 0"))
     unit_price = parse_decimal(row.get("unit_price"), "unit_price") if row.get("unit_price") else None
     amount = parse_decimal(row.get("line_amount"), "line_amount") if row.get("line_amount") else None
     if unit_price is None and amount is None:
-        raise RowInvalid("line_amount", "a line needs line_amount or unit_price")
+        raise RowInvalid("line_amount", gettext_noop("a line needs line_amount or unit_price"))
     cent = Decimal("0.01")
     return LineDraft(
         sku=sku,
@@ -191,7 +200,7 @@ def _amount(head: dict[str, str], lines: list[LineDraft]) -> Decimal:
     if head.get("amount"):
         return parse_decimal(head["amount"], "amount")
     if not lines:
-        raise RowInvalid("amount", "amount is required on an order without product lines")
+        raise RowInvalid("amount", gettext_noop("amount is required on an order without product lines"))
     return sum((line.amount for line in lines), Decimal(0))
 
 
@@ -202,19 +211,31 @@ def _money(head: dict[str, str], column: str) -> Decimal:
 def _currency(value: str) -> str:
     currency = (value or settings.PATRONAGE_DEFAULT_CURRENCY).upper()
     if len(currency) != 3 or not currency.isalpha() or not currency.isascii():
-        raise RowInvalid("currency", f"'{value}' is not a three-letter currency code (ISO 4217)")
+        raise RowInvalid(
+            "currency",
+            gettext_noop("'%(value)s' is not a three-letter currency code (ISO 4217)"),
+            {"value": value},
+        )
     return currency
 
 
 def _text(cells: dict[str, str], column: str, limit: int) -> str:
     value = cells.get(column, "")
     if len(value) > limit:
-        raise RowInvalid(column, f"{column} is longer than {limit} characters")
+        raise RowInvalid(
+            column,
+            gettext_noop("%(column)s is longer than %(limit)d characters"),
+            {"column": column, "limit": limit},
+        )
     return value
 
 
 def _code(cells: dict[str, str], column: str, limit: int) -> str:
     value = _text(cells, column, limit)
     if value and not _CODE.match(value):
-        raise RowInvalid(column, f"{column} '{value}' is not a code (letters, digits, '-' and '_')")
+        raise RowInvalid(
+            column,
+            gettext_noop("%(column)s '%(value)s' is not a code (letters, digits, '-' and '_')"),
+            {"column": column, "value": value},
+        )
     return value

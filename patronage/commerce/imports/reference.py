@@ -9,6 +9,7 @@ from django.db.models import Model
 
 from patronage.commerce.imports.orders import LineDraft, OrderDraft
 from patronage.commerce.models import Brand, Category, Channel, ChannelKind, Product, Store
+from patronage.members.imports.messages import Message
 
 _Ref = TypeVar("_Ref", bound=Model)
 _Coded = TypeVar("_Coded", Brand, Category)
@@ -29,13 +30,32 @@ class References:
     def ensure(self, drafts: list[OrderDraft]) -> None:
         """Loads, or creates when unknown, everything the orders name (call inside the import's transaction)."""
         lines = [line for draft in drafts for line in draft.lines]
-        self._plain(Brand, self.brands, {draft.brand for draft in drafts})
-        self._plain(Category, self.categories, {line.category for line in lines})
+        self._plain(Brand, self.brands, {draft.brand for draft in drafts}, "brands")
+        self._plain(Category, self.categories, {line.category for line in lines}, "categories")
         self._stores(drafts)
         self._products(lines)
 
-    def notes(self) -> list[str]:
-        return [f"{count} new {kind} created" for kind, count in sorted(self.created.items()) if count]
+    def notes(self) -> list[Message]:
+        """One sentence per kind of reference created, translated (with its plural) when shown."""
+        created = self.created
+        notes = [
+            Message.ngettext(
+                "%(count)d new brand created", "%(count)d new brands created", created["brands"]
+            ),
+            Message.ngettext(
+                "%(count)d new category created", "%(count)d new categories created", created["categories"]
+            ),
+            Message.ngettext(
+                "%(count)d new channel created", "%(count)d new channels created", created["channels"]
+            ),
+            Message.ngettext(
+                "%(count)d new product created", "%(count)d new products created", created["products"]
+            ),
+            Message.ngettext(
+                "%(count)d new store created", "%(count)d new stores created", created["stores"]
+            ),
+        ]
+        return [note for note in notes if note.count]
 
     def _missing(
         self, model: type[_Ref], cache: dict[str, _Ref], codes: set[str], field: str = "code"
@@ -46,11 +66,11 @@ class References:
             cache.update({getattr(obj, field): obj for obj in found})
         return [code for code in wanted if code not in cache]
 
-    def _plain(self, model: type[_Coded], cache: dict[str, _Coded], codes: set[str]) -> None:
+    def _plain(self, model: type[_Coded], cache: dict[str, _Coded], codes: set[str], kind: str) -> None:
         missing = self._missing(model, cache, codes)
         created = model._default_manager.bulk_create([model(code=code, name=code) for code in missing])
         cache.update({obj.code: obj for obj in created})
-        self.created[str(model._meta.verbose_name_plural)] += len(created)
+        self.created[kind] += len(created)
 
     def _channels(self, codes: set[str]) -> None:
         missing = self._missing(Channel, self.channels, codes)

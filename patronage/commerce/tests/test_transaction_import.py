@@ -158,11 +158,12 @@ def test_unknown_store_and_product_codes_are_created_and_counted(alice, bob):
     assert Channel.objects.get().code == "store"
     assert set(Product.objects.values_list("sku", flat=True)) == {"TEE-1", "CAP-1"}
     assert import_job_notes(job) == [
-        "1 new channels created",
+        "1 new channel created",
         "2 new products created",
         "2 new stores created",
     ]
-    assert ImportJob.objects.get(pk=job.pk).notes == import_job_notes(job)  # kept on the job itself
+    stored = ImportJob.objects.get(pk=job.pk).notes
+    assert [note["message"] for note in stored] == import_job_notes(job)  # kept on the job, in English
 
 
 def test_an_amount_column_overrides_the_sum_of_lines_and_a_naive_time_is_local(settings, db):

@@ -21,9 +21,11 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
+from django.utils.translation import gettext_noop
 
 from patronage.core.errors import ValidationFailed
 from patronage.core.models import User
+from patronage.members.imports.messages import Message, Param
 from patronage.members.models import Identity
 from patronage.members.services import identity_normalise
 
@@ -41,31 +43,45 @@ class RowError(NamedTuple):
 
     line: int
     field: str
-    message: str
+    message: Message
 
     def as_dict(self) -> dict[str, object]:
-        return {"line": self.line, "field": self.field, "message": self.message}
+        """As a job stores it: line, field, the English message, and its template and parameters."""
+        return {"line": self.line, "field": self.field, **self.message.as_dict()}
 
 
 class RowInvalid(Exception):
-    """Raised by a row parser or check; the runner turns it into a RowError on the row's line."""
+    """Raised by a row parser or check; the runner turns it into a RowError on the row's line.
 
-    def __init__(self, field: str, message: str, *, line: int | None = None):
-        super().__init__(message)
+    `message` is a template marked with gettext_noop, filled with `params` (translated when shown),
+    or a Message.
+    """
+
+    def __init__(
+        self,
+        field: str,
+        message: str | Message,
+        params: Mapping[str, Param] | None = None,
+        *,
+        line: int | None = None,
+    ):
+        self.message = message if isinstance(message, Message) else Message.of(message, params)
+        super().__init__(self.message.english)
         self.field = field
-        self.message = message
         self.line = line  # set when the error is on another line than the one being checked
 
     @classmethod
     def from_validation(cls, exc: ValidationFailed, default_field: str) -> RowInvalid:
-        return cls(exc.field or default_field, exc.message)
+        # Shared services translate at raise time: their message is kept as rendered (the check
+        # pass runs in English, see jobs._report_build).
+        return cls(exc.field or default_field, Message.plain(exc.message))
 
 
 class FileRejected(Exception):
     """The file as a whole cannot be read (encoding, header); carries the errors to report."""
 
     def __init__(self, errors: list[RowError]):
-        super().__init__("; ".join(error.message for error in errors))
+        super().__init__("; ".join(error.message.english for error in errors))
         self.errors = errors
 
 
@@ -96,7 +112,7 @@ class Row:
 
     line: int
     cells: dict[str, str]
-    problem: str = ""  # set when the reader could not split the row into the header's columns
+    problem: Message | None = None  # set when the reader could not split the row into the header's columns
 
     def get(self, name: str) -> str:
         return self.cells.get(name, "")
@@ -126,7 +142,11 @@ class CsvFile:
 
     def _row(self, line: int, cells: list[str]) -> Row:
         if len(cells) > len(self.columns) and any(cell.strip() for cell in cells[len(self.columns) :]):
-            return Row(line, {}, f"the row has {len(cells)} cells but the header has {len(self.columns)}")
+            problem = Message.of(
+                gettext_noop("the row has %(cells)d cells but the header has %(columns)d"),
+                {"cells": len(cells), "columns": len(self.columns)},
+            )
+            return Row(line, {}, problem)
         return Row(
             line, {name: cell.strip() for name, cell in zip(self.columns, cells, strict=False) if name}
         )
@@ -138,7 +158,13 @@ def csv_open(path: Path, columns: Sequence[Column]) -> CsvFile:
     with path.open(encoding=encoding, newline="") as handle:
         first_line = handle.readline()
     if not first_line.strip():
-        raise FileRejected([RowError(1, "", "the file is empty: the first line must name the columns")])
+        raise FileRejected(
+            [
+                RowError(
+                    1, "", Message.of(gettext_noop("the file is empty: the first line must name the columns"))
+                )
+            ]
+        )
     delimiter = max(_DELIMITERS, key=first_line.count)
     headers = next(csv.reader([first_line], delimiter=delimiter))
     return CsvFile(path, encoding, delimiter, _columns_map(headers, columns), headers)
@@ -154,9 +180,11 @@ def _columns_map(headers: list[str], columns: Sequence[Column]) -> list[str | No
         if name is None:
             continue
         if name in seen:
-            raise FileRejected(
-                [RowError(1, name, f"columns '{seen[name]}' and '{header}' both give {name}; keep one")]
+            message = Message.of(
+                gettext_noop("columns '%(first)s' and '%(second)s' both give %(column)s; keep one"),
+                {"first": seen[name], "second": header, "column": name},
             )
+            raise FileRejected([RowError(1, name, message)])
         seen[name] = header
     return mapped
 
@@ -167,9 +195,10 @@ def encoding_detect(path: Path) -> str:
         return "utf-8-sig"
     candidates = [encoding for encoding in _LEGACY_ENCODINGS if _decodes(path, encoding)]
     if not candidates:
-        raise FileRejected(
-            [RowError(1, "", "the file is not text in UTF-8, CP949 (Korean) or CP932 (Japanese)")]
+        message = Message.of(
+            gettext_noop("the file is not text in UTF-8, CP949 (Korean) or CP932 (Japanese)")
         )
+        raise FileRejected([RowError(1, "", message)])
     with path.open("rb") as handle:
         sample = handle.read(64 * 1024)
     return max(
@@ -220,7 +249,9 @@ def parse_date(value: str, column: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise RowInvalid(column, f"'{value}' is not a date (YYYY-MM-DD)") from None
+        raise RowInvalid(
+            column, gettext_noop("'%(value)s' is not a date (YYYY-MM-DD)"), {"value": value}
+        ) from None
 
 
 def parse_datetime(value: str, column: str) -> datetime:
@@ -229,7 +260,9 @@ def parse_datetime(value: str, column: str) -> datetime:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         raise RowInvalid(
-            column, f"'{value}' is not an ISO 8601 date or time (2024-05-31T14:30:00+09:00)"
+            column,
+            gettext_noop("'%(value)s' is not an ISO 8601 date or time (2024-05-31T14:30:00+09:00)"),
+            {"value": value},
         ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
@@ -244,12 +277,18 @@ def parse_decimal(value: str, column: str, *, places: int = 2) -> Decimal:
         number = Decimal("NaN")
     if not number.is_finite():
         raise RowInvalid(
-            column, f"'{value}' is not a number (use a dot for decimals, no thousands separators)"
+            column,
+            gettext_noop("'%(value)s' is not a number (use a dot for decimals, no thousands separators)"),
+            {"value": value},
         )
     if number < 0:
-        raise RowInvalid(column, f"{column} cannot be negative")
+        raise RowInvalid(column, gettext_noop("%(column)s cannot be negative"), {"column": column})
     if number.as_tuple().exponent < -places:  # type: ignore[operator]
-        raise RowInvalid(column, f"'{value}' has more than {places} decimals")
+        raise RowInvalid(
+            column,
+            gettext_noop("'%(value)s' has more than %(places)d decimals"),
+            {"value": value, "places": places},
+        )
     return number
 
 
@@ -266,7 +305,7 @@ def parse_bool(value: str, column: str) -> bool | None:
         return True
     if lowered in _FALSE:
         return False
-    raise RowInvalid(column, f"'{value}' is not yes/no, true/false or 1/0")
+    raise RowInvalid(column, gettext_noop("'%(value)s' is not yes/no, true/false or 1/0"), {"value": value})
 
 
 # Identity matching, the same for every file that names customers.
@@ -333,7 +372,13 @@ def identity_owner(identities: Sequence[RowIdentity], owners: Mapping[IdentityKe
         elif owners[first.key] != owner:
             raise RowInvalid(
                 identity.column,
-                f"{first.column} belongs to #{owners[first.key]} but {identity.column} to #{owner}",
+                gettext_noop("%(first)s belongs to #%(first_owner)d but %(second)s to #%(second_owner)d"),
+                {
+                    "first": first.column,
+                    "first_owner": owners[first.key],
+                    "second": identity.column,
+                    "second_owner": owner,
+                },
             )
     return owners[first.key] if first is not None else None
 
@@ -382,7 +427,7 @@ class Importer:
         """Writes a checked batch (inside the import's transaction), counting what it did."""
         raise NotImplementedError
 
-    def notes(self) -> list[str]:
+    def notes(self) -> list[Message]:
         """What the import did besides its counts, in sentences for the summary."""
         return []
 
@@ -391,7 +436,7 @@ def malformed_split(batch: Iterable[Row]) -> tuple[list[Row], list[RowError]]:
     """Splits off the rows the reader could not split into columns, as errors."""
     good, errors = [], []
     for row in batch:
-        if row.problem:
+        if row.problem is not None:
             errors.append(RowError(row.line, "", row.problem))
         else:
             good.append(row)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from patronage.core.errors import ValidationFailed
 from patronage.members import timeline_kinds as kinds
 from patronage.members.imports.base import (
@@ -35,6 +37,7 @@ from patronage.members.imports.base import (
     row_identities,
 )
 from patronage.members.imports.bulk import ids_reserve, rows_insert, timeline_row
+from patronage.members.imports.messages import Message
 from patronage.members.models import (
     Consent,
     ConsentEvent,
@@ -112,11 +115,11 @@ def customer_row_parse(row: Row, *, namespace: str) -> CustomerRow:
     """Reads and checks one row without the database; raises RowInvalid naming the column."""
     identities = _identities(row, namespace)
     if not identities:
-        raise RowInvalid("", "the row has none of external_id, email, phone, card_number")
+        raise RowInvalid("", gettext_noop("the row has none of external_id, email, phone, card_number"))
     joined_at = row.get("joined_at")
     source = row.get("source")
     if len(source) > 32:
-        raise RowInvalid("source", "source is longer than 32 characters")
+        raise RowInvalid("source", gettext_noop("source is longer than 32 characters"))
     return CustomerRow(
         line=row.line,
         identities=identities,
@@ -131,7 +134,7 @@ def customer_row_parse(row: Row, *, namespace: str) -> CustomerRow:
 def _identities(row: Row, namespace: str) -> list[RowIdentity]:
     row_namespace = row.get("namespace") or namespace
     if len(row_namespace) > 32:
-        raise RowInvalid("namespace", "namespace is longer than 32 characters")
+        raise RowInvalid("namespace", gettext_noop("namespace is longer than 32 characters"))
     return row_identities(row, IDENTITY_COLUMNS, row_namespace)
 
 
@@ -154,7 +157,7 @@ def _profile(row: Row) -> dict[str, Any]:
 def _tags(cell: str) -> list[str]:
     tags = sorted({tag.strip().lower() for tag in cell.replace(";", "|").split("|") if tag.strip()})
     if any(len(tag) > 64 for tag in tags):
-        raise RowInvalid("tags", "a tag is at most 64 characters")
+        raise RowInvalid("tags", gettext_noop("a tag is at most 64 characters"))
     return tags
 
 
@@ -177,7 +180,10 @@ class CustomerImporter(Importer):
 
     def header_check(self, csv_file: CsvFile) -> list[RowError]:
         if not any(csv_file.has(column) for column in IDENTITY_COLUMNS):
-            return [RowError(1, "", "the header names none of external_id, email, phone, card_number")]
+            message = Message.of(
+                gettext_noop("the header names none of external_id, email, phone, card_number")
+            )
+            return [RowError(1, "", message)]
         return []
 
     # The check pass
@@ -202,12 +208,18 @@ class CustomerImporter(Importer):
             earlier = self._identity_lines.setdefault(hash(identity.key), customer.line)
             if earlier != customer.line:
                 raise RowInvalid(
-                    identity.column, f"{identity.column} '{identity.key.value}' is already on line {earlier}"
+                    identity.column,
+                    gettext_noop("%(column)s '%(value)s' is already on line %(line)d"),
+                    {"column": identity.column, "value": identity.key.value, "line": earlier},
                 )
         if owner is not None:
             earlier = self._member_lines.setdefault(owner, customer.line)
             if earlier != customer.line:
-                raise RowInvalid("", f"customer #{owner} is already on line {earlier}")
+                raise RowInvalid(
+                    "",
+                    gettext_noop("customer #%(member)d is already on line %(line)d"),
+                    {"member": owner, "line": earlier},
+                )
 
     # The write pass
 

@@ -15,8 +15,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import translation
 from django.utils.module_loading import import_string
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
 
 from patronage.core import clock
 from patronage.core.audit import audit_record
@@ -31,6 +33,7 @@ from patronage.members.imports.base import (
     csv_open,
     malformed_split,
 )
+from patronage.members.imports.messages import Message
 from patronage.members.models import ImportJob, ImportKind, ImportStatus
 
 logger = logging.getLogger(__name__)
@@ -75,7 +78,7 @@ def import_job_start(
 ) -> ImportJob:
     """Stores an uploaded file with its options and queues its import (run by a worker once this commits)."""
     if kind not in ImportKind.values:
-        raise ValidationFailed(f"unknown import kind '{kind}'", field="kind")
+        raise ValidationFailed(_("unknown import kind '%(kind)s'") % {"kind": kind}, field="kind")
     path, sha256 = _upload_store(file_name, content)
     with transaction.atomic(durable=True):
         job = ImportJob.objects.create(
@@ -131,7 +134,13 @@ def import_job_run(*, job_id: int, progress: Progress | None = None) -> ImportJo
         _job_set(job, status=ImportStatus.IMPORTING, rows_total=report.rows_total)
         with transaction.atomic(durable=True):
             _file_write(job, importer, progress)
-            audit_record(actor=job.created_by, action="import.done", target=job, notes=importer.notes())
+            notes = importer.notes()
+            audit_record(
+                actor=job.created_by,
+                action="import.done",
+                target=job,
+                notes=[note.english for note in notes],
+            )
     except Exception as exc:  # anything unexpected: the transaction rolled back, so nothing was written
         logger.exception("import job %s failed", job.pk)
         return _job_finish(
@@ -145,7 +154,7 @@ def import_job_run(*, job_id: int, progress: Progress | None = None) -> ImportJo
         created_count=counts.created,
         updated_count=counts.updated,
         unchanged_count=counts.unchanged,
-        notes=importer.notes(),
+        notes=[note.as_dict() for note in notes],
     )
 
 
@@ -194,6 +203,14 @@ def _file_check(job: ImportJob, importer: Importer, progress: Progress | None) -
 
 
 def _report_build(importer: Importer, path: Path, progress: Progress) -> CheckReport:
+    # Shared services (identity and profile checks) translate their messages when they raise, and
+    # those are stored as rendered: checking in English stores them in English even when the job
+    # runs where a language is active (an eager task runs in the uploader's request).
+    with translation.override("en"):
+        return _report_check(importer, path, progress)
+
+
+def _report_check(importer: Importer, path: Path, progress: Progress) -> CheckReport:
     report = CheckReport()
     try:
         csv_file = _csv_open(importer, path)
@@ -279,7 +296,7 @@ def import_job_list() -> QuerySet[ImportJob]:
 def import_job_get(*, job_id: int) -> ImportJob:
     job = ImportJob.objects.select_related("created_by").filter(pk=job_id).first()
     if job is None:
-        raise NotFound(f"import #{job_id} does not exist", field="job_id")
+        raise NotFound(_("import #%(id)s does not exist") % {"id": job_id}, field="job_id")
     return job
 
 
@@ -293,12 +310,21 @@ def import_job_progress(job: ImportJob) -> tuple[int, int]:
 
 
 def import_job_errors(job: ImportJob) -> tuple[list[dict[str, object]], int]:
-    """The stored row errors of a rejected (or failed) job, and how many more were found but not kept."""
-    rows = [error for error in job.errors if "more" not in error]
+    """The row errors of a rejected (or failed) job in the current language, and how many more were found.
+
+    Each is {"line", "field", "message"}; a job stored before errors kept their template shows its
+    message as it was stored.
+    """
+    rows = [
+        {"line": error["line"], "field": error["field"], "message": Message.stored(error).render()}
+        for error in job.errors
+        if "more" not in error
+    ]
     more = sum(int(error["more"]) for error in job.errors if "more" in error)
     return rows, more
 
 
 def import_job_notes(job: ImportJob) -> list[str]:
-    """What a finished import adds to its counts (e.g. new store codes created)."""
-    return list(job.notes)
+    """What a finished import adds to its counts (e.g. new store codes created), in the current language."""
+    notes: list[object] = list(job.notes)  # dicts written by Message.as_dict; plain strings in older jobs
+    return [Message.stored(note).render() for note in notes]

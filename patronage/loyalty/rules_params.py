@@ -225,5 +225,5 @@ _FIELD_CHECKS: dict[str, Callable[[object], Explanation | None]] = {
 }
 
 
-def _error(field: str, template: str, **params: str) -> ParamError:
+def _error(field: str, template: str, /, **params: str) -> ParamError:
     return ParamError(field, Explanation(template, params))

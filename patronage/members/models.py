@@ -242,7 +242,7 @@ class ImportJob(models.Model):
     # kept on the job so that a run again (a failed or redelivered job) reads the file the same way.
     options: models.JSONField[dict[str, str]] = models.JSONField(default=dict, blank=True)
     # What a finished import did besides its counts, e.g. "2 new stores created".
-    notes: models.JSONField[list[str]] = models.JSONField(default=list, blank=True)
+    notes: models.JSONField[list[dict[str, Any] | str]] = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

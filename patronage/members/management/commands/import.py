@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 from tqdm import tqdm
 
 from patronage.members.imports import (
@@ -54,6 +54,7 @@ class Command(BaseCommand):
         parser.add_argument("--source", default="", help="transactions: the sending system (default: import)")
         parser.add_argument("--dry-run", action="store_true", help="check the file only; import nothing")
 
+    @no_translations
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         if not path.is_file():

@@ -181,3 +181,17 @@ def test_merging_two_files_joins_their_accounts_and_keeps_every_entry(account, p
 
     assert balances(account) == (0, 35, 0)
     assert LedgerEntry.objects.filter(account=account).count() == 2
+
+
+def test_the_periodic_jobs_are_scheduled_and_run(account, order_for, settings):
+    from patronage.loyalty.tasks import pending_activate_task, points_expire_task
+
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"loyalty.pending_activate", "loyalty.points_expire"} <= scheduled
+    order = order_for("P-1", "50000")
+    purchase_earn(
+        account=account, order_id=order.pk, points=5, at=clock.now() - timedelta(days=20), reason=""
+    )
+    assert pending_activate_task.apply().get() == 1
+    assert points_expire_task.apply().get() == 0
+    assert balances(account) == (0, 5, 0)

@@ -207,6 +207,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "sessions-purge": {"task": "core.sessions_purge", "schedule": 6 * 3600.0},
     "loyalty-pending-activate": {"task": "loyalty.pending_activate", "schedule": 15 * 60.0},
     "loyalty-points-expire": {"task": "loyalty.points_expire", "schedule": 3600.0},
+    "loyalty-expiry-warnings": {"task": "loyalty.expiry_warnings", "schedule": 6 * 3600.0},
+    "loyalty-tiers-review": {"task": "loyalty.tiers_review", "schedule": 3600.0},
+    "loyalty-tier-benefits-refresh": {"task": "loyalty.tier_benefits_refresh", "schedule": 6 * 3600.0},
 }
 CELERY_TIMEZONE = "UTC"
 

@@ -6,7 +6,7 @@ from ninja import NinjaAPI
 from ninja.operation import Operation
 
 from patronage.api.errors import register_error_handlers
-from patronage.api.routers import imports, members
+from patronage.api.routers import imports, loyalty, members
 
 
 class PatronageAPI(NinjaAPI):
@@ -27,3 +27,4 @@ register_error_handlers(api)
 
 api.add_router("/members", members.router)
 api.add_router("/imports", imports.router)
+api.add_router("", loyalty.router)

@@ -28,6 +28,8 @@ SCOPE_PERMISSIONS: dict[str, str] = {
     "members:write": Perm.MEMBERS_EDIT,
     "members:privacy": Perm.MEMBERS_PRIVACY,
     "imports": Perm.MEMBERS_IMPORT,
+    "loyalty:read": Perm.LOYALTY_VIEW,
+    "loyalty:write": Perm.LOYALTY_ADJUST,
 }
 
 NOT_AUTHENTICATED = (

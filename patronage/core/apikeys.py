@@ -22,6 +22,8 @@ SCOPES: dict[str, object] = {
     "members:write": _("Create and change customer files"),
     "members:privacy": _("Export and erase a person's data"),
     "imports": _("Run bulk imports"),
+    "loyalty:read": _("Read programs, balances and ledgers"),
+    "loyalty:write": _("Adjust and redeem points, record transactions"),
 }
 _LAST_USED_RESOLUTION = timedelta(minutes=1)
 

@@ -61,3 +61,23 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class OutboxEvent(models.Model):
+    """A business event for the webhooks to deliver, written in the same transaction as its cause.
+
+    One outbox for every app: a consumer reads undelivered events in id order.
+    """
+
+    topic = models.CharField(max_length=48, db_index=True)
+    payload: models.JSONField[dict[str, Any]] = models.JSONField()
+    key = models.CharField(max_length=200, unique=True, help_text="a retried cause writes no second event")
+    created_at = models.DateTimeField()
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["delivered_at", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.topic} #{self.pk}"

@@ -29,6 +29,9 @@ class Perm:
     MEMBERS_PRIVACY = "members.privacy"
     AUDIT_VIEW = "audit.view"
     STAFF_MANAGE = "staff.manage"
+    LOYALTY_VIEW = "loyalty.view"
+    LOYALTY_ADJUST = "loyalty.adjust"
+    LOYALTY_CONFIGURE = "loyalty.configure"
 
 
 _EVERY_STAFF_ROLE: set[Role] = set(STAFF_ROLES)
@@ -46,6 +49,9 @@ ROLE_PERMISSIONS: dict[str, set[Role]] = {
     Perm.MEMBERS_PRIVACY: {Role.ADMIN},
     Perm.AUDIT_VIEW: {Role.ADMIN, Role.SERVICE_LEAD},
     Perm.STAFF_MANAGE: {Role.ADMIN},
+    Perm.LOYALTY_VIEW: _EVERY_STAFF_ROLE,
+    Perm.LOYALTY_ADJUST: {Role.ADMIN, Role.PROGRAM_MANAGER, Role.SERVICE_LEAD, Role.SERVICE_AGENT},
+    Perm.LOYALTY_CONFIGURE: {Role.ADMIN, Role.PROGRAM_MANAGER},
 }
 
 

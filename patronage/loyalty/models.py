@@ -30,6 +30,24 @@ class Rounding(models.TextChoices):
     HALF_UP = "half_up", _("To the nearest whole point")
 
 
+class TierBasis(models.TextChoices):
+    POINTS = "points", _("Points earned")
+    SPEND = "spend", _("Amount spent")
+    VISITS = "visits", _("Number of visits")
+
+
+class TierWindow(models.TextChoices):
+    ROLLING = "rolling", _("Rolling number of days")
+    CALENDAR_YEAR = "calendar_year", _("Calendar year")
+    ANNIVERSARY = "anniversary", _("Year from the anniversary of joining")
+    LIFETIME = "lifetime", _("Lifetime")
+
+
+class TierDowngrade(models.TextChoices):
+    ONE_LEVEL = "one_level", _("One level down")
+    RECOMPUTE = "recompute", _("To the tier the value reaches")
+
+
 class ExpiryPolicy(models.TextChoices):
     NEVER = "never", _("Points never expire")
     DAYS_AFTER_EARNING = "days_after_earning", _("N days after they are earned")
@@ -70,8 +88,42 @@ class Program(models.Model):
     return_policy = models.CharField(
         max_length=16, choices=ReturnPolicy.choices, default=ReturnPolicy.WITHIN_BALANCE
     )
+    tier_basis = models.CharField(max_length=8, choices=TierBasis.choices, default=TierBasis.POINTS)
+    tier_window = models.CharField(
+        max_length=16, choices=TierWindow.choices, default=TierWindow.CALENDAR_YEAR
+    )
+    tier_window_days = models.PositiveIntegerField(
+        null=True, blank=True, help_text="length of a rolling qualification window"
+    )
+    tier_downgrade = models.CharField(
+        max_length=12, choices=TierDowngrade.choices, default=TierDowngrade.ONE_LEVEL
+    )
+    tier_grace_days = models.PositiveIntegerField(default=0)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tier(models.Model):
+    """A VIP level of a program, reached when the qualifying value reaches its threshold (inclusive)."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="tiers")
+    code = models.SlugField(max_length=32)
+    name = models.CharField(_("name"), max_length=100)
+    rank = models.PositiveIntegerField(help_text="higher is better")
+    threshold = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    invitation_only = models.BooleanField(default=False)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["program", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "code"], name="tier_code_per_program"),
+            models.UniqueConstraint(fields=["program", "rank"], name="tier_rank_per_program"),
+            models.CheckConstraint(condition=Q(threshold__gte=0), name="tier_threshold_not_negative"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -89,6 +141,16 @@ class Account(models.Model):
     )
     enrolled_at = models.DateTimeField()
     last_activity_at = models.DateTimeField(null=True, blank=True)
+    tier = models.ForeignKey(Tier, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    tier_floor = models.ForeignKey(
+        Tier, null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text="given by hand"
+    )
+    tier_since = models.DateTimeField(null=True, blank=True)
+    tier_review_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    tier_below_since = models.DateTimeField(
+        null=True, blank=True, help_text="first review that found the value short: the grace runs from it"
+    )
+    invited_tiers: models.JSONField[list[str]] = models.JSONField(default=list, blank=True)
 
     class Meta:
         constraints = [
@@ -209,6 +271,10 @@ class Redemption(models.Model):
     idempotency_key = models.CharField(max_length=160, unique=True)
     created_at = models.DateTimeField()
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    fulfilled_at = models.DateTimeField(null=True, blank=True)
+    reward = models.ForeignKey(
+        "Reward", null=True, blank=True, on_delete=models.PROTECT, related_name="redemptions"
+    )
     details: models.JSONField[dict[str, Any]] = models.JSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
@@ -238,3 +304,204 @@ class EarnRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program.code}:{self.code}"
+
+
+class OrderPoints(models.Model):
+    """What one purchase earned in one program and what its returns took back, for proportional clawback."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="loyalty_points")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="order_points")
+    earned = models.PositiveIntegerField()
+    clawed = models.PositiveIntegerField(default=0)
+    amount = models.DecimalField(max_digits=14, decimal_places=2, help_text="what the purchase paid")
+    returned = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    occurred_at = models.DateTimeField(help_text="the purchase's time: tier windows count by it")
+    evaluation: models.JSONField[dict[str, Any]] = models.JSONField(default=dict)
+
+    class Meta:
+        indexes = [models.Index(fields=["account", "occurred_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "account"], name="order_points_once"),
+            models.CheckConstraint(
+                condition=Q(clawed__lte=models.F("earned")), name="order_points_clawed_within"
+            ),
+            models.CheckConstraint(
+                condition=Q(returned__lte=models.F("amount")), name="order_points_returned_within"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"order {self.order_id}: {self.earned} earned, {self.clawed} taken back"
+
+
+class CapUsage(models.Model):
+    """Points a capped earn rule gave a member in one cap period (day:2026-11-23, month:2026-11, ...)."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="cap_usage")
+    rule_code = models.CharField(max_length=48)
+    period_key = models.CharField(max_length=24)
+    points = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "rule_code", "period_key"], name="cap_usage_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule_code} {self.period_key}: {self.points}"
+
+
+class TierChange(models.Model):
+    """One move of a member's tier, with why; the tier history."""
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="tier_changes")
+    from_tier = models.ForeignKey(Tier, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    to_tier = models.ForeignKey(Tier, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decision = models.CharField(max_length=24)
+    reason: models.JSONField[dict[str, Any]] = models.JSONField(default=dict, help_text="template and params")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_tier_id} -> {self.to_tier_id}"
+
+
+class BenefitKind(models.TextChoices):
+    TRIAL = "trial", _("New-product trial")
+    UPGRADE = "upgrade", _("Free upgrade")
+    TRADE_IN = "trade_in", _("Trade-in credit")
+    HOTLINE = "hotline", _("Priority hotline")
+    EVENT_SEAT = "event_seat", _("Club event seat")
+    GIFT = "gift", _("Gift")
+    CUSTOM = "custom", _("Other privilege")
+
+
+class BenefitPeriod(models.TextChoices):
+    MONTH = "month", _("Each month")
+    YEAR = "year", _("Each year")
+    ONCE = "once", _("Once while in the tier")
+
+
+class Benefit(models.Model):
+    """A privilege that is not a discount, given with a tier or one by one."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="benefits")
+    code = models.SlugField(max_length=48)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(max_length=16, choices=BenefitKind.choices)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    validity_days = models.PositiveIntegerField(default=365, help_text="how long a grant can be used")
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["program", "name"]
+        constraints = [models.UniqueConstraint(fields=["program", "code"], name="benefit_code_per_program")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TierBenefit(models.Model):
+    """A benefit every member of a tier is entitled to, N per period."""
+
+    tier = models.ForeignKey(Tier, on_delete=models.CASCADE, related_name="tier_benefits")
+    benefit = models.ForeignKey(Benefit, on_delete=models.CASCADE, related_name="tier_benefits")
+    quantity = models.PositiveIntegerField(default=1)
+    period = models.CharField(max_length=8, choices=BenefitPeriod.choices, default=BenefitPeriod.YEAR)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tier", "benefit"], name="tier_benefit_once"),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="tier_benefit_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tier} : {self.benefit} x{self.quantity}"
+
+
+class BenefitGrant(models.Model):
+    """An entitlement of one member to use a benefit `quantity` times between its dates."""
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="benefit_grants")
+    benefit = models.ForeignKey(Benefit, on_delete=models.PROTECT, related_name="grants")
+    quantity = models.PositiveIntegerField()
+    used = models.PositiveIntegerField(default=0)
+    valid_from = models.DateTimeField()
+    valid_to = models.DateTimeField()
+    source = models.CharField(max_length=100, help_text="tier:<code>:<period> or manual")
+    idempotency_key = models.CharField(max_length=160, unique=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(max_length=300, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["valid_to", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(used__lte=models.F("quantity")), name="benefit_grant_used_within"
+            ),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="benefit_grant_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.benefit} {self.used}/{self.quantity}"
+
+    @property
+    def remaining(self) -> int:
+        return self.quantity - self.used
+
+
+class BenefitUse(models.Model):
+    """One use of a granted benefit, recorded by staff or an integration."""
+
+    grant = models.ForeignKey(BenefitGrant, on_delete=models.PROTECT, related_name="uses")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField(max_length=300, blank=True)
+    idempotency_key = models.CharField(max_length=160, unique=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"use of {self.grant_id} at {self.at:%Y-%m-%d}"
+
+
+class Reward(models.Model):
+    """An item of the rewards catalogue, bought with points."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="rewards")
+    code = models.SlugField(max_length=48)
+    name = models.CharField(_("name"), max_length=100)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    points_price = models.PositiveIntegerField()
+    stock = models.PositiveIntegerField(null=True, blank=True, help_text="empty: unlimited")
+    per_member_limit = models.PositiveIntegerField(null=True, blank=True, help_text="empty: no limit")
+    min_tier = models.ForeignKey(
+        Tier,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="lowest tier allowed",
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["program", "points_price", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "code"], name="reward_code_per_program"),
+            models.CheckConstraint(condition=Q(points_price__gte=1), name="reward_price_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,9 +1,16 @@
-"""Periodic loyalty jobs, run by Celery beat. Each claims its rows with conditional updates, so several
-workers may run them at once without activating or expiring anything twice."""
+"""Periodic loyalty jobs, run by Celery beat. Each claims its rows with conditional updates or unique keys,
+so several workers may run them at once without activating, expiring, reviewing or warning twice."""
 
 from celery import shared_task
 
-from patronage.loyalty.services import pending_activate, points_expire
+from patronage.loyalty.services import (
+    expiry_warnings_send,
+    pending_activate,
+    points_expire,
+    points_expire_inactive,
+    tier_benefits_refresh,
+    tiers_review,
+)
 
 
 @shared_task(name="loyalty.pending_activate")
@@ -14,5 +21,23 @@ def pending_activate_task() -> int:
 
 @shared_task(name="loyalty.points_expire")
 def points_expire_task() -> int:
-    """Expires points past their date, by each program's policy."""
-    return points_expire()
+    """Expires points past their date, and those of members inactive too long, by each program's policy."""
+    return points_expire() + points_expire_inactive()
+
+
+@shared_task(name="loyalty.expiry_warnings")
+def expiry_warnings_task() -> int:
+    """Warns members of points that expire within their program's warning days."""
+    return expiry_warnings_send()
+
+
+@shared_task(name="loyalty.tiers_review")
+def tiers_review_task() -> int:
+    """Reviews the tiers of members whose review date has come (downgrades happen only here)."""
+    return tiers_review()
+
+
+@shared_task(name="loyalty.tier_benefits_refresh")
+def tier_benefits_refresh_task() -> int:
+    """Grants tier members the benefits of a period that has begun."""
+    return tier_benefits_refresh()

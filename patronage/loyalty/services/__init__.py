@@ -1,5 +1,8 @@
 """State changes of the loyalty engine; each public service is one durable transaction."""
 
+from patronage.loyalty.services.benefits import benefit_grant, benefit_use, tier_benefits_refresh
+from patronage.loyalty.services.events import EventResult, event_earn
+from patronage.loyalty.services.expiry import expiry_warnings_send, points_expire_inactive
 from patronage.loyalty.services.points import (
     account_open,
     bonus_earn,
@@ -11,15 +14,54 @@ from patronage.loyalty.services.points import (
     redemption_cancel,
     return_clawback,
 )
+from patronage.loyalty.services.programs import (
+    benefit_save,
+    earn_rule_delete,
+    earn_rule_save,
+    program_save,
+    reward_save,
+    tier_benefit_set,
+    tier_save,
+)
+from patronage.loyalty.services.rewards import redemption_fulfil
+from patronage.loyalty.services.tiers import tier_floor_set, tier_invite, tiers_review
+from patronage.loyalty.services.transactions import (
+    LineInput,
+    TransactionInput,
+    TransactionResult,
+    transaction_record,
+)
 
 __all__ = [
+    "EventResult",
+    "LineInput",
+    "TransactionInput",
+    "TransactionResult",
     "account_open",
+    "benefit_grant",
+    "benefit_save",
+    "benefit_use",
     "bonus_earn",
+    "earn_rule_delete",
+    "earn_rule_save",
+    "event_earn",
+    "expiry_warnings_send",
     "pending_activate",
     "points_adjust",
     "points_expire",
+    "points_expire_inactive",
     "points_redeem",
+    "program_save",
     "purchase_earn",
     "redemption_cancel",
+    "redemption_fulfil",
     "return_clawback",
+    "reward_save",
+    "tier_benefit_set",
+    "tier_benefits_refresh",
+    "tier_floor_set",
+    "tier_invite",
+    "tier_save",
+    "tiers_review",
+    "transaction_record",
 ]

@@ -14,6 +14,7 @@ from patronage.core import clock
 from patronage.core.audit import audit_change
 from patronage.core.errors import Conflict, ValidationFailed
 from patronage.core.models import User
+from patronage.loyalty import timeline_kinds as kinds
 from patronage.loyalty.expiry import expiry_date
 from patronage.loyalty.models import (
     Account,
@@ -24,9 +25,13 @@ from patronage.loyalty.models import (
     Program,
     Redemption,
     ReturnPolicy,
+    Reward,
 )
+from patronage.loyalty.services import notify
 from patronage.loyalty.services.ledger import Cause, entry_write, lot_draw, lots_draw
+from patronage.loyalty.services.rewards import reward_reserve, reward_restock
 from patronage.members.models import Member
+from patronage.members.services import timeline_record
 
 REDEMPTION_CODE_BYTES = 10
 
@@ -43,7 +48,7 @@ def account_open(*, program: Program, member: Member, at: datetime | None = None
         return Account.objects.get(program=program, member=member)
 
 
-def _earn(
+def lots_earn(
     *,
     account: Account,
     points: int,
@@ -122,7 +127,7 @@ def purchase_earn(
         return None
     key = f"earn:{account.program_id}:order:{order_id}"
     with transaction.atomic(durable=True):
-        return _earn(
+        return lots_earn(
             account=account,
             points=points,
             cause=Cause("order", str(order_id)),
@@ -142,7 +147,7 @@ def bonus_earn(
     if points <= 0:
         raise ValidationFailed(_("points must be a positive whole number"), field="points")
     with transaction.atomic(durable=True):
-        return _earn(
+        return lots_earn(
             account=account,
             points=points,
             cause=cause,
@@ -205,7 +210,7 @@ def points_adjust(
         with transaction.atomic(durable=True):
             cause = Cause("adjustment", idempotency_key)
             if points > 0:
-                entry = _earn(
+                entry = lots_earn(
                     account=account,
                     points=points,
                     cause=cause,
@@ -229,6 +234,15 @@ def points_adjust(
                     reason=reason,
                 )
                 lots_draw(account=account, entry=entry, points=-points)
+            timeline_record(
+                member=account.member,
+                kind=kinds.POINTS_ADJUSTED.code,
+                occurred_at=now,
+                summary=f"{points:+d}: {reason}",
+                data={"program": account.program.code, "points": points},
+                actor=actor,
+            )
+            notify.points_changed(account=account, change=points, kind="adjust", cause=key, at=now)
             audit_change(actor=actor, action="points.adjusted", target=account, points=points, reason=reason)
     except IntegrityError:
         return _same_request(LedgerEntry.objects.get(idempotency_key=key), points=points)
@@ -251,17 +265,22 @@ def points_redeem(
     idempotency_key: str,
     actor: User | None,
     details: dict[str, Any] | None = None,
+    reward: Reward | None = None,
 ) -> Redemption:
-    """Spends active points, earliest-expiring first. Never overdraws, whatever runs at the same time."""
+    """Spends active points (a reward's price, when one is taken), earliest-expiring first. Never overdraws,
+    never oversells a reward's stock or a member's limit, whatever runs at the same time."""
     if points <= 0:
         raise ValidationFailed(_("points must be a positive whole number"), field="points")
     key = f"redeem:{account.program_id}:{idempotency_key}"
     if existing := Redemption.objects.filter(idempotency_key=key).first():
-        return _same_redemption(existing, points=points)
+        return _same_redemption(existing, points=points, reward=reward)
     now = clock.now()
     try:
         with transaction.atomic(durable=True):
+            if reward is not None:
+                reward_reserve(account=account, reward=reward)
             redemption = Redemption.objects.create(
+                reward=reward,
                 account=account,
                 points=points,
                 code=secrets.token_hex(REDEMPTION_CODE_BYTES).upper(),
@@ -281,13 +300,30 @@ def points_redeem(
             )
             lots_draw(account=account, entry=entry, points=points)
             Account.objects.filter(pk=account.pk).update(last_activity_at=now)
+            _redemption_told(
+                redemption=redemption, points=-points, cause=f"redemption:{redemption.pk}", at=now
+            )
     except IntegrityError:
-        return _same_redemption(Redemption.objects.get(idempotency_key=key), points=points)
+        return _same_redemption(Redemption.objects.get(idempotency_key=key), points=points, reward=reward)
     return redemption
 
 
-def _same_redemption(redemption: Redemption, *, points: int) -> Redemption:
-    if redemption.points != points:
+def _redemption_told(*, redemption: Redemption, points: int, cause: str, at: datetime) -> None:
+    account = redemption.account
+    name = redemption.reward.name if redemption.reward else _("points")
+    timeline_record(
+        member=account.member,
+        kind=kinds.POINTS_REDEEMED.code,
+        occurred_at=at,
+        summary=f"{points:+d} {name}",
+        data={"program": account.program.code, "points": points, "code": redemption.code},
+        source=redemption,
+    )
+    notify.points_changed(account=account, change=points, kind="redeem", cause=cause, at=at)
+
+
+def _same_redemption(redemption: Redemption, *, points: int, reward: Reward | None) -> Redemption:
+    if redemption.points != points or redemption.reward_id != (reward.pk if reward else None):
         raise Conflict(
             _("this idempotency key was already used for a different request"), field="idempotency_key"
         )
@@ -319,6 +355,13 @@ def redemption_cancel(*, redemption: Redemption, actor: User | None, reason: str
         )
         for allocation in spent.allocations.all():
             Lot.objects.filter(pk=allocation.lot_id).update(remaining=F("remaining") + allocation.points)
+        reward_restock(redemption=redemption)
+        _redemption_told(
+            redemption=redemption,
+            points=redemption.points,
+            cause=f"redemption:{redemption.pk}:cancel",
+            at=clock.now(),
+        )
         audit_change(actor=actor, action="redemption.cancelled", target=redemption)
     redemption.refresh_from_db()
     return redemption
@@ -340,11 +383,32 @@ def return_clawback(
     """
     if points <= 0:
         return []
+    with transaction.atomic(durable=True):
+        return return_take(
+            account=account,
+            purchase_order_id=purchase_order_id,
+            return_order_id=return_order_id,
+            points=points,
+            at=at,
+            actor=actor,
+        )
+
+
+def return_take(
+    *,
+    account: Account,
+    purchase_order_id: int,
+    return_order_id: int,
+    points: int,
+    at: datetime,
+    actor: User | None = None,
+) -> list[LedgerEntry]:
+    """return_clawback's work, inside the caller's transaction."""
     key = f"return:{account.program_id}:order:{return_order_id}"
     cause = Cause("order", str(return_order_id))
     policy = account.program.return_policy
     written: list[LedgerEntry] = []
-    with transaction.atomic(durable=True):
+    if points > 0:
         lot = Lot.objects.filter(account=account, order_id=purchase_order_id).first()
         left = points
         if lot is not None and lot.is_pending:
@@ -406,7 +470,7 @@ def points_expire(*, now: datetime | None = None, limit: int = 1000) -> int:
     )
     for lot_id in due[:limit]:
         with transaction.atomic(durable=True):
-            lot = Lot.objects.select_for_update().select_related("account").get(pk=lot_id)
+            lot = Lot.objects.select_for_update().select_related("account__program").get(pk=lot_id)
             if lot.remaining == 0:
                 continue
             entry = entry_write(
@@ -418,5 +482,9 @@ def points_expire(*, now: datetime | None = None, limit: int = 1000) -> int:
                 key=f"expire:{lot.pk}:{lot.allocations.count()}",
                 at=now,
             )
-            expired += lot_draw(lot=lot, entry=entry, points=lot.remaining)
+            taken = lot_draw(lot=lot, entry=entry, points=lot.remaining)
+            notify.points_changed(
+                account=lot.account, change=-taken, kind="expire", cause=entry.idempotency_key, at=now
+            )
+            expired += taken
     return expired

@@ -1,0 +1,122 @@
+"""Reads of tiers: the program's table and policy as pure values, a member's qualifying value, and the
+status a member sees ("X more to reach Gold", "Y needed by DATE to keep Gold")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+
+from patronage.core import clock
+from patronage.loyalty import tiers as rules
+from patronage.loyalty.explanation import Explanation
+from patronage.loyalty.models import Account, EntryKind, LedgerEntry, OrderPoints, Program, Tier, TierChange
+
+# A window that ends at a review counts up to the instant before it: the calendar year reviewed on
+# 1 January is the year that just ended, not the one that starts.
+_JUST_BEFORE = timedelta(microseconds=1)
+
+
+def tier_list(*, program: Program) -> QuerySet[Tier]:
+    return Tier.objects.filter(program=program).order_by("rank")
+
+
+def tier_of(tier: Tier) -> rules.Tier:
+    return rules.Tier(tier.code, tier.name, tier.rank, tier.threshold, tier.invitation_only)
+
+
+def tier_table(*, program: Program) -> dict[str, Tier]:
+    """The program's tiers by code."""
+    return {tier.code: tier for tier in tier_list(program=program)}
+
+
+def tier_policy(*, program: Program) -> rules.TierPolicy:
+    return rules.TierPolicy(
+        basis=rules.TierBasis(program.tier_basis),
+        window=rules.TierWindow(program.tier_window),
+        window_days=program.tier_window_days,
+        downgrade=rules.Downgrade(program.tier_downgrade),
+        grace_days=program.tier_grace_days,
+    )
+
+
+def local_time(program: Program, at: datetime) -> datetime:
+    """`at` on the program's clock: its windows and review dates are the program's calendar."""
+    return at.astimezone(ZoneInfo(program.time_zone))
+
+
+def qualifying_value(*, account: Account, as_of: datetime, before_review: bool = False) -> Decimal:
+    """The value the tier rules compare with thresholds, counted over the window that ends at `as_of`."""
+    program = account.program
+    end = as_of - _JUST_BEFORE if before_review else as_of
+    start = rules.window_start(tier_policy(program=program), local_time(program, end), account.enrolled_at)
+    purchases = OrderPoints.objects.filter(account=account, occurred_at__lte=end)
+    entries = LedgerEntry.objects.filter(account=account, kind=EntryKind.EARN, effective_at__lte=end)
+    if start is not None:
+        purchases = purchases.filter(occurred_at__gte=start)
+        entries = entries.filter(effective_at__gte=start)
+    match rules.TierBasis(program.tier_basis):
+        case rules.TierBasis.SPEND:
+            spent = purchases.aggregate(total=Sum(F("amount") - F("returned")))["total"]
+            return Decimal(spent or 0)
+        case rules.TierBasis.VISITS:
+            # A purchase returned in full was not a visit that counts.
+            counted = purchases.aggregate(visits=Count("pk", filter=Q(returned__lt=F("amount"))))["visits"]
+            return Decimal(counted)
+    earned = entries.aggregate(total=Sum("points"))["total"] or 0
+    clawed = purchases.aggregate(total=Sum("clawed"))["total"] or 0
+    return Decimal(earned - clawed)
+
+
+@dataclass(frozen=True)
+class TierStatus:
+    tier: Tier | None
+    floor: Tier | None
+    value: Decimal
+    basis: str
+    next_tier: Tier | None
+    needed_for_next: Decimal | None
+    keep_needed: Decimal | None
+    review_at: datetime | None
+    sentences: tuple[Explanation, ...]
+
+
+def tier_status(*, account: Account, at: datetime | None = None) -> TierStatus:
+    """The member's tier, the value so far in the window, and what the next tier or keeping this one needs."""
+    at = at or clock.now()
+    program = account.program
+    table = tier_table(program=program)
+    pure = tuple(tier_of(tier) for tier in table.values())
+    current = tier_of(account.tier) if account.tier else None
+    policy = tier_policy(program=program)
+    value = qualifying_value(account=account, as_of=at)
+    progress = rules.progress(
+        current,
+        value,
+        pure,
+        policy,
+        local_time(program, account.tier_review_at) if account.tier_review_at else None,
+        invited=frozenset(account.invited_tiers),
+    )
+    return TierStatus(
+        tier=account.tier,
+        floor=account.tier_floor,
+        value=value,
+        basis=program.tier_basis,
+        next_tier=table[progress.next_tier.code] if progress.next_tier else None,
+        needed_for_next=progress.needed_for_next,
+        keep_needed=progress.keep_needed,
+        review_at=account.tier_review_at,
+        sentences=rules.progress_explanations(progress, current, policy.basis),
+    )
+
+
+def tier_history(*, account: Account) -> QuerySet[TierChange]:
+    return (
+        TierChange.objects.filter(account=account)
+        .select_related("from_tier", "to_tier")
+        .order_by("-at", "-id")
+    )

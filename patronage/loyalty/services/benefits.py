@@ -1,0 +1,197 @@
+"""Benefits that are not discounts: granted with a tier (N per period) or one by one, used with a record."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from patronage.core import clock
+from patronage.core.audit import audit_change
+from patronage.core.errors import Conflict, ValidationFailed
+from patronage.core.models import User
+from patronage.loyalty import timeline_kinds as kinds
+from patronage.loyalty.models import Account, Benefit, BenefitGrant, BenefitPeriod, BenefitUse, TierBenefit
+from patronage.members.services import timeline_record
+
+MAX_GRANT_QUANTITY = 1000
+
+
+def _period(period: str, at: datetime, tz: ZoneInfo, tier_since: datetime | None) -> tuple[str, datetime]:
+    """The entitlement period `at` falls in, as a key and its end, on the program's calendar."""
+    local = at.astimezone(tz)
+    if period == BenefitPeriod.MONTH:
+        end = (local.replace(day=1, hour=0, minute=0, second=0, microsecond=0) + timedelta(days=32)).replace(
+            day=1
+        )
+        return f"{local:%Y-%m}", end
+    if period == BenefitPeriod.YEAR:
+        return f"{local:%Y}", local.replace(
+            year=local.year + 1, month=1, day=1, hour=0, minute=0, second=0, microsecond=0
+        )
+    since = tier_since or at
+    return f"since-{since:%Y%m%dT%H%M%S}", since + timedelta(days=3650)
+
+
+def tier_benefits_grant(*, account: Account, at: datetime) -> list[BenefitGrant]:
+    """Grants the member's tier benefits for the current period (caller's transaction); once per period."""
+    if account.tier is None:
+        return []
+    tz = ZoneInfo(account.program.time_zone)
+    granted = []
+    for entitlement in TierBenefit.objects.filter(tier=account.tier, benefit__active=True).select_related(
+        "benefit"
+    ):
+        key, period_end = _period(entitlement.period, at, tz, account.tier_since)
+        valid_to = min(period_end, at + timedelta(days=entitlement.benefit.validity_days))
+        grant = _grant(
+            account=account,
+            benefit=entitlement.benefit,
+            quantity=entitlement.quantity,
+            valid_from=at,
+            valid_to=valid_to,
+            source=f"tier:{account.tier.code}:{key}",
+            key=f"tierbenefit:{account.pk}:{entitlement.pk}:{key}",
+            actor=None,
+            reason="",
+        )
+        if grant is not None:
+            granted.append(grant)
+    return granted
+
+
+def _grant(
+    *,
+    account: Account,
+    benefit: Benefit,
+    quantity: int,
+    valid_from: datetime,
+    valid_to: datetime,
+    source: str,
+    key: str,
+    actor: User | None,
+    reason: str,
+) -> BenefitGrant | None:
+    try:
+        with transaction.atomic():
+            grant = BenefitGrant.objects.create(
+                account=account,
+                benefit=benefit,
+                quantity=quantity,
+                valid_from=valid_from,
+                valid_to=valid_to,
+                source=source,
+                idempotency_key=key,
+                granted_by=actor,
+                reason=reason,
+            )
+    except IntegrityError:
+        return None
+    timeline_record(
+        member=account.member,
+        kind=kinds.BENEFIT_GRANTED.code,
+        occurred_at=valid_from,
+        summary=f"{benefit.name} x{quantity}",
+        data={"program": account.program.code, "benefit": benefit.code, "quantity": quantity},
+        source=grant,
+        actor=actor,
+    )
+    return grant
+
+
+def tier_benefits_refresh(*, now: datetime | None = None) -> int:
+    """Grants every tier member the benefits of the period that has begun (periodic); returns grants made."""
+    now = now or clock.now()
+    made = 0
+    with_tier = Account.objects.filter(tier__isnull=False, tier__tier_benefits__isnull=False).distinct()
+    for account_id in with_tier.values_list("pk", flat=True).iterator():
+        with transaction.atomic(durable=True):
+            account = Account.objects.select_related("program", "tier", "member").get(pk=account_id)
+            made += len(tier_benefits_grant(account=account, at=now))
+    return made
+
+
+def benefit_grant(
+    *,
+    account: Account,
+    benefit: Benefit,
+    quantity: int,
+    valid_days: int | None,
+    reason: str,
+    idempotency_key: str,
+    actor: User | None,
+) -> BenefitGrant:
+    """Gives one member a benefit by hand; the same key again returns the first grant."""
+    if benefit.program_id != account.program_id:
+        raise ValidationFailed(_("the benefit belongs to another program"), field="benefit")
+    if not 1 <= quantity <= MAX_GRANT_QUANTITY:
+        raise ValidationFailed(
+            _("quantity must be between 1 and %(max)d") % {"max": MAX_GRANT_QUANTITY}, field="quantity"
+        )
+    if not reason.strip():
+        raise ValidationFailed(_("a benefit given by hand needs a reason"), field="reason")
+    key = f"benefit:{account.program_id}:{idempotency_key}"
+    now = clock.now()
+    with transaction.atomic(durable=True):
+        grant = _grant(
+            account=account,
+            benefit=benefit,
+            quantity=quantity,
+            valid_from=now,
+            valid_to=now + timedelta(days=valid_days or benefit.validity_days),
+            source="manual",
+            key=key,
+            actor=actor,
+            reason=reason.strip(),
+        )
+        if grant is not None:
+            audit_change(
+                actor=actor, action="benefit.granted", target=grant, benefit=benefit.code, quantity=quantity
+            )
+    existing = grant or BenefitGrant.objects.get(idempotency_key=key)
+    if existing.benefit_id != benefit.pk or existing.account_id != account.pk:
+        raise Conflict(
+            _("this idempotency key was already used for a different request"), field="idempotency_key"
+        )
+    return existing
+
+
+def benefit_use(*, grant: BenefitGrant, note: str, idempotency_key: str, actor: User | None) -> BenefitUse:
+    """Records one use of a grant; refused when it has none left or is not valid now. Once per key."""
+    key = f"benefituse:{idempotency_key}"
+    if existing := BenefitUse.objects.filter(idempotency_key=key).first():
+        if existing.grant_id != grant.pk:
+            raise Conflict(
+                _("this idempotency key was already used for a different request"), field="idempotency_key"
+            )
+        return existing
+    now = clock.now()
+    if grant.revoked_at is not None or not grant.valid_from <= now < grant.valid_to:
+        raise ValidationFailed(_("this benefit is not valid now"), field="grant")
+    try:
+        with transaction.atomic(durable=True):
+            # The condition is the guard: two uses of the last entitlement cannot both pass.
+            if not BenefitGrant.objects.filter(pk=grant.pk, used__lt=F("quantity")).update(
+                used=F("used") + 1
+            ):
+                raise Conflict(_("this benefit has no uses left"), field="grant")
+            use = BenefitUse.objects.create(
+                grant=grant, at=now, actor=actor, note=note.strip()[:300], idempotency_key=key
+            )
+            timeline_record(
+                member=grant.account.member,
+                kind=kinds.BENEFIT_USED.code,
+                occurred_at=now,
+                summary=grant.benefit.name,
+                data={"program": grant.account.program.code, "benefit": grant.benefit.code},
+                source=use,
+                actor=actor,
+            )
+            audit_change(actor=actor, action="benefit.used", target=grant, note=note)
+    except IntegrityError:
+        return BenefitUse.objects.get(idempotency_key=key)
+    grant.refresh_from_db()
+    return use

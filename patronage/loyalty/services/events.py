@@ -1,0 +1,97 @@
+"""One-off events that earn points by the program's event rules: sign-up, birthday, referral, a survey
+answered, or a custom event an integration sends. Each event earns once per idempotency key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from patronage.core import clock
+from patronage.core.errors import ValidationFailed
+from patronage.core.models import User
+from patronage.loyalty import rules
+from patronage.loyalty import timeline_kinds as kinds
+from patronage.loyalty.models import Account, EntryKind, LedgerEntry, Program
+from patronage.loyalty.rules_params import rule_params_check
+from patronage.loyalty.selectors import evaluation_as_dict, member_context, program_rules
+from patronage.loyalty.services import notify
+from patronage.loyalty.services.caps import caps_use
+from patronage.loyalty.services.ledger import Cause
+from patronage.loyalty.services.points import account_open, lots_earn
+from patronage.loyalty.services.tiers import tier_after_activity
+from patronage.members.models import Member
+from patronage.members.services import timeline_record
+
+
+@dataclass(frozen=True)
+class EventResult:
+    points: int
+    created: bool
+    evaluation: dict[str, Any]
+
+
+def event_earn(
+    *,
+    program: Program,
+    member: Member,
+    event: str,
+    idempotency_key: str,
+    at: datetime | None = None,
+    actor: User | None = None,
+) -> EventResult:
+    """Books what the event earns under the program's event rules; the same key again changes nothing."""
+    if rule_params_check("event", {"event": event, "points": 1}):
+        raise ValidationFailed(
+            _("event must be signup, birthday, referral, survey_answered or custom:<name>"), field="event"
+        )
+    at = at or clock.now()
+    key = f"event:{program.pk}:{idempotency_key}"
+    if existing := LedgerEntry.objects.filter(idempotency_key=key).first():
+        return EventResult(existing.points, False, {})
+    try:
+        with transaction.atomic(durable=True):
+            account = account_open(program=program, member=member, at=at)
+            account = (
+                Account.objects.select_for_update()
+                .select_related("program", "tier", "member")
+                .get(pk=account.pk)
+            )
+            rule_set = program_rules(program=program)
+            evaluation = rules.evaluate_event(
+                event,
+                at,
+                rule_set,
+                member_context(account=account, rule_set=rule_set, at=at),
+                time_zone=ZoneInfo(program.time_zone),
+            )
+            caps_use(account=account, rule_set=rule_set, evaluation=evaluation, at=at)
+            if evaluation.total <= 0:
+                return EventResult(0, True, evaluation_as_dict(evaluation))
+            lots_earn(
+                account=account,
+                points=evaluation.total,
+                cause=Cause("event", idempotency_key[:64]),
+                key=key,
+                at=at,
+                actor=actor,
+                reason=event,
+                pending=False,
+                kind=EntryKind.EARN,
+            )
+            timeline_record(
+                member=member,
+                kind=kinds.POINTS_EARNED.code,
+                occurred_at=at,
+                summary=f"+{evaluation.total} {event} ({program.name})",
+                data={"program": program.code, "points": evaluation.total, "event": event},
+            )
+            notify.points_changed(account=account, change=evaluation.total, kind="earn", cause=key, at=at)
+            tier_after_activity(account=account, at=at)
+    except IntegrityError:
+        return EventResult(LedgerEntry.objects.get(idempotency_key=key).points, False, {})
+    return EventResult(evaluation.total, True, evaluation_as_dict(evaluation))

@@ -1,0 +1,45 @@
+"""What the loyalty services tell the outside world and the customer file about a change, inside its
+transaction: one outbox event for the webhooks, one timeline event for the member's file."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from patronage.core.outbox import outbox_publish
+from patronage.loyalty.models import Account, Tier
+
+
+def points_changed(*, account: Account, change: int, kind: str, cause: str, at: datetime) -> None:
+    """Publishes `points.changed` with the balances after the change; `cause` keys the event."""
+    account.refresh_from_db(fields=["active", "pending", "owed"])
+    outbox_publish(
+        topic="points.changed",
+        key=f"points.changed:{account.program_id}:{cause}",
+        at=at,
+        payload={
+            "member": account.member_id,
+            "program": account.program.code,
+            "change": change,
+            "kind": kind,
+            "cause": cause,
+            "active": account.active,
+            "pending": account.pending,
+            "owed": account.owed,
+            "at": at.isoformat(),
+        },
+    )
+
+
+def tier_changed(
+    *, account: Account, old: Tier | None, new: Tier | None, decision: str, at: datetime, key: str
+) -> None:
+    payload: dict[str, Any] = {
+        "member": account.member_id,
+        "program": account.program.code,
+        "from": old.code if old else None,
+        "to": new.code if new else None,
+        "decision": decision,
+        "at": at.isoformat(),
+    }
+    outbox_publish(topic="tier.changed", key=f"tier.changed:{key}", at=at, payload=payload)

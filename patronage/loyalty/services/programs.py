@@ -1,0 +1,342 @@
+"""Setting up a program: its settings, earn rules, tiers, benefits and rewards. Each change is checked
+whole (every bad field named), audited, and leaves nothing half-written."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.db import IntegrityError, transaction
+from django.db.models import TextChoices
+from django.utils.translation import gettext as _
+
+from patronage.core.audit import audit_change
+from patronage.core.errors import Conflict, ValidationFailed
+from patronage.core.models import User
+from patronage.loyalty import rules
+from patronage.loyalty import tiers as tier_rules
+from patronage.loyalty.models import (
+    Benefit,
+    BenefitKind,
+    BenefitPeriod,
+    EarnRule,
+    Enrolment,
+    ExpiryPolicy,
+    Program,
+    ReturnPolicy,
+    Reward,
+    Rounding,
+    Tier,
+    TierBasis,
+    TierBenefit,
+    TierDowngrade,
+    TierWindow,
+)
+from patronage.loyalty.rules_params import ParamError
+from patronage.loyalty.selectors import rule_of, tier_of
+
+SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
+PROGRAM_FIELDS = (
+    "name",
+    "currency",
+    "time_zone",
+    "enrolment",
+    "point_value",
+    "pending_days",
+    "rounding",
+    "exclude_tax",
+    "exclude_shipping",
+    "excluded_skus",
+    "expiry_policy",
+    "expiry_days",
+    "expiry_warning_days",
+    "return_policy",
+    "tier_basis",
+    "tier_window",
+    "tier_window_days",
+    "tier_downgrade",
+    "tier_grace_days",
+    "active",
+)
+
+
+def _refuse(errors: list[ParamError]) -> None:
+    if errors:
+        raise ValidationFailed(
+            "; ".join(f"{e.field}: {e.message.render(_)}" for e in errors),
+            errors=[{"field": e.field, "message": e.message.render(_)} for e in errors],
+        )
+
+
+_CHOICES: dict[str, type[TextChoices]] = {
+    "rounding": Rounding,
+    "enrolment": Enrolment,
+    "expiry_policy": ExpiryPolicy,
+    "return_policy": ReturnPolicy,
+    "tier_basis": TierBasis,
+    "tier_window": TierWindow,
+    "tier_downgrade": TierDowngrade,
+}
+
+
+def _code_check(code: str) -> None:
+    if not SLUG.fullmatch(code):
+        raise ValidationFailed(_("a code is 1 to 32 lower-case letters, digits, - and _"), field="code")
+
+
+def _program_check(program: Program) -> None:
+    problems: list[tuple[str, str]] = []
+    try:
+        ZoneInfo(program.time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(("time_zone", _("'%(zone)s' is not a time zone") % {"zone": program.time_zone}))
+    if len(program.currency) != 3 or not program.currency.isalpha():
+        problems.append(("currency", _("a currency is three letters, such as KRW or JPY")))
+    if (
+        program.expiry_policy in (ExpiryPolicy.DAYS_AFTER_EARNING, ExpiryPolicy.INACTIVITY)
+        and not program.expiry_days
+    ):
+        problems.append(("expiry_days", _("this expiry policy needs a number of days")))
+    if program.tier_window == TierWindow.ROLLING and not program.tier_window_days:
+        problems.append(("tier_window_days", _("a rolling window needs a number of days")))
+    if program.point_value < 0:
+        problems.append(("point_value", _("cannot be negative")))
+    for name, choices in _CHOICES.items():
+        if getattr(program, name) not in choices.values:
+            problems.append((name, _("'%(value)s' is not a choice") % {"value": getattr(program, name)}))
+    if problems:
+        raise ValidationFailed(
+            "; ".join(f"{field}: {message}" for field, message in problems),
+            errors=[{"field": field, "message": message} for field, message in problems],
+        )
+
+
+def program_save(*, code: str, values: dict[str, Any], actor: User | None) -> Program:
+    """Creates the program with this code, or changes the given settings of an existing one."""
+    unknown = sorted(set(values) - set(PROGRAM_FIELDS))
+    if unknown:
+        raise ValidationFailed(
+            _("not a program setting: %(names)s") % {"names": ", ".join(unknown)}, field=unknown[0]
+        )
+    with transaction.atomic(durable=True):
+        program = Program.objects.select_for_update().filter(code=code).first()
+        created = program is None
+        if program is None:
+            _code_check(code)
+            program = Program(code=code, name=values.get("name") or code, currency=values.get("currency", ""))
+        for name, value in values.items():
+            setattr(program, name, value)
+        if isinstance(program.currency, str):
+            program.currency = program.currency.upper()
+        _program_check(program)
+        program.save()
+        audit_change(
+            actor=actor,
+            action="program.created" if created else "program.changed",
+            target=program,
+            **_jsonable(values),
+        )
+    return program
+
+
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: str(v) if isinstance(v, Decimal | datetime) else v for k, v in values.items()}
+
+
+def earn_rule_save(
+    *,
+    program: Program,
+    code: str,
+    name: str,
+    kind: str,
+    params: dict[str, Any],
+    priority: int = 100,
+    exclusive: bool = False,
+    stackable: bool = True,
+    active_from: datetime | None = None,
+    active_to: datetime | None = None,
+    cap_points: int | None = None,
+    cap_period: str = "",
+    enabled: bool = True,
+    actor: User | None,
+) -> EarnRule:
+    """Creates or replaces the program's rule with this code, refused whole if any field is wrong."""
+    rule = EarnRule.objects.filter(program=program, code=code).first() or EarnRule(program=program, code=code)
+    for attribute, value in {
+        "name": name.strip() or code,
+        "kind": kind,
+        "params": params,
+        "priority": priority,
+        "exclusive": exclusive,
+        "stackable": stackable,
+        "active_from": active_from,
+        "active_to": active_to,
+        "cap_points": cap_points,
+        "cap_period": cap_period or "",
+        "enabled": enabled,
+    }.items():
+        setattr(rule, attribute, value)
+    _code_check(code)
+    _refuse(rules.rule_check(rule_of(rule)))
+    with transaction.atomic(durable=True):
+        created = rule.pk is None
+        rule.save()
+        audit_change(
+            actor=actor,
+            action="earn_rule.created" if created else "earn_rule.changed",
+            target=rule,
+            code=code,
+        )
+    return rule
+
+
+def earn_rule_delete(*, rule: EarnRule, actor: User | None) -> None:
+    """Removes a rule; points it gave stay, with their explanations, on the purchases that earned them."""
+    with transaction.atomic(durable=True):
+        audit_change(actor=actor, action="earn_rule.deleted", target=rule, code=rule.code)
+        rule.delete()
+
+
+def tier_save(
+    *,
+    program: Program,
+    code: str,
+    name: str,
+    rank: int,
+    threshold: Decimal,
+    invitation_only: bool = False,
+    description: str = "",
+    actor: User | None,
+) -> Tier:
+    """Creates or changes a tier; refused when the table would no longer rise with rank."""
+    _code_check(code)
+    with transaction.atomic(durable=True):
+        tier = Tier.objects.select_for_update().filter(program=program, code=code).first() or Tier(
+            program=program, code=code
+        )
+        tier.name, tier.rank, tier.threshold = name.strip() or code, rank, threshold
+        tier.invitation_only, tier.description = invitation_only, description
+        others = [tier_of(t) for t in Tier.objects.filter(program=program).exclude(code=code)]
+        _refuse(tier_rules.tiers_check([*others, tier_of(tier)]))
+        created = tier.pk is None
+        try:
+            with transaction.atomic():
+                tier.save()
+        except IntegrityError as exc:
+            raise Conflict(_("another tier has this code or rank"), field="rank") from exc
+        audit_change(
+            actor=actor,
+            action="tier.created" if created else "tier.changed",
+            target=tier,
+            threshold=str(threshold),
+        )
+    return tier
+
+
+def benefit_save(
+    *,
+    program: Program,
+    code: str,
+    name: str,
+    kind: str,
+    description: str = "",
+    validity_days: int = 365,
+    active: bool = True,
+    actor: User | None,
+) -> Benefit:
+    _code_check(code)
+    if kind not in BenefitKind.values:
+        raise ValidationFailed(_("'%(value)s' is not a kind of benefit") % {"value": kind}, field="kind")
+    if validity_days <= 0:
+        raise ValidationFailed(_("must be a whole number greater than zero"), field="validity_days")
+    with transaction.atomic(durable=True):
+        benefit, created = Benefit.objects.update_or_create(
+            program=program,
+            code=code,
+            defaults={
+                "name": name.strip() or code,
+                "kind": kind,
+                "description": description,
+                "validity_days": validity_days,
+                "active": active,
+            },
+        )
+        audit_change(actor=actor, action="benefit.created" if created else "benefit.changed", target=benefit)
+    return benefit
+
+
+def tier_benefit_set(
+    *, tier: Tier, benefit: Benefit, quantity: int, period: str, actor: User | None
+) -> TierBenefit | None:
+    """Attaches a benefit to a tier, N per period; quantity 0 detaches it."""
+    if benefit.program_id != tier.program_id:
+        raise ValidationFailed(_("the benefit belongs to another program"), field="benefit")
+    if period not in BenefitPeriod.values:
+        raise ValidationFailed(_("'%(value)s' is not a period") % {"value": period}, field="period")
+    if quantity < 0:
+        raise ValidationFailed(_("cannot be negative"), field="quantity")
+    with transaction.atomic(durable=True):
+        audit_change(
+            actor=actor,
+            action="tier_benefit.set",
+            target=tier,
+            benefit=benefit.code,
+            quantity=quantity,
+            period=period,
+        )
+        if quantity == 0:
+            TierBenefit.objects.filter(tier=tier, benefit=benefit).delete()
+            return None
+        entitlement, _created = TierBenefit.objects.update_or_create(
+            tier=tier, benefit=benefit, defaults={"quantity": quantity, "period": period}
+        )
+    return entitlement
+
+
+def reward_save(
+    *,
+    program: Program,
+    code: str,
+    name: str,
+    points_price: int,
+    description: str = "",
+    stock: int | None = None,
+    per_member_limit: int | None = None,
+    min_tier: Tier | None = None,
+    active: bool = True,
+    actor: User | None,
+) -> Reward:
+    _code_check(code)
+    problems = []
+    if points_price <= 0:
+        problems.append(("points_price", _("must be a whole number greater than zero")))
+    if stock is not None and stock < 0:
+        problems.append(("stock", _("cannot be negative")))
+    if per_member_limit is not None and per_member_limit <= 0:
+        problems.append(("per_member_limit", _("must be a whole number greater than zero")))
+    if min_tier is not None and min_tier.program_id != program.pk:
+        problems.append(("min_tier", _("the tier belongs to another program")))
+    if problems:
+        raise ValidationFailed(
+            "; ".join(f"{f}: {m}" for f, m in problems),
+            errors=[{"field": f, "message": m} for f, m in problems],
+        )
+    with transaction.atomic(durable=True):
+        reward, created = Reward.objects.update_or_create(
+            program=program,
+            code=code,
+            defaults={
+                "name": name.strip() or code,
+                "description": description,
+                "points_price": points_price,
+                "stock": stock,
+                "per_member_limit": per_member_limit,
+                "min_tier": min_tier,
+                "active": active,
+            },
+        )
+        audit_change(actor=actor, action="reward.created" if created else "reward.changed", target=reward)
+    return reward

@@ -1,0 +1,212 @@
+"""Tier moves: up at once on the activity that crosses a threshold, down only at the member's review, a
+manual tier as a floor, invitations. Every move is one TierChange with its reason, a timeline event, an
+outbox event, and the new tier's benefits granted."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from patronage.core import clock
+from patronage.core.audit import audit_change
+from patronage.core.errors import ValidationFailed
+from patronage.core.models import User
+from patronage.loyalty import tiers as rules
+from patronage.loyalty import timeline_kinds as kinds
+from patronage.loyalty.explanation import Explanation
+from patronage.loyalty.models import Account, Tier, TierChange
+from patronage.loyalty.selectors import local_time, qualifying_value, tier_of, tier_policy, tier_table
+from patronage.loyalty.services import notify
+from patronage.loyalty.services.benefits import tier_benefits_grant
+from patronage.members.services import timeline_record
+
+
+def tier_move(
+    *,
+    account: Account,
+    to_tier: Tier | None,
+    decision: str,
+    reason: Explanation,
+    at: datetime,
+    actor: User | None = None,
+) -> TierChange:
+    """Records a move of the member's tier, inside the caller's transaction."""
+    old = account.tier
+    change = TierChange.objects.create(
+        account=account,
+        from_tier=old,
+        to_tier=to_tier,
+        decision=decision,
+        reason=reason.as_dict(),
+        at=at,
+        actor=actor,
+    )
+    account.tier = to_tier
+    account.tier_since = at if to_tier is not None else None
+    account.tier_below_since = None
+    account.tier_review_at = _next_review(account, at) if to_tier is not None else None
+    account.save(update_fields=["tier", "tier_since", "tier_below_since", "tier_review_at"])
+    timeline_record(
+        member=account.member,
+        kind=kinds.TIER_CHANGED.code,
+        occurred_at=at,
+        summary=f"{old.name if old else '-'} → {to_tier.name if to_tier else '-'}",
+        data={
+            "program": account.program.code,
+            "from": old.code if old else None,
+            "to": to_tier.code if to_tier else None,
+        },
+        source=change,
+        actor=actor,
+    )
+    notify.tier_changed(account=account, old=old, new=to_tier, decision=decision, at=at, key=str(change.pk))
+    if to_tier is not None:
+        tier_benefits_grant(account=account, at=at)
+    return change
+
+
+def _next_review(account: Account, at: datetime) -> datetime | None:
+    policy = tier_policy(program=account.program)
+    return rules.next_review_at(policy, account.enrolled_at, local_time(account.program, at))
+
+
+def tier_after_activity(*, account: Account, at: datetime) -> TierChange | None:
+    """Moves the member up at once when the activity just booked reached a higher tier (caller's transaction)."""
+    table = tier_table(program=account.program)
+    if not table:
+        return None
+    value = qualifying_value(account=account, as_of=max(at, clock.now()))
+    target = rules.tier_after_activity(
+        tier_of(account.tier) if account.tier else None,
+        value,
+        [tier_of(tier) for tier in table.values()],
+        manual_floor=tier_of(account.tier_floor) if account.tier_floor else None,
+        invited=frozenset(account.invited_tiers),
+    )
+    if target is None or (account.tier is not None and target.code == account.tier.code):
+        return None
+    reason = Explanation(
+        gettext_noop("reached %(tier)s: %(value)s in the qualifying window"),
+        {"tier": target.name, "value": str(value)},
+    )
+    return tier_move(
+        account=account,
+        to_tier=table[target.code],
+        decision=rules.ReviewDecision.UPGRADED,
+        reason=reason,
+        at=at,
+    )
+
+
+def tiers_review(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Reviews the members whose review date has come; returns how many it reviewed. Safe to run twice at once."""
+    now = now or clock.now()
+    due = (
+        Account.objects.filter(tier_review_at__lte=now)
+        .order_by("tier_review_at", "pk")
+        .values_list("pk", "tier_review_at")[:limit]
+    )
+    reviewed = 0
+    for account_id, review_at in due:
+        if review_at is None:
+            continue
+        with transaction.atomic(durable=True):
+            # The conditional update claims the review: a second worker finds the date moved and skips it.
+            if not Account.objects.filter(pk=account_id, tier_review_at=review_at).update(
+                tier_review_at=None
+            ):
+                continue
+            account = Account.objects.select_related("program", "tier", "tier_floor", "member").get(
+                pk=account_id
+            )
+            account.tier_review_at = review_at
+            _review(account=account, review_at=review_at)
+            reviewed += 1
+    return reviewed
+
+
+def _review(*, account: Account, review_at: datetime) -> None:
+    program = account.program
+    table = tier_table(program=program)
+    outcome = rules.review(
+        tier_of(account.tier) if account.tier else None,
+        qualifying_value(account=account, as_of=review_at, before_review=True),
+        [tier_of(tier) for tier in table.values()],
+        tier_policy(program=program),
+        tier_of(account.tier_floor) if account.tier_floor else None,
+        frozenset(account.invited_tiers),
+        local_time(program, review_at),
+        account.tier_below_since,
+    )
+    new_tier = table[outcome.new_tier.code] if outcome.new_tier else None
+    if outcome.decision in (rules.ReviewDecision.UPGRADED, rules.ReviewDecision.DOWNGRADED):
+        tier_move(
+            account=account, to_tier=new_tier, decision=outcome.decision, reason=outcome.reason, at=review_at
+        )
+        return
+    if outcome.decision == rules.ReviewDecision.DOWNGRADE_SCHEDULED:
+        # Looked at again when the grace ends: a value that recovered by then keeps the tier.
+        account.tier_below_since = outcome.below_since
+        account.tier_review_at = outcome.downgrade_effective_at
+    else:
+        account.tier_below_since = None
+        account.tier_review_at = _next_review(account, review_at) if account.tier else None
+    account.save(update_fields=["tier_below_since", "tier_review_at"])
+
+
+def tier_floor_set(*, account: Account, tier: Tier | None, actor: User | None, reason: str) -> Account:
+    """Gives the member a tier by hand (a floor no review goes below), or removes the floor (None)."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed(_("a tier given by hand needs a reason"), field="reason")
+    if tier is not None and tier.program_id != account.program_id:
+        raise ValidationFailed(_("the tier belongs to another program"), field="tier")
+    now = clock.now()
+    with transaction.atomic(durable=True):
+        account = (
+            Account.objects.select_for_update().select_related("program", "tier", "member").get(pk=account.pk)
+        )
+        account.tier_floor = tier
+        if tier is not None and tier.code not in account.invited_tiers and tier.invitation_only:
+            account.invited_tiers = [*account.invited_tiers, tier.code]
+        account.save(update_fields=["tier_floor", "invited_tiers"])
+        if tier is not None and (account.tier is None or account.tier.rank < tier.rank):
+            tier_move(
+                account=account,
+                to_tier=tier,
+                decision="manual",
+                reason=Explanation(gettext_noop("given by hand: %(reason)s"), {"reason": reason}),
+                at=now,
+                actor=actor,
+            )
+        audit_change(
+            actor=actor,
+            action="tier.floor_set",
+            target=account,
+            tier=tier.code if tier else None,
+            reason=reason,
+        )
+    return account
+
+
+def tier_invite(*, account: Account, tier: Tier, actor: User | None) -> Account:
+    """Invites the member to an invitation-only tier; they hold it once they also reach its threshold."""
+    if not tier.invitation_only:
+        raise ValidationFailed(
+            _("%(tier)s is open to everyone: no invitation needed") % {"tier": tier.name}, field="tier"
+        )
+    with transaction.atomic(durable=True):
+        account = (
+            Account.objects.select_for_update()
+            .select_related("program", "tier", "tier_floor", "member")
+            .get(pk=account.pk)
+        )
+        if tier.code not in account.invited_tiers:
+            account.invited_tiers = [*account.invited_tiers, tier.code]
+            account.save(update_fields=["invited_tiers"])
+        tier_after_activity(account=account, at=clock.now())
+        audit_change(actor=actor, action="tier.invited", target=account, tier=tier.code)
+    return account

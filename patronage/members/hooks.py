@@ -3,7 +3,8 @@
 Each later app (loyalty, care, feedback, ...) registers, in its AppConfig.ready():
 - a merge handler: moves its rows from the duplicate to the surviving member;
 - an erase handler: removes the personal data it holds while keeping totals true;
-- an export section: the part of a person's data export that it owns.
+- an export section: the part of a person's data export that it owns;
+- a sign-up handler: what a member's own sign-up in the portal starts (enrolment in a program).
 All run inside the merge or erasure transaction, so either everything moves or nothing does.
 """
 
@@ -18,10 +19,12 @@ if TYPE_CHECKING:
 MergeHandler = Callable[["Member", "Member"], None]  # (duplicate, survivor)
 EraseHandler = Callable[["Member"], None]
 ExportSection = Callable[["Member"], Any]
+SignupHandler = Callable[["Member"], None]
 
 merge_handlers: list[MergeHandler] = []
 erase_handlers: list[EraseHandler] = []
 export_sections: dict[str, ExportSection] = {}
+signup_handlers: list[SignupHandler] = []
 
 
 def on_merge(handler: MergeHandler) -> MergeHandler:
@@ -40,3 +43,8 @@ def export_section(name: str) -> Callable[[ExportSection], ExportSection]:
         return section
 
     return register
+
+
+def on_signup(handler: SignupHandler) -> SignupHandler:
+    signup_handlers.append(handler)
+    return handler

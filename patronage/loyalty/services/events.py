@@ -55,43 +55,58 @@ def event_earn(
         return EventResult(existing.points, False, {})
     try:
         with transaction.atomic(durable=True):
-            account = account_open(program=program, member=member, at=at)
-            account = (
-                Account.objects.select_for_update()
-                .select_related("program", "tier", "member")
-                .get(pk=account.pk)
-            )
-            rule_set = program_rules(program=program)
-            evaluation = rules.evaluate_event(
-                event,
-                at,
-                rule_set,
-                member_context(account=account, rule_set=rule_set, at=at),
-                time_zone=ZoneInfo(program.time_zone),
-            )
-            caps_use(account=account, rule_set=rule_set, evaluation=evaluation, at=at)
-            if evaluation.total <= 0:
-                return EventResult(0, True, evaluation_as_dict(evaluation))
-            lots_earn(
-                account=account,
-                points=evaluation.total,
-                cause=Cause("event", idempotency_key[:64]),
-                key=key,
+            return event_book(
+                program=program,
+                member=member,
+                event=event,
+                idempotency_key=idempotency_key,
                 at=at,
                 actor=actor,
-                reason=event,
-                pending=False,
-                kind=EntryKind.EARN,
             )
-            timeline_record(
-                member=member,
-                kind=kinds.POINTS_EARNED.code,
-                occurred_at=at,
-                summary=f"+{evaluation.total} {event} ({program.name})",
-                data={"program": program.code, "points": evaluation.total, "event": event},
-            )
-            notify.points_changed(account=account, change=evaluation.total, kind="earn", cause=key, at=at)
-            tier_after_activity(account=account, at=at)
     except IntegrityError:
         return EventResult(LedgerEntry.objects.get(idempotency_key=key).points, False, {})
+
+
+def event_book(
+    *, program: Program, member: Member, event: str, idempotency_key: str, at: datetime, actor: User | None
+) -> EventResult:
+    """event_earn's work, inside the caller's transaction (sign-up enrolment runs it in the sign-up's)."""
+    key = f"event:{program.pk}:{idempotency_key}"
+    account = account_open(program=program, member=member, at=at)
+    account = (
+        Account.objects.select_for_update(of=("self",))
+        .select_related("program", "tier", "member")
+        .get(pk=account.pk)
+    )
+    rule_set = program_rules(program=program)
+    evaluation = rules.evaluate_event(
+        event,
+        at,
+        rule_set,
+        member_context(account=account, rule_set=rule_set, at=at),
+        time_zone=ZoneInfo(program.time_zone),
+    )
+    caps_use(account=account, rule_set=rule_set, evaluation=evaluation, at=at)
+    if evaluation.total <= 0:
+        return EventResult(0, True, evaluation_as_dict(evaluation))
+    lots_earn(
+        account=account,
+        points=evaluation.total,
+        cause=Cause("event", idempotency_key[:64]),
+        key=key,
+        at=at,
+        actor=actor,
+        reason=event,
+        pending=False,
+        kind=EntryKind.EARN,
+    )
+    timeline_record(
+        member=member,
+        kind=kinds.POINTS_EARNED.code,
+        occurred_at=at,
+        summary=f"+{evaluation.total} {event} ({program.name})",
+        data={"program": program.code, "points": evaluation.total, "event": event},
+    )
+    notify.points_changed(account=account, change=evaluation.total, kind="earn", cause=key, at=at)
+    tier_after_activity(account=account, at=at)
     return EventResult(evaluation.total, True, evaluation_as_dict(evaluation))

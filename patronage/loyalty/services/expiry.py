@@ -26,7 +26,11 @@ def points_expire_inactive(*, now: datetime | None = None, limit: int = 1000) ->
         idle = Account.objects.filter(program=program, active__gt=0, last_activity_at__lte=cutoff)
         for account_id in idle.values_list("pk", flat=True)[:limit]:
             with transaction.atomic(durable=True):
-                account = Account.objects.select_for_update().select_related("program").get(pk=account_id)
+                account = (
+                    Account.objects.select_for_update(of=("self",))
+                    .select_related("program")
+                    .get(pk=account_id)
+                )
                 # Checked again under the lock: activity since the query keeps the points.
                 if (
                     account.active <= 0

@@ -470,7 +470,9 @@ def points_expire(*, now: datetime | None = None, limit: int = 1000) -> int:
     )
     for lot_id in due[:limit]:
         with transaction.atomic(durable=True):
-            lot = Lot.objects.select_for_update().select_related("account__program").get(pk=lot_id)
+            lot = (
+                Lot.objects.select_for_update(of=("self",)).select_related("account__program").get(pk=lot_id)
+            )
             if lot.remaining == 0:
                 continue
             entry = entry_write(

@@ -25,7 +25,7 @@ def reward_reserve(*, account: Account, reward: Reward) -> None:
         raise ValidationFailed(
             _("reward '%(code)s' is no longer offered") % {"code": reward.code}, field="reward"
         )
-    locked = Account.objects.select_for_update().select_related("tier").get(pk=account.pk)
+    locked = Account.objects.select_for_update(of=("self",)).select_related("tier").get(pk=account.pk)
     minimum = reward.min_tier
     if minimum is not None and (locked.tier is None or locked.tier.rank < minimum.rank):
         raise ValidationFailed(

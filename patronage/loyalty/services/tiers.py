@@ -167,7 +167,9 @@ def tier_floor_set(*, account: Account, tier: Tier | None, actor: User | None, r
     now = clock.now()
     with transaction.atomic(durable=True):
         account = (
-            Account.objects.select_for_update().select_related("program", "tier", "member").get(pk=account.pk)
+            Account.objects.select_for_update(of=("self",))
+            .select_related("program", "tier", "member")
+            .get(pk=account.pk)
         )
         account.tier_floor = tier
         if tier is not None and tier.code not in account.invited_tiers and tier.invitation_only:
@@ -200,7 +202,7 @@ def tier_invite(*, account: Account, tier: Tier, actor: User | None) -> Account:
         )
     with transaction.atomic(durable=True):
         account = (
-            Account.objects.select_for_update()
+            Account.objects.select_for_update(of=("self",))
             .select_related("program", "tier", "tier_floor", "member")
             .get(pk=account.pk)
         )

@@ -161,7 +161,7 @@ def _record(program: Program, data: TransactionInput, actor: User | None) -> Tra
     account = account_open(program=program, member=data.member, at=data.occurred_at)
     # The account row lock serialises one member's earnings: caps and tier values are read, then written.
     account = (
-        Account.objects.select_for_update()
+        Account.objects.select_for_update(of=("self",))
         .select_related("program", "tier", "tier_floor", "member")
         .get(pk=account.pk)
     )

@@ -68,3 +68,59 @@ def test_the_same_purchase_delivered_in_parallel_earns_once(account, alice):
     assert outcomes.count("ok") == 1
     assert Account.objects.get(pk=account.pk).pending == 50
     assert ledger_verify() == []
+
+
+def test_the_last_items_of_a_reward_go_to_exactly_as_many_members_as_there_are(account):
+    from patronage.core.errors import Conflict
+    from patronage.loyalty.services import reward_save
+
+    points_adjust(account=account, points=1000, reason="stock", idempotency_key="stock", actor=None)
+    mug = reward_save(program=account.program, code="mug", name="Mug", points_price=10, stock=3, actor=None)
+
+    def redeem(i: int) -> None:
+        try:
+            points_redeem(account=account, points=10, reward=mug, idempotency_key=f"m{i}", actor=None)
+        except Conflict as refused:
+            raise IntegrityError(str(refused)) from refused
+
+    outcomes = _in_parallel(redeem, times=10)
+
+    assert outcomes.count("ok") == 3
+    mug.refresh_from_db()
+    assert mug.stock == 0
+    assert ledger_verify() == []
+
+
+def test_the_same_transaction_delivered_in_parallel_is_recorded_and_earns_once(account, alice):
+    from patronage.loyalty.models import OrderPoints
+    from patronage.loyalty.services import TransactionInput, earn_rule_save, transaction_record
+
+    earn_rule_save(
+        program=account.program,
+        code="base",
+        name="Base",
+        kind="spend",
+        params={"points": 1, "per": "100"},
+        actor=None,
+    )
+    data = TransactionInput(
+        kind="purchase",
+        external_id="P-9",
+        member=alice,
+        amount=Decimal("20000"),
+        currency="KRW",
+        occurred_at=clock.now(),
+    )
+    created = []
+
+    def deliver(_i: int) -> None:
+        created.append(transaction_record(program=account.program, data=data).created)
+
+    outcomes = _in_parallel(deliver, times=8)
+
+    assert outcomes.count("ok") == 8
+    assert created.count(True) == 1
+    assert Order.objects.filter(external_id="P-9").count() == 1
+    assert OrderPoints.objects.count() == 1
+    assert Account.objects.get(pk=account.pk).pending == 200
+    assert ledger_verify() == []

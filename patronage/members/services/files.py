@@ -14,6 +14,7 @@ from patronage.core.audit import audit_change, audit_record
 from patronage.core.errors import Conflict, ValidationFailed
 from patronage.core.models import User
 from patronage.core.roles import Role
+from patronage.members import hooks
 from patronage.members import timeline_kinds as kinds
 from patronage.members.models import (
     Consent,
@@ -144,7 +145,7 @@ def member_signup(*, email: str, password: str, name: str, locale: str, consents
             raise Conflict(
                 _("an account for '%(address)s' already exists") % {"address": address}, field="email"
             ) from exc
-        return _member_open(
+        member = _member_open(
             actor=None,
             identities=[IdentityInput(IdentityKind.EMAIL, address)],
             profile={"name": name, "locale": locale},
@@ -154,6 +155,9 @@ def member_signup(*, email: str, password: str, name: str, locale: str, consents
             joined_at=None,
             user=user,
         )
+        for handler in hooks.signup_handlers:
+            handler(member)
+        return member
 
 
 def _member_open(

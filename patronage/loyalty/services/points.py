@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from patronage.core import clock
 from patronage.core.audit import audit_change
-from patronage.core.errors import Conflict, ValidationFailed
+from patronage.core.errors import Conflict, PermissionDenied, ValidationFailed
 from patronage.core.models import User
+from patronage.core.roles import Role
 from patronage.loyalty import timeline_kinds as kinds
 from patronage.loyalty.expiry import expiry_date
 from patronage.loyalty.models import (
@@ -34,6 +35,10 @@ from patronage.members.models import Member
 from patronage.members.services import timeline_record
 
 REDEMPTION_CODE_BYTES = 10
+# The most points one manual adjustment may move, by the staff role making it; roles not listed have no
+# limit (admins, program managers) and integrations are bounded by the API. A bigger goodwill gesture
+# than an agent's limit goes to a lead, as the service-recovery steps ask.
+ADJUSTMENT_LIMITS: dict[str, int] = {Role.SERVICE_AGENT: 1_000, Role.SERVICE_LEAD: 10_000}
 
 
 def account_open(*, program: Program, member: Member, at: datetime | None = None) -> Account:
@@ -202,6 +207,13 @@ def points_adjust(
         raise ValidationFailed(_("an adjustment needs a reason"), field="reason")
     if points == 0:
         raise ValidationFailed(_("an adjustment must change the balance"), field="points")
+    limit = ADJUSTMENT_LIMITS.get(actor.role) if actor is not None else None
+    if limit is not None and abs(points) > limit:
+        raise PermissionDenied(
+            _("your role may adjust at most %(limit)d points at a time; ask a lead or a program manager")
+            % {"limit": limit},
+            field="points",
+        )
     key = f"adjust:{account.program_id}:{idempotency_key}"
     if existing := LedgerEntry.objects.filter(idempotency_key=key).first():
         return _same_request(existing, points=points)

@@ -195,3 +195,15 @@ def test_the_periodic_jobs_are_scheduled_and_run(account, order_for, settings):
     assert pending_activate_task.apply().get() == 1
     assert points_expire_task.apply().get() == 0
     assert balances(account) == (0, 5, 0)
+
+
+def test_an_agent_may_adjust_only_within_the_limit_of_the_role(account, agent, manager):
+    from patronage.core.errors import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        points_adjust(account=account, points=5000, reason="goodwill", idempotency_key="big", actor=agent)
+    assert not LedgerEntry.objects.filter(account=account).exists()
+    points_adjust(account=account, points=1000, reason="goodwill", idempotency_key="ok", actor=agent)
+    points_adjust(account=account, points=5000, reason="campaign fix", idempotency_key="mgr", actor=manager)
+    account.refresh_from_db()
+    assert account.active == 6000

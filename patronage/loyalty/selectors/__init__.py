@@ -33,6 +33,7 @@ from patronage.loyalty.selectors.earning import (
     purchase_simulate,
     rule_of,
 )
+from patronage.loyalty.selectors.liability import Liability, points_liability
 from patronage.loyalty.selectors.tiers import (
     TierStatus,
     local_time,
@@ -48,6 +49,7 @@ from patronage.loyalty.selectors.tiers import (
 __all__ = [
     "AccountSummary",
     "Discrepancy",
+    "Liability",
     "PointsOn",
     "RewardOffer",
     "TierStatus",
@@ -64,6 +66,7 @@ __all__ = [
     "local_time",
     "member_context",
     "points_available",
+    "points_liability",
     "program_get",
     "program_list",
     "program_rules",

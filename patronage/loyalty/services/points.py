@@ -92,11 +92,11 @@ def lots_earn(
     )
     Account.objects.filter(pk=account.pk).update(last_activity_at=at)
     if not pending:
-        _settle_owed(account=account, at=at, key=f"{key}:settle")
+        owed_settle(account=account, at=at, key=f"{key}:settle")
     return entry
 
 
-def _settle_owed(*, account: Account, at: datetime, key: str) -> None:
+def owed_settle(*, account: Account, at: datetime, key: str) -> None:
     """New active points first pay back points owed from earlier returns."""
     account.refresh_from_db(fields=["active", "owed"])
     settled = min(account.active, account.owed)
@@ -195,7 +195,7 @@ def _activate(*, lot: Lot, at: datetime) -> None:
             key=f"{key}:{bucket}",
             at=at,
         )
-    _settle_owed(account=lot.account, at=at, key=f"{key}:settle")
+    owed_settle(account=lot.account, at=at, key=f"{key}:settle")
 
 
 def points_adjust(
@@ -216,7 +216,7 @@ def points_adjust(
         )
     key = f"adjust:{account.program_id}:{idempotency_key}"
     if existing := LedgerEntry.objects.filter(idempotency_key=key).first():
-        return _same_request(existing, points=points)
+        return _same_request(existing, account=account, points=points)
     now = clock.now()
     try:
         with transaction.atomic(durable=True):
@@ -257,13 +257,15 @@ def points_adjust(
             notify.points_changed(account=account, change=points, kind="adjust", cause=key, at=now)
             audit_change(actor=actor, action="points.adjusted", target=account, points=points, reason=reason)
     except IntegrityError:
-        return _same_request(LedgerEntry.objects.get(idempotency_key=key), points=points)
+        return _same_request(LedgerEntry.objects.get(idempotency_key=key), account=account, points=points)
     return entry
 
 
-def _same_request(entry: LedgerEntry, *, points: int) -> LedgerEntry:
+def _same_request(entry: LedgerEntry, *, account: Account, points: int) -> LedgerEntry:
     """A retry with a key already used: the original result, provided it asked for the same thing."""
-    if entry.points != points:
+    # Keys are unique per program, not per member: another member's key is a different request, never
+    # their entry.
+    if entry.account_id != account.pk or entry.points != points:
         raise Conflict(
             _("this idempotency key was already used for a different request"), field="idempotency_key"
         )
@@ -285,7 +287,7 @@ def points_redeem(
         raise ValidationFailed(_("points must be a positive whole number"), field="points")
     key = f"redeem:{account.program_id}:{idempotency_key}"
     if existing := Redemption.objects.filter(idempotency_key=key).first():
-        return _same_redemption(existing, points=points, reward=reward)
+        return _same_redemption(existing, account=account, points=points, reward=reward)
     now = clock.now()
     try:
         with transaction.atomic(durable=True):
@@ -316,7 +318,9 @@ def points_redeem(
                 redemption=redemption, points=-points, cause=f"redemption:{redemption.pk}", at=now
             )
     except IntegrityError:
-        return _same_redemption(Redemption.objects.get(idempotency_key=key), points=points, reward=reward)
+        return _same_redemption(
+            Redemption.objects.get(idempotency_key=key), account=account, points=points, reward=reward
+        )
     return redemption
 
 
@@ -334,8 +338,15 @@ def _redemption_told(*, redemption: Redemption, points: int, cause: str, at: dat
     notify.points_changed(account=account, change=points, kind="redeem", cause=cause, at=at)
 
 
-def _same_redemption(redemption: Redemption, *, points: int, reward: Reward | None) -> Redemption:
-    if redemption.points != points or redemption.reward_id != (reward.pk if reward else None):
+def _same_redemption(
+    redemption: Redemption, *, account: Account, points: int, reward: Reward | None
+) -> Redemption:
+    # Another member's key must not hand this member that member's redemption (and its code).
+    if (
+        redemption.account_id != account.pk
+        or redemption.points != points
+        or redemption.reward_id != (reward.pk if reward else None)
+    ):
         raise Conflict(
             _("this idempotency key was already used for a different request"), field="idempotency_key"
         )

@@ -39,7 +39,7 @@ from patronage.loyalty.services.caps import caps_use
 from patronage.loyalty.services.ledger import Cause
 from patronage.loyalty.services.points import account_open, lots_earn, return_take
 from patronage.loyalty.services.tiers import tier_after_activity
-from patronage.members.models import Member
+from patronage.members.models import Member, TimelineEvent
 from patronage.members.services import timeline_record
 from patronage.members.services.files import require_active
 
@@ -97,7 +97,7 @@ def transaction_record(
     *, program: Program, data: TransactionInput, actor: User | None = None
 ) -> TransactionResult:
     """Records a purchase or a return and books its points; the same external id again changes nothing."""
-    _check(program, data)
+    check_transaction(program, data)
     try:
         with transaction.atomic(durable=True):
             return _record(program, data, actor)
@@ -109,7 +109,8 @@ def transaction_record(
         return _replay(program, existing, data)
 
 
-def _check(program: Program, data: TransactionInput) -> None:
+def check_transaction(program: Program, data: TransactionInput) -> None:
+    """Refuses a transaction that cannot be recorded, naming the field; reads nothing but the program."""
     if not program.active:
         raise ValidationFailed(_("program '%(code)s' is closed") % {"code": program.code}, field="program")
     require_active(data.member)
@@ -186,21 +187,50 @@ def _original(data: TransactionInput) -> Order:
     return original
 
 
-def _order_create(program: Program, data: TransactionInput, original: Order | None) -> Order:
-    channel = Channel.objects.filter(code=data.channel).first() if data.channel else None
-    store = Store.objects.filter(code=data.store).first() if data.store else None
-    if data.store and store is None:
-        raise ValidationFailed(_("store '%(code)s' is not known") % {"code": data.store}, field="store")
-    if data.channel and channel is None:
-        raise ValidationFailed(_("channel '%(code)s' is not known") % {"code": data.channel}, field="channel")
-    order = Order.objects.create(
+@dataclass(frozen=True)
+class References:
+    """The channels, stores and categories a set of transactions names, read once."""
+
+    channels: dict[str, Channel]
+    stores: dict[str, Store]
+    categories: dict[str, Category]
+
+    @staticmethod
+    def of(items: Iterable[TransactionInput]) -> References:
+        items = list(items)
+        channels = {i.channel for i in items if i.channel}
+        stores = {i.store for i in items if i.store}
+        categories = {line.category for i in items for line in i.lines if line.category}
+        return References(
+            channels={c.code: c for c in Channel.objects.filter(code__in=channels)} if channels else {},
+            stores={s.code: s for s in Store.objects.select_related("channel").filter(code__in=stores)}
+            if stores
+            else {},
+            categories={c.code: c for c in Category.objects.filter(code__in=categories)}
+            if categories
+            else {},
+        )
+
+    def check(self, data: TransactionInput) -> None:
+        if data.store and data.store not in self.stores:
+            raise ValidationFailed(_("store '%(code)s' is not known") % {"code": data.store}, field="store")
+        if data.channel and data.channel not in self.channels:
+            raise ValidationFailed(
+                _("channel '%(code)s' is not known") % {"code": data.channel}, field="channel"
+            )
+
+
+def order_build(program: Program, data: TransactionInput, original: Order | None, refs: References) -> Order:
+    """The order a transaction describes, not yet saved."""
+    store = refs.stores.get(data.store or "")
+    return Order(
         source=data.source,
         external_id=data.external_id,
         kind=data.kind,
         member=data.member,
         original=original,
         brand_id=program.brand_id,
-        channel=channel or (store.channel if store else None),
+        channel=refs.channels.get(data.channel or "") or (store.channel if store else None),
         store=store,
         occurred_at=data.occurred_at,
         currency=program.currency,
@@ -209,41 +239,41 @@ def _order_create(program: Program, data: TransactionInput, original: Order | No
         shipping=data.shipping,
         promotion_code=data.promotion_code,
     )
-    categories = {
-        c.code: c
-        for c in Category.objects.filter(code__in={line.category for line in data.lines if line.category})
-    }
-    OrderLine.objects.bulk_create(
+
+
+def lines_build(order: Order, data: TransactionInput, refs: References) -> list[OrderLine]:
+    return [
         OrderLine(
             order=order,
             line_no=number,
             sku=line.sku,
-            category=categories.get(line.category or ""),
+            category=refs.categories.get(line.category or ""),
             quantity=line.quantity,
             unit_price=line.unit_price,
             amount=line.paid,
         )
         for number, line in enumerate(data.lines, start=1)
-    )
+    ]
+
+
+def order_timeline_event(program: Program, order: Order, data: TransactionInput) -> TimelineEvent:
+    """The purchase or return as the member's timeline shows it, not yet saved."""
     kind = commerce_kinds.PURCHASE if data.kind == OrderKind.PURCHASE else commerce_kinds.RETURN
-    timeline_record(
+    return TimelineEvent(
         member=data.member,
         kind=kind.code,
         occurred_at=data.occurred_at,
         summary=f"{data.amount} {program.currency}",
         data={"order_id": order.pk, "external_id": data.external_id, "amount": str(data.amount)},
-        source=order,
+        source_type=Order._meta.label_lower,
+        source_id=str(order.pk),
         dedupe_key=f"order:{order.pk}",
     )
-    return order
 
 
-def _purchase(
-    account: Account, order: Order, data: TransactionInput, actor: User | None
-) -> TransactionResult:
-    program = account.program
-    rule_set = program_rules(program=program)
-    purchase = rules.Purchase(
+def purchase_of(program: Program, order: Order, data: TransactionInput) -> rules.Purchase:
+    """The purchase as the earn rules read it."""
+    return rules.Purchase(
         amount=data.amount,
         currency=program.currency,
         tax=data.tax,
@@ -262,6 +292,24 @@ def _purchase(
             for line in data.lines
         ),
     )
+
+
+def _order_create(program: Program, data: TransactionInput, original: Order | None) -> Order:
+    refs = References.of([data])
+    refs.check(data)
+    order = order_build(program, data, original, refs)
+    order.save()
+    OrderLine.objects.bulk_create(lines_build(order, data, refs))
+    order_timeline_event(program, order, data).save()
+    return order
+
+
+def _purchase(
+    account: Account, order: Order, data: TransactionInput, actor: User | None
+) -> TransactionResult:
+    program = account.program
+    rule_set = program_rules(program=program)
+    purchase = purchase_of(program, order, data)
     evaluation = rules.evaluate_purchase(
         purchase,
         rule_set,
@@ -286,7 +334,7 @@ def _purchase(
             key=f"earn:{program.pk}:order:{order.pk}",
             at=data.occurred_at,
             actor=actor,
-            reason=_("purchase %(id)s") % {"id": data.external_id},
+            reason=f"purchase {data.external_id}",
             pending=program.pending_days > 0,
             order_id=order.pk,
         )

@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from patronage.portal import views
+from patronage.portal import views, views_loyalty
 
 app_name = "portal"
 urlpatterns = [
@@ -15,4 +15,12 @@ urlpatterns = [
     path("data/download/", views.data_download, name="data_download"),
     path("data/erase/", views.erase, name="erase"),
     path("goodbye/", views.goodbye, name="goodbye"),
+    path("points/", views_loyalty.points, name="points"),
+    path("points/summary/", views_loyalty.points_summary, name="points_summary"),
+    path("benefits/", views_loyalty.benefits, name="benefits"),
+    path("rewards/", views_loyalty.rewards, name="rewards"),
+    path("rewards/<slug:program>/<slug:code>/", views_loyalty.reward, name="reward"),
+    path("redemptions/<str:code>/", views_loyalty.redemption, name="redemption"),
+    path("redemptions/<str:code>/cancel/", views_loyalty.redemption_cancel_view, name="redemption_cancel"),
+    path("card/", views_loyalty.card, name="card"),
 ]

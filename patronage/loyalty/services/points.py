@@ -31,6 +31,7 @@ from patronage.loyalty.models import (
 from patronage.loyalty.services import notify
 from patronage.loyalty.services.ledger import Cause, entry_write, lot_draw, lots_draw
 from patronage.loyalty.services.rewards import reward_reserve, reward_restock
+from patronage.loyalty.services.tiers import tier_after_activity
 from patronage.members.models import Member
 from patronage.members.services import timeline_record
 
@@ -255,6 +256,8 @@ def points_adjust(
                 actor=actor,
             )
             notify.points_changed(account=account, change=points, kind="adjust", cause=key, at=now)
+            # A first tier with no threshold is reached by any activity, an adjustment included.
+            tier_after_activity(account=account, at=now)
             audit_change(actor=actor, action="points.adjusted", target=account, points=points, reason=reason)
     except IntegrityError:
         return _same_request(LedgerEntry.objects.get(idempotency_key=key), account=account, points=points)

@@ -1,6 +1,18 @@
 from django.urls import path
 
-from patronage.console.views import apikeys, audit, auth, customers, home, imports, merge
+from patronage.console.views import (
+    apikeys,
+    audit,
+    auth,
+    customers,
+    home,
+    imports,
+    loyalty_catalogue,
+    loyalty_member,
+    loyalty_programs,
+    loyalty_rules,
+    merge,
+)
 
 app_name = "console"
 urlpatterns = [
@@ -26,4 +38,73 @@ urlpatterns = [
     path("settings/api-keys/", apikeys.apikeys, name="apikeys"),
     path("settings/api-keys/new/", apikeys.apikey_new, name="apikey_create"),
     path("settings/api-keys/<int:key_id>/revoke/", apikeys.apikey_revoke_view, name="apikey_revoke"),
+    # Loyalty: program set-up (programs, rules and the simulator, tiers, benefits, rewards).
+    path("loyalty/", loyalty_programs.program_list, name="loyalty_programs"),
+    path("loyalty/new/", loyalty_programs.program_create, name="loyalty_program_create"),
+    path("loyalty/<slug:code>/", loyalty_programs.program_detail, name="loyalty_program"),
+    path(
+        "loyalty/<slug:code>/settings/", loyalty_programs.program_settings_save, name="loyalty_program_save"
+    ),
+    path("loyalty/<slug:code>/rules/", loyalty_rules.rule_list, name="loyalty_rules"),
+    path("loyalty/<slug:code>/rules/new/", loyalty_rules.rule_create, name="loyalty_rule_create"),
+    path("loyalty/<slug:code>/rules/<slug:rule_code>/", loyalty_rules.rule_edit, name="loyalty_rule_edit"),
+    path(
+        "loyalty/<slug:code>/rules/<slug:rule_code>/delete/",
+        loyalty_rules.rule_delete,
+        name="loyalty_rule_delete",
+    ),
+    path("loyalty/<slug:code>/simulate/", loyalty_rules.simulate, name="loyalty_simulate"),
+    path("loyalty/<slug:code>/tiers/", loyalty_catalogue.tier_list, name="loyalty_tiers"),
+    path("loyalty/<slug:code>/tiers/save/", loyalty_catalogue.tier_save, name="loyalty_tier_save"),
+    path(
+        "loyalty/<slug:code>/tiers/benefits/",
+        loyalty_catalogue.tier_benefit_save,
+        name="loyalty_tier_benefit_save",
+    ),
+    path("loyalty/<slug:code>/benefits/", loyalty_catalogue.benefit_list, name="loyalty_benefits"),
+    path("loyalty/<slug:code>/benefits/save/", loyalty_catalogue.benefit_save, name="loyalty_benefit_save"),
+    path("loyalty/<slug:code>/rewards/", loyalty_catalogue.reward_list, name="loyalty_rewards"),
+    path("loyalty/<slug:code>/rewards/save/", loyalty_catalogue.reward_save, name="loyalty_reward_save"),
+    # A customer's loyalty tab and the staff actions on it.
+    path("customers/<int:member_id>/loyalty/", loyalty_member.member_loyalty, name="customer_loyalty"),
+    path(
+        "customers/<int:member_id>/loyalty/<slug:code>/adjust/",
+        loyalty_member.adjust,
+        name="customer_loyalty_adjust",
+    ),
+    path(
+        "customers/<int:member_id>/loyalty/<slug:code>/redeem/",
+        loyalty_member.redeem,
+        name="customer_loyalty_redeem",
+    ),
+    path(
+        "customers/<int:member_id>/loyalty/<slug:code>/redemptions/<str:redemption_code>/cancel/",
+        loyalty_member.redemption_cancel,
+        name="customer_loyalty_redemption_cancel",
+    ),
+    path(
+        "customers/<int:member_id>/loyalty/<slug:code>/redemptions/<str:redemption_code>/fulfil/",
+        loyalty_member.redemption_fulfil,
+        name="customer_loyalty_redemption_fulfil",
+    ),
+    path(
+        "customers/<int:member_id>/loyalty/<slug:code>/benefits/use/",
+        loyalty_member.benefit_use,
+        name="customer_loyalty_benefit_use",
+    ),
+    path(
+        "customers/<int:member_id>/loyalty/<slug:code>/benefits/grant/",
+        loyalty_member.benefit_grant,
+        name="customer_loyalty_benefit_grant",
+    ),
+    path(
+        "customers/<int:member_id>/loyalty/<slug:code>/tier/floor/",
+        loyalty_member.tier_floor,
+        name="customer_loyalty_tier_floor",
+    ),
+    path(
+        "customers/<int:member_id>/loyalty/<slug:code>/tier/invite/",
+        loyalty_member.tier_invite,
+        name="customer_loyalty_tier_invite",
+    ),
 ]

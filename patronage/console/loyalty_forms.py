@@ -1,0 +1,602 @@
+"""Forms of the console's loyalty pages: they parse and shape input; the loyalty services decide what is valid.
+
+A service refuses a change whole and names every bad field (`ApplicationError.errors`); `add_service_error`
+puts each message next to the field it names, and an earn rule's settings, entered as JSON, get theirs
+under the settings box, each starting with the setting's name.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from patronage.core.errors import ApplicationError, NotFound
+from patronage.loyalty import rules
+from patronage.loyalty.models import (
+    BenefitKind,
+    BenefitPeriod,
+    EarnRule,
+    Enrolment,
+    ExpiryPolicy,
+    Program,
+    ReturnPolicy,
+    Reward,
+    Rounding,
+    Tier,
+    TierBasis,
+    TierDowngrade,
+    TierWindow,
+)
+from patronage.loyalty.rules_params import RuleKind
+from patronage.members import selectors as member_selectors
+from patronage.members.models import Member
+
+LOCAL_MINUTE = "%Y-%m-%dT%H:%M"
+MAX_SIMULATED_LINES = 100
+
+
+def fresh_key() -> str:
+    """An idempotency key rendered into a form, so that submitting it twice books once."""
+    return uuid.uuid4().hex
+
+
+class LoyaltyForm(forms.Form):
+    """A form checked again by a loyalty service; the service's errors go on the fields they name."""
+
+    # The field that gathers, as JSON, the settings a service names that are not fields of the form.
+    json_field: str | None = None
+    # Several of these forms share one page: each gets its own element ids (the field names stay plain).
+    id_prefix = "id"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+    def _choices_set(self, name: str, choices: list[tuple[str, Any]]) -> None:
+        cast(forms.ChoiceField, self.fields[name]).choices = choices
+
+    def add_service_error(self, error: ApplicationError) -> None:
+        """Marks each field the error names; one about no field of this form is left to the message."""
+        for item in error.errors or []:
+            name, message = item.get("field") or "", item.get("message") or error.message
+            if name in self.fields and name != self.json_field:
+                self.add_error(name, message)
+            elif self.json_field and name:  # any other name is a setting inside the JSON box
+                self.add_error(self.json_field, f"{name}: {message}")
+
+
+def _choices(choices: Any, *, blank: str | Promise | None = None) -> list[tuple[str, Any]]:
+    options = list(choices)
+    return [("", blank), *options] if blank is not None else options
+
+
+def _local_input() -> forms.DateTimeInput:
+    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_MINUTE)
+
+
+def _in_zone(value: datetime | None, time_zone: str) -> datetime | None:
+    """A wall-clock time typed in a form, read on the program's clock rather than the server's."""
+    if value is None:
+        return None
+    wall = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    return wall.replace(tzinfo=ZoneInfo(time_zone))
+
+
+def local_wall(value: datetime | None, time_zone: str) -> datetime | None:
+    """An instant as the wall-clock time the program's staff type, for a form's initial value."""
+    return value.astimezone(ZoneInfo(time_zone)).replace(tzinfo=None) if value else None
+
+
+# --- Program settings -------------------------------------------------------------------------------------
+
+
+class ProgramForm(LoyaltyForm):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    currency = forms.CharField(label=_("Currency"), max_length=3, help_text=_("Three letters, such as KRW."))
+    time_zone = forms.CharField(
+        label=_("Time zone"), max_length=64, initial="UTC", help_text=_("Such as Asia/Seoul.")
+    )
+    enrolment = forms.ChoiceField(label=_("Enrolment"), choices=Enrolment.choices)
+    point_value = forms.DecimalField(
+        label=_("Value of one point"), max_digits=12, decimal_places=4, initial=Decimal("1")
+    )
+    pending_days = forms.IntegerField(
+        label=_("Days points stay pending"),
+        min_value=0,
+        initial=14,
+        help_text=_("The return window: points become available after it."),
+    )
+    rounding = forms.ChoiceField(label=_("Rounding"), choices=Rounding.choices)
+    exclude_tax = forms.BooleanField(label=_("No points on tax"), required=False, initial=True)
+    exclude_shipping = forms.BooleanField(label=_("No points on shipping"), required=False, initial=True)
+    excluded_skus = forms.CharField(
+        label=_("Products that earn no points"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("SKUs, separated by commas or one per line."),
+    )
+    expiry_policy = forms.ChoiceField(label=_("Points expire"), choices=ExpiryPolicy.choices)
+    expiry_days = forms.IntegerField(
+        label=_("Expiry days"), required=False, min_value=1, help_text=_("N for the policies with N days.")
+    )
+    expiry_warning_days = forms.IntegerField(
+        label=_("Warn members this many days before"), min_value=0, initial=30
+    )
+    return_policy = forms.ChoiceField(label=_("On a return"), choices=ReturnPolicy.choices)
+    tier_basis = forms.ChoiceField(label=_("Tiers are reached by"), choices=TierBasis.choices)
+    tier_window = forms.ChoiceField(label=_("Counted over"), choices=TierWindow.choices)
+    tier_window_days = forms.IntegerField(
+        label=_("Window days"), required=False, min_value=1, help_text=_("For a rolling window.")
+    )
+    tier_downgrade = forms.ChoiceField(
+        label=_("At review, a member short of their tier goes"), choices=TierDowngrade.choices
+    )
+    tier_grace_days = forms.IntegerField(label=_("Grace days before a downgrade"), min_value=0, initial=0)
+    active = forms.BooleanField(label=_("Open: members earn and spend points"), required=False, initial=True)
+
+    def __init__(self, *args: Any, read_only: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if read_only:
+            for field in self.fields.values():
+                field.disabled = True
+
+    def clean_excluded_skus(self) -> list[str]:
+        text = self.cleaned_data.get("excluded_skus") or ""
+        return [sku.strip() for sku in text.replace("\n", ",").split(",") if sku.strip()]
+
+    def values(self) -> dict[str, Any]:
+        """The settings as program_save takes them."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "code"}
+
+
+class ProgramCreateForm(ProgramForm):
+    code = forms.SlugField(
+        label=_("Code"), max_length=32, help_text=_("Lower-case letters, digits, - and _; it cannot change.")
+    )
+    field_order = ["code", "name", "currency", "time_zone"]
+
+    def clean_code(self) -> str:
+        code: str = self.cleaned_data["code"]
+        if code == "new":  # /console/loyalty/new/ is the page that creates programs
+            raise ValidationError(_("“new” cannot be a program's code."))
+        return code
+
+
+def program_initial(program: Program) -> dict[str, Any]:
+    names = [name for name in ProgramForm.base_fields if name != "excluded_skus"]
+    initial = {name: getattr(program, name) for name in names}
+    initial["excluded_skus"] = ", ".join(program.excluded_skus)
+    return initial
+
+
+# --- Earn rules -------------------------------------------------------------------------------------------
+
+# The settings each kind takes (loyalty.rules_params states them), shown next to the JSON box.
+RULE_KIND_LABELS: dict[str, Promise] = {
+    RuleKind.SPEND: _("Per amount spent"),
+    RuleKind.PRODUCT: _("Per product"),
+    RuleKind.CATEGORY: _("Per category"),
+    RuleKind.CHANNEL: _("Per channel"),
+    RuleKind.STORE: _("Per store"),
+    RuleKind.TIER_MULTIPLIER: _("Tier multiplier"),
+    RuleKind.CAMPAIGN: _("Bonus campaign"),
+    RuleKind.EVENT: _("One-off event"),
+}
+RULE_KIND_HELP: dict[str, tuple[Promise, str]] = {
+    RuleKind.SPEND: (_("points per “per” of eligible spend"), '{"points": 1, "per": "1000"}'),
+    RuleKind.PRODUCT: (
+        _("skus, and points + per or points_per_unit"),
+        '{"skus": ["TEA-01"], "points_per_unit": 50}',
+    ),
+    RuleKind.CATEGORY: (
+        _("categories, and points + per or points_per_unit"),
+        '{"categories": ["tea"], "points": 2, "per": "1000"}',
+    ),
+    RuleKind.CHANNEL: (
+        _("channels, and points + per or multiplier"),
+        '{"channels": ["app"], "multiplier": "2"}',
+    ),
+    RuleKind.STORE: (
+        _("stores, and points + per or multiplier"),
+        '{"stores": ["gangnam"], "points": 1, "per": "500"}',
+    ),
+    RuleKind.TIER_MULTIPLIER: (
+        _("tiers, each with its multiplier"),
+        '{"tiers": {"gold": "1.5", "silver": "1.2"}}',
+    ),
+    RuleKind.CAMPAIGN: (
+        _("multiplier, or points + per, or bonus; min_spend optional; needs a start and an end"),
+        '{"multiplier": "2", "min_spend": "30000"}',
+    ),
+    RuleKind.EVENT: (
+        _("event (signup, birthday, referral, survey_answered or custom:<name>) and points"),
+        '{"event": "birthday", "points": 500}',
+    ),
+}
+
+
+class EarnRuleForm(LoyaltyForm):
+    json_field = "params"
+
+    code = forms.SlugField(label=_("Code"), max_length=48)
+    name = forms.CharField(label=_("Name"), max_length=100, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[(k.value, RULE_KIND_LABELS[k]) for k in RuleKind])
+    params = forms.CharField(
+        label=_("Settings (JSON)"),
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
+        help_text=_("The settings of the kind chosen; see the table of kinds."),
+    )
+    priority = forms.IntegerField(label=_("Priority"), initial=100, help_text=_("Lower runs first."))
+    exclusive = forms.BooleanField(
+        label=_("Exclusive: when it earns, later rules are skipped"), required=False
+    )
+    stackable = forms.BooleanField(
+        label=_("Stackable: combines with rules that earned before it"), required=False, initial=True
+    )
+    active_from = forms.DateTimeField(label=_("Starts"), required=False, widget=_local_input())
+    active_to = forms.DateTimeField(label=_("Ends (not included)"), required=False, widget=_local_input())
+    cap_points = forms.IntegerField(label=_("Cap: at most this many points"), required=False)
+    cap_period = forms.ChoiceField(
+        label=_("Cap period"),
+        required=False,
+        choices=_choices(
+            [
+                ("day", _("Per day")),
+                ("month", _("Per month")),
+                ("year", _("Per year")),
+                ("lifetime", _("Ever")),
+            ],
+            blank=_("No cap"),
+        ),
+    )
+    enabled = forms.BooleanField(label=_("Enabled"), required=False, initial=True)
+
+    def __init__(self, *args: Any, time_zone: str = "UTC", editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.time_zone = time_zone
+        if editing:
+            self.fields["code"].disabled = True
+
+    def clean_params(self) -> dict[str, Any]:
+        text = self.cleaned_data.get("params") or ""
+        try:
+            params = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValidationError(
+                _("params: not valid JSON (line %(line)d, column %(column)d)"),
+                params={"line": exc.lineno, "column": exc.colno},
+            ) from exc
+        if not isinstance(params, dict):
+            raise ValidationError(_('params: the settings must be named values, such as {"points": 1}'))
+        return params
+
+    def clean_active_from(self) -> datetime | None:
+        return _in_zone(self.cleaned_data.get("active_from"), self.time_zone)
+
+    def clean_active_to(self) -> datetime | None:
+        return _in_zone(self.cleaned_data.get("active_to"), self.time_zone)
+
+    def rule_values(self) -> dict[str, Any]:
+        """earn_rule_save's arguments, less program and actor."""
+        data = dict(self.cleaned_data)
+        data["name"] = data.get("name") or ""
+        data["cap_period"] = data.get("cap_period") or ""
+        return data
+
+
+def earn_rule_initial(rule: EarnRule, time_zone: str) -> dict[str, Any]:
+    return {
+        "code": rule.code,
+        "name": rule.name,
+        "kind": rule.kind,
+        "params": json.dumps(rule.params, ensure_ascii=False, indent=1),
+        "priority": rule.priority,
+        "exclusive": rule.exclusive,
+        "stackable": rule.stackable,
+        "active_from": local_wall(rule.active_from, time_zone),
+        "active_to": local_wall(rule.active_to, time_zone),
+        "cap_points": rule.cap_points,
+        "cap_period": rule.cap_period,
+        "enabled": rule.enabled,
+    }
+
+
+# --- The simulator ----------------------------------------------------------------------------------------
+
+
+class SimulationForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Amount paid"),
+        required=False,
+        min_value=Decimal(0),
+        max_digits=14,
+        decimal_places=2,
+        help_text=_("Tax and shipping included; empty: the sum of the lines."),
+    )
+    tax = forms.DecimalField(
+        label=_("Tax"), required=False, min_value=Decimal(0), max_digits=14, decimal_places=2
+    )
+    shipping = forms.DecimalField(
+        label=_("Shipping"), required=False, min_value=Decimal(0), max_digits=14, decimal_places=2
+    )
+    channel = forms.CharField(label=_("Channel"), required=False, max_length=50)
+    store = forms.CharField(label=_("Store"), required=False, max_length=50)
+    lines = forms.CharField(
+        label=_("Lines"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "TEA-01, tea, 2, 15000"}),
+        help_text=_("One line per product: SKU, category, quantity, unit price."),
+    )
+    member = forms.CharField(
+        label=_("Member"),
+        required=False,
+        help_text=_("Optional: #id, e-mail or card number (for tier and caps)."),
+    )
+    at = forms.DateTimeField(
+        label=_("Time"), required=False, widget=_local_input(), help_text=_("Empty: now.")
+    )
+
+    def __init__(self, *args: Any, time_zone: str = "UTC", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.time_zone = time_zone
+
+    def clean_lines(self) -> tuple[rules.Line, ...]:
+        rows = [row for row in (self.cleaned_data.get("lines") or "").splitlines() if row.strip()]
+        if len(rows) > MAX_SIMULATED_LINES:
+            raise ValidationError(_("at most %(max)d lines"), params={"max": MAX_SIMULATED_LINES})
+        return tuple(_line(number, row) for number, row in enumerate(rows, start=1))
+
+    def clean_member(self) -> Member | None:
+        text = (self.cleaned_data.get("member") or "").strip()
+        if not text:
+            return None
+        member: Member | None
+        if text.lstrip("#").isdigit():
+            try:
+                member = member_selectors.member_get(member_id=int(text.lstrip("#")))
+            except NotFound:
+                member = None
+        else:
+            member = member_selectors.member_find_by_identity(value=text)
+        if member is None:
+            raise ValidationError(_("no member is known by “%(text)s”"), params={"text": text})
+        return member
+
+    def clean_at(self) -> datetime | None:
+        return _in_zone(self.cleaned_data.get("at"), self.time_zone)
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("amount") is None and "amount" not in self.errors:
+            lines = data.get("lines") or ()
+            if not lines:
+                self.add_error("amount", _("Give the amount paid, or the lines."))
+            else:
+                total = sum((line.amount for line in lines), Decimal(0))
+                data["amount"] = total + (data.get("tax") or 0) + (data.get("shipping") or 0)
+        return data
+
+    def purchase(self, *, currency: str, now: datetime) -> rules.Purchase:
+        data = self.cleaned_data
+        return rules.Purchase(
+            amount=data["amount"],
+            currency=currency,
+            tax=data.get("tax") or Decimal(0),
+            shipping=data.get("shipping") or Decimal(0),
+            occurred_at=data.get("at") or now,
+            channel=data.get("channel") or None,
+            store=data.get("store") or None,
+            lines=data.get("lines") or (),
+        )
+
+
+def _line(number: int, row: str) -> rules.Line:
+    parts = [part.strip() for part in row.split(",")]
+    if len(parts) != 4 or not parts[0]:
+        raise ValidationError(
+            _("line %(n)d: write SKU, category, quantity, unit price (the category may be empty)"),
+            params={"n": number},
+        )
+    try:
+        quantity, price = Decimal(parts[2]), Decimal(parts[3])
+    except InvalidOperation as exc:
+        raise ValidationError(
+            _("line %(n)d: quantity and unit price must be numbers"), params={"n": number}
+        ) from exc
+    if not (quantity.is_finite() and price.is_finite()) or quantity <= 0 or price < 0:
+        raise ValidationError(
+            _("line %(n)d: the quantity must be above zero and the price zero or more"), params={"n": number}
+        )
+    return rules.Line(
+        sku=parts[0],
+        category=parts[1] or None,
+        quantity=quantity,
+        unit_price=price,
+        amount=(quantity * price).quantize(Decimal("0.01")),
+    )
+
+
+# --- Tiers, benefits, rewards -----------------------------------------------------------------------------
+
+
+class TierForm(LoyaltyForm):
+    code = forms.SlugField(label=_("Code"), max_length=32)
+    name = forms.CharField(label=_("Name"), max_length=100)
+    rank = forms.IntegerField(label=_("Rank"), min_value=0, help_text=_("Higher is better."))
+    threshold = forms.DecimalField(
+        label=_("Threshold"),
+        min_value=Decimal(0),
+        max_digits=14,
+        decimal_places=2,
+        help_text=_("Reached when the qualifying value is this or more."),
+    )
+    invitation_only = forms.BooleanField(label=_("By invitation only"), required=False)
+    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+
+
+def tier_initial(tier: Tier) -> dict[str, Any]:
+    return {name: getattr(tier, name) for name in TierForm.base_fields}
+
+
+class TierBenefitForm(LoyaltyForm):
+    id_prefix = "entitlement"
+    tier = forms.ChoiceField(label=_("Tier"))
+    benefit = forms.ChoiceField(label=_("Benefit"))
+    quantity = forms.IntegerField(label=_("How many"), min_value=0, initial=1, help_text=_("0 removes it."))
+    period = forms.ChoiceField(label=_("Per"), choices=BenefitPeriod.choices, initial=BenefitPeriod.YEAR)
+
+    def __init__(self, *args: Any, tiers: list[Tier], benefits: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._choices_set("tier", [(t.code, t.name) for t in tiers])
+        self._choices_set("benefit", [(b.code, b.name) for b in benefits])
+
+
+class BenefitForm(LoyaltyForm):
+    code = forms.SlugField(label=_("Code"), max_length=48)
+    name = forms.CharField(label=_("Name"), max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), choices=BenefitKind.choices)
+    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+    validity_days = forms.IntegerField(
+        label=_("Days a grant can be used"), initial=365, help_text=_("From the day it is granted.")
+    )
+    active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+
+class RewardForm(LoyaltyForm):
+    code = forms.SlugField(label=_("Code"), max_length=48)
+    name = forms.CharField(label=_("Name"), max_length=100)
+    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+    points_price = forms.IntegerField(label=_("Price in points"))
+    stock = forms.IntegerField(label=_("Stock"), required=False, help_text=_("Empty: unlimited."))
+    per_member_limit = forms.IntegerField(
+        label=_("Limit per member"), required=False, help_text=_("Empty: no limit.")
+    )
+    min_tier = forms.ChoiceField(label=_("Lowest tier allowed"), required=False)
+    active = forms.BooleanField(label=_("Offered"), required=False, initial=True)
+
+    def __init__(self, *args: Any, tiers: list[Tier], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.tiers = {tier.code: tier for tier in tiers}
+        self._choices_set("min_tier", _choices([(t.code, t.name) for t in tiers], blank=_("Every member")))
+
+    def clean_min_tier(self) -> Tier | None:
+        return self.tiers.get(self.cleaned_data.get("min_tier") or "")
+
+
+def reward_initial(reward: Reward) -> dict[str, Any]:
+    initial = {name: getattr(reward, name) for name in RewardForm.base_fields if name != "min_tier"}
+    initial["min_tier"] = reward.min_tier.code if reward.min_tier else ""
+    return initial
+
+
+# --- A member's loyalty tab -------------------------------------------------------------------------------
+
+
+def _key_field() -> forms.CharField:
+    return forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class AdjustForm(LoyaltyForm):
+    id_prefix = "adjust"
+    points = forms.IntegerField(label=_("Points"), help_text=_("Positive adds, negative removes."))
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+    idempotency_key = _key_field()
+
+
+class RedeemForm(LoyaltyForm):
+    id_prefix = "redeem"
+    reward = forms.ChoiceField(label=_("Reward"), required=False)
+    points = forms.IntegerField(label=_("Or points"), required=False, min_value=1)
+    idempotency_key = _key_field()
+
+    def __init__(self, *args: Any, rewards: list[Reward], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rewards = {reward.code: reward for reward in rewards}
+        self._choices_set(
+            "reward",
+            _choices([(r.code, f"{r.name} · {r.points_price}") for r in rewards], blank=_("Points only")),
+        )
+
+    def clean_reward(self) -> Reward | None:
+        return self.rewards.get(self.cleaned_data.get("reward") or "")
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        reward, points = data.get("reward"), data.get("points")
+        if reward is None and points is None and "points" not in self.errors:
+            self.add_error("points", _("Choose a reward or give a number of points."))
+        elif reward is not None and points is not None:
+            self.add_error("points", _("Choose a reward or give points, not both."))
+        elif reward is not None:
+            data["points"] = reward.points_price
+        return data
+
+
+class BenefitGrantForm(LoyaltyForm):
+    id_prefix = "grant"
+    benefit = forms.ChoiceField(label=_("Benefit"))
+    quantity = forms.IntegerField(label=_("How many uses"), initial=1)
+    valid_days = forms.IntegerField(
+        label=_("Valid for days"), required=False, min_value=1, help_text=_("Empty: the benefit's own.")
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+    idempotency_key = _key_field()
+
+    def __init__(self, *args: Any, benefits: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.benefits = {benefit.code: benefit for benefit in benefits}
+        self._choices_set("benefit", [(b.code, b.name) for b in benefits])
+
+    def clean_benefit(self) -> Any:
+        return self.benefits[self.cleaned_data["benefit"]]
+
+
+class BenefitUseForm(LoyaltyForm):
+    id_prefix = "use"
+    grant = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    idempotency_key = _key_field()
+
+
+class TierFloorForm(LoyaltyForm):
+    id_prefix = "floor"
+    tier = forms.ChoiceField(label=_("Tier given by hand"), required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+    def __init__(self, *args: Any, tiers: list[Tier], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.tiers = {tier.code: tier for tier in tiers}
+        self._choices_set("tier", _choices([(t.code, t.name) for t in tiers], blank=_("None (remove)")))
+
+    def clean_tier(self) -> Tier | None:
+        return self.tiers.get(self.cleaned_data.get("tier") or "")
+
+
+class TierInviteForm(LoyaltyForm):
+    id_prefix = "invite"
+    tier = forms.ChoiceField(label=_("Invite to"))
+
+    def __init__(self, *args: Any, tiers: list[Tier], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.tiers = {tier.code: tier for tier in tiers if tier.invitation_only}
+        self._choices_set("tier", [(t.code, t.name) for t in self.tiers.values()])
+
+    def clean_tier(self) -> Tier:
+        return self.tiers[self.cleaned_data["tier"]]
+
+
+class RedemptionCancelForm(LoyaltyForm):
+    id_prefix = "cancel"
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)

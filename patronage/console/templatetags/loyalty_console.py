@@ -1,0 +1,36 @@
+"""Template helpers for the loyalty pages: role checks inside templates and translated explanations."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django import template
+from django.utils.translation import gettext
+
+from patronage.loyalty.explanation import Explanation
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def staff_can(context: template.Context, permission: str) -> bool:
+    """Whether the signed-in user's role holds `permission` (usable in tags' own contexts too)."""
+    request = getattr(context, "request", None)
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and user.has_role_permission(permission))
+
+
+@register.filter
+def explain(value: Explanation | Mapping[str, Any] | None) -> str:
+    """An explanation (or one stored as {"template", "params"}) in the reader's language."""
+    if value is None:
+        return ""
+    if isinstance(value, Explanation):
+        return value.render(gettext)
+    template_text = str(value.get("template", ""))
+    params = value.get("params") or {}
+    try:
+        return gettext(template_text) % dict(params) if params else gettext(template_text)
+    except (KeyError, TypeError, ValueError):
+        return str(value.get("message", template_text))

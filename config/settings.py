@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "patronage.members",
     "patronage.commerce",
     "patronage.loyalty",
+    "patronage.analytics",
     "patronage.api",
     "patronage.console",
     "patronage.portal",

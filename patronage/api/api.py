@@ -6,7 +6,7 @@ from ninja import NinjaAPI
 from ninja.operation import Operation
 
 from patronage.api.errors import register_error_handlers
-from patronage.api.routers import imports, loyalty, members
+from patronage.api.routers import imports, loyalty, members, transactions
 
 
 class PatronageAPI(NinjaAPI):
@@ -21,10 +21,11 @@ api = PatronageAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
-    description="The customer file and, later, loyalty for integrations. Guide: docs/api.md.",
+    description="The customer file and loyalty for integrations. Guide: docs/api.md.",
 )
 register_error_handlers(api)
 
 api.add_router("/members", members.router)
 api.add_router("/imports", imports.router)
 api.add_router("", loyalty.router)
+api.add_router("", transactions.router)

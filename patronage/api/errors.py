@@ -6,7 +6,7 @@ Every error body has the same shape, so an integrator writes one error handler:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -38,14 +38,33 @@ def problem(
     errors: Sequence[dict[str, Any]] = (),
 ) -> HttpResponse:
     """A JSON problem response in the API's one error shape."""
-    body = {
+    body = problem_body(status=status, type_=type_, detail=detail, errors=errors)
+    return api.create_response(request, body, status=status)
+
+
+def problem_body(
+    *, status: int, type_: str, detail: str, errors: Sequence[dict[str, Any]] = ()
+) -> dict[str, Any]:
+    """The problem as a plain dict: the body of an error response, or one failed item of a bulk request."""
+    return {
         "type": type_,
         "title": HTTPStatus(status).phrase,
         "status": status,
         "detail": detail,
         "errors": list(errors),
     }
-    return api.create_response(request, body, status=status)
+
+
+def application_problem(exc: ApplicationError) -> dict[str, Any]:
+    """What the API answers for a domain failure."""
+    return problem_body(status=exc.status, type_=exc.code, detail=exc.message, errors=exc.errors)
+
+
+def validation_problem(loc_errors: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """What the API answers for input that fails its schema; `loc_errors` as pydantic or ninja give them."""
+    errors = [{"field": field_name(error["loc"]), "message": error["msg"]} for error in loc_errors]
+    detail = "; ".join(f"{error['field']}: {error['message']}" for error in errors)
+    return problem_body(status=422, type_="validation_failed", detail=detail, errors=errors)
 
 
 def register_error_handlers(api: NinjaAPI) -> None:
@@ -53,13 +72,11 @@ def register_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(ApplicationError)
     def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
-        return problem(api, request, status=exc.status, type_=exc.code, detail=exc.message, errors=exc.errors)
+        return api.create_response(request, application_problem(exc), status=exc.status)
 
     @api.exception_handler(ValidationError)
     def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-        errors = [{"field": field_name(error["loc"]), "message": error["msg"]} for error in exc.errors]
-        detail = "; ".join(f"{error['field']}: {error['message']}" for error in errors)
-        return problem(api, request, status=422, type_="validation_failed", detail=detail, errors=errors)
+        return api.create_response(request, validation_problem(exc.errors), status=422)
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:

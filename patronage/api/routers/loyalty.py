@@ -1,3 +1,293 @@
-from ninja import Router
+"""Loyalty for integrations: programs and their catalogue, a member's account, ledger, redemptions, events,
+benefits and tier history. Each endpoint parses, checks the scope, and calls one service or selector.
+
+Purchases and returns are in routers/transactions.py.
+"""
+
+# No `from __future__ import annotations` here: ninja reads `Query[...]` parameters at import time.
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Query, Router
+from ninja.pagination import paginate
+from ninja.responses import Status
+
+from patronage.api.auth import acting_user, require_scope
+from patronage.api.pagination import LimitOffset
+from patronage.api.schemas.common import PROBLEM_STATUSES, Problem
+from patronage.api.schemas.loyalty import (
+    AccountOut,
+    AdjustmentIn,
+    BenefitFilters,
+    BenefitGrantOut,
+    BenefitUseIn,
+    BenefitUseOut,
+    EvaluationOut,
+    EventIn,
+    EventOut,
+    LedgerEntryOut,
+    ProgramDetailOut,
+    ProgramFilter,
+    ProgramOut,
+    RedemptionCancelIn,
+    RedemptionIn,
+    RedemptionOut,
+    RewardFilters,
+    RewardOut,
+    TierChangeOut,
+)
+from patronage.api.schemas.transactions import SimulationIn
+from patronage.core.errors import Conflict
+from patronage.loyalty import selectors, services
+from patronage.loyalty.models import BenefitGrant, LedgerEntry, Program, Redemption, TierChange
+from patronage.loyalty.selectors import integration
+from patronage.members.models import Member
+from patronage.members.selectors import member_get
 
 router = Router(tags=["loyalty"])
+
+READ = require_scope("loyalty:read")
+WRITE = require_scope("loyalty:write")
+
+DIFFERENT_REQUEST = "this idempotency key was already used for a different request"
+
+
+def _program(code: str) -> Program:
+    return selectors.program_get(code=code)
+
+
+def _member(member_id: int) -> Member:
+    return member_get(member_id=member_id)
+
+
+# ---- programs ----------------------------------------------------------------------------------------
+
+
+@router.get("/programs", response={200: list[ProgramOut], PROBLEM_STATUSES: Problem}, auth=READ)
+@paginate(LimitOffset)
+def list_programs(request: HttpRequest) -> QuerySet[Program]:
+    """The programs members can earn in now, by code."""
+    return selectors.program_list()
+
+
+@router.get("/programs/{code}", response={200: ProgramDetailOut, PROBLEM_STATUSES: Problem}, auth=READ)
+def get_program(request: HttpRequest, code: str) -> ProgramDetailOut:
+    """One program, open or closed, with its settings and its tiers, lowest first."""
+    program = _program(code)
+    return ProgramDetailOut.of(program, list(selectors.tier_list(program=program)))
+
+
+@router.get("/programs/{code}/rewards", response={200: list[RewardOut], PROBLEM_STATUSES: Problem}, auth=READ)
+@paginate(LimitOffset)
+def list_rewards(request: HttpRequest, code: str, filters: Query[RewardFilters]) -> list[RewardOut]:
+    """The rewards catalogue, cheapest first; with ?member=ID, whether that member can redeem each and why not."""
+    program = _program(code)
+    if filters.member is None:
+        return [RewardOut.of(reward) for reward in selectors.reward_list(program=program)]
+    account = selectors.account_find(program=program, member=_member(filters.member))
+    offers = selectors.reward_offers(account=account, program=program)
+    return [RewardOut.of(offer.reward, offer.blocked_by) for offer in offers]
+
+
+@router.post("/programs/{code}/simulate", response={200: EvaluationOut, PROBLEM_STATUSES: Problem}, auth=READ)
+def simulate_purchase(request: HttpRequest, code: str, payload: SimulationIn) -> EvaluationOut | None:
+    """What the purchase would earn, rule by rule with the reasons, and the rules skipped and why. Records nothing."""
+    program = _program(code)
+    member = integration.member_resolve(ref=payload.member) if payload.member is not None else None
+    evaluation = integration.purchase_preview(program=program, member=member, purchase=payload.purchase())
+    return EvaluationOut.of(selectors.evaluation_as_dict(evaluation))
+
+
+# ---- a member's account ------------------------------------------------------------------------------
+
+
+@router.get(
+    "/members/{member_id}/accounts/{program}",
+    response={200: AccountOut, PROBLEM_STATUSES: Problem},
+    auth=READ,
+)
+def get_account(request: HttpRequest, member_id: int, program: str) -> AccountOut:
+    """The member's balances, what expires when, what becomes available when, the tier and the progress."""
+    view = integration.account_view(member=_member(member_id), program=_program(program))
+    return AccountOut.of(view)
+
+
+@router.get(
+    "/members/{member_id}/ledger", response={200: list[LedgerEntryOut], PROBLEM_STATUSES: Problem}, auth=READ
+)
+@paginate(LimitOffset)
+def list_ledger(request: HttpRequest, member_id: int, filters: Query[ProgramFilter]) -> QuerySet[LedgerEntry]:
+    """The member's ledger entries in the program, newest first, each with its cause."""
+    return selectors.ledger_list(member=_member(member_id), program=_program(filters.program))
+
+
+@router.post(
+    "/members/{member_id}/adjustments",
+    response={200: LedgerEntryOut, 201: LedgerEntryOut, PROBLEM_STATUSES: Problem},
+    auth=WRITE,
+)
+def adjust_points(request: HttpRequest, member_id: int, payload: AdjustmentIn) -> Status[LedgerEntry]:
+    """Adds or removes points by hand, with a reason (201); the same key again answers 200 and changes nothing."""
+    member, program = _member(member_id), _program(payload.program)
+    earlier = selectors.adjustment_find(program=program, idempotency_key=payload.idempotency_key)
+    if earlier is not None and earlier.account.member_id != member.pk:
+        raise Conflict(DIFFERENT_REQUEST, field="idempotency_key")
+    # A removal needs points to remove: a member without an account is refused without being given one.
+    account = (
+        services.account_open(program=program, member=member)
+        if payload.points > 0
+        else integration.account_to_spend(program=program, member=member, points=-payload.points)
+    )
+    entry = services.points_adjust(
+        account=account,
+        points=payload.points,
+        reason=payload.reason,
+        idempotency_key=payload.idempotency_key,
+        actor=acting_user(request),
+    )
+    return Status(200 if earlier is not None else 201, entry)
+
+
+# ---- redemptions -------------------------------------------------------------------------------------
+
+
+def _with_relations(redemption: Redemption) -> Redemption:
+    return Redemption.objects.select_related("account__program", "reward").get(pk=redemption.pk)
+
+
+@router.post(
+    "/members/{member_id}/redemptions",
+    response={200: RedemptionOut, 201: RedemptionOut, PROBLEM_STATUSES: Problem},
+    auth=WRITE,
+)
+def redeem_points(request: HttpRequest, member_id: int, payload: RedemptionIn) -> Status[Redemption]:
+    """Spends points, or a reward's price (201); never overdraws (409 when the balance is short). The same key
+    again answers 200 with the first redemption."""
+    payload.check_one()
+    member, program = _member(member_id), _program(payload.program)
+    reward = selectors.reward_get(program=program, code=payload.reward) if payload.reward else None
+    points = reward.points_price if reward is not None else payload.points or 0
+    earlier = selectors.redemption_find(program=program, idempotency_key=payload.idempotency_key)
+    if earlier is not None and earlier.account.member_id != member.pk:
+        raise Conflict(DIFFERENT_REQUEST, field="idempotency_key")
+    account = earlier.account if earlier is not None else None
+    redemption = services.points_redeem(
+        account=account or integration.account_to_spend(program=program, member=member, points=points),
+        points=points,
+        idempotency_key=payload.idempotency_key,
+        actor=acting_user(request),
+        reward=reward,
+    )
+    return Status(200 if earlier is not None else 201, _with_relations(redemption))
+
+
+@router.post(
+    "/redemptions/{code}/cancel", response={200: RedemptionOut, PROBLEM_STATUSES: Problem}, auth=WRITE
+)
+def cancel_redemption(
+    request: HttpRequest, code: str, payload: RedemptionCancelIn | None = None
+) -> Redemption:
+    """Cancels a confirmed redemption and refunds its points (and its reward's stock); again changes nothing.
+    The body, with a reason, is optional."""
+    redemption = services.redemption_cancel(
+        redemption=selectors.redemption_get(code=code),
+        actor=acting_user(request),
+        reason=payload.reason if payload is not None else "",
+    )
+    return _with_relations(redemption)
+
+
+@router.post(
+    "/redemptions/{code}/fulfil", response={200: RedemptionOut, PROBLEM_STATUSES: Problem}, auth=WRITE
+)
+def fulfil_redemption(request: HttpRequest, code: str) -> Redemption:
+    """Marks a redemption as handed over; again changes nothing; a cancelled one cannot be (409)."""
+    redemption = services.redemption_fulfil(
+        redemption=selectors.redemption_get(code=code), actor=acting_user(request)
+    )
+    return _with_relations(redemption)
+
+
+# ---- events ------------------------------------------------------------------------------------------
+
+
+@router.post(
+    "/members/{member_id}/events",
+    response={200: EventOut, 201: EventOut, PROBLEM_STATUSES: Problem},
+    auth=WRITE,
+)
+def record_event(request: HttpRequest, member_id: int, payload: EventIn) -> Status[EventOut]:
+    """A one-off event (sign-up, birthday, referral, survey answered, custom:<name>) earns by the program's
+    event rules (201); the same key again answers 200 and earns nothing more."""
+    member, program = _member(member_id), _program(payload.program)
+    result = services.event_earn(
+        program=program,
+        member=member,
+        event=payload.event,
+        idempotency_key=payload.idempotency_key,
+        at=payload.occurred_at,
+        actor=acting_user(request),
+    )
+    body = EventOut(
+        program=program.code,
+        member=member.pk,
+        event=payload.event,
+        points=result.points,
+        evaluation=EvaluationOut.of(result.evaluation),
+    )
+    return Status(201 if result.created else 200, body)
+
+
+# ---- benefits ----------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/members/{member_id}/benefits",
+    response={200: list[BenefitGrantOut], PROBLEM_STATUSES: Problem},
+    auth=READ,
+)
+@paginate(LimitOffset)
+def list_benefits(
+    request: HttpRequest, member_id: int, filters: Query[BenefitFilters]
+) -> QuerySet[BenefitGrant]:
+    """The member's benefit grants in the program, soonest-ending first, with the uses left."""
+    account = selectors.account_find(program=_program(filters.program), member=_member(member_id))
+    if account is None:
+        return BenefitGrant.objects.none()
+    return selectors.benefit_grants(account=account, usable_only=filters.usable)
+
+
+@router.post(
+    "/members/{member_id}/benefits/{grant_id}/uses",
+    response={200: BenefitUseOut, 201: BenefitUseOut, PROBLEM_STATUSES: Problem},
+    auth=WRITE,
+)
+def use_benefit(
+    request: HttpRequest, member_id: int, grant_id: int, payload: BenefitUseIn
+) -> Status[BenefitUseOut]:
+    """Records one use of the member's benefit (201); the same key again answers 200. 409 when none is left."""
+    grant = integration.benefit_grant_of(member=_member(member_id), grant_id=grant_id)
+    earlier = integration.benefit_use_find(idempotency_key=payload.idempotency_key)
+    use = services.benefit_use(
+        grant=grant, note=payload.note, idempotency_key=payload.idempotency_key, actor=acting_user(request)
+    )
+    grant.refresh_from_db(fields=["used"])
+    body = BenefitUseOut(id=use.pk, grant_id=grant.pk, at=use.at, note=use.note, remaining=grant.remaining)
+    return Status(200 if earlier is not None else 201, body)
+
+
+# ---- tiers -------------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/members/{member_id}/tier-history",
+    response={200: list[TierChangeOut], PROBLEM_STATUSES: Problem},
+    auth=READ,
+)
+@paginate(LimitOffset)
+def list_tier_history(
+    request: HttpRequest, member_id: int, filters: Query[ProgramFilter]
+) -> QuerySet[TierChange]:
+    """Every move of the member's tier in the program, newest first, with why."""
+    account = selectors.account_find(program=_program(filters.program), member=_member(member_id))
+    return TierChange.objects.none() if account is None else selectors.tier_history(account=account)

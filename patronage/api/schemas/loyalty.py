@@ -1,18 +1,29 @@
-"""Request and response shapes of the loyalty endpoints.
+"""Request and response shapes of the loyalty endpoints: programs and their catalogue, accounts, ledgers,
+redemptions, events, benefits and tier history. Purchases and returns are in schemas/transactions.py.
 
-Points are JSON integers, checked strictly: "5", 5.0 or true are refused rather than guessed at.
+Points are JSON integers, checked strictly: "5", 5.0 or true are refused rather than guessed at. Sentences
+(rule explanations, tier progress) come rendered in the request's language, with the template and
+parameters they were made from, so an integration may render them itself.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
+from django.utils.translation import gettext
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import AwareDatetime, ConfigDict, field_validator
+from pydantic_core import PydanticCustomError
 
-from patronage.loyalty.models import LedgerEntry, Redemption
-from patronage.loyalty.selectors import AccountSummary
+from patronage.core import clock
+from patronage.core.errors import ValidationFailed
+from patronage.loyalty.explanation import Explanation, decimal_text
+from patronage.loyalty.models import BenefitGrant, LedgerEntry, Program, Redemption, Reward, Tier, TierChange
+from patronage.loyalty.selectors import TierStatus
+from patronage.loyalty.selectors.integration import AccountView
 
 # Bounds that keep one request far from the 32-bit columns' limits: a typo of a few zeros is refused.
 MAX_POINTS = 10_000_000
@@ -20,6 +31,80 @@ MAX_POINTS = 10_000_000
 MAX_KEY_LENGTH = 64
 
 KEY_DESCRIPTION = "your id for this request, unique per program; a retry with it changes nothing"
+
+# ---- shared output pieces ----------------------------------------------------------------------------
+
+
+class TierRef(Schema):
+    code: str
+    name: str
+
+    @staticmethod
+    def of(tier: Tier | None) -> TierRef | None:
+        return TierRef(code=tier.code, name=tier.name) if tier is not None else None
+
+
+class ExplanationOut(Schema):
+    message: str = Field(description="the sentence, in the request's language")
+    template: str = Field(description="the English template the sentence was made from")
+    params: dict[str, Any]
+
+    @staticmethod
+    def of(stored: Mapping[str, Any]) -> ExplanationOut:
+        explanation = Explanation(str(stored.get("template", "")), dict(stored.get("params") or {}))
+        return ExplanationOut(
+            message=_rendered(explanation), template=explanation.template, params=dict(explanation.params)
+        )
+
+
+def _rendered(explanation: Explanation) -> str:
+    try:
+        return explanation.render(gettext)
+    except (KeyError, TypeError, ValueError):  # a translation that lost a parameter: the English one is right
+        return explanation.render()
+
+
+class ContributionOut(Schema):
+    rule: str
+    points: int
+    explanation: ExplanationOut
+    note: ExplanationOut | None = Field(description="set when a cap reduced the contribution")
+
+
+class SkippedOut(Schema):
+    rule: str
+    explanation: ExplanationOut = Field(description="why the rule gave nothing")
+
+
+class EvaluationOut(Schema):
+    total: int
+    contributions: list[ContributionOut] = Field(description="the rules that gave points, in their order")
+    skipped: list[SkippedOut]
+
+    @staticmethod
+    def of(stored: Mapping[str, Any] | None) -> EvaluationOut | None:
+        """From the evaluation as the engine stores it (selectors.evaluation_as_dict); None if there is none."""
+        if not stored or "contributions" not in stored:
+            return None
+        return EvaluationOut(
+            total=stored["total"],
+            contributions=[
+                ContributionOut(
+                    rule=c["rule"],
+                    points=c["points"],
+                    explanation=ExplanationOut.of(c["explanation"]),
+                    note=ExplanationOut.of(c["note"]) if c.get("note") else None,
+                )
+                for c in stored["contributions"]
+            ],
+            skipped=[
+                SkippedOut(rule=s["rule"], explanation=ExplanationOut.of(s["explanation"]))
+                for s in stored["skipped"]
+            ],
+        )
+
+
+# ---- programs and the catalogue ------------------------------------------------------------------------
 
 
 class ProgramOut(Schema):
@@ -36,16 +121,96 @@ class ProgramOut(Schema):
     point_value: Decimal = Field(description="money value of one point, in the program's currency")
 
 
+class TierOut(Schema):
+    code: str
+    name: str
+    rank: int = Field(description="higher is better")
+    threshold: Decimal = Field(description="the qualifying value that reaches the tier (inclusive)")
+    invitation_only: bool
+    description: str
+
+
+class ProgramDetailOut(ProgramOut):
+    active: bool = Field(description="false once the program is closed: its history stays readable")
+    enrolment: str = Field(description="signup or first_purchase")
+    rounding: str = Field(description="down or half_up, applied rule by rule")
+    exclude_tax: bool
+    exclude_shipping: bool
+    tier_basis: str = Field(description="points, spend or visits, counted over the tier window")
+    tier_window: str = Field(description="rolling, calendar_year, anniversary or lifetime")
+    tier_window_days: int | None
+    tier_downgrade: str = Field(description="one_level or recompute, at the member's review only")
+    tier_grace_days: int
+    tiers: list[TierOut] = Field(description="lowest rank first")
+
+    @staticmethod
+    def of(program: Program, tiers: list[Tier]) -> ProgramDetailOut:
+        fields = {name: getattr(program, name) for name in ProgramDetailOut.model_fields if name != "tiers"}
+        return ProgramDetailOut(**fields, tiers=[TierOut.model_validate(tier) for tier in tiers])
+
+
+class RewardFilters(Schema):
+    member: int | None = Field(
+        None, description="a member's id: say for each reward whether they can redeem it"
+    )
+
+
+class RewardOut(Schema):
+    code: str
+    name: str
+    description: str
+    points_price: int
+    stock: int | None = Field(description="null: unlimited")
+    per_member_limit: int | None = Field(description="null: no limit")
+    min_tier: TierRef | None = Field(description="the lowest tier that may redeem it")
+    available: bool | None = Field(None, description="with ?member=: whether that member can redeem it now")
+    blocked_by: str | None = Field(None, description="with ?member=: why they cannot, in plain words")
+
+    @staticmethod
+    def of(reward: Reward, blocked_by: str | None = None) -> RewardOut:
+        return RewardOut(
+            code=reward.code,
+            name=reward.name,
+            description=reward.description,
+            points_price=reward.points_price,
+            stock=reward.stock,
+            per_member_limit=reward.per_member_limit,
+            min_tier=TierRef.of(reward.min_tier),
+            available=None if blocked_by is None else not blocked_by,
+            blocked_by=blocked_by or None,
+        )
+
+
+# ---- accounts ----------------------------------------------------------------------------------------
+
+
 class PointsOnOut(Schema):
     points: int
 
 
 class ExpiringOut(PointsOnOut):
-    expires_at: datetime = Field(description="the earliest moment on this day that some of these points expire")
+    expires_at: datetime = Field(
+        description="the earliest moment on this day that some of these points expire"
+    )
 
 
 class PendingOut(PointsOnOut):
-    available_at: datetime = Field(description="the earliest moment on this day that these points can be spent")
+    available_at: datetime = Field(
+        description="the earliest moment on this day that these points can be spent"
+    )
+
+
+class TierProgressOut(Schema):
+    value: str = Field(description="the qualifying value so far in the window (points, spend or visits)")
+    basis: str = Field(description="points, spend or visits")
+    floor: TierRef | None = Field(description="a tier given by hand: the member never goes below it")
+    next_tier: TierRef | None
+    needed_for_next: str | None = Field(description="how much more reaches the next tier")
+    keep_needed: str | None = Field(description="how much more by review_at keeps the current tier")
+    review_at: datetime | None = Field(
+        description="when the tier is next reviewed (the only time it can go down)"
+    )
+    messages: list[str] = Field(description='"X more to reach Gold", "Y needed by DATE to keep Gold"')
 
 
 class AccountOut(Schema):
@@ -58,11 +223,14 @@ class AccountOut(Schema):
     balance: int = Field(description="active less owed")
     expiring: list[ExpiringOut] = Field(description="active points by the day they expire, soonest first")
     pending_until: list[PendingOut] = Field(description="pending points by the day they become available")
-    tier: None = Field(None, description="always null for now: tiers are not available yet")
-    tier_progress: None = Field(None, description="always null for now: tiers are not available yet")
+    tier: TierRef | None = Field(description="null before any tier is reached")
+    tier_progress: TierProgressOut | None = Field(
+        description="null before the member's first points, or when the program has no tiers"
+    )
 
     @staticmethod
-    def from_summary(summary: AccountSummary) -> AccountOut:
+    def of(view: AccountView) -> AccountOut:
+        summary, status = view.summary, view.tier
         return AccountOut(
             program=summary.program.code,
             member=summary.member.pk,
@@ -72,10 +240,32 @@ class AccountOut(Schema):
             owed=summary.owed,
             balance=summary.balance,
             expiring=[ExpiringOut(points=day.points, expires_at=day.at) for day in summary.expiring],
-            pending_until=[PendingOut(points=day.points, available_at=day.at) for day in summary.pending_until],
-            tier=None,
-            tier_progress=None,
+            pending_until=[
+                PendingOut(points=day.points, available_at=day.at) for day in summary.pending_until
+            ],
+            tier=TierRef.of(status.tier) if status else None,
+            tier_progress=_progress(status) if status else None,
         )
+
+
+def _progress(status: TierStatus) -> TierProgressOut:
+    return TierProgressOut(
+        value=decimal_text(status.value),
+        basis=status.basis,
+        floor=TierRef.of(status.floor),
+        next_tier=TierRef.of(status.next_tier),
+        needed_for_next=decimal_text(status.needed_for_next) if status.needed_for_next is not None else None,
+        keep_needed=decimal_text(status.keep_needed) if status.keep_needed is not None else None,
+        review_at=status.review_at,
+        messages=[_rendered(sentence) for sentence in status.sentences],
+    )
+
+
+class ProgramFilter(Schema):
+    program: str = Field(description="the program's code")
+
+
+LedgerFilters = ProgramFilter
 
 
 class AdjustmentIn(Schema):
@@ -91,31 +281,36 @@ class AdjustmentIn(Schema):
     reason: str = Field(max_length=300, description="why, in words a colleague will understand later")
     idempotency_key: str = Field(min_length=1, max_length=MAX_KEY_LENGTH, description=KEY_DESCRIPTION)
 
-
-class EntryOut(Schema):
-    id: int
-    kind: str
-    bucket: str
-    points: int
-    reason: str
-    effective_at: datetime
+    @field_validator("points")
+    @classmethod
+    def _changes_something(cls, points: int) -> int:
+        if points == 0:
+            raise PydanticCustomError("points_zero", "an adjustment must change the balance", {})
+        return points
 
 
 class CauseOut(Schema):
-    type: str = Field(description="order, redemption, adjustment, lot, account, ...")
+    type: str = Field(description="order, redemption, adjustment, event, lot, account, ...")
     id: str
 
 
-class LedgerEntryOut(EntryOut):
+class LedgerEntryOut(Schema):
+    id: int
+    kind: str = Field(description="earn, activate, redeem, redeem_cancel, adjust, return, expire or settle")
+    bucket: str = Field(description="pending, active or owed")
+    points: int
     cause: CauseOut
+    reason: str
+    effective_at: datetime
 
     @staticmethod
     def resolve_cause(entry: LedgerEntry) -> CauseOut:
         return CauseOut(type=entry.cause_type, id=entry.cause_id)
 
 
-class LedgerFilters(Schema):
-    program: str = Field(description="the program's code")
+# ---- redemptions -------------------------------------------------------------------------------------
+
+EXACTLY_ONE = "give either points or reward, not both and not neither"
 
 
 class RedemptionIn(Schema):
@@ -123,16 +318,149 @@ class RedemptionIn(Schema):
 
     program: str = Field(description="the program's code")
     points: int | None = Field(
-        None, strict=True, gt=0, le=MAX_POINTS, description="points to spend (required for now)"
+        None, strict=True, gt=0, le=MAX_POINTS, description="points to spend as money off"
     )
-    reward: str | None = Field(None, description="a reward's code: not available yet (the catalogue is coming)")
+    reward: str | None = Field(None, max_length=48, description="a reward's code: spends its points price")
     idempotency_key: str = Field(min_length=1, max_length=MAX_KEY_LENGTH, description=KEY_DESCRIPTION)
+
+    def check_one(self) -> None:
+        if (self.points is None) == (self.reward is None):
+            raise ValidationFailed(
+                EXACTLY_ONE,
+                errors=[
+                    {"field": "points", "message": EXACTLY_ONE},
+                    {"field": "reward", "message": EXACTLY_ONE},
+                ],
+            )
+
+
+class RedemptionCancelIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field("", max_length=300)
+
+
+class RewardRef(Schema):
+    code: str
+    name: str
 
 
 class RedemptionOut(Schema):
     id: int
-    code: str = Field(description="the code the member shows; cancel with it")
+    code: str = Field(description="the code the member shows; cancel or fulfil with it")
+    program: str
+    member: int
     points: int
-    status: Redemption.Status
+    reward: RewardRef | None
+    status: Redemption.Status = Field(description="confirmed, fulfilled or cancelled")
     created_at: datetime
     cancelled_at: datetime | None
+    fulfilled_at: datetime | None
+
+    @staticmethod
+    def resolve_program(redemption: Redemption) -> str:
+        return redemption.account.program.code
+
+    @staticmethod
+    def resolve_member(redemption: Redemption) -> int:
+        return redemption.account.member_id
+
+    @staticmethod
+    def resolve_reward(redemption: Redemption) -> RewardRef | None:
+        reward = redemption.reward
+        return RewardRef(code=reward.code, name=reward.name) if reward is not None else None
+
+
+# ---- events, benefits, tier history ------------------------------------------------------------------
+
+
+class EventIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    program: str = Field(description="the program's code")
+    event: str = Field(
+        max_length=72, description="signup, birthday, referral, survey_answered or custom:<name>"
+    )
+    idempotency_key: str = Field(min_length=1, max_length=MAX_KEY_LENGTH, description=KEY_DESCRIPTION)
+    occurred_at: AwareDatetime | None = Field(None, description="defaults to now")
+
+
+class EventOut(Schema):
+    program: str
+    member: int
+    event: str
+    points: int = Field(description="what the event earned (0 when no rule of the program rewards it)")
+    evaluation: EvaluationOut | None = Field(description="the event rules one by one; null on a replay")
+
+
+class BenefitRef(Schema):
+    code: str
+    name: str
+    kind: str = Field(description="trial, upgrade, trade_in, hotline, event_seat, gift or custom")
+    description: str
+
+
+class BenefitFilters(ProgramFilter):
+    usable: bool = Field(False, description="only grants valid now with uses left")
+
+
+class BenefitGrantOut(Schema):
+    id: int
+    benefit: BenefitRef
+    quantity: int
+    used: int
+    remaining: int
+    valid_from: datetime
+    valid_to: datetime
+    usable: bool = Field(description="valid now, not revoked, with uses left")
+    source: str = Field(
+        description="tier:<code>:<period> for a tier's entitlement, manual for one given by hand"
+    )
+    reason: str
+
+    @staticmethod
+    def resolve_benefit(grant: BenefitGrant) -> BenefitRef:
+        benefit = grant.benefit
+        return BenefitRef(
+            code=benefit.code, name=benefit.name, kind=benefit.kind, description=benefit.description
+        )
+
+    @staticmethod
+    def resolve_usable(grant: BenefitGrant) -> bool:
+        now = clock.now()
+        return grant.revoked_at is None and grant.valid_from <= now < grant.valid_to and grant.remaining > 0
+
+
+class BenefitUseIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    note: str = Field("", max_length=300, description="what was given, where, by whom")
+    idempotency_key: str = Field(min_length=1, max_length=MAX_KEY_LENGTH, description=KEY_DESCRIPTION)
+
+
+class BenefitUseOut(Schema):
+    id: int
+    grant_id: int
+    at: datetime
+    note: str
+    remaining: int = Field(description="uses left on the grant after this one")
+
+
+class TierChangeOut(Schema):
+    from_tier: TierRef | None
+    to_tier: TierRef | None
+    decision: str = Field(description="upgraded, downgraded, manual (given by hand), ...")
+    reason: ExplanationOut
+    at: datetime
+
+    @staticmethod
+    def resolve_from_tier(change: TierChange) -> TierRef | None:
+        return TierRef.of(change.from_tier)
+
+    @staticmethod
+    def resolve_to_tier(change: TierChange) -> TierRef | None:
+        return TierRef.of(change.to_tier)
+
+    @staticmethod
+    def resolve_reason(change: TierChange) -> ExplanationOut:
+        return ExplanationOut.of(change.reason)

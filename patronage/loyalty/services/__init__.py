@@ -31,8 +31,11 @@ from patronage.loyalty.services.transactions import (
     TransactionResult,
     transaction_record,
 )
+from patronage.loyalty.services.transactions_bulk import MAX_BULK, BulkOutcome, transactions_record_bulk
 
 __all__ = [
+    "MAX_BULK",
+    "BulkOutcome",
     "EventResult",
     "LineInput",
     "TransactionInput",
@@ -64,4 +67,5 @@ __all__ = [
     "tier_save",
     "tiers_review",
     "transaction_record",
+    "transactions_record_bulk",
 ]

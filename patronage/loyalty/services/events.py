@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from patronage.core import clock
-from patronage.core.errors import ValidationFailed
+from patronage.core.errors import Conflict, ValidationFailed
 from patronage.core.models import User
 from patronage.loyalty import rules
 from patronage.loyalty import timeline_kinds as kinds
@@ -51,8 +51,8 @@ def event_earn(
         )
     at = at or clock.now()
     key = f"event:{program.pk}:{idempotency_key}"
-    if existing := LedgerEntry.objects.filter(idempotency_key=key).first():
-        return EventResult(existing.points, False, {})
+    if existing := LedgerEntry.objects.filter(idempotency_key=key).select_related("account").first():
+        return _same_event(existing, member=member, event=event)
     try:
         with transaction.atomic(durable=True):
             return event_book(
@@ -64,7 +64,18 @@ def event_earn(
                 actor=actor,
             )
     except IntegrityError:
-        return EventResult(LedgerEntry.objects.get(idempotency_key=key).points, False, {})
+        entry = LedgerEntry.objects.select_related("account").get(idempotency_key=key)
+        return _same_event(entry, member=member, event=event)
+
+
+def _same_event(entry: LedgerEntry, *, member: Member, event: str) -> EventResult:
+    # Keys are unique per program, not per member: another member's key (or another event) is a different
+    # request, which must be refused rather than answered as if it had earned.
+    if entry.account.member_id != member.pk or entry.reason != event:
+        raise Conflict(
+            _("this idempotency key was already used for a different request"), field="idempotency_key"
+        )
+    return EventResult(entry.points, False, {})
 
 
 def event_book(

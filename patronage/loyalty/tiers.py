@@ -286,7 +286,9 @@ def progress_explanations(
                 _TO_KEEP[basis],
                 {
                     "needed": decimal_text(progress.keep_needed),
-                    "date": progress.keep_by.date().isoformat(),
+                    # The review's instant is the start of a day (1 January 00:00): the member has
+                    # until the end of the day before it, and that is the date a person reads.
+                    "date": (progress.keep_by - timedelta(microseconds=1)).date().isoformat(),
                     "tier": current.name,
                 },
             )

@@ -352,7 +352,7 @@ def test_progress_tells_what_keeping_the_tier_needs_by_the_review() -> None:
     shown = progress(GOLD, D("15000.50"), TIERS, BY_SPEND, REVIEW_AT)
     assert (shown.next_tier, shown.keep_needed, shown.keep_by) == (None, D("4999.50"), REVIEW_AT)
     assert [e.render() for e in progress_explanations(shown, GOLD, TierBasis.SPEND)] == [
-        "4999.5 to spend by 2027-01-01 to keep Gold"
+        "4999.5 to spend by 2026-12-31 to keep Gold"
     ]
 
 
@@ -364,7 +364,7 @@ def test_progress_in_points_and_visits() -> None:
     visit_tiers = (Tier("regular", "Regular", 1, D(5)), Tier("friend", "Friend", 2, D(12)))
     visits = progress(visit_tiers[1], D(9), visit_tiers, TierPolicy(basis=TierBasis.VISITS), REVIEW_AT)
     assert [e.render() for e in progress_explanations(visits, visit_tiers[1], TierBasis.VISITS)] == [
-        "3 visits needed by 2027-01-01 to keep Friend"
+        "3 visits needed by 2026-12-31 to keep Friend"
     ]
 
 

@@ -15,8 +15,17 @@ from patronage.core import clock
 from patronage.core.models import OutboxEvent
 
 
-def outbox_publish(*, topic: str, payload: dict[str, Any], key: str, at: datetime | None = None) -> bool:
-    """Queues one event for delivery; False when an event with this key was already queued."""
+def outbox_publish(
+    *, topic: str, payload: dict[str, Any], key: str, at: datetime | None = None, new: bool = False
+) -> bool:
+    """Queues one event for delivery; False when an event with this key was already queued.
+
+    `new` says the key cannot exist yet (its cause was created in this transaction): no savepoint is
+    needed to survive a duplicate, which saves two round trips on the busiest path.
+    """
+    if new:
+        OutboxEvent.objects.create(topic=topic, payload=payload, key=key, created_at=at or clock.now())
+        return True
     try:
         with transaction.atomic():
             OutboxEvent.objects.create(topic=topic, payload=payload, key=key, created_at=at or clock.now())

@@ -39,14 +39,21 @@ def entry_write(
     actor: User | None = None,
     reason: str = "",
     reverses: LedgerEntry | None = None,
+    activity_at: datetime | None = None,
 ) -> LedgerEntry:
-    """Writes one entry and moves the account's cached bucket by the same points, or refuses both."""
+    """Writes one entry and moves the account's cached bucket by the same points, or refuses both.
+
+    `activity_at`, when given, is stamped as the account's last activity in the same UPDATE.
+    """
     column = _BUCKET_COLUMN[Bucket(bucket)]
     accounts = Account.objects.filter(pk=account.pk)
     if points < 0:
         # The condition is the concurrency guard: a balance that another spend just used up fails here.
         accounts = accounts.filter(**{f"{column}__gte": -points})
-    if not accounts.update(**{column: F(column) + points}):
+    changes: dict[str, object] = {column: F(column) + points}
+    if activity_at is not None:
+        changes["last_activity_at"] = activity_at
+    if not accounts.update(**changes):
         raise InsufficientPoints(
             _("not enough points: %(needed)d needed, fewer available") % {"needed": -points}, field="points"
         )

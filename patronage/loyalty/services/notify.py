@@ -10,10 +10,16 @@ from patronage.core.outbox import outbox_publish
 from patronage.loyalty.models import Account, Tier
 
 
-def points_changed(*, account: Account, change: int, kind: str, cause: str, at: datetime) -> None:
-    """Publishes `points.changed` with the balances after the change; `cause` keys the event."""
+def points_changed(
+    *, account: Account, change: int, kind: str, cause: str, at: datetime, new_cause: bool = False
+) -> None:
+    """Publishes `points.changed` with the balances after the change; `cause` keys the event.
+
+    `new_cause`: the cause was created in this transaction, so its event cannot exist yet.
+    """
     account.refresh_from_db(fields=["active", "pending", "owed"])
     outbox_publish(
+        new=new_cause,
         topic="points.changed",
         key=f"points.changed:{account.program_id}:{cause}",
         at=at,

@@ -79,6 +79,7 @@ def lots_earn(
         at=at,
         actor=actor,
         reason=reason,
+        activity_at=at,
     )
     available_at = at + timedelta(days=program.pending_days) if pending else at
     Lot.objects.create(
@@ -91,7 +92,6 @@ def lots_earn(
         available_at=available_at,
         expires_at=expiry_date(program, at),
     )
-    Account.objects.filter(pk=account.pk).update(last_activity_at=at)
     if not pending:
         owed_settle(account=account, at=at, key=f"{key}:settle")
     return entry

@@ -40,7 +40,6 @@ from patronage.loyalty.services.ledger import Cause
 from patronage.loyalty.services.points import account_open, lots_earn, return_take
 from patronage.loyalty.services.tiers import tier_after_activity
 from patronage.members.models import Member, TimelineEvent
-from patronage.members.services import timeline_record
 from patronage.members.services.files import require_active
 
 # Clocks of tills drift; a purchase stamped a little ahead of ours is believed, further is a mistake.
@@ -159,16 +158,21 @@ def _record(program: Program, data: TransactionInput, actor: User | None) -> Tra
         return _replay(program, existing, data)
     original = _original(data) if data.kind == OrderKind.RETURN else None
     order = _order_create(program, data, original)
-    account = account_open(program=program, member=data.member, at=data.occurred_at)
-    # The account row lock serialises one member's earnings: caps and tier values are read, then written.
-    account = (
-        Account.objects.select_for_update(of=("self",))
-        .select_related("program", "tier", "tier_floor", "member")
-        .get(pk=account.pk)
-    )
+    account = _account_locked(program, data)
     if original is not None:
         return _return(account, order, original, actor)
     return _purchase(account, order, data, actor)
+
+
+def _account_locked(program: Program, data: TransactionInput) -> Account:
+    """The member's account, opened on first use, locked: it serialises one member's earnings (caps and
+    tier values are read, then written); other members never wait."""
+    locked = Account.objects.select_for_update(of=("self",)).select_related("program", "tier", "tier_floor")
+    account = locked.filter(program=program, member=data.member).first()
+    if account is None:
+        account = locked.get(pk=account_open(program=program, member=data.member, at=data.occurred_at).pk)
+    account.member = data.member
+    return account
 
 
 def _original(data: TransactionInput) -> Order:
@@ -256,18 +260,33 @@ def lines_build(order: Order, data: TransactionInput, refs: References) -> list[
     ]
 
 
-def order_timeline_event(program: Program, order: Order, data: TransactionInput) -> TimelineEvent:
+def order_timeline_event(program: Program, member: Member, order: Order) -> TimelineEvent:
     """The purchase or return as the member's timeline shows it, not yet saved."""
-    kind = commerce_kinds.PURCHASE if data.kind == OrderKind.PURCHASE else commerce_kinds.RETURN
+    kind = commerce_kinds.PURCHASE if order.kind == OrderKind.PURCHASE else commerce_kinds.RETURN
     return TimelineEvent(
-        member=data.member,
+        member=member,
         kind=kind.code,
-        occurred_at=data.occurred_at,
-        summary=f"{data.amount} {program.currency}",
-        data={"order_id": order.pk, "external_id": data.external_id, "amount": str(data.amount)},
+        occurred_at=order.occurred_at,
+        summary=f"{order.amount} {program.currency}",
+        data={"order_id": order.pk, "external_id": order.external_id, "amount": str(order.amount)},
         source_type=Order._meta.label_lower,
         source_id=str(order.pk),
         dedupe_key=f"order:{order.pk}",
+    )
+
+
+def points_timeline_event(
+    kind: str, program: Program, member: Member, order: Order, points: int, **data: int
+) -> TimelineEvent:
+    """The points an order earned (or a return took back) as the member's timeline shows them."""
+    return TimelineEvent(
+        member=member,
+        kind=kind,
+        occurred_at=order.occurred_at,
+        summary=f"{points:+d} ({program.name})",
+        data={"program": program.code, "points": points, "order_id": order.pk, **data},
+        source_type=Order._meta.label_lower,
+        source_id=str(order.pk),
     )
 
 
@@ -299,8 +318,8 @@ def _order_create(program: Program, data: TransactionInput, original: Order | No
     refs.check(data)
     order = order_build(program, data, original, refs)
     order.save()
-    OrderLine.objects.bulk_create(lines_build(order, data, refs))
-    order_timeline_event(program, order, data).save()
+    if data.lines:
+        OrderLine.objects.bulk_create(lines_build(order, data, refs))
     return order
 
 
@@ -326,6 +345,7 @@ def _purchase(
         occurred_at=data.occurred_at,
         evaluation=explained,
     )
+    events = [order_timeline_event(program, account.member, order)]
     if evaluation.total > 0:
         lots_earn(
             account=account,
@@ -338,13 +358,8 @@ def _purchase(
             pending=program.pending_days > 0,
             order_id=order.pk,
         )
-        timeline_record(
-            member=account.member,
-            kind=kinds.POINTS_EARNED.code,
-            occurred_at=data.occurred_at,
-            summary=f"+{evaluation.total} ({program.name})",
-            data={"program": program.code, "points": evaluation.total, "order_id": order.pk},
-            source=order,
+        events.append(
+            points_timeline_event(kinds.POINTS_EARNED.code, program, account.member, order, evaluation.total)
         )
         notify.points_changed(
             account=account,
@@ -352,7 +367,9 @@ def _purchase(
             kind="earn",
             cause=f"order:{order.pk}",
             at=data.occurred_at,
+            new_cause=True,
         )
+    TimelineEvent.objects.bulk_create(events)
     change = tier_after_activity(account=account, at=data.occurred_at)
     return TransactionResult(order, True, evaluation.total, explained, account.tier, change is not None)
 
@@ -360,6 +377,7 @@ def _purchase(
 def _return(account: Account, order: Order, original: Order, actor: User | None) -> TransactionResult:
     earned = OrderPoints.objects.select_for_update().filter(order=original, account=account).first()
     if earned is None:
+        order_timeline_event(account.program, account.member, order).save()
         return TransactionResult(order, True, 0, {}, account.tier, False)
     if earned.returned + order.amount > earned.amount:
         raise ValidationFailed(
@@ -382,23 +400,27 @@ def _return(account: Account, order: Order, original: Order, actor: User | None)
         clawed=F("clawed") + due, returned=F("returned") + order.amount
     )
     taken = _points_taken(entries)
+    events = [order_timeline_event(account.program, account.member, order)]
     if taken:
-        timeline_record(
-            member=account.member,
-            kind=kinds.POINTS_RETURNED.code,
-            occurred_at=order.occurred_at,
-            summary=f"-{taken} ({account.program.name})",
-            data={
-                "program": account.program.code,
-                "points": -taken,
-                "order_id": order.pk,
-                "original_id": original.pk,
-            },
-            source=order,
+        events.append(
+            points_timeline_event(
+                kinds.POINTS_RETURNED.code,
+                account.program,
+                account.member,
+                order,
+                -taken,
+                original_id=original.pk,
+            )
         )
         notify.points_changed(
-            account=account, change=-taken, kind="return", cause=f"order:{order.pk}", at=order.occurred_at
+            account=account,
+            change=-taken,
+            kind="return",
+            cause=f"order:{order.pk}",
+            at=order.occurred_at,
+            new_cause=True,
         )
+    TimelineEvent.objects.bulk_create(events)
     detail = {"due": due, "taken": taken, "policy": account.program.return_policy}
     return TransactionResult(order, True, -taken, detail, account.tier, False)
 

@@ -51,6 +51,7 @@ from patronage.loyalty.services.transactions import (
     lines_build,
     order_build,
     order_timeline_event,
+    points_timeline_event,
     purchase_of,
     transaction_record,
 )
@@ -318,20 +319,12 @@ def _timeline_and_outbox(
     outbox: list[OutboxEvent] = []
     balance = {a.pk: {"active": a.active, "pending": a.pending, "owed": a.owed} for a in accounts.values()}
     for order, data, evaluation in zip(orders, batch, evaluations, strict=True):
-        events.append(order_timeline_event(program, order, data))
+        events.append(order_timeline_event(program, data.member, order))
         if evaluation.total <= 0:
             continue
         account = accounts[data.member.pk]
         events.append(
-            TimelineEvent(
-                member=data.member,
-                kind=kinds.POINTS_EARNED.code,
-                occurred_at=data.occurred_at,
-                summary=f"+{evaluation.total} ({program.name})",
-                data={"program": program.code, "points": evaluation.total, "order_id": order.pk},
-                source_type=Order._meta.label_lower,
-                source_id=str(order.pk),
-            )
+            points_timeline_event(kinds.POINTS_EARNED.code, program, data.member, order, evaluation.total)
         )
         now = balance[account.pk]
         now["pending" if pending else "active"] += evaluation.total

@@ -1,0 +1,154 @@
+"""Points for orders already in the customer file: imported before the program existed, or written by the
+demo loader. `transaction_record` cannot book them: it finds the order by its (source, external id) and
+answers as a replay, and a purchase it never counted is refused as "recorded outside this program".
+
+Each order goes through the very functions a live transaction uses (rules, caps, lots, the tier move,
+the timeline and the outbox), one durable transaction per order, oldest first. An order the program has
+already counted is skipped, so running it twice books nothing twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Prefetch, Q, QuerySet, Sum
+
+from patronage.commerce.models import Order, OrderKind, OrderLine
+from patronage.core.errors import ApplicationError
+from patronage.core.models import User
+from patronage.loyalty.models import Account, OrderPoints, Program
+from patronage.loyalty.services.points import account_open
+from patronage.loyalty.services.transactions import (
+    LineInput,
+    TransactionInput,
+    TransactionResult,
+    _purchase,
+    _return,
+)
+from patronage.members.models import MemberStatus
+
+BATCH = 500
+
+
+@dataclass
+class BackfillResult:
+    purchases: int = 0  # purchases booked now
+    returns: int = 0  # returns booked now
+    points: int = 0  # net points booked: earned less taken back
+    skipped: int = 0  # already counted, another currency or brand, no member, or nothing to take back
+    refused: list[tuple[int, str]] = field(
+        default_factory=list
+    )  # (order id, why) for orders the rules refuse
+
+
+def orders_earn(*, program: Program, orders: QuerySet[Order], actor: User | None = None) -> BackfillResult:
+    """Books the points of existing orders the program has not counted yet, oldest first; counted ones are skipped."""
+    result = BackfillResult()
+    ordered = (
+        orders.select_related("member", "channel", "store", "original")
+        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.select_related("category")))
+        .order_by("occurred_at", "pk")
+    )
+    for order in ordered.iterator(chunk_size=BATCH):
+        if not _belongs(program, order):
+            result.skipped += 1
+            continue
+        try:
+            with transaction.atomic(durable=True):
+                booked = _book(program, order, actor)
+        except ApplicationError as error:
+            result.refused.append((order.pk, error.message))
+            continue
+        if booked is None:
+            result.skipped += 1
+        elif order.kind == OrderKind.PURCHASE:
+            result.purchases += 1
+            result.points += booked.points
+        else:
+            result.returns += 1
+            result.points += booked.points
+    return result
+
+
+def _belongs(program: Program, order: Order) -> bool:
+    return (
+        order.member is not None
+        and order.member.status == MemberStatus.ACTIVE
+        and order.currency == program.currency
+        and (program.brand_id is None or order.brand_id == program.brand_id)
+    )
+
+
+def _book(program: Program, order: Order, actor: User | None) -> TransactionResult | None:
+    """One order, inside its durable transaction; None when there is nothing (more) to book."""
+    assert order.member is not None  # _belongs
+    if order.kind == OrderKind.RETURN:
+        purchase = _counted_purchase(program, order)
+        if purchase is None or _return_counted(order, purchase):
+            return None
+    elif OrderPoints.objects.filter(order=order, account__program=program).exists():
+        return None
+    account = account_open(program=program, member=order.member, at=order.occurred_at)
+    # The same lock as a live transaction: one member's earnings are serialised on their account row.
+    account = (
+        Account.objects.select_for_update()
+        .select_related("program", "tier", "tier_floor", "member")
+        .get(pk=account.pk)
+    )
+    if order.kind == OrderKind.RETURN:
+        assert order.original is not None  # _counted_purchase
+        return _return(account, order, order.original, actor)
+    return _purchase(account, order, _input_of(order), actor)
+
+
+def _counted_purchase(program: Program, order: Order) -> OrderPoints | None:
+    """What the returned purchase earned in the program; None when the program never counted it."""
+    if order.original is None:
+        return None
+    return OrderPoints.objects.filter(order_id=order.original_id, account__program=program).first()
+
+
+def _return_counted(order: Order, purchase: OrderPoints) -> bool:
+    # Returns of one purchase are booked oldest first, so those already counted come first: this one is
+    # counted when the returns up to it add up to no more than what the purchase has had returned.
+    up_to = Order.objects.filter(original_id=order.original_id, kind=OrderKind.RETURN).filter(
+        Q(occurred_at__lt=order.occurred_at) | Q(occurred_at=order.occurred_at, pk__lte=order.pk)
+    )
+    total = up_to.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    return total <= purchase.returned
+
+
+def _input_of(order: Order) -> TransactionInput:
+    """The order as the transaction it would have been sent as."""
+    assert order.member is not None
+    return TransactionInput(
+        kind=order.kind,
+        external_id=order.external_id,
+        member=order.member,
+        amount=order.amount,
+        currency=order.currency,
+        occurred_at=order.occurred_at,
+        lines=_lines(order.lines.all()),
+        tax=order.tax,
+        shipping=order.shipping,
+        channel=order.channel.code if order.channel else None,
+        store=order.store.code if order.store else None,
+        promotion_code=order.promotion_code,
+        source=order.source,
+    )
+
+
+def _lines(lines: Iterable[OrderLine]) -> tuple[LineInput, ...]:
+    return tuple(
+        LineInput(
+            sku=line.sku,
+            category=line.category.code if line.category else None,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            amount=line.amount,
+        )
+        for line in lines
+    )

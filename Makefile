@@ -69,7 +69,7 @@ test-postgres: $(VENV)/.installed-test
 ## make messages: refresh the translation catalogues after changing strings.
 messages: $(VENV)/.installed
 	cd patronage && ../$(BIN)/patronage makemessages --locale ko --locale ja --locale zh_Hans --no-obsolete --ignore 'tests/*'
-	$(BIN)/patronage compilemessages
+	cd patronage && ../$(BIN)/patronage compilemessages
 
 clean:
 	rm -rf $(VENV) var

@@ -88,6 +88,29 @@ __all__ = [
 _Outcome = tuple[int, Explanation] | Explanation
 _Compute = Callable[[Rule, int], _Outcome]
 
+# One sentence per period and per standard event, so each reads naturally once translated.
+_CAPPED = {
+    CapPeriod.DAY: gettext_noop(
+        "capped to %(left)d: at most %(cap)d points per day, %(used)d already earned"
+    ),
+    CapPeriod.MONTH: gettext_noop(
+        "capped to %(left)d: at most %(cap)d points per month, %(used)d already earned"
+    ),
+    CapPeriod.YEAR: gettext_noop(
+        "capped to %(left)d: at most %(cap)d points per year, %(used)d already earned"
+    ),
+    CapPeriod.LIFETIME: gettext_noop(
+        "capped to %(left)d: at most %(cap)d points in all, %(used)d already earned"
+    ),
+}
+_EVENT_TEMPLATES = {
+    "signup": gettext_noop("%(points)d points for signing up"),
+    "birthday": gettext_noop("%(points)d points for the birthday"),
+    "referral": gettext_noop("%(points)d points for a referral"),
+    "survey_answered": gettext_noop("%(points)d points for answering a survey"),
+}
+_CUSTOM_EVENT = gettext_noop("%(points)d points for the %(event)s event")
+
 EXCLUSIVE_FIRST = Explanation(gettext_noop("an exclusive rule applied first"))
 DOES_NOT_COMBINE = Explanation(gettext_noop("does not combine with the rules applied before it"))
 EARNS_NOTHING = Explanation(gettext_noop("earns no points here"))
@@ -184,9 +207,8 @@ def evaluate_event(
 
     def compute(rule: Rule, so_far: int) -> _Outcome:
         points = int_param(rule.params, "points")
-        return points, Explanation(
-            gettext_noop("%(points)d points for the %(event)s event"), {"points": points, "event": event_name}
-        )
+        template = _EVENT_TEMPLATES.get(event_name, _CUSTOM_EVENT)
+        return points, Explanation(template, {"points": points, "event": event_name.removeprefix("custom:")})
 
     return _evaluate(event_rules, at, context, time_zone, compute)
 
@@ -242,8 +264,7 @@ def _apply_cap(
     if points <= left:
         return points, None
     note = Explanation(
-        gettext_noop("capped to %(left)d: at most %(cap)d points per %(period)s, %(used)d already earned"),
-        {"left": left, "cap": rule.cap_points, "period": str(rule.cap_period), "used": used},
+        _CAPPED[CapPeriod(rule.cap_period)], {"left": left, "cap": rule.cap_points, "used": used}
     )
     return left, note
 

@@ -304,7 +304,7 @@ def test_an_event_earns_by_the_event_rules_once_per_key(api, alice, club):
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json()["points"] == again.json()["points"] == 100
     assert first.json()["evaluation"]["contributions"][0]["explanation"]["message"] == (
-        "100 points for the birthday event"
+        "100 points for the birthday"
     )
     assert Account.objects.get(member=alice).active == 100
 

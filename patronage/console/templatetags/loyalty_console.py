@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import template
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 
 from patronage.loyalty.explanation import Explanation
 
@@ -34,3 +34,17 @@ def explain(value: Explanation | Mapping[str, Any] | None) -> str:
         return gettext(template_text) % dict(params) if params else gettext(template_text)
     except (KeyError, TypeError, ValueError):
         return str(value.get("message", template_text))
+
+
+_CAP_PERIODS = {
+    "day": pgettext_lazy("a cap", "per day"),
+    "month": pgettext_lazy("a cap", "per month"),
+    "year": pgettext_lazy("a cap", "per year"),
+    "lifetime": pgettext_lazy("a cap", "in all"),
+}
+
+
+@register.filter
+def cap_period_label(period: str) -> str:
+    """A rule's cap period as the reader says it ("per month"); an unknown code as it is stored."""
+    return str(_CAP_PERIODS.get(period, period))

@@ -475,7 +475,7 @@ def test_an_event_earns_its_points_and_no_other_events_do() -> None:
     rules = [_event("welcome", "signup", 500), _event("bday", "birthday", 1000), base()]
     evaluation = evaluate_event("signup", AT, rules, NOBODY)
     assert (evaluation.total, earned(evaluation)) == (500, {"welcome": 500})
-    assert evaluation.contributions[0].explanation.render() == "500 points for the signup event"
+    assert evaluation.contributions[0].explanation.render() == "500 points for signing up"
     assert evaluate_event("custom:app_review", AT, rules, NOBODY).total == 0
 
 

@@ -57,9 +57,9 @@ def rfm_calibration_holdout(
     observation_end), monetary_value_holdout (the mean amount of those purchases, per purchase as
     lifetimes does, not per period) and duration_holdout (periods from one end to the other)."""
     log = _prepared(transactions, customer_col, date_col, amount_col, time_unit)
-    cut = _as_datetime(calibration_end)
+    cut = as_datetime(calibration_end)
     last = (
-        _as_datetime(observation_end)
+        as_datetime(observation_end)
         if observation_end is not None
         else log.select(pl.col(_WHEN).max()).collect().item()
     )
@@ -96,7 +96,7 @@ def _summary_names(amount_col: str | None) -> tuple[str, ...]:
     return (*SUMMARY_COLUMNS, "monetary_value") if amount_col is not None else SUMMARY_COLUMNS
 
 
-def _as_datetime(moment: date | datetime) -> datetime:
+def as_datetime(moment: date | datetime) -> datetime:
     return moment if isinstance(moment, datetime) else datetime(moment.year, moment.month, moment.day)
 
 
@@ -124,7 +124,7 @@ def _prepared(
 
 def _end_period(log: pl.LazyFrame, observation_end: date | datetime | None, time_unit: TimeUnit) -> datetime:
     end = (
-        _as_datetime(observation_end)
+        as_datetime(observation_end)
         if observation_end is not None
         else log.select(pl.col(_WHEN).max()).collect().item()
     )

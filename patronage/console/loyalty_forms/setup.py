@@ -1,26 +1,26 @@
-"""Forms of the console's loyalty pages: they parse and shape input; the loyalty services decide what is valid.
-
-A service refuses a change whole and names every bad field (`ApplicationError.errors`); `add_service_error`
-puts each message next to the field it names, and an earn rule's settings, entered as JSON, get theirs
-under the settings box, each starting with the setting's name.
-"""
+"""Forms of program set-up: settings, earn rules and the simulator, tiers, benefits, rewards."""
 
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, cast
-from zoneinfo import ZoneInfo
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from patronage.core.errors import ApplicationError, NotFound
+from patronage.console.loyalty_forms.base import (
+    MAX_SIMULATED_LINES,
+    LoyaltyForm,
+    choices_of,
+    in_zone,
+    local_input,
+    local_wall,
+)
+from patronage.core.errors import NotFound
 from patronage.loyalty import rules
 from patronage.loyalty.models import (
     BenefitKind,
@@ -40,64 +40,6 @@ from patronage.loyalty.models import (
 from patronage.loyalty.rules_params import RuleKind
 from patronage.members import selectors as member_selectors
 from patronage.members.models import Member
-
-LOCAL_MINUTE = "%Y-%m-%dT%H:%M"
-MAX_SIMULATED_LINES = 100
-
-
-def fresh_key() -> str:
-    """An idempotency key rendered into a form, so that submitting it twice books once."""
-    return uuid.uuid4().hex
-
-
-class LoyaltyForm(forms.Form):
-    """A form checked again by a loyalty service; the service's errors go on the fields they name."""
-
-    # The field that gathers, as JSON, the settings a service names that are not fields of the form.
-    json_field: str | None = None
-    # Several of these forms share one page: each gets its own element ids (the field names stay plain).
-    id_prefix = "id"
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
-        super().__init__(*args, **kwargs)
-
-    def _choices_set(self, name: str, choices: list[tuple[str, Any]]) -> None:
-        cast(forms.ChoiceField, self.fields[name]).choices = choices
-
-    def add_service_error(self, error: ApplicationError) -> None:
-        """Marks each field the error names; one about no field of this form is left to the message."""
-        for item in error.errors or []:
-            name, message = item.get("field") or "", item.get("message") or error.message
-            if name in self.fields and name != self.json_field:
-                self.add_error(name, message)
-            elif self.json_field and name:  # any other name is a setting inside the JSON box
-                self.add_error(self.json_field, f"{name}: {message}")
-
-
-def _choices(choices: Any, *, blank: str | Promise | None = None) -> list[tuple[str, Any]]:
-    options = list(choices)
-    return [("", blank), *options] if blank is not None else options
-
-
-def _local_input() -> forms.DateTimeInput:
-    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_MINUTE)
-
-
-def _in_zone(value: datetime | None, time_zone: str) -> datetime | None:
-    """A wall-clock time typed in a form, read on the program's clock rather than the server's."""
-    if value is None:
-        return None
-    wall = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-    return wall.replace(tzinfo=ZoneInfo(time_zone))
-
-
-def local_wall(value: datetime | None, time_zone: str) -> datetime | None:
-    """An instant as the wall-clock time the program's staff type, for a form's initial value."""
-    return value.astimezone(ZoneInfo(time_zone)).replace(tzinfo=None) if value else None
-
-
-# --- Program settings -------------------------------------------------------------------------------------
 
 
 class ProgramForm(LoyaltyForm):
@@ -243,13 +185,13 @@ class EarnRuleForm(LoyaltyForm):
     stackable = forms.BooleanField(
         label=_("Stackable: combines with rules that earned before it"), required=False, initial=True
     )
-    active_from = forms.DateTimeField(label=_("Starts"), required=False, widget=_local_input())
-    active_to = forms.DateTimeField(label=_("Ends (not included)"), required=False, widget=_local_input())
+    active_from = forms.DateTimeField(label=_("Starts"), required=False, widget=local_input())
+    active_to = forms.DateTimeField(label=_("Ends (not included)"), required=False, widget=local_input())
     cap_points = forms.IntegerField(label=_("Cap: at most this many points"), required=False)
     cap_period = forms.ChoiceField(
         label=_("Cap period"),
         required=False,
-        choices=_choices(
+        choices=choices_of(
             [
                 ("day", _("Per day")),
                 ("month", _("Per month")),
@@ -281,10 +223,10 @@ class EarnRuleForm(LoyaltyForm):
         return params
 
     def clean_active_from(self) -> datetime | None:
-        return _in_zone(self.cleaned_data.get("active_from"), self.time_zone)
+        return in_zone(self.cleaned_data.get("active_from"), self.time_zone)
 
     def clean_active_to(self) -> datetime | None:
-        return _in_zone(self.cleaned_data.get("active_to"), self.time_zone)
+        return in_zone(self.cleaned_data.get("active_to"), self.time_zone)
 
     def rule_values(self) -> dict[str, Any]:
         """earn_rule_save's arguments, less program and actor."""
@@ -343,7 +285,7 @@ class SimulationForm(forms.Form):
         help_text=_("Optional: #id, e-mail or card number (for tier and caps)."),
     )
     at = forms.DateTimeField(
-        label=_("Time"), required=False, widget=_local_input(), help_text=_("Empty: now.")
+        label=_("Time"), required=False, widget=local_input(), help_text=_("Empty: now.")
     )
 
     def __init__(self, *args: Any, time_zone: str = "UTC", **kwargs: Any) -> None:
@@ -373,7 +315,7 @@ class SimulationForm(forms.Form):
         return member
 
     def clean_at(self) -> datetime | None:
-        return _in_zone(self.cleaned_data.get("at"), self.time_zone)
+        return in_zone(self.cleaned_data.get("at"), self.time_zone)
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -488,7 +430,7 @@ class RewardForm(LoyaltyForm):
     def __init__(self, *args: Any, tiers: list[Tier], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.tiers = {tier.code: tier for tier in tiers}
-        self._choices_set("min_tier", _choices([(t.code, t.name) for t in tiers], blank=_("Every member")))
+        self._choices_set("min_tier", choices_of([(t.code, t.name) for t in tiers], blank=_("Every member")))
 
     def clean_min_tier(self) -> Tier | None:
         return self.tiers.get(self.cleaned_data.get("min_tier") or "")
@@ -501,102 +443,3 @@ def reward_initial(reward: Reward) -> dict[str, Any]:
 
 
 # --- A member's loyalty tab -------------------------------------------------------------------------------
-
-
-def _key_field() -> forms.CharField:
-    return forms.CharField(widget=forms.HiddenInput, max_length=64)
-
-
-class AdjustForm(LoyaltyForm):
-    id_prefix = "adjust"
-    points = forms.IntegerField(label=_("Points"), help_text=_("Positive adds, negative removes."))
-    reason = forms.CharField(label=_("Reason"), max_length=300)
-    idempotency_key = _key_field()
-
-
-class RedeemForm(LoyaltyForm):
-    id_prefix = "redeem"
-    reward = forms.ChoiceField(label=_("Reward"), required=False)
-    points = forms.IntegerField(label=_("Or points"), required=False, min_value=1)
-    idempotency_key = _key_field()
-
-    def __init__(self, *args: Any, rewards: list[Reward], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.rewards = {reward.code: reward for reward in rewards}
-        self._choices_set(
-            "reward",
-            _choices([(r.code, f"{r.name} · {r.points_price}") for r in rewards], blank=_("Points only")),
-        )
-
-    def clean_reward(self) -> Reward | None:
-        return self.rewards.get(self.cleaned_data.get("reward") or "")
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        data = self.cleaned_data
-        reward, points = data.get("reward"), data.get("points")
-        if reward is None and points is None and "points" not in self.errors:
-            self.add_error("points", _("Choose a reward or give a number of points."))
-        elif reward is not None and points is not None:
-            self.add_error("points", _("Choose a reward or give points, not both."))
-        elif reward is not None:
-            data["points"] = reward.points_price
-        return data
-
-
-class BenefitGrantForm(LoyaltyForm):
-    id_prefix = "grant"
-    benefit = forms.ChoiceField(label=_("Benefit"))
-    quantity = forms.IntegerField(label=_("How many uses"), initial=1)
-    valid_days = forms.IntegerField(
-        label=_("Valid for days"), required=False, min_value=1, help_text=_("Empty: the benefit's own.")
-    )
-    reason = forms.CharField(label=_("Reason"), max_length=300)
-    idempotency_key = _key_field()
-
-    def __init__(self, *args: Any, benefits: list[Any], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.benefits = {benefit.code: benefit for benefit in benefits}
-        self._choices_set("benefit", [(b.code, b.name) for b in benefits])
-
-    def clean_benefit(self) -> Any:
-        return self.benefits[self.cleaned_data["benefit"]]
-
-
-class BenefitUseForm(LoyaltyForm):
-    id_prefix = "use"
-    grant = forms.IntegerField(widget=forms.HiddenInput)
-    note = forms.CharField(label=_("Note"), max_length=300, required=False)
-    idempotency_key = _key_field()
-
-
-class TierFloorForm(LoyaltyForm):
-    id_prefix = "floor"
-    tier = forms.ChoiceField(label=_("Tier given by hand"), required=False)
-    reason = forms.CharField(label=_("Reason"), max_length=300)
-
-    def __init__(self, *args: Any, tiers: list[Tier], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.tiers = {tier.code: tier for tier in tiers}
-        self._choices_set("tier", _choices([(t.code, t.name) for t in tiers], blank=_("None (remove)")))
-
-    def clean_tier(self) -> Tier | None:
-        return self.tiers.get(self.cleaned_data.get("tier") or "")
-
-
-class TierInviteForm(LoyaltyForm):
-    id_prefix = "invite"
-    tier = forms.ChoiceField(label=_("Invite to"))
-
-    def __init__(self, *args: Any, tiers: list[Tier], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.tiers = {tier.code: tier for tier in tiers if tier.invitation_only}
-        self._choices_set("tier", [(t.code, t.name) for t in self.tiers.values()])
-
-    def clean_tier(self) -> Tier:
-        return self.tiers[self.cleaned_data["tier"]]
-
-
-class RedemptionCancelForm(LoyaltyForm):
-    id_prefix = "cancel"
-    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)

@@ -1,0 +1,74 @@
+"""Forms of the console's loyalty pages: they parse and shape input; the loyalty services decide what is valid.
+
+A service refuses a change whole and names every bad field (`ApplicationError.errors`); `add_service_error`
+puts each message next to the field it names, and an earn rule's settings, entered as JSON, get theirs
+under the settings box, each starting with the setting's name.
+"""
+
+from patronage.console.loyalty_forms.base import (
+    LOCAL_MINUTE,
+    MAX_SIMULATED_LINES,
+    LoyaltyForm,
+    choices_of,
+    fresh_key,
+    in_zone,
+    local_input,
+    local_wall,
+)
+from patronage.console.loyalty_forms.member import (
+    AdjustForm,
+    BenefitGrantForm,
+    BenefitUseForm,
+    RedeemForm,
+    RedemptionCancelForm,
+    TierFloorForm,
+    TierInviteForm,
+)
+from patronage.console.loyalty_forms.setup import (
+    RULE_KIND_HELP,
+    RULE_KIND_LABELS,
+    BenefitForm,
+    EarnRuleForm,
+    ProgramCreateForm,
+    ProgramForm,
+    RewardForm,
+    SimulationForm,
+    TierBenefitForm,
+    TierForm,
+    earn_rule_initial,
+    program_initial,
+    reward_initial,
+    tier_initial,
+)
+
+__all__ = [
+    "LOCAL_MINUTE",
+    "MAX_SIMULATED_LINES",
+    "RULE_KIND_HELP",
+    "RULE_KIND_LABELS",
+    "AdjustForm",
+    "BenefitForm",
+    "BenefitGrantForm",
+    "BenefitUseForm",
+    "EarnRuleForm",
+    "LoyaltyForm",
+    "ProgramCreateForm",
+    "ProgramForm",
+    "RedeemForm",
+    "RedemptionCancelForm",
+    "RewardForm",
+    "SimulationForm",
+    "TierBenefitForm",
+    "TierFloorForm",
+    "TierForm",
+    "TierInviteForm",
+    "choices_of",
+    "earn_rule_initial",
+    "fresh_key",
+    "in_zone",
+    "local_input",
+    "local_wall",
+    "program_initial",
+    "reward_initial",
+    "tier_initial",
+]

@@ -1,0 +1,72 @@
+"""What every loyalty form shares: the idempotency key, service errors on fields, the program's clock."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.utils import timezone
+from django.utils.functional import Promise
+
+from patronage.core.errors import ApplicationError
+
+LOCAL_MINUTE = "%Y-%m-%dT%H:%M"
+MAX_SIMULATED_LINES = 100
+
+
+def fresh_key() -> str:
+    """An idempotency key rendered into a form, so that submitting it twice books once."""
+    return uuid.uuid4().hex
+
+
+class LoyaltyForm(forms.Form):
+    """A form checked again by a loyalty service; the service's errors go on the fields they name."""
+
+    # The field that gathers, as JSON, the settings a service names that are not fields of the form.
+    json_field: str | None = None
+    # Several of these forms share one page: each gets its own element ids (the field names stay plain).
+    id_prefix = "id"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+    def _choices_set(self, name: str, choices: list[tuple[str, Any]]) -> None:
+        cast(forms.ChoiceField, self.fields[name]).choices = choices
+
+    def add_service_error(self, error: ApplicationError) -> None:
+        """Marks each field the error names; one about no field of this form is left to the message."""
+        for item in error.errors or []:
+            name, message = item.get("field") or "", item.get("message") or error.message
+            if name in self.fields and name != self.json_field:
+                self.add_error(name, message)
+            elif self.json_field and name:  # any other name is a setting inside the JSON box
+                self.add_error(self.json_field, f"{name}: {message}")
+
+
+def choices_of(choices: Any, *, blank: str | Promise | None = None) -> list[tuple[str, Any]]:
+    options = list(choices)
+    return [("", blank), *options] if blank is not None else options
+
+
+def local_input() -> forms.DateTimeInput:
+    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_MINUTE)
+
+
+def in_zone(value: datetime | None, time_zone: str) -> datetime | None:
+    """A wall-clock time typed in a form, read on the program's clock rather than the server's."""
+    if value is None:
+        return None
+    wall = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    return wall.replace(tzinfo=ZoneInfo(time_zone))
+
+
+def local_wall(value: datetime | None, time_zone: str) -> datetime | None:
+    """An instant as the wall-clock time the program's staff type, for a form's initial value."""
+    return value.astimezone(ZoneInfo(time_zone)).replace(tzinfo=None) if value else None
+
+
+# --- Program settings -------------------------------------------------------------------------------------

@@ -1,0 +1,113 @@
+"""Forms of a member's loyalty tab: adjustments, redemptions, benefits, tier by hand and invitations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from patronage.console.loyalty_forms.base import LoyaltyForm, choices_of
+from patronage.loyalty.models import (
+    Reward,
+    Tier,
+)
+
+
+def _key_field() -> forms.CharField:
+    return forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class AdjustForm(LoyaltyForm):
+    id_prefix = "adjust"
+    points = forms.IntegerField(label=_("Points"), help_text=_("Positive adds, negative removes."))
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+    idempotency_key = _key_field()
+
+
+class RedeemForm(LoyaltyForm):
+    id_prefix = "redeem"
+    reward = forms.ChoiceField(label=_("Reward"), required=False)
+    points = forms.IntegerField(label=_("Or points"), required=False, min_value=1)
+    idempotency_key = _key_field()
+
+    def __init__(self, *args: Any, rewards: list[Reward], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rewards = {reward.code: reward for reward in rewards}
+        self._choices_set(
+            "reward",
+            choices_of([(r.code, f"{r.name} · {r.points_price}") for r in rewards], blank=_("Points only")),
+        )
+
+    def clean_reward(self) -> Reward | None:
+        return self.rewards.get(self.cleaned_data.get("reward") or "")
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        reward, points = data.get("reward"), data.get("points")
+        if reward is None and points is None and "points" not in self.errors:
+            self.add_error("points", _("Choose a reward or give a number of points."))
+        elif reward is not None and points is not None:
+            self.add_error("points", _("Choose a reward or give points, not both."))
+        elif reward is not None:
+            data["points"] = reward.points_price
+        return data
+
+
+class BenefitGrantForm(LoyaltyForm):
+    id_prefix = "grant"
+    benefit = forms.ChoiceField(label=_("Benefit"))
+    quantity = forms.IntegerField(label=_("How many uses"), initial=1)
+    valid_days = forms.IntegerField(
+        label=_("Valid for days"), required=False, min_value=1, help_text=_("Empty: the benefit's own.")
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+    idempotency_key = _key_field()
+
+    def __init__(self, *args: Any, benefits: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.benefits = {benefit.code: benefit for benefit in benefits}
+        self._choices_set("benefit", [(b.code, b.name) for b in benefits])
+
+    def clean_benefit(self) -> Any:
+        return self.benefits[self.cleaned_data["benefit"]]
+
+
+class BenefitUseForm(LoyaltyForm):
+    id_prefix = "use"
+    grant = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    idempotency_key = _key_field()
+
+
+class TierFloorForm(LoyaltyForm):
+    id_prefix = "floor"
+    tier = forms.ChoiceField(label=_("Tier given by hand"), required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+    def __init__(self, *args: Any, tiers: list[Tier], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.tiers = {tier.code: tier for tier in tiers}
+        self._choices_set("tier", choices_of([(t.code, t.name) for t in tiers], blank=_("None (remove)")))
+
+    def clean_tier(self) -> Tier | None:
+        return self.tiers.get(self.cleaned_data.get("tier") or "")
+
+
+class TierInviteForm(LoyaltyForm):
+    id_prefix = "invite"
+    tier = forms.ChoiceField(label=_("Invite to"))
+
+    def __init__(self, *args: Any, tiers: list[Tier], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.tiers = {tier.code: tier for tier in tiers if tier.invitation_only}
+        self._choices_set("tier", [(t.code, t.name) for t in self.tiers.values()])
+
+    def clean_tier(self) -> Tier:
+        return self.tiers[self.cleaned_data["tier"]]
+
+
+class RedemptionCancelForm(LoyaltyForm):
+    id_prefix = "cancel"
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)

@@ -27,6 +27,7 @@ from patronage.commerce import models as commerce
 from patronage.core import clock
 from patronage.core.demo import catalogue as cat
 from patronage.core.demo import member_rows, order_rows, timeline_rows
+from patronage.core.demo.loyalty import LoyaltyReport, demo_loyalty
 from patronage.core.demo.model import Model, Period
 from patronage.core.demo.simulate import Chunk, simulate_chunk
 from patronage.core.demo.truth import CUSTOMERS_FILE, CustomerTruthFile, Tally, truth_document, truth_write
@@ -58,6 +59,7 @@ class DemoReport:
     portal_email: str
     truth_path: Path
     logins_path: Path
+    loyalty: LoyaltyReport | None = None
 
 
 def demo_period(start: date, years: int) -> Period:
@@ -84,7 +86,14 @@ def _midnight(day: date) -> datetime:
 
 
 def demo_load(
-    *, members: int, seed: int, period: Period, truth_path: Path, logins_path: Path, progress: bool = True
+    *,
+    members: int,
+    seed: int,
+    period: Period,
+    truth_path: Path,
+    logins_path: Path,
+    progress: bool = True,
+    loyalty: bool = True,
 ) -> DemoReport:
     """Builds the demo business into an empty customer file; raises Conflict when members exist."""
     if Member.objects.exists():
@@ -105,6 +114,8 @@ def demo_load(
     )
     _assign_account_manager(written.top.member_ids())
     _reset_sequences([Member, commerce.Order, commerce.OrderProblem])
+    programs = demo_loyalty(period=period, members=members, progress=progress) if loyalty else None
+    written.writer.counts.update(programs.counts if programs else {})
     written.writer.counts.update(_catalogue_counts())
     written.writer.counts["core.User"] += len(staff) + (1 if portal_user else 0)
     counts = dict(sorted(written.writer.counts.items()))
@@ -121,6 +132,7 @@ def demo_load(
         portal_email=cat.PORTAL_MEMBER_EMAIL,
         truth_path=truth_path,
         logins_path=logins_path,
+        loyalty=programs,
     )
 
 

@@ -41,8 +41,9 @@ def var_dir(settings: Any, tmp_path: Path) -> Path:
 
 
 def _demo(*args: str) -> str:
+    # The loyalty programmes are tested in test_demo_loyalty.py: replaying points here would slow every test.
     out = io.StringIO()
-    call_command("demo", "--start", "2023-06-01", *args, stdout=out, verbosity=0)
+    call_command("demo", "--start", "2023-06-01", "--no-loyalty", *args, stdout=out, verbosity=0)
     return out.getvalue()
 
 

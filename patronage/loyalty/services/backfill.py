@@ -94,21 +94,21 @@ def _book(program: Program, order: Order, actor: User | None) -> TransactionResu
     account = account_open(program=program, member=order.member, at=order.occurred_at)
     # The same lock as a live transaction: one member's earnings are serialised on their account row.
     account = (
-        Account.objects.select_for_update()
+        Account.objects.select_for_update(of=("self",))
         .select_related("program", "tier", "tier_floor", "member")
         .get(pk=account.pk)
     )
     if order.kind == OrderKind.RETURN:
         assert order.original is not None  # _counted_purchase
-        return _return(account, order, order.original, actor)
-    return _purchase(account, order, _input_of(order), actor)
+        return _return(account, order, order.original, actor, order_event=False)
+    return _purchase(account, order, _input_of(order), actor, order_event=False)
 
 
 def _counted_purchase(program: Program, order: Order) -> OrderPoints | None:
     """What the returned purchase earned in the program; None when the program never counted it."""
     if order.original is None:
         return None
-    return OrderPoints.objects.filter(order_id=order.original_id, account__program=program).first()
+    return OrderPoints.objects.filter(order=order.original, account__program=program).first()
 
 
 def _return_counted(order: Order, purchase: OrderPoints) -> bool:

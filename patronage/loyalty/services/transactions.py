@@ -324,8 +324,9 @@ def _order_create(program: Program, data: TransactionInput, original: Order | No
 
 
 def _purchase(
-    account: Account, order: Order, data: TransactionInput, actor: User | None
+    account: Account, order: Order, data: TransactionInput, actor: User | None, *, order_event: bool = True
 ) -> TransactionResult:
+    # order_event=False: the order was imported with its timeline event (services.backfill).
     program = account.program
     rule_set = program_rules(program=program)
     purchase = purchase_of(program, order, data)
@@ -345,7 +346,7 @@ def _purchase(
         occurred_at=data.occurred_at,
         evaluation=explained,
     )
-    events = [order_timeline_event(program, account.member, order)]
+    events = [order_timeline_event(program, account.member, order)] if order_event else []
     if evaluation.total > 0:
         lots_earn(
             account=account,
@@ -374,10 +375,13 @@ def _purchase(
     return TransactionResult(order, True, evaluation.total, explained, account.tier, change is not None)
 
 
-def _return(account: Account, order: Order, original: Order, actor: User | None) -> TransactionResult:
+def _return(
+    account: Account, order: Order, original: Order, actor: User | None, *, order_event: bool = True
+) -> TransactionResult:
     earned = OrderPoints.objects.select_for_update().filter(order=original, account=account).first()
     if earned is None:
-        order_timeline_event(account.program, account.member, order).save()
+        if order_event:
+            order_timeline_event(account.program, account.member, order).save()
         return TransactionResult(order, True, 0, {}, account.tier, False)
     if earned.returned + order.amount > earned.amount:
         raise ValidationFailed(
@@ -400,7 +404,7 @@ def _return(account: Account, order: Order, original: Order, actor: User | None)
         clawed=F("clawed") + due, returned=F("returned") + order.amount
     )
     taken = _points_taken(entries)
-    events = [order_timeline_event(account.program, account.member, order)]
+    events = [order_timeline_event(account.program, account.member, order)] if order_event else []
     if taken:
         events.append(
             points_timeline_event(

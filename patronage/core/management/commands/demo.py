@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from patronage.core import clock
 from patronage.core.demo.load import DemoReport, default_start, demo_load, demo_period
+from patronage.core.demo.loyalty import summary_lines
 from patronage.core.errors import ApplicationError
 from patronage.members.models import Member
 
@@ -48,6 +49,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--years", type=_positive, default=2, help="length of the period in years (default 2)"
         )
+        parser.add_argument(
+            "--no-loyalty",
+            action="store_true",
+            help="leave out the loyalty programmes and the members' points (a faster load)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["if_empty"] and Member.objects.exists():
@@ -63,6 +69,7 @@ class Command(BaseCommand):
                 truth_path=options["truth"] or settings.VAR_DIR / "demo-truth.json",
                 logins_path=settings.VAR_DIR / "demo-logins.json",
                 progress=options["verbosity"] > 0,
+                loyalty=not options["no_loyalty"],
             )
         except ApplicationError as error:
             raise CommandError(error.message) from error
@@ -72,6 +79,8 @@ class Command(BaseCommand):
         lines = [f"Loaded the demo business ({report.members:,} members) in {report.seconds:.1f} s:"]
         lines += [f"  {count:>12,}  {label}" for label, count in report.counts.items()]
         lines.append(f"  {sum(report.counts.values()):>12,}  rows in all")
+        if report.loyalty is not None:
+            lines += summary_lines(report.loyalty)
         lines.append(
             f"Logins (one per staff role, and {report.portal_email} for the portal): {report.logins_path}"
         )

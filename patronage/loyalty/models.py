@@ -316,6 +316,15 @@ class OrderPoints(models.Model):
     amount = models.DecimalField(max_digits=14, decimal_places=2, help_text="what the purchase paid")
     returned = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
     occurred_at = models.DateTimeField(help_text="the purchase's time: tier windows count by it")
+    redemption = models.OneToOneField(
+        Redemption,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="paid_order",
+        help_text="points the member spent on this purchase",
+    )
+    refunded = models.PositiveIntegerField(default=0, help_text="of those points, given back for returns")
     evaluation: models.JSONField[dict[str, Any]] = models.JSONField(default=dict)
 
     class Meta:

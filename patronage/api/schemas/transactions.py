@@ -183,6 +183,12 @@ class TransactionIn(PurchaseFields):
     source: str = Field(
         "", max_length=32, description="the sending system; external ids are unique per source (default none)"
     )
+    redemption_code: str | None = Field(
+        None,
+        max_length=32,
+        description="a purchase paid partly with points: the code of the redemption that paid (returning the "
+        "purchase gives those points back in proportion)",
+    )
 
     def as_input(self, *, member: Member) -> TransactionInput:
         return TransactionInput(
@@ -200,6 +206,7 @@ class TransactionIn(PurchaseFields):
             store=self.store,
             promotion_code=self.promotion_code,
             source=self.source,
+            redemption_code=self.redemption_code,
         )
 
 
@@ -216,6 +223,9 @@ class TransactionOut(Schema):
     )
     tier: TierRef | None = Field(description="the member's tier after it")
     tier_changed: bool = Field(description="true on the request that moved the tier (false on a replay)")
+    points_refunded: int = Field(
+        0, description="a return: the points spent on the purchase that came back to the member"
+    )
 
     @staticmethod
     def of(program: Program, result: TransactionResult) -> TransactionOut:
@@ -231,6 +241,7 @@ class TransactionOut(Schema):
             evaluation=EvaluationOut.of(result.evaluation),
             tier=TierRef.of(result.tier),
             tier_changed=result.tier_changed,
+            points_refunded=result.refunded,
         )
 
 

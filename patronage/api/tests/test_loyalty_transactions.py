@@ -365,3 +365,19 @@ def test_the_number_on_a_digital_card_without_a_card_identity_names_its_member(p
 
     assert response.status_code == 201
     assert response.json()["member"] == carol.pk
+
+
+def test_a_purchase_paid_with_points_gives_them_back_when_returned(pos, alice, club):
+    from patronage.loyalty.services import account_open, points_adjust, points_redeem
+
+    account = account_open(program=club, member=alice)
+    points_adjust(account=account, points=500, reason="welcome", idempotency_key="w", actor=None)
+    paid = points_redeem(account=account, points=400, idempotency_key="till-7", actor=None)
+
+    bought = pos(purchase(alice.pk, "P-PAID", "20000", redemption_code=paid.code))
+    returned = pos(_return(alice.pk, "R-PAID", "P-PAID", "20000"))
+
+    assert bought.status_code == 201
+    assert returned.json()["points_refunded"] == 400
+    account.refresh_from_db()
+    assert account.active == 500

@@ -66,7 +66,9 @@ def lots_earn(
     pending: bool,
     kind: str = EntryKind.EARN,
     order_id: int | None = None,
+    reverses: LedgerEntry | None = None,
 ) -> LedgerEntry:
+    """Books earned points as a new lot (caller's transaction); active points first settle what is owed."""
     program = account.program
     bucket = Bucket.PENDING if pending else Bucket.ACTIVE
     entry = entry_write(
@@ -80,6 +82,7 @@ def lots_earn(
         actor=actor,
         reason=reason,
         activity_at=at,
+        reverses=reverses,
     )
     available_at = at + timedelta(days=program.pending_days) if pending else at
     Lot.objects.create(

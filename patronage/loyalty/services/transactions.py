@@ -31,6 +31,7 @@ from patronage.loyalty.models import (
     LedgerEntry,
     OrderPoints,
     Program,
+    Redemption,
     Tier,
 )
 from patronage.loyalty.selectors import earn_settings, evaluation_as_dict, member_context, program_rules
@@ -38,6 +39,7 @@ from patronage.loyalty.services import notify
 from patronage.loyalty.services.caps import caps_use
 from patronage.loyalty.services.ledger import Cause
 from patronage.loyalty.services.points import account_open, lots_earn, return_take
+from patronage.loyalty.services.refunds import spent_points_refund
 from patronage.loyalty.services.tiers import tier_after_activity
 from patronage.members.models import Member, TimelineEvent
 from patronage.members.services.files import require_active
@@ -80,6 +82,7 @@ class TransactionInput:
     store: str | None = None
     promotion_code: str = ""
     source: str = ""
+    redemption_code: str | None = None  # points the member spent on this purchase (a redemption's code)
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,7 @@ class TransactionResult:
     evaluation: dict[str, Any] = field(default_factory=dict)
     tier: Tier | None = None
     tier_changed: bool = False
+    refunded: int = 0  # a return: points spent on the purchase that came back
 
 
 def transaction_record(
@@ -145,6 +149,11 @@ def check_transaction(program: Program, data: TransactionInput) -> None:
     if data.kind == OrderKind.RETURN and not data.original_external_id:
         raise ValidationFailed(
             _("a return needs original_external_id, the purchase it returns"), field="original_external_id"
+        )
+    if data.kind == OrderKind.RETURN and data.redemption_code:
+        raise ValidationFailed(
+            _("only a purchase is paid with points; a return gives them back by itself"),
+            field="redemption_code",
         )
     if data.kind == OrderKind.PURCHASE and data.original_external_id:
         raise ValidationFailed(
@@ -345,6 +354,7 @@ def _purchase(
         amount=data.amount,
         occurred_at=data.occurred_at,
         evaluation=explained,
+        redemption=_paid_with(account, data.redemption_code),
     )
     events = [order_timeline_event(program, account.member, order)] if order_event else []
     if evaluation.total > 0:
@@ -375,10 +385,37 @@ def _purchase(
     return TransactionResult(order, True, evaluation.total, explained, account.tier, change is not None)
 
 
+def _paid_with(account: Account, code: str | None) -> Redemption | None:
+    """The member's redemption that paid for this purchase, if any; one redemption pays one purchase."""
+    if not code:
+        return None
+    redemption = Redemption.objects.filter(code=code.strip().upper(), account=account).first()
+    if redemption is None:
+        raise NotFound(
+            _("the member has no redemption with the code '%(code)s'") % {"code": code},
+            field="redemption_code",
+        )
+    if redemption.status == Redemption.Status.CANCELLED:
+        raise ValidationFailed(
+            _("redemption '%(code)s' was cancelled") % {"code": code}, field="redemption_code"
+        )
+    if OrderPoints.objects.filter(redemption=redemption).exists():
+        raise Conflict(
+            _("redemption '%(code)s' already paid for another purchase") % {"code": code},
+            field="redemption_code",
+        )
+    return redemption
+
+
 def _return(
     account: Account, order: Order, original: Order, actor: User | None, *, order_event: bool = True
 ) -> TransactionResult:
-    earned = OrderPoints.objects.select_for_update().filter(order=original, account=account).first()
+    earned = (
+        OrderPoints.objects.select_for_update(of=("self",))
+        .select_related("redemption", "order")
+        .filter(order=original, account=account)
+        .first()
+    )
     if earned is None:
         if order_event:
             order_timeline_event(account.program, account.member, order).save()
@@ -389,6 +426,15 @@ def _return(
             % {"total": earned.returned + order.amount, "paid": earned.amount},
             field="amount",
         )
+    # Points spent on the purchase come back first: under the within-balance policy they cover the clawback.
+    refunded = spent_points_refund(
+        account=account,
+        purchase=earned,
+        returned_amount=order.amount,
+        return_order=order,
+        at=order.occurred_at,
+        actor=actor,
+    )
     due = rules.clawback_points(
         earned.earned, earned.amount, order.amount, earned.clawed, already_returned=earned.returned
     )
@@ -425,8 +471,8 @@ def _return(
             new_cause=True,
         )
     TimelineEvent.objects.bulk_create(events)
-    detail = {"due": due, "taken": taken, "policy": account.program.return_policy}
-    return TransactionResult(order, True, -taken, detail, account.tier, False)
+    detail = {"due": due, "taken": taken, "refunded": refunded, "policy": account.program.return_policy}
+    return TransactionResult(order, True, -taken, detail, account.tier, False, refunded)
 
 
 def _replay(program: Program, order: Order, data: TransactionInput) -> TransactionResult:
@@ -449,14 +495,12 @@ def _replay(program: Program, order: Order, data: TransactionInput) -> Transacti
         return TransactionResult(
             order, False, points.earned, points.evaluation, account.tier if account else None
         )
-    taken = 0
+    taken = refunded = 0
     if account is not None:
-        taken = _points_taken(
-            LedgerEntry.objects.filter(
-                account=account, kind=EntryKind.RETURN, cause_type="order", cause_id=str(order.pk)
-            )
-        )
-    return TransactionResult(order, False, -taken, {}, account.tier if account else None)
+        caused = LedgerEntry.objects.filter(account=account, cause_type="order", cause_id=str(order.pk))
+        taken = _points_taken(caused.filter(kind=EntryKind.RETURN))
+        refunded = sum(entry.points for entry in caused.filter(kind=EntryKind.REDEEM_CANCEL))
+    return TransactionResult(order, False, -taken, {}, account.tier if account else None, refunded=refunded)
 
 
 def _points_taken(entries: Iterable[LedgerEntry]) -> int:

@@ -108,7 +108,8 @@ def _checked_new_purchases(
             outcomes[index] = BulkOutcome(error=refused)
             continue
         key = (data.source, data.external_id)
-        if data.kind != OrderKind.PURCHASE or key in candidates:
+        # Returns, repeats and purchases paid with points take the one-by-one path.
+        if data.kind != OrderKind.PURCHASE or key in candidates or data.redemption_code:
             repeated.add(key)
         else:
             candidates[key] = index

@@ -195,7 +195,7 @@ def test_within_balance_policy_takes_only_what_is_there(club, alice):
     account.refresh_from_db()
     assert result.points == -100
     assert (account.active, account.owed) == (0, 0)
-    assert result.evaluation == {"due": 500, "taken": 100, "policy": "within_balance"}
+    assert result.evaluation == {"due": 500, "taken": 100, "refunded": 0, "policy": "within_balance"}
 
 
 @time_machine.travel(NOW, tick=False)
@@ -251,3 +251,22 @@ def test_points_earned_long_ago_are_still_pending_until_the_window_passes(club, 
         assert pending_activate(now=clock.now() + timedelta(days=13)) == 0
         assert pending_activate(now=clock.now() + timedelta(days=14)) == 1
     assert account_of(club, alice).active == 100
+
+
+def test_points_spent_on_a_returned_purchase_come_back_in_proportion(club, account, alice):
+    from patronage.core.errors import Conflict
+    from patronage.loyalty.services import points_adjust
+
+    with time_machine.travel(NOW, tick=False):
+        points_adjust(account=account, points=1000, reason="welcome", idempotency_key="w", actor=None)
+        paid = points_redeem(account=account, points=600, idempotency_key="pos-1", actor=None)
+        buy(club, alice, "P-1", "30000", redemption_code=paid.code)
+        with pytest.raises(Conflict):
+            buy(club, alice, "P-2", "10000", redemption_code=paid.code)
+        half = give_back(club, alice, "R-1", "P-1", "15000")
+        rest = give_back(club, alice, "R-2", "P-1", "15000")
+
+    account.refresh_from_db()
+    assert (half.refunded, rest.refunded) == (300, 300)
+    assert account.active == 1000
+    assert account.pending == 0

@@ -71,6 +71,36 @@ def qualifying_value(*, account: Account, as_of: datetime, before_review: bool =
     return Decimal(earned - clawed)
 
 
+def qualifying_values(*, program: Program, accounts: list[Account], as_of: datetime) -> dict[int, Decimal]:
+    """qualifying_value for many accounts of one program at once, by account id (a few grouped queries)."""
+    policy = tier_policy(program=program)
+    if policy.window == rules.TierWindow.ANNIVERSARY:
+        # Each member's window starts on their own anniversary: no shared bounds to group by.
+        return {a.pk: qualifying_value(account=a, as_of=as_of) for a in accounts}
+    start = rules.window_start(policy, local_time(program, as_of), as_of)
+    ids = [a.pk for a in accounts]
+    purchases = OrderPoints.objects.filter(account_id__in=ids, occurred_at__lte=as_of)
+    entries = LedgerEntry.objects.filter(account_id__in=ids, kind=EntryKind.EARN, effective_at__lte=as_of)
+    if start is not None:
+        purchases = purchases.filter(occurred_at__gte=start)
+        entries = entries.filter(effective_at__gte=start)
+    by_account = purchases.values("account_id")
+    values: dict[int, Decimal] = dict.fromkeys(ids, Decimal(0))
+    match rules.TierBasis(program.tier_basis):
+        case rules.TierBasis.SPEND:
+            for row in by_account.annotate(total=Sum(F("amount") - F("returned"))):
+                values[row["account_id"]] = Decimal(row["total"] or 0)
+        case rules.TierBasis.VISITS:
+            for row in by_account.annotate(visits=Count("pk", filter=Q(returned__lt=F("amount")))):
+                values[row["account_id"]] = Decimal(row["visits"])
+        case rules.TierBasis.POINTS:
+            for row in entries.values("account_id").annotate(total=Sum("points")):
+                values[row["account_id"]] += row["total"] or 0
+            for row in by_account.annotate(total=Sum("clawed")):
+                values[row["account_id"]] -= row["total"] or 0
+    return values
+
+
 @dataclass(frozen=True)
 class TierStatus:
     tier: Tier | None

@@ -5,6 +5,7 @@ outbox event, and the new tier's benefits granted."""
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -79,6 +80,13 @@ def tier_after_activity(*, account: Account, at: datetime) -> TierChange | None:
     if not table:
         return None
     value = qualifying_value(account=account, as_of=max(at, clock.now()))
+    return tier_up_to(account=account, value=value, table=table, at=at)
+
+
+def tier_up_to(
+    *, account: Account, value: Decimal, table: dict[str, Tier], at: datetime
+) -> TierChange | None:
+    """Moves the member up to the tier `value` reaches, if higher (caller's transaction); never down."""
     target = rules.tier_after_activity(
         tier_of(account.tier) if account.tier else None,
         value,

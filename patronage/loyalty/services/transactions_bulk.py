@@ -25,6 +25,7 @@ from django.db.models import Case, DateTimeField, F, IntegerField, Value, When
 from django.utils.translation import gettext as _
 
 from patronage.commerce.models import Order, OrderKind, OrderLine
+from patronage.core import clock
 from patronage.core.errors import ApplicationError, ValidationFailed
 from patronage.core.models import OutboxEvent, User
 from patronage.loyalty import rules
@@ -40,9 +41,15 @@ from patronage.loyalty.models import (
     OrderPoints,
     Program,
 )
-from patronage.loyalty.selectors import earn_settings, evaluation_as_dict, program_rules, tier_table
+from patronage.loyalty.selectors import (
+    earn_settings,
+    evaluation_as_dict,
+    program_rules,
+    qualifying_values,
+    tier_table,
+)
 from patronage.loyalty.services.points import owed_settle
-from patronage.loyalty.services.tiers import tier_after_activity
+from patronage.loyalty.services.tiers import tier_up_to
 from patronage.loyalty.services.transactions import (
     References,
     TransactionInput,
@@ -200,13 +207,13 @@ def _evaluate(
     settings = earn_settings(program=program)
     tz = ZoneInfo(program.time_zone)
     capped = [rule for rule in rule_set if rule.cap_points is not None and rule.cap_period is not None]
-    used: dict[tuple[int, str, str], int] = defaultdict(int)
+    stored: dict[tuple[int, str, str], CapUsage] = {}
     if capped:
         rows = CapUsage.objects.filter(
             account__in=list(accounts.values()), rule_code__in=[rule.code for rule in capped]
-        ).values_list("account_id", "rule_code", "period_key", "points")
-        for account_id, code, key, points in rows:
-            used[(account_id, code, key)] = points
+        )
+        stored = {(row.account_id, row.rule_code, row.period_key): row for row in rows}
+    used: dict[tuple[int, str, str], int] = {key: row.points for key, row in stored.items()}
     evaluations = []
     for order, data in zip(orders, batch, strict=True):
         account = accounts[data.member.pk]
@@ -217,26 +224,31 @@ def _evaluate(
         }
         context = rules.MemberContext(
             tier=account.tier.code if account.tier else None,
-            earned_in_period={(code, key): used[(account.pk, code, key)] for code, key in periods.items()},
+            earned_in_period={
+                (code, key): used.get((account.pk, code, key), 0) for code, key in periods.items()
+            },
         )
         evaluation = rules.evaluate_purchase(purchase_of(program, order, data), rule_set, settings, context)
         for contribution in evaluation.contributions:
             if contribution.rule_code in periods and contribution.points > 0:
-                used[(account.pk, contribution.rule_code, periods[contribution.rule_code])] += (
-                    contribution.points
-                )
+                key = (account.pk, contribution.rule_code, periods[contribution.rule_code])
+                used[key] = used.get(key, 0) + contribution.points
         evaluations.append(evaluation)
-    _caps_save(accounts, used)
+    _caps_save(stored, used)
     return evaluations
 
 
-def _caps_save(accounts: dict[int, Account], used: dict[tuple[int, str, str], int]) -> None:
-    if not used:
-        return
-    for (account_id, code, key), points in used.items():
-        CapUsage.objects.update_or_create(
-            account_id=account_id, rule_code=code, period_key=key, defaults={"points": points}
-        )
+def _caps_save(stored: dict[tuple[int, str, str], CapUsage], used: dict[tuple[int, str, str], int]) -> None:
+    """Writes what capped rules gave in the batch: changed rows in one update, new ones in one insert."""
+    changed = [row for key, row in stored.items() if used[key] != row.points]
+    for row in changed:
+        row.points = used[(row.account_id, row.rule_code, row.period_key)]
+    CapUsage.objects.bulk_update(changed, ["points"])
+    CapUsage.objects.bulk_create(
+        CapUsage(account_id=account_id, rule_code=code, period_key=period, points=points)
+        for (account_id, code, period), points in used.items()
+        if (account_id, code, period) not in stored
+    )
 
 
 def _ledger_write(
@@ -354,14 +366,18 @@ def _tiers_after(
     earning: list[tuple[Order, TransactionInput, rules.Evaluation]],
     accounts: dict[int, Account],
 ) -> set[int]:
-    if not earning or not tier_table(program=program):
+    table = tier_table(program=program) if earning else {}
+    if not table:
         return set()
     latest: dict[int, datetime] = {}
     for _order, data, _evaluation in earning:
         latest[data.member.pk] = max(latest.get(data.member.pk, data.occurred_at), data.occurred_at)
-    moved = set()
-    for member_id, at in latest.items():
-        account = accounts[member_id]
-        if tier_after_activity(account=account, at=at) is not None:
-            moved.add(account.pk)
-    return moved
+    touched = [accounts[member_id] for member_id in latest]
+    values = qualifying_values(
+        program=program, accounts=touched, as_of=max(max(latest.values()), clock.now())
+    )
+    return {
+        account.pk
+        for account in touched
+        if tier_up_to(account=account, value=values[account.pk], table=table, at=latest[account.member_id])
+    }

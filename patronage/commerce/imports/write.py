@@ -9,8 +9,9 @@ from patronage.commerce import timeline_kinds as kinds
 from patronage.commerce.imports.orders import LineDraft, OrderDraft, OrderKey
 from patronage.commerce.imports.reference import References
 from patronage.commerce.models import Order, OrderKind, OrderLine, Store
+from patronage.core.sql import ids_reserve, rows_insert
 from patronage.members.imports.base import IdentityKey, ImportContext, chunks, identity_owner, identity_owners
-from patronage.members.imports.bulk import ids_reserve, rows_insert, timeline_row
+from patronage.members.imports.bulk import timeline_row
 from patronage.members.models import TimelineEvent
 
 # (primary key, member id) of an order in the database

@@ -13,8 +13,10 @@ from patronage.core import clock
 from patronage.core.audit import audit_change
 from patronage.core.errors import Conflict, ValidationFailed
 from patronage.core.models import User
+from patronage.core.sql import objects_insert
 from patronage.loyalty import timeline_kinds as kinds
 from patronage.loyalty.models import Account, Benefit, BenefitGrant, BenefitPeriod, BenefitUse, TierBenefit
+from patronage.members.models import TimelineEvent
 from patronage.members.services import timeline_record
 
 MAX_GRANT_QUANTITY = 1000
@@ -38,29 +40,68 @@ def _period(period: str, at: datetime, tz: ZoneInfo, tier_since: datetime | None
 
 def tier_benefits_grant(*, account: Account, at: datetime) -> list[BenefitGrant]:
     """Grants the member's tier benefits for the current period (caller's transaction); once per period."""
-    if account.tier is None:
+    return tier_benefits_grant_many(accounts=[account], at_by_account={account.pk: at})
+
+
+def tier_benefits_grant_many(
+    *, accounts: list[Account], at_by_account: dict[int, datetime]
+) -> list[BenefitGrant]:
+    """tier_benefits_grant for many locked accounts of one program, in a few statements."""
+    with_tier = [account for account in accounts if account.tier_id is not None]
+    if not with_tier:
         return []
-    tz = ZoneInfo(account.program.time_zone)
-    granted = []
-    for entitlement in TierBenefit.objects.filter(tier=account.tier, benefit__active=True).select_related(
-        "benefit"
-    ):
-        key, period_end = _period(entitlement.period, at, tz, account.tier_since)
-        valid_to = min(period_end, at + timedelta(days=entitlement.benefit.validity_days))
-        grant = _grant(
-            account=account,
-            benefit=entitlement.benefit,
-            quantity=entitlement.quantity,
-            valid_from=at,
-            valid_to=valid_to,
-            source=f"tier:{account.tier.code}:{key}",
-            key=f"tierbenefit:{account.pk}:{entitlement.pk}:{key}",
-            actor=None,
-            reason="",
+    entitlements: dict[int, list[TierBenefit]] = {}
+    for entitlement in TierBenefit.objects.filter(
+        tier_id__in={a.tier_id for a in with_tier}, benefit__active=True
+    ).select_related("benefit"):
+        entitlements.setdefault(entitlement.tier_id, []).append(entitlement)
+    wanted: list[BenefitGrant] = []
+    for account in with_tier:
+        assert account.tier is not None
+        at = at_by_account[account.pk]
+        tz = ZoneInfo(account.program.time_zone)
+        for entitlement in entitlements.get(account.tier.pk, []):
+            key, period_end = _period(entitlement.period, at, tz, account.tier_since)
+            wanted.append(
+                BenefitGrant(
+                    account=account,
+                    benefit=entitlement.benefit,
+                    quantity=entitlement.quantity,
+                    valid_from=at,
+                    valid_to=min(period_end, at + timedelta(days=entitlement.benefit.validity_days)),
+                    source=f"tier:{account.tier.code}:{key}",
+                    idempotency_key=f"tierbenefit:{account.pk}:{entitlement.pk}:{key}",
+                )
+            )
+    if not wanted:
+        return []
+    # The accounts are locked, so no other transaction grants these keys meanwhile.
+    have = set(
+        BenefitGrant.objects.filter(idempotency_key__in=[g.idempotency_key for g in wanted]).values_list(
+            "idempotency_key", flat=True
         )
-        if grant is not None:
-            granted.append(grant)
+    )
+    granted = [g for g in wanted if g.idempotency_key not in have]
+    objects_insert(BenefitGrant, granted)
+    objects_insert(TimelineEvent, [_granted_event(grant, actor=None) for grant in granted])
     return granted
+
+
+def _granted_event(grant: BenefitGrant, *, actor: User | None) -> TimelineEvent:
+    return TimelineEvent(
+        member_id=grant.account.member_id,
+        kind=kinds.BENEFIT_GRANTED.code,
+        occurred_at=grant.valid_from,
+        summary=f"{grant.benefit.name} x{grant.quantity}",
+        data={
+            "program": grant.account.program.code,
+            "benefit": grant.benefit.code,
+            "quantity": grant.quantity,
+        },
+        source_type=BenefitGrant._meta.label_lower,
+        source_id=str(grant.pk),
+        actor=actor,
+    )
 
 
 def _grant(
@@ -90,15 +131,7 @@ def _grant(
             )
     except IntegrityError:
         return None
-    timeline_record(
-        member=account.member,
-        kind=kinds.BENEFIT_GRANTED.code,
-        occurred_at=valid_from,
-        summary=f"{benefit.name} x{quantity}",
-        data={"program": account.program.code, "benefit": benefit.code, "quantity": quantity},
-        source=grant,
-        actor=actor,
-    )
+    _granted_event(grant, actor=actor).save()
     return grant
 
 

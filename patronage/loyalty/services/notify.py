@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from patronage.core.models import OutboxEvent
 from patronage.core.outbox import outbox_publish
 from patronage.loyalty.models import Account, Tier
 
@@ -37,9 +38,10 @@ def points_changed(
     )
 
 
-def tier_changed(
+def tier_changed_event(
     *, account: Account, old: Tier | None, new: Tier | None, decision: str, at: datetime, key: str
-) -> None:
+) -> OutboxEvent:
+    """The `tier.changed` event of one move, not yet saved: moves are booked many at a time."""
     payload: dict[str, Any] = {
         "member": account.member_id,
         "program": account.program.code,
@@ -48,4 +50,4 @@ def tier_changed(
         "decision": decision,
         "at": at.isoformat(),
     }
-    outbox_publish(topic="tier.changed", key=f"tier.changed:{key}", at=at, payload=payload)
+    return OutboxEvent(topic="tier.changed", key=f"tier.changed:{key}", payload=payload, created_at=at)

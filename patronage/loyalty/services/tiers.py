@@ -4,6 +4,7 @@ outbox event, and the new tier's benefits granted."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -14,15 +15,26 @@ from django.utils.translation import gettext_noop
 from patronage.core import clock
 from patronage.core.audit import audit_change
 from patronage.core.errors import ValidationFailed
-from patronage.core.models import User
+from patronage.core.models import OutboxEvent, User
+from patronage.core.sql import objects_insert, rows_update
 from patronage.loyalty import tiers as rules
 from patronage.loyalty import timeline_kinds as kinds
 from patronage.loyalty.explanation import Explanation
 from patronage.loyalty.models import Account, Tier, TierChange
 from patronage.loyalty.selectors import local_time, qualifying_value, tier_of, tier_policy, tier_table
 from patronage.loyalty.services import notify
-from patronage.loyalty.services.benefits import tier_benefits_grant
-from patronage.members.services import timeline_record
+from patronage.loyalty.services.benefits import tier_benefits_grant_many
+from patronage.members.models import TimelineEvent
+
+
+@dataclass(frozen=True)
+class TierMove:
+    account: Account
+    to_tier: Tier | None
+    decision: str
+    reason: Explanation
+    at: datetime
+    actor: User | None = None
 
 
 def tier_move(
@@ -35,38 +47,76 @@ def tier_move(
     actor: User | None = None,
 ) -> TierChange:
     """Records a move of the member's tier, inside the caller's transaction."""
-    old = account.tier
-    change = TierChange.objects.create(
-        account=account,
-        from_tier=old,
-        to_tier=to_tier,
-        decision=decision,
-        reason=reason.as_dict(),
-        at=at,
-        actor=actor,
+    return tier_moves_book(moves=[TierMove(account, to_tier, decision, reason, at, actor)])[0]
+
+
+def tier_moves_book(*, moves: list[TierMove]) -> list[TierChange]:
+    """Records moves of several members' tiers in a few statements (caller's transaction, accounts locked):
+    each with its TierChange, the account's new tier and review date, a timeline and an outbox event, and
+    the new tier's benefits."""
+    changes = [
+        TierChange(
+            account=move.account,
+            from_tier=move.account.tier,
+            to_tier=move.to_tier,
+            decision=move.decision,
+            reason=move.reason.as_dict(),
+            at=move.at,
+            actor=move.actor,
+        )
+        for move in moves
+    ]
+    objects_insert(TierChange, changes)
+    events, outbox = [], []
+    for move, change in zip(moves, changes, strict=True):
+        account, old, new = move.account, move.account.tier, move.to_tier
+        events.append(
+            TimelineEvent(
+                member_id=account.member_id,
+                kind=kinds.TIER_CHANGED.code,
+                occurred_at=move.at,
+                summary=f"{old.name if old else '-'} → {new.name if new else '-'}",
+                data={
+                    "program": account.program.code,
+                    "from": old.code if old else None,
+                    "to": new.code if new else None,
+                },
+                source_type=TierChange._meta.label_lower,
+                source_id=str(change.pk),
+                actor=move.actor,
+            )
+        )
+        outbox.append(
+            notify.tier_changed_event(
+                account=account, old=old, new=new, decision=move.decision, at=move.at, key=str(change.pk)
+            )
+        )
+        account.tier = new
+        account.tier_since = move.at if new is not None else None
+        account.tier_below_since = None
+        account.tier_review_at = _next_review(account, move.at) if new is not None else None
+    rows_update(
+        Account,
+        (
+            (
+                move.account.pk,
+                {
+                    "tier": move.account.tier_id,
+                    "tier_since": move.account.tier_since,
+                    "tier_below_since": None,
+                    "tier_review_at": move.account.tier_review_at,
+                },
+            )
+            for move in moves
+        ),
     )
-    account.tier = to_tier
-    account.tier_since = at if to_tier is not None else None
-    account.tier_below_since = None
-    account.tier_review_at = _next_review(account, at) if to_tier is not None else None
-    account.save(update_fields=["tier", "tier_since", "tier_below_since", "tier_review_at"])
-    timeline_record(
-        member=account.member,
-        kind=kinds.TIER_CHANGED.code,
-        occurred_at=at,
-        summary=f"{old.name if old else '-'} → {to_tier.name if to_tier else '-'}",
-        data={
-            "program": account.program.code,
-            "from": old.code if old else None,
-            "to": to_tier.code if to_tier else None,
-        },
-        source=change,
-        actor=actor,
+    objects_insert(TimelineEvent, events)
+    objects_insert(OutboxEvent, outbox)
+    tier_benefits_grant_many(
+        accounts=[move.account for move in moves if move.to_tier is not None],
+        at_by_account={move.account.pk: move.at for move in moves},
     )
-    notify.tier_changed(account=account, old=old, new=to_tier, decision=decision, at=at, key=str(change.pk))
-    if to_tier is not None:
-        tier_benefits_grant(account=account, at=at)
-    return change
+    return changes
 
 
 def _next_review(account: Account, at: datetime) -> datetime | None:
@@ -87,6 +137,14 @@ def tier_up_to(
     *, account: Account, value: Decimal, table: dict[str, Tier], at: datetime
 ) -> TierChange | None:
     """Moves the member up to the tier `value` reaches, if higher (caller's transaction); never down."""
+    move = tier_upgrade(account=account, value=value, table=table, at=at)
+    return tier_moves_book(moves=[move])[0] if move is not None else None
+
+
+def tier_upgrade(
+    *, account: Account, value: Decimal, table: dict[str, Tier], at: datetime
+) -> TierMove | None:
+    """The move up that `value` earns the member, if any: never down, never below a manual floor."""
     target = rules.tier_after_activity(
         tier_of(account.tier) if account.tier else None,
         value,
@@ -100,13 +158,7 @@ def tier_up_to(
         gettext_noop("reached %(tier)s: %(value)s in the qualifying window"),
         {"tier": target.name, "value": str(value)},
     )
-    return tier_move(
-        account=account,
-        to_tier=table[target.code],
-        decision=rules.ReviewDecision.UPGRADED,
-        reason=reason,
-        at=at,
-    )
+    return TierMove(account, table[target.code], rules.ReviewDecision.UPGRADED, reason, at)
 
 
 def tiers_review(*, now: datetime | None = None, limit: int = 500) -> int:

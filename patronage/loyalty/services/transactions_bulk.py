@@ -21,13 +21,13 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, DateTimeField, F, IntegerField, Value, When
 from django.utils.translation import gettext as _
 
 from patronage.commerce.models import Order, OrderKind, OrderLine
 from patronage.core import clock
 from patronage.core.errors import ApplicationError, ValidationFailed
 from patronage.core.models import OutboxEvent, User
+from patronage.core.sql import objects_insert, rows_update
 from patronage.loyalty import rules
 from patronage.loyalty import timeline_kinds as kinds
 from patronage.loyalty.expiry import expiry_date
@@ -49,7 +49,7 @@ from patronage.loyalty.selectors import (
     tier_table,
 )
 from patronage.loyalty.services.points import owed_settle
-from patronage.loyalty.services.tiers import tier_up_to
+from patronage.loyalty.services.tiers import tier_moves_book, tier_upgrade
 from patronage.loyalty.services.transactions import (
     References,
     TransactionInput,
@@ -137,22 +137,26 @@ def _book(
     program: Program, batch: list[TransactionInput], refs: References, actor: User | None
 ) -> list[TransactionResult]:
     orders = [order_build(program, data, None, refs) for data in batch]
-    Order.objects.bulk_create(orders)
-    OrderLine.objects.bulk_create(
-        [line for order, data in zip(orders, batch, strict=True) for line in lines_build(order, data, refs)]
+    objects_insert(Order, orders)
+    objects_insert(
+        OrderLine,
+        [line for order, data in zip(orders, batch, strict=True) for line in lines_build(order, data, refs)],
     )
     accounts = _accounts_locked(program, batch)
     evaluations = _evaluate(program, orders, batch, accounts)
-    OrderPoints.objects.bulk_create(
-        OrderPoints(
-            order=order,
-            account=accounts[data.member.pk],
-            earned=evaluation.total,
-            amount=data.amount,
-            occurred_at=data.occurred_at,
-            evaluation=evaluation_as_dict(evaluation),
-        )
-        for order, data, evaluation in zip(orders, batch, evaluations, strict=True)
+    objects_insert(
+        OrderPoints,
+        [
+            OrderPoints(
+                order=order,
+                account=accounts[data.member.pk],
+                earned=evaluation.total,
+                amount=data.amount,
+                occurred_at=data.occurred_at,
+                evaluation=evaluation_as_dict(evaluation),
+            )
+            for order, data, evaluation in zip(orders, batch, evaluations, strict=True)
+        ],
     )
     earning = [(o, d, e) for o, d, e in zip(orders, batch, evaluations, strict=True) if e.total > 0]
     pending = program.pending_days > 0
@@ -261,7 +265,7 @@ def _ledger_write(
     if not earning:
         return
     bucket = Bucket.PENDING if pending else Bucket.ACTIVE
-    entries = LedgerEntry.objects.bulk_create(
+    entries = [
         LedgerEntry(
             account=accounts[data.member.pk],
             kind=EntryKind.EARN,
@@ -275,21 +279,25 @@ def _ledger_write(
             idempotency_key=f"earn:{program.pk}:order:{order.pk}",
         )
         for order, data, evaluation in earning
-    )
-    Lot.objects.bulk_create(
-        Lot(
-            account=entry.account,
-            earned_by=entry,
-            order=order,
-            points=entry.points,
-            remaining=entry.points,
-            is_pending=pending,
-            available_at=data.occurred_at + timedelta(days=program.pending_days)
-            if pending
-            else data.occurred_at,
-            expires_at=expiry_date(program, data.occurred_at),
-        )
-        for entry, (order, data, _evaluation) in zip(entries, earning, strict=True)
+    ]
+    objects_insert(LedgerEntry, entries)
+    objects_insert(
+        Lot,
+        [
+            Lot(
+                account=entry.account,
+                earned_by=entry,
+                order=order,
+                points=entry.points,
+                remaining=entry.points,
+                is_pending=pending,
+                available_at=data.occurred_at + timedelta(days=program.pending_days)
+                if pending
+                else data.occurred_at,
+                expires_at=expiry_date(program, data.occurred_at),
+            )
+            for entry, (order, data, _evaluation) in zip(entries, earning, strict=True)
+        ],
     )
     gained: dict[int, int] = defaultdict(int)
     latest: dict[int, datetime] = {}
@@ -297,18 +305,10 @@ def _ledger_write(
         gained[entry.account.pk] += entry.points
         latest[entry.account.pk] = data.occurred_at
     column = "pending" if pending else "active"
-    Account.objects.filter(pk__in=list(gained)).update(
-        **{
-            column: F(column)
-            + Case(
-                *[When(pk=pk, then=Value(points)) for pk, points in gained.items()],
-                default=Value(0),
-                output_field=IntegerField(),
-            ),
-            "last_activity_at": Case(
-                *[When(pk=pk, then=Value(at)) for pk, at in latest.items()], output_field=DateTimeField()
-            ),
-        }
+    rows_update(
+        Account,
+        ((pk, {column: points, "last_activity_at": latest[pk]}) for pk, points in gained.items()),
+        added=frozenset({column}),
     )
     if not pending:
         for account in accounts.values():
@@ -357,8 +357,8 @@ def _timeline_and_outbox(
                 },
             )
         )
-    TimelineEvent.objects.bulk_create(events)
-    OutboxEvent.objects.bulk_create(outbox)
+    objects_insert(TimelineEvent, events)
+    objects_insert(OutboxEvent, outbox)
 
 
 def _tiers_after(
@@ -376,8 +376,14 @@ def _tiers_after(
     values = qualifying_values(
         program=program, accounts=touched, as_of=max(max(latest.values()), clock.now())
     )
-    return {
-        account.pk
+    moves = [
+        move
         for account in touched
-        if tier_up_to(account=account, value=values[account.pk], table=table, at=latest[account.member_id])
-    }
+        if (
+            move := tier_upgrade(
+                account=account, value=values[account.pk], table=table, at=latest[account.member_id]
+            )
+        )
+    ]
+    tier_moves_book(moves=moves)
+    return {move.account.pk for move in moves}

@@ -15,6 +15,7 @@ from typing import Any
 from django.utils.translation import gettext_noop
 
 from patronage.core.errors import ValidationFailed
+from patronage.core.sql import ids_reserve, rows_insert
 from patronage.members import timeline_kinds as kinds
 from patronage.members.imports.base import (
     CARD,
@@ -36,7 +37,7 @@ from patronage.members.imports.base import (
     parse_datetime,
     row_identities,
 )
-from patronage.members.imports.bulk import ids_reserve, rows_insert, timeline_row
+from patronage.members.imports.bulk import timeline_row
 from patronage.members.imports.messages import Message
 from patronage.members.models import (
     Consent,

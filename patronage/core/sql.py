@@ -1,0 +1,155 @@
+"""Writing many rows through the database driver, for imports, the demo and the bulk API (decision 0007).
+
+Inserts: rows go in with one executemany (SQLite) or COPY (PostgreSQL). The ORM's bulk_create prepares
+every value through its field (about 10 µs each) and builds one statement with a placeholder per value;
+here only the values that need it are adapted (times, dates, decimals, JSON), and primary keys are
+reserved up front so that rows pointing at new rows can be built before anything is inserted.
+
+Updates by primary key: one prepared statement executed per row (psycopg pipelines executemany). The
+ORM's bulk_update builds one CASE expression per field over every row, which costs far more to compile
+than the database spends running it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import lru_cache
+from typing import Any, cast
+
+from django.db import connection, models
+from django.utils import timezone
+
+_INSERT_CHUNK = 10_000
+_FEW = 20
+Adapter = Callable[[Any], Any]
+
+
+def rows_update(
+    model: type[models.Model],
+    changes: Iterable[tuple[int, Mapping[str, Any]]],
+    *,
+    added: frozenset[str] = frozenset(),
+) -> None:
+    """Sets (or, for the fields in `added`, increases by) the given values of each row, by primary key.
+
+    Every change must name the same fields.
+    """
+    rows = list(changes)
+    if not rows:
+        return
+    names = list(rows[0][1])
+    fields = [cast("models.Field[Any, Any]", model._meta.get_field(name)) for name in names]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(
+        f"{quote(field.column)} = {quote(field.column)} + %s"
+        if name in added
+        else f"{quote(field.column)} = %s"
+        for name, field in zip(names, fields, strict=True)
+    )
+    pk = quote(model._meta.pk.column)
+    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {pk} = %s"
+    params = [
+        [field.get_db_prep_save(values[name], connection) for name, field in zip(names, fields, strict=True)]
+        + [key]
+        for key, values in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def ids_reserve(model: type[models.Model], count: int) -> list[int]:
+    """`count` new primary keys for `model`, unused by anyone else (call inside the writing transaction)."""
+    if count == 0:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
+            )
+            return [row[0] for row in cursor.fetchall()]
+        if connection.vendor == "sqlite":
+            # The import's transaction holds SQLite's write lock (BEGIN IMMEDIATE), so nobody else can
+            # take these ids; sqlite_sequence keeps ids of deleted rows from being given out again.
+            cursor.execute(
+                f"SELECT MAX(COALESCE((SELECT MAX(id) FROM {connection.ops.quote_name(table)}), 0),"
+                " COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
+                [table],
+            )
+            start = int(cursor.fetchone()[0]) + 1
+            return list(range(start, start + count))
+    raise NotImplementedError(f"bulk writes support SQLite and PostgreSQL, not {connection.vendor}")
+
+
+def rows_insert(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> None:
+    """Inserts rows (dicts keyed by column attname, all with the same keys) into the model's table."""
+    if not rows:
+        return
+    names = list(rows[0])
+    by_attname = {field.attname: field for field in model._meta.concrete_fields}
+    fields = [by_attname[name] for name in names]
+    adapters = [(index, adapter) for index, field in enumerate(fields) if (adapter := _adapter(field))]
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    for start in range(0, len(rows), _INSERT_CHUNK):
+        chunk = rows[start : start + _INSERT_CHUNK]
+        values = [_values(row, names, adapters) for row in chunk]
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # The driver's own cursor runs COPY: wrap its errors as Django's (a duplicate key is an
+                # IntegrityError to the callers, as with any other insert).
+                with (
+                    connection.wrap_database_errors,
+                    cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+                ):
+                    for row_values in values:
+                        copy.write_row(row_values)
+            else:
+                placeholders = ", ".join(["%s"] * len(names))
+                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", values)
+
+
+def _values(row: dict[str, Any], names: list[str], adapters: list[tuple[int, Adapter]]) -> list[Any]:
+    values = [row[name] for name in names]
+    for index, adapt in adapters:
+        if values[index] is not None:
+            values[index] = adapt(values[index])
+    return values
+
+
+def _adapter(field: Any) -> Adapter | None:
+    """How a value of this field becomes a database value; None when the driver takes it as it is."""
+    ops = connection.ops
+    # Imports repeat few distinct times and dates (the import's own time, days of joining), and
+    # adapting one costs more than inserting it: each distinct value is adapted once.
+    if isinstance(field, models.DateTimeField):
+        return lru_cache(maxsize=65_536)(ops.adapt_datetimefield_value)
+    if isinstance(field, models.DateField):
+        return lru_cache(maxsize=65_536)(ops.adapt_datefield_value)
+    if isinstance(field, models.DecimalField):
+        return lambda value: ops.adapt_decimalfield_value(value, field.max_digits, field.decimal_places)
+    if isinstance(field, models.JSONField):
+        empty = field.get_db_prep_save({}, connection)
+        return lambda value: field.get_db_prep_save(value, connection) if value else empty
+    return None
+
+
+def objects_insert(model: type[models.Model], objects: Sequence[models.Model]) -> None:
+    """Inserts model instances built in memory, as bulk_create would, giving each its new primary key.
+
+    auto_now and auto_now_add fields are filled with the current time, as saving them would. A few rows
+    go through bulk_create, whose one INSERT ... RETURNING is then the cheaper round trip.
+    """
+    if len(objects) < _FEW:
+        model._default_manager.bulk_create(objects)
+        return
+    now = timezone.now()
+    fields = model._meta.concrete_fields
+    stamped = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+    for obj, key in zip(objects, ids_reserve(model, len(objects)), strict=True):
+        obj.pk = key
+        for field in stamped:
+            setattr(obj, field.attname, now)
+    rows_insert(model, [{field.attname: getattr(obj, field.attname) for field in fields} for obj in objects])
+    for obj in objects:
+        obj._state.adding = False

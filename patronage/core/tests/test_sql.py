@@ -1,0 +1,43 @@
+"""The bulk writers store what the ORM would: inserts get their ids, updates set or add per row."""
+
+from datetime import UTC, datetime
+
+from patronage.core.sql import objects_insert, rows_update
+from patronage.loyalty.models import Account, Program
+from patronage.members.models import Member
+
+
+def test_rows_update_sets_and_adds_per_row_including_empty_values(db):
+    program = Program.objects.create(code="p", name="P", currency="KRW")
+    when = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
+    members = [Member.objects.create(name=f"m{i}", joined_at=when) for i in range(3)]
+    accounts = [
+        Account.objects.create(program=program, member=m, enrolled_at=when, active=10, last_activity_at=when)
+        for m in members
+    ]
+
+    later = datetime(2026, 11, 21, 3, 0, tzinfo=UTC)
+    rows_update(
+        Account,
+        [
+            (accounts[0].pk, {"active": 5, "last_activity_at": later}),
+            (accounts[1].pk, {"active": 7, "last_activity_at": None}),
+        ],
+        added=frozenset({"active"}),
+    )
+
+    stored = {a.pk: (a.active, a.last_activity_at) for a in Account.objects.all()}
+    assert stored == {accounts[0].pk: (15, later), accounts[1].pk: (17, None), accounts[2].pk: (10, when)}
+
+
+def test_objects_insert_gives_each_new_row_its_id_many_or_few(db):
+    when = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
+    many = [Member(name=f"many {i}", joined_at=when) for i in range(50)]
+    few = [Member(name="few", joined_at=when)]
+
+    objects_insert(Member, many)
+    objects_insert(Member, few)
+
+    assert len({m.pk for m in [*many, *few]}) == 51
+    assert Member.objects.get(pk=many[-1].pk).name == "many 49"
+    assert Member.objects.get(pk=few[0].pk).created_at is not None

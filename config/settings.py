@@ -211,6 +211,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "loyalty-expiry-warnings": {"task": "loyalty.expiry_warnings", "schedule": 6 * 3600.0},
     "loyalty-tiers-review": {"task": "loyalty.tiers_review", "schedule": 3600.0},
     "loyalty-tier-benefits-refresh": {"task": "loyalty.tier_benefits_refresh", "schedule": 6 * 3600.0},
+    # Analytics: every standard analysis recomputed once a day, each run by its own task.
+    "analytics-refresh": {"task": "analytics.refresh", "schedule": 24 * 3600.0},
 }
 CELERY_TIMEZONE = "UTC"
 

@@ -6,7 +6,7 @@ from ninja import NinjaAPI
 from ninja.operation import Operation
 
 from patronage.api.errors import register_error_handlers
-from patronage.api.routers import imports, loyalty, members, transactions
+from patronage.api.routers import analytics, imports, loyalty, members, transactions
 
 
 class PatronageAPI(NinjaAPI):
@@ -29,3 +29,4 @@ api.add_router("/members", members.router)
 api.add_router("/imports", imports.router)
 api.add_router("", loyalty.router)
 api.add_router("", transactions.router)
+api.add_router("/analytics", analytics.router)

@@ -30,6 +30,7 @@ SCOPE_PERMISSIONS: dict[str, str] = {
     "imports": Perm.MEMBERS_IMPORT,
     "loyalty:read": Perm.LOYALTY_VIEW,
     "loyalty:write": Perm.LOYALTY_ADJUST,
+    "analytics": Perm.ANALYTICS_VIEW,
 }
 
 NOT_AUTHENTICATED = (

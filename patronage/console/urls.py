@@ -1,6 +1,8 @@
 from django.urls import path
 
 from patronage.console.views import (
+    analytics,
+    analytics_pages,
     apikeys,
     audit,
     auth,
@@ -106,5 +108,23 @@ urlpatterns = [
         "customers/<int:member_id>/loyalty/<slug:code>/tier/invite/",
         loyalty_member.tier_invite,
         name="customer_loyalty_tier_invite",
+    ),
+    # Analytics: each analysis' last run, recomputing with progress, one page per analysis, exports.
+    path("analytics/", analytics.analytics_home, name="analytics"),
+    path("analytics/methods/", analytics.analytics_methods, name="analytics_methods"),
+    path("analytics/clv/", analytics_pages.clv_page, name="analytics_clv"),
+    path("analytics/churn/", analytics_pages.churn_page, name="analytics_churn"),
+    path("analytics/loyalty/", analytics_pages.loyalty_page, name="analytics_loyalty"),
+    path("analytics/deal-seekers/", analytics_pages.deal_seekers_page, name="analytics_deal_seekers"),
+    path("analytics/service/", analytics_pages.service_page, name="analytics_service"),
+    path("analytics/what-if/", analytics_pages.whatif_page, name="analytics_whatif"),
+    path("analytics/<slug:kind>/recompute/", analytics.analytics_recompute, name="analytics_recompute"),
+    path(
+        "analytics/runs/<int:run_id>/progress/", analytics.analytics_run_progress, name="analytics_progress"
+    ),
+    path(
+        "analytics/runs/<int:run_id>/export.<str:format>",
+        analytics.analytics_export,
+        name="analytics_export",
     ),
 ]

@@ -32,6 +32,7 @@ class Perm:
     LOYALTY_VIEW = "loyalty.view"
     LOYALTY_ADJUST = "loyalty.adjust"
     LOYALTY_CONFIGURE = "loyalty.configure"
+    ANALYTICS_VIEW = "analytics.view"
 
 
 _EVERY_STAFF_ROLE: set[Role] = set(STAFF_ROLES)
@@ -52,6 +53,7 @@ ROLE_PERMISSIONS: dict[str, set[Role]] = {
     Perm.LOYALTY_VIEW: _EVERY_STAFF_ROLE,
     Perm.LOYALTY_ADJUST: {Role.ADMIN, Role.PROGRAM_MANAGER, Role.SERVICE_LEAD, Role.SERVICE_AGENT},
     Perm.LOYALTY_CONFIGURE: {Role.ADMIN, Role.PROGRAM_MANAGER},
+    Perm.ANALYTICS_VIEW: {Role.ADMIN, Role.ANALYST},
 }
 
 

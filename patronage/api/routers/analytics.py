@@ -1,0 +1,96 @@
+"""Analytics for integrations and notebooks: stored runs, their per-customer scores and exports, and the
+what-if study computed at once. Each endpoint checks the scope and calls one service or selector."""
+
+# No `from __future__ import annotations` here: ninja reads `Query[...]` parameters at import time.
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+from ninja.pagination import paginate
+from ninja.responses import Status
+
+from patronage.analytics import selectors
+from patronage.analytics.compute import whatif_study
+from patronage.analytics.models import AnalysisRun, CustomerScore
+from patronage.analytics.services import analysis_request
+from patronage.analytics.whatif import WhatIfInputs
+from patronage.api.auth import acting_user, require_scope
+from patronage.api.pagination import LimitOffset
+from patronage.api.schemas.analytics import (
+    RunFilters,
+    RunOut,
+    RunRequestIn,
+    RunSummaryOut,
+    ScoreFilters,
+    ScoreOut,
+    WhatIfIn,
+    WhatIfOut,
+)
+from patronage.api.schemas.common import PROBLEM_STATUSES, Problem
+from patronage.core.errors import NotFound
+
+router = Router(tags=["analytics"])
+ANALYTICS = require_scope("analytics")
+
+
+@router.get("/runs", response={200: list[RunSummaryOut], PROBLEM_STATUSES: Problem}, auth=ANALYTICS)
+@paginate(LimitOffset)
+def list_analysis_runs(request: HttpRequest, filters: Query[RunFilters]) -> QuerySet[AnalysisRun]:
+    """Runs, newest first, of one kind (`?kind=clv`) or of all; results are left out."""
+    return selectors.analysis_run_list(kind=filters.kind)
+
+
+@router.post("/runs", response={202: RunOut, PROBLEM_STATUSES: Problem}, auth=ANALYTICS)
+def request_analysis_run(request: HttpRequest, payload: RunRequestIn) -> Status[AnalysisRun]:
+    """Queues a run (202); while one of the kind is queued or running, that one is returned instead.
+    Follow it with GET /analytics/runs/{id} until its status is done or failed."""
+    run = analysis_request(kind=payload.kind, params=payload.params, actor=acting_user(request))
+    return Status(202, run)
+
+
+@router.get("/runs/{run_id}", response={200: RunOut, PROBLEM_STATUSES: Problem}, auth=ANALYTICS)
+def get_analysis_run(request: HttpRequest, run_id: int) -> AnalysisRun:
+    """One run with its parameters, data window, progress and, once done, its result."""
+    return selectors.analysis_run_get(run_id=run_id)
+
+
+@router.get(
+    "/runs/{run_id}/customers", response={200: list[ScoreOut], PROBLEM_STATUSES: Problem}, auth=ANALYTICS
+)
+@paginate(LimitOffset)
+def list_analysis_scores(
+    request: HttpRequest, run_id: int, filters: Query[ScoreFilters]
+) -> QuerySet[CustomerScore]:
+    """The run's per-customer scores (kept for the latest finished run of each kind), best first."""
+    run = selectors.analysis_run_get(run_id=run_id)
+    return selectors.customer_score_list(run=run, segment=filters.segment)
+
+
+@router.get("/runs/{run_id}/export", response={200: None, PROBLEM_STATUSES: Problem}, auth=ANALYTICS)
+def export_analysis_scores(request: HttpRequest, run_id: int, format: str = "csv") -> HttpResponse:
+    """The run's per-customer scores as a file: `?format=csv` or `?format=parquet`."""
+    run = selectors.analysis_run_get(run_id=run_id)
+    content, content_type, name = selectors.scores_export(run=run, format=format)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@router.get("/{kind}/latest", response={200: RunOut, PROBLEM_STATUSES: Problem}, auth=ANALYTICS)
+def get_latest_analysis(request: HttpRequest, kind: str) -> AnalysisRun:
+    """The last finished run of the kind: readable while the next one computes."""
+    run = selectors.analysis_latest(kind=kind)
+    if run is None:
+        raise NotFound(_("no %(kind)s analysis has finished yet") % {"kind": kind}, field="kind")
+    return run
+
+
+@router.post("/whatif", response={200: WhatIfOut, PROBLEM_STATUSES: Problem}, auth=ANALYTICS)
+def compute_whatif(request: HttpRequest, payload: WhatIfIn) -> dict[str, Any]:
+    """A what-if study of service projects on the given inputs, computed at once and not stored."""
+    values = payload.dict()
+    change = values.pop("change")
+    return whatif_study(WhatIfInputs(**values), change=change)

@@ -1,0 +1,61 @@
+// Draws the analytics pages' charts from the specs the page embeds with json_script (see
+// console/views/analytics_pages.py: chart()). Datasets marked "interval" are floating bars low-high.
+document.addEventListener("DOMContentLoaded", () => {
+  if (!window.Chart) return;
+  const style = getComputedStyle(document.documentElement);
+  const accent = style.getPropertyValue("--accent").trim() || "#2563eb";
+  const palette = [accent, "#f59e0b", "#10b981", "#ef4444", "#8b5cf6", "#64748b"];
+  const percent = (value) => `${Math.round(value * 1000) / 10}%`;
+  document.querySelectorAll("canvas[data-chart]").forEach((canvas) => {
+    const source = document.getElementById(canvas.dataset.chart);
+    if (!source) return;
+    const spec = JSON.parse(source.textContent);
+    let colour = 0;
+    const datasets = spec.datasets.map((dataset) => {
+      const base = dataset.interval ? "rgba(15, 23, 42, 0.35)" : palette[colour++ % palette.length];
+      return {
+        label: dataset.label,
+        data: dataset.data,
+        backgroundColor: base,
+        borderColor: base,
+        borderDash: dataset.dashed ? [4, 4] : [],
+        pointRadius: spec.type === "line" ? 2 : undefined,
+        barPercentage: dataset.interval && spec.datasets.length > 1 ? 0.25 : 0.8,
+        grouped: !dataset.interval || spec.datasets.length === 1,
+        order: dataset.interval ? 0 : 1, // intervals drawn over the bars, like error bars
+        fill: false,
+        tension: 0.2,
+      };
+    });
+    const valueAxis = {
+      beginAtZero: true,
+      ticks: spec.percent ? { callback: (value) => percent(value) } : {},
+    };
+    const scales = spec.horizontal ? { x: valueAxis } : { y: valueAxis };
+    new window.Chart(canvas, {
+      type: spec.type,
+      data: { labels: spec.labels, datasets },
+      options: {
+        maintainAspectRatio: false,
+        animation: false,
+        indexAxis: spec.horizontal ? "y" : "x",
+        scales,
+        plugins: {
+          legend: { display: datasets.length > 1 },
+          tooltip: {
+            callbacks: spec.percent
+              ? {
+                  label: (item) => {
+                    const raw = item.raw;
+                    const text = Array.isArray(raw) ? `${percent(raw[0])} – ${percent(raw[1])}` : percent(raw);
+                    return `${item.dataset.label}: ${text}`;
+                  },
+                }
+              : {},
+          },
+        },
+      },
+    });
+    canvas.dataset.drawn = "true";
+  });
+});

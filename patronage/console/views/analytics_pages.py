@@ -254,7 +254,9 @@ def _churn(run: AnalysisRun) -> dict[str, Any]:
             [row["age"] for row in curve],
             [
                 {"label": _("Retention"), "data": [row["retention"] for row in curve]},
+                # xgettext:no-python-format
                 {"label": _("95% interval, low"), "data": [row["low"] for row in curve], "dashed": True},
+                # xgettext:no-python-format
                 {"label": _("95% interval, high"), "data": [row["high"] for row in curve], "dashed": True},
             ],
             title=_("Retention by periods since the first purchase"),
@@ -297,6 +299,7 @@ def churn_page(request: HttpRequest) -> HttpResponse:
 def _interval_datasets(rows: list[dict[str, Any]], key: str, label: str | Promise) -> list[dict[str, Any]]:
     return [
         {"label": label, "data": [row[key] for row in rows]},
+        # xgettext:no-python-format
         {"label": _("95% interval"), "data": [[row["low"], row["high"]] for row in rows], "interval": True},
     ]
 
@@ -358,6 +361,7 @@ def _deal_seekers(run: AnalysisRun) -> dict[str, Any]:
             datasets.append({"label": label, "data": [row[f"{group}_estimate"] for row in metrics]})
             datasets.append(
                 {
+                    # xgettext:no-python-format
                     "label": _("95% interval"),
                     "data": [[row[f"{group}_low"], row[f"{group}_high"]] for row in metrics],
                     "interval": True,

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import minimize
+from threadpoolctl import ThreadpoolController
 
 from patronage.core.errors import ValidationFailed
 
@@ -47,6 +50,18 @@ class FitResult:
             "n_customers": self.n_customers,
             "n_patterns": self.n_patterns,
         }
+
+
+@functools.cache
+def _thread_pools() -> ThreadpoolController:
+    # Finding the loaded BLAS libraries takes milliseconds: do it once per process.
+    return ThreadpoolController()
+
+
+def one_blas_thread() -> AbstractContextManager[object]:
+    """BLAS limited to one thread for the block: its threads, woken for every dot product of a fit,
+    cost far more than they save on vectors of this size, and on a busy machine they wait for a core."""
+    return _thread_pools().limit(limits=1, user_api="blas")
 
 
 def as_float_array(values: ArrayLike, name: str) -> FloatArray:
@@ -104,9 +119,16 @@ def compress(columns: Sequence[FloatArray], weights: ArrayLike | None) -> tuple[
             # A key range not much larger than the rows: counting beats sorting.
             distinct = np.flatnonzero(np.bincount(key))
             counts = np.bincount(key, weights=given)[distinct]
+        elif weights is None:
+            # Sorting the keys alone is several times faster than np.unique's argsort, and without
+            # weights the runs of equal keys are the counts.
+            ordered = np.sort(key)
+            starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+            distinct = ordered[starts]
+            counts = np.diff(np.append(starts, ordered.size)).astype(np.float64)
         else:
-            distinct, inverse = np.unique(key, return_inverse=True)
-            counts = np.bincount(inverse.ravel(), weights=given)
+            distinct = np.unique(key)
+            counts = np.bincount(np.searchsorted(distinct, key), weights=given, minlength=distinct.size)
         return _decoded(distinct, coded), counts.astype(np.float64)
     stacked = np.column_stack(columns)
     patterns, inverse = np.unique(stacked, axis=0, return_inverse=True)
@@ -170,31 +192,33 @@ def maximise(
         return -ll / total, -grad / total
 
     start = np.zeros(len(names))
-    result = minimize(
-        objective,
-        start,
-        jac=True,
-        # BFGS, not L-BFGS-B: with four parameters its dense update is free, and unlike L-BFGS-B's
-        # Fortran core it makes no BLAS calls that wake idle threads on every iteration.
-        method="BFGS",
-        options={"maxiter": 2000, "gtol": 1e-8},
-    )
-    log_params = np.array(result.x, dtype=np.float64)
-    log_params[list(scaled_params)] -= np.log(scale)
-    params = np.exp(log_params)
-    ll, grad = weighted_log_likelihood(row_log_likelihood, params, columns, weights)
-    errors = _standard_errors(row_log_likelihood, log_params, columns, weights)
-    return FitResult(
-        model=model,
-        params={name: float(value) for name, value in zip(names, params, strict=True)},
-        log_likelihood=ll,
-        standard_errors={name: float(value) for name, value in zip(names, errors, strict=True)},
-        converged=bool(result.success) and bool(np.all(np.isfinite(grad))),
-        iterations=int(result.nit),
-        message=str(result.message),
-        n_customers=n_customers,
-        n_patterns=int(weights.size),
-    )
+    # One BLAS thread, as for the Newton fits: nothing here is large enough to gain from more.
+    with one_blas_thread():
+        result = minimize(
+            objective,
+            start,
+            jac=True,
+            # BFGS, not L-BFGS-B: with four parameters its dense update is free, and unlike L-BFGS-B's
+            # Fortran core it makes no BLAS calls that wake idle threads on every iteration.
+            method="BFGS",
+            options={"maxiter": 2000, "gtol": 1e-8},
+        )
+        log_params = np.array(result.x, dtype=np.float64)
+        log_params[list(scaled_params)] -= np.log(scale)
+        params = np.exp(log_params)
+        ll, grad = weighted_log_likelihood(row_log_likelihood, params, columns, weights)
+        errors = _standard_errors(row_log_likelihood, log_params, columns, weights)
+        return FitResult(
+            model=model,
+            params={name: float(value) for name, value in zip(names, params, strict=True)},
+            log_likelihood=ll,
+            standard_errors={name: float(value) for name, value in zip(names, errors, strict=True)},
+            converged=bool(result.success) and bool(np.all(np.isfinite(grad))),
+            iterations=int(result.nit),
+            message=str(result.message),
+            n_customers=n_customers,
+            n_patterns=int(weights.size),
+        )
 
 
 def _standard_errors(
@@ -217,3 +241,115 @@ def _standard_errors(
     variances = np.diag(covariance)
     # A Hessian that is not positive definite has no SEs to give: say so rather than invent them.
     return np.where(variances > 0, np.exp(log_params) * np.sqrt(np.abs(variances)), np.nan)
+
+
+# Newton's method, for the models whose likelihood has an exact Hessian (Gamma-Gamma, BG/NBD).
+NEWTON_MAX_ITERATIONS = 200
+# The mean log-likelihood's gradient in log-parameters at which Newton stops: its last step has then
+# moved the parameters by far less than their standard errors.
+GRADIENT_TOLERANCE = 1e-9
+# Beyond e^30 times the start a parameter is running off to a maximum at infinity (Gamma-Gamma's p and
+# q when spend hardly varies within customers), where the likelihood's terms no longer cancel exactly.
+LOG_BOUND = 30.0
+# The largest Newton step in any log-parameter (a factor e^2), so that a poor start cannot overshoot.
+MAX_STEP = 2.0
+
+# The total log-likelihood, its gradient and its Hessian with respect to the natural parameters.
+Evaluation = Callable[[FloatArray], tuple[float, FloatArray, FloatArray]]
+
+
+@dataclass(frozen=True)
+class NewtonResult:
+    """Where Newton's method stopped, in log-parameters, and the total log-likelihood, gradient and
+    Hessian (with respect to the log-parameters) there."""
+
+    log_params: FloatArray
+    log_likelihood: float
+    grad: FloatArray
+    hessian: FloatArray
+    iterations: int
+    converged: bool
+    message: str
+
+
+def in_log_params(params: FloatArray, grad: FloatArray, hessian: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Gradient and Hessian with respect to the log-parameters."""
+    scaled = grad * params
+    return scaled, hessian * np.outer(params, params) + np.diag(scaled)
+
+
+def _newton_step(grad: FloatArray, hessian: FloatArray) -> FloatArray:
+    """An ascent direction: Newton's where the log-likelihood is concave, else along the eigenvectors
+    with the curvature's magnitude (never a step towards a saddle or a minimum)."""
+    curvature = -hessian
+    try:
+        np.linalg.cholesky(curvature)
+        step = np.linalg.solve(curvature, grad)
+    except np.linalg.LinAlgError:
+        values, vectors = np.linalg.eigh(curvature)
+        values = np.maximum(np.abs(values), 1e-8 * max(1.0, float(np.abs(values).max())))
+        step = vectors @ ((vectors.T @ grad) / values)
+    longest = float(np.abs(step).max())
+    return np.asarray(step * (MAX_STEP / longest) if longest > MAX_STEP else step, dtype=np.float64)
+
+
+def newton_ascent(evaluate: Evaluation, *, size: int, total: float) -> NewtonResult:
+    """Damped Newton ascent in log-parameters from 0 (every parameter 1, on data rescaled to order one),
+    on the mean log-likelihood, so that the tolerances mean the same whatever the number of customers."""
+
+    def at(point: FloatArray) -> tuple[float, FloatArray, FloatArray]:
+        params = np.exp(point)
+        with np.errstate(all="ignore"):
+            ll, grad, hessian = evaluate(params)
+        grad, hessian = in_log_params(params, grad, hessian)
+        return ll / total, grad / total, hessian / total
+
+    def result(iterations: int, converged: bool, message: str) -> NewtonResult:
+        return NewtonResult(
+            log_params, ll * total, grad * total, hessian * total, iterations, converged, message
+        )
+
+    def finite(ll: float, grad: FloatArray, hessian: FloatArray) -> bool:
+        return bool(np.isfinite(ll) and np.all(np.isfinite(grad)) and np.all(np.isfinite(hessian)))
+
+    log_params = np.zeros(size)
+    ll, grad, hessian = at(log_params)
+    if not finite(ll, grad, hessian):
+        return result(0, False, "the log-likelihood is not finite at the start")
+    for iteration in range(1, NEWTON_MAX_ITERATIONS + 1):
+        if float(np.abs(grad).max()) < GRADIENT_TOLERANCE:
+            return result(iteration - 1, True, "the gradient vanished")
+        step = _newton_step(grad, hessian)
+        slope = float(np.dot(grad, step))
+        # Where the step can gain no more than rounding moves the mean log-likelihood, its change says
+        # nothing: there a full step that shrinks the gradient is taken.
+        at_rounding = slope < 1e-12 * (1.0 + abs(ll))
+        length = 1.0
+        while True:
+            trial = log_params + length * step
+            trial_ll, trial_grad, trial_hessian = at(trial)
+            if finite(trial_ll, trial_grad, trial_hessian) and (
+                trial_ll >= ll + 1e-4 * length * slope
+                or (at_rounding and float(np.abs(trial_grad).max()) < float(np.abs(grad).max()))
+            ):
+                break
+            length /= 2
+            if length < 1e-12:
+                # No step along the direction raises the likelihood: as high as double precision goes.
+                converged = float(np.abs(grad).max()) < 1e3 * GRADIENT_TOLERANCE
+                return result(iteration, converged, "no step raises the likelihood")
+        log_params, ll, grad, hessian = trial, trial_ll, trial_grad, trial_hessian
+        if float(np.abs(log_params).max()) > LOG_BOUND:
+            return result(iteration, False, "the parameters grow without bound")
+    return result(NEWTON_MAX_ITERATIONS, False, "the iteration limit was reached")
+
+
+def newton_standard_errors(params: FloatArray, hessian: FloatArray) -> FloatArray:
+    """Delta method on the inverse of minus the Hessian in log-parameters."""
+    try:
+        covariance = np.linalg.inv(-hessian)
+    except np.linalg.LinAlgError:
+        return np.full(params.size, np.nan)
+    variances = np.diag(covariance)
+    # A Hessian that is not negative definite has no SEs to give: say so rather than invent them.
+    return np.where(variances > 0, params * np.sqrt(np.abs(variances)), np.nan)

@@ -2,6 +2,9 @@
 
 While alive a customer buys as a Poisson process of rate lambda ~ Gamma(r, alpha); after each repeat
 purchase they drop out with probability p ~ Beta(a, b). Time is in the unit of recency and T.
+
+The fit is Newton's method on the exact Hessian (_evaluate): a handful of steps where BFGS took two
+dozen, and the standard errors come from the same Hessian.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from collections.abc import Mapping
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.special import digamma, expit, gammaln, hyp2f1
+from scipy.special import digamma, expit, gammaln, hyp2f1, polygamma
 
 from patronage.analytics.clv._fitting import (
     Columns,
@@ -20,7 +23,10 @@ from patronage.analytics.clv._fitting import (
     by_value,
     check_history,
     compress,
-    maximise,
+    in_log_params,
+    newton_ascent,
+    newton_standard_errors,
+    one_blas_thread,
 )
 
 NAMES = ("r", "alpha", "a", "b")
@@ -72,6 +78,81 @@ def row_log_likelihood(params: FloatArray, columns: Columns) -> tuple[FloatArray
     return ll, grad
 
 
+def _evaluate(
+    params: FloatArray, columns: Columns, weights: FloatArray
+) -> tuple[float, FloatArray, FloatArray]:
+    """The weighted log-likelihood of equation (6), its gradient and its exact Hessian in (r, alpha, a, b).
+
+    The columns are sorted by x (as compress leaves them). The terms of x alone are summed once per
+    distinct x; per row, the likelihood is the sum of two exponentials (alive at T, or dropped out after
+    t_x), whose log has the Hessian w3 H3 + w4 H4 + w3 w4 d d^T with d the difference of their gradients."""
+    r, alpha, a, b = (float(value) for value in params)
+    x, t_x, T = columns
+    starts = np.flatnonzero(np.concatenate(([True], x[1:] != x[:-1])))
+    values = x[starts]
+    count = np.add.reduceat(weights, starts)
+    n = float(count.sum())
+
+    rx = r + x
+    b_x1 = b + np.maximum(x, 1) - 1
+    inv_t = 1 / (alpha + T)
+    inv_tx = 1 / (alpha + t_x)
+    log_t = np.log(alpha + T)
+    log_tx = np.log(alpha + t_x)
+    a3 = -rx * log_t
+    a4 = np.where(x > 0, np.log(a) - np.log(b_x1) - rx * log_tx, -np.inf)
+    top = np.maximum(a3, a4)
+    e3 = np.exp(a3 - top)
+    e4 = np.exp(a4 - top)
+    total = e3 + e4
+    w3 = e3 / total
+    w4 = e4 / total
+    inv_b = 1 / b_x1
+    mixed = w3 * inv_t + w4 * inv_tx
+    rows = np.stack(
+        [
+            top + np.log(total),
+            -(w3 * log_t + w4 * log_tx),
+            -rx * mixed,
+            w4,
+            -w4 * inv_b,
+            rx * (w3 * inv_t * inv_t + w4 * inv_tx * inv_tx),
+            w4 * inv_b * inv_b,
+            mixed,
+        ]
+    )
+    sums = rows @ weights
+    difference = np.stack([log_tx - log_t, rx * (inv_tx - inv_t), np.full(x.size, -1 / a), inv_b])
+    spread = (difference * (weights * w3 * w4)) @ difference.T
+
+    psi_ab, psi1_ab = float(digamma(a + b)), float(polygamma(1, a + b))
+    psi_abx, psi1_abx = digamma(a + b + values), polygamma(1, a + b + values)
+    ll = (
+        float(count @ (gammaln(r + values) + gammaln(b + values) - gammaln(a + b + values)))
+        + n * (-float(gammaln(r)) + r * np.log(alpha) + float(gammaln(a + b)) - float(gammaln(b)))
+        + sums[0]
+    )
+    grad = np.array(
+        [
+            float(count @ digamma(r + values)) - n * float(digamma(r)) + n * np.log(alpha) + sums[1],
+            n * r / alpha + sums[2],
+            n * psi_ab - float(count @ psi_abx) + sums[3] / a,
+            n * (psi_ab - float(digamma(b))) + float(count @ (digamma(b + values) - psi_abx)) + sums[4],
+        ]
+    )
+    hessian = spread
+    ab = n * psi1_ab - float(count @ psi1_abx)
+    hessian[0, 0] += float(count @ polygamma(1, r + values)) - n * float(polygamma(1, r))
+    hessian[0, 1] += n / alpha - sums[7]
+    hessian[1, 0] = hessian[0, 1]
+    hessian[1, 1] += -n * r / alpha**2 + sums[5]
+    hessian[2, 2] += ab - sums[3] / a**2
+    hessian[2, 3] += ab
+    hessian[3, 2] = hessian[2, 3]
+    hessian[3, 3] += ab + float(count @ polygamma(1, b + values)) - n * float(polygamma(1, b)) + sums[6]
+    return ll, grad, hessian
+
+
 def bgnbd_fit(
     *, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike, weights: ArrayLike | None = None
 ) -> FitResult:
@@ -81,17 +162,30 @@ def bgnbd_fit(
     age = as_float_array(T, "T")
     check_history(x, t_x, age)
     columns, counts = compress([x, t_x, age], weights)
+    # alpha is the scale of time: fitting in units of the longest T starts every parameter near 1.
     scale = 1.0 / float(age.max()) if age.max() > 0 else 1.0
-    return maximise(
+    scaled = (columns[0], columns[1] * scale, columns[2] * scale)
+    with one_blas_thread():
+        fit = newton_ascent(
+            lambda params: _evaluate(params, scaled, counts), size=4, total=float(counts.sum())
+        )
+        log_params = fit.log_params.copy()
+        log_params[1] -= np.log(scale)
+        params = np.exp(log_params)
+        # The likelihood, and the Hessian for the standard errors, in the data's own units.
+        ll, grad, hessian = _evaluate(params, columns, counts)
+    _, log_hessian = in_log_params(params, grad, hessian)
+    errors = newton_standard_errors(params, log_hessian)
+    return FitResult(
         model="bgnbd",
-        names=NAMES,
-        row_log_likelihood=row_log_likelihood,
-        columns=columns,
-        scaled_columns=(columns[0], columns[1] * scale, columns[2] * scale),
-        weights=counts,
-        scale=scale,
-        scaled_params=[1],
+        params={name: float(value) for name, value in zip(NAMES, params, strict=True)},
+        log_likelihood=ll,
+        standard_errors={name: float(value) for name, value in zip(NAMES, errors, strict=True)},
+        converged=fit.converged and bool(np.all(np.isfinite(grad))),
+        iterations=fit.iterations,
+        message=fit.message,
         n_customers=x.size,
+        n_patterns=int(counts.size),
     )
 
 

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from patronage.analytics.clv import bgnbd_expected_purchases, bgnbd_fit, bgnbd_p_alive
-from patronage.analytics.clv._fitting import weighted_log_likelihood
-from patronage.analytics.clv.bgnbd import row_log_likelihood
+from patronage.analytics.clv._fitting import compress, weighted_log_likelihood
+from patronage.analytics.clv.bgnbd import _evaluate, row_log_likelihood
 from patronage.analytics.clv.simulate import bgnbd_simulate
 from patronage.analytics.tests.conftest import finite_difference_gradient
 from patronage.core.errors import ValidationFailed
@@ -131,3 +131,27 @@ def test_it_refuses_recency_beyond_the_age():
     with pytest.raises(ValidationFailed, match="recency must not be larger than T") as error:
         bgnbd_fit(frequency=[1, 0], recency=[5, 0], T=[4, 3])
     assert error.value.field == "recency"
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_fits_likelihood_is_the_per_row_one_with_an_exact_hessian(cdnow, seed):
+    rng = np.random.default_rng(seed)
+    params = np.exp(rng.uniform(-1, 1.5, size=4))
+    columns, counts = compress(
+        [cdnow["x"], cdnow["t_x"], cdnow["T"]], rng.uniform(0.5, 2, size=cdnow["x"].size)
+    )
+
+    ll, grad, hessian = _evaluate(params, columns, counts)
+
+    row_ll, row_grad = weighted_log_likelihood(row_log_likelihood, params, columns, counts)
+    assert ll == pytest.approx(row_ll, rel=1e-12)
+    assert grad * params == pytest.approx(row_grad, rel=1e-9, abs=1e-7)
+    step = 1e-6
+    for i in range(4):
+        up, down = params.copy(), params.copy()
+        up[i] *= 1 + step
+        down[i] *= 1 - step
+        numeric = (_evaluate(up, columns, counts)[1] - _evaluate(down, columns, counts)[1]) / (
+            2 * step * params[i]
+        )
+        assert hessian[i] == pytest.approx(numeric, rel=1e-5, abs=1e-4)

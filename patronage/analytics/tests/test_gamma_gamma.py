@@ -7,7 +7,7 @@ import pytest
 
 from patronage.analytics.clv import gamma_gamma_expected_spend, gamma_gamma_fit
 from patronage.analytics.clv._fitting import weighted_log_likelihood
-from patronage.analytics.clv.gamma_gamma import row_log_likelihood
+from patronage.analytics.clv.gamma_gamma import _evaluate, _sums, row_log_likelihood
 from patronage.analytics.clv.simulate import gamma_gamma_simulate
 from patronage.analytics.tests.conftest import finite_difference_gradient
 from patronage.core.errors import ValidationFailed
@@ -49,6 +49,60 @@ def test_its_gradient_is_the_derivative_of_its_likelihood(repeat_buyers, seed):
 
     _, analytic = weighted_log_likelihood(row_log_likelihood, np.exp(log_params), columns, weights)
     assert analytic == pytest.approx(finite_difference_gradient(total, log_params), rel=1e-6, abs=1e-4)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_fits_sums_are_the_per_row_likelihood_with_its_exact_hessian(repeat_buyers, seed):
+    # The fit evaluates the likelihood from sums over x and over the customers' total spend; it must be
+    # the per-row likelihood to rounding, and its Hessian the derivative of its gradient.
+    rng = np.random.default_rng(seed)
+    params = np.exp(rng.uniform(-1, 3, size=3))
+    x, m = repeat_buyers
+    weights = rng.uniform(0.5, 2, size=x.size)
+    sums = _sums(x, m, weights, 1.0, np.empty(x.size))
+
+    ll, grad, hessian = _evaluate(params, sums)
+
+    row_ll, row_grad = weighted_log_likelihood(
+        row_log_likelihood, params, (x, m, np.log(x), np.log(m)), weights
+    )
+    assert ll == pytest.approx(row_ll, rel=1e-12)
+    assert grad * params == pytest.approx(row_grad, rel=1e-9, abs=1e-8)
+    step = 1e-6
+    for i in range(3):
+        up, down = params.copy(), params.copy()
+        up[i] *= 1 + step
+        down[i] *= 1 - step
+        numeric = (_evaluate(up, sums)[1] - _evaluate(down, sums)[1]) / (2 * step * params[i])
+        assert hessian[i] == pytest.approx(numeric, rel=1e-5, abs=1e-6)
+
+
+def test_weights_count_customers(repeat_buyers):
+    x, m = repeat_buyers
+    twice = gamma_gamma_fit(frequency=np.concatenate([x, x]), monetary_value=np.concatenate([m, m]))
+    weighted = gamma_gamma_fit(frequency=x, monetary_value=m, weights=np.full(x.size, 2.0))
+
+    assert weighted.converged
+    assert weighted.params == pytest.approx(twice.params, rel=1e-8)
+    assert weighted.log_likelihood == pytest.approx(twice.log_likelihood, rel=1e-10)
+    assert weighted.standard_errors == pytest.approx(twice.standard_errors, rel=1e-6)
+
+
+@pytest.mark.parametrize("shift", [0.0, 0.5], ids=["whole", "fractional"])
+def test_the_fit_is_the_maximum_of_the_per_row_likelihood(repeat_buyers, shift):
+    # Whole-number frequencies are counted into bins, others go through np.unique: both maximise it.
+    x, m = repeat_buyers
+    x = x + shift
+
+    fit = gamma_gamma_fit(frequency=x, monetary_value=m)
+
+    params = np.array([fit.params[name] for name in ("p", "q", "gamma")])
+    ll, grad = weighted_log_likelihood(
+        row_log_likelihood, params, (x, m, np.log(x), np.log(m)), np.ones(x.size)
+    )
+    assert fit.converged
+    assert fit.log_likelihood == pytest.approx(ll, rel=1e-12)
+    assert np.abs(grad).max() < 1e-5
 
 
 def test_it_recovers_the_parameters_it_simulated():

@@ -153,3 +153,83 @@ def test_it_refuses_a_date_column_that_holds_text():
 
     with pytest.raises(ValidationFailed, match="must hold dates"):
         summary(log)
+
+
+@pytest.mark.parametrize("unit", ["D", "W", "M"])
+def test_ids_of_any_type_give_the_same_summary(cdnow_transactions, unit):
+    # Dense whole numbers take the counting path; sparse ones and text are grouped. Same numbers.
+    dense = summary(cdnow_transactions, amount_col="amount", time_unit=unit)
+    sparse = summary(
+        cdnow_transactions.with_columns(pl.col("customer_id") * 10**15 + 7),
+        amount_col="amount",
+        time_unit=unit,
+    )
+    text = summary(
+        cdnow_transactions.with_columns(pl.col("customer_id").cast(pl.String).str.zfill(6)),
+        amount_col="amount",
+        time_unit=unit,
+    )
+
+    assert sparse["customer_id"].to_list() == [i * 10**15 + 7 for i in dense["customer_id"]]
+    assert text["customer_id"].to_list() == [f"{i:06d}" for i in dense["customer_id"]]
+    for other in (sparse, text):
+        for name in ("frequency", "recency", "T"):
+            assert other[name].to_list() == dense[name].to_list()
+        assert other["monetary_value"].to_numpy() == pytest.approx(
+            dense["monetary_value"].to_numpy(), rel=1e-12
+        )
+
+
+def test_the_customer_ids_keep_their_type():
+    log = pl.DataFrame(
+        {"customer_id": [7, 3, 7], "date": [date(2024, 1, 1), date(2024, 1, 2), date(2024, 1, 9)]},
+        schema={"customer_id": pl.UInt16, "date": pl.Date},
+    )
+
+    result = summary(log)
+
+    assert result.schema["customer_id"] == pl.UInt16
+    assert result.to_dicts() == [
+        {"customer_id": 3, "frequency": 0.0, "recency": 0.0, "T": 7.0},
+        {"customer_id": 7, "frequency": 1.0, "recency": 8.0, "T": 8.0},
+    ]
+
+
+def test_periods_before_1970_start_at_midnight_and_on_monday():
+    log = pl.DataFrame(
+        {
+            "customer_id": [1, 1, 2, 2],
+            # Sunday 28 and Monday 29 December 1969, Wednesday 31 December 1969 late and 1 January 1970.
+            "date": [
+                datetime(1969, 12, 28, 12),
+                datetime(1969, 12, 29, 1),
+                datetime(1969, 12, 31, 23, 59),
+                datetime(1970, 1, 1, 0, 1),
+            ],
+        }
+    )
+
+    days = summary(log, observation_end=date(1970, 1, 5))
+    weeks = summary(log, observation_end=date(1970, 1, 5), time_unit="W")
+
+    assert days.to_dicts() == [
+        {"customer_id": 1, "frequency": 1.0, "recency": 1.0, "T": 8.0},
+        {"customer_id": 2, "frequency": 1.0, "recency": 1.0, "T": 5.0},
+    ]
+    assert weeks["frequency"].to_list() == [1.0, 0.0]
+    assert weeks["T"].to_list() == [2.0, 1.0]
+
+
+def test_missing_ids_and_amounts_are_grouped_as_before():
+    log = pl.DataFrame(
+        {
+            "customer_id": [1, 1, None, None],
+            "date": [date(2024, 1, 1), date(2024, 1, 3), date(2024, 1, 1), date(2024, 1, 2)],
+            "amount": [5.0, None, 2.0, 4.0],
+        }
+    )
+
+    result = summary(log, amount_col="amount", observation_end=date(2024, 1, 4))
+
+    assert rows(result, 1)[1] == {"frequency": 1.0, "recency": 2.0, "T": 3.0, "monetary_value": 0.0}
+    assert result.height == 2

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from patronage.analytics.services import analytics_refresh
 from patronage.core import clock
 from patronage.core.demo.load import DemoReport, default_start, demo_load, demo_period
 from patronage.core.demo.loyalty import summary_lines
@@ -50,6 +51,11 @@ class Command(BaseCommand):
             "--years", type=_positive, default=2, help="length of the period in years (default 2)"
         )
         parser.add_argument(
+            "--no-analytics",
+            action="store_true",
+            help="do not queue the standard analyses (the worker computes them when the product runs)",
+        )
+        parser.add_argument(
             "--no-loyalty",
             action="store_true",
             help="leave out the loyalty programmes and the members' points (a faster load)",
@@ -74,6 +80,13 @@ class Command(BaseCommand):
         except ApplicationError as error:
             raise CommandError(error.message) from error
         self._summary(report)
+        if not options["no_analytics"]:
+            # Queued, not computed here: the worker started by `patronage serve` computes them, so an
+            # analyst opening the console a minute later finds every analysis of the demo business.
+            queued = analytics_refresh(actor=None)
+            self.stdout.write(
+                f"Analytics: {len(queued)} analyses queued; the worker computes them once the product runs"
+            )
 
     def _summary(self, report: DemoReport) -> None:
         lines = [f"Loaded the demo business ({report.members:,} members) in {report.seconds:.1f} s:"]

@@ -17,7 +17,6 @@ import json
 import subprocess
 import sys
 import time
-import venv
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,8 @@ import polars as pl
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from lifetimes_env import lifetimes_python  # noqa: E402
 
 from patronage.analytics.clv import (  # noqa: E402
     bgnbd_expected_purchases,
@@ -41,7 +42,6 @@ from patronage.analytics.clv import (  # noqa: E402
 from patronage.analytics.clv.simulate import bgnbd_simulate_transactions  # noqa: E402
 from patronage.analytics.rfm import rfm_summary  # noqa: E402
 
-LIFETIMES_VENV = ROOT / "bench" / ".venv-lifetimes"
 DATA = ROOT / "bench" / "data"
 CDNOW = ROOT / "patronage" / "analytics" / "tests" / "data" / "cdnow_sample_summary.csv"
 # CDNOW's BG/NBD and Gamma-Gamma estimates, alpha in days: a customer base that looks like a real one.
@@ -88,19 +88,6 @@ out["gammagamma_params"] = dict(zip(["p", "q", "gamma"], p.tolist()))
 _, out["gammagamma_predict"] = timed(lambda: gg.conditional_expected_average_profit(x, m))
 print(json.dumps(out))
 """
-
-
-def lifetimes_python() -> Path:
-    """The interpreter of a virtualenv holding lifetimes 0.11.3 (made on first use)."""
-    python = LIFETIMES_VENV / "bin" / "python"
-    if not python.exists():
-        print(f"making {LIFETIMES_VENV} with lifetimes 0.11.3 ...", flush=True)
-        venv.create(LIFETIMES_VENV, with_pip=True)
-        # lifetimes imports pkg_resources, which setuptools 82 no longer ships.
-        subprocess.run(
-            [str(python), "-m", "pip", "install", "-q", "lifetimes==0.11.3", "setuptools<82"], check=True
-        )
-    return python
 
 
 def cdnow() -> dict[str, np.ndarray]:

@@ -16,7 +16,6 @@ import argparse
 import subprocess
 import sys
 import time
-import venv
 from pathlib import Path
 
 import numpy as np
@@ -25,10 +24,11 @@ import polars as pl
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from lifetimes_env import lifetimes_python  # noqa: E402
+
 from patronage.analytics.clv.simulate import bgnbd_simulate_transactions  # noqa: E402
 from patronage.analytics.rfm import rfm_summary  # noqa: E402
 
-LIFETIMES_VENV = ROOT / "bench" / ".venv-lifetimes"
 DATA = ROOT / "bench" / "data"
 TRUTH = {"r": 0.243, "alpha": 4.414 * 7, "a": 0.793, "b": 2.426, "p": 6.25, "q": 3.74, "gamma": 15.44}
 TRANSACTIONS_PER_CUSTOMER = 2.78
@@ -51,19 +51,6 @@ seconds = time.perf_counter() - start
 np.savez(sys.argv[2], customer=summary.index.to_numpy(), **{c: summary[c].to_numpy() for c in summary.columns})
 print(seconds)
 """
-
-
-def lifetimes_python() -> Path:
-    """The interpreter of a virtualenv holding lifetimes 0.11.3 (made on first use)."""
-    python = LIFETIMES_VENV / "bin" / "python"
-    if not python.exists():
-        print(f"making {LIFETIMES_VENV} with lifetimes 0.11.3 ...", flush=True)
-        venv.create(LIFETIMES_VENV, with_pip=True)
-        # lifetimes imports pkg_resources, which setuptools 82 no longer ships.
-        subprocess.run(
-            [str(python), "-m", "pip", "install", "-q", "lifetimes==0.11.3", "setuptools<82"], check=True
-        )
-    return python
 
 
 def transactions(count: int) -> Path:

@@ -66,7 +66,7 @@ def _tab(
     **bound: forms.LoyaltyForm,
 ) -> HttpResponse:
     user = acting_user(request)
-    programs = list(staff_selectors.member_programs(member=member))
+    programs = selectors.member_programs(member=member)
     summaries = [selectors.account_summary(member=member, program=program) for program in programs]
     chosen = next((s for s in summaries if s.program.code == program_code), None)
     chosen = (

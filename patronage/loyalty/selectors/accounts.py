@@ -68,6 +68,13 @@ def program_get(*, code: str, include_inactive: bool = True) -> Program:
     return program
 
 
+def member_programs(*, member: Member) -> list[Program]:
+    """The programs a member can earn in now, and any closed one where they still have an account."""
+    return list(
+        Program.objects.filter(Q(active=True) | Q(accounts__member=member)).distinct().order_by("code")
+    )
+
+
 def account_find(*, program: Program, member: Member) -> Account | None:
     """The member's account in the program, or None before their first points."""
     return Account.objects.filter(program=program, member=member).first()

@@ -32,19 +32,13 @@ from patronage.loyalty.selectors.accounts import (
     account_find,
     account_summary,
     ledger_list,
+    member_programs,
     program_get,
 )
 from patronage.loyalty.selectors.catalogue import RewardOffer, benefit_grants, reward_offers
 from patronage.loyalty.selectors.tiers import TierStatus, tier_list, tier_status
 from patronage.members.models import Member
 from patronage.members.selectors import member_identities
-
-
-def member_programs(*, member: Member) -> list[Program]:
-    """The programs a member can earn in now, and any closed one where they still have an account."""
-    return list(
-        Program.objects.filter(Q(active=True) | Q(accounts__member=member)).distinct().order_by("code")
-    )
 
 
 @dataclass(frozen=True)

@@ -1,17 +1,11 @@
-"""Reads the staff console's loyalty pages need beyond the public selectors: a member's programs and
-redemptions, and the rules of a program as staff see them (disabled ones included)."""
+"""Reads the staff console's loyalty pages need beyond the public selectors: a member's redemptions,
+and the rules of a program as staff see them (disabled ones included)."""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from patronage.loyalty.models import Account, EarnRule, Program, Redemption
-from patronage.members.models import Member
-
-
-def member_programs(*, member: Member) -> QuerySet[Program]:
-    """The programs a member's loyalty tab shows: every open program, and closed ones they have points in."""
-    return Program.objects.filter(Q(active=True) | Q(accounts__member=member)).distinct().order_by("code")
 
 
 def redemption_list(*, account: Account) -> QuerySet[Redemption]:

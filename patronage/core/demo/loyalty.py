@@ -329,13 +329,11 @@ def _program_setup(spec: ProgramSpec, period: Period, actor: User | None) -> Pro
             "tier_window": loyalty.TierWindow.CALENDAR_YEAR,
             "tier_downgrade": loyalty.TierDowngrade.ONE_LEVEL,
             "tier_grace_days": 30,
+            "brand": Brand.objects.get(code=spec.brand),
             **spec.expiry,
         },
         actor=actor,
     )
-    # program_save has no brand setting; the demo links its programs to their brands directly.
-    Program.objects.filter(pk=program.pk).update(brand=Brand.objects.get(code=spec.brand))
-    program.refresh_from_db()
     tiers = {
         t.code: services.tier_save(
             program=program,

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import TextChoices
 from django.utils.translation import gettext as _
 
+from patronage.commerce.models import Brand
 from patronage.core.audit import audit_change
 from patronage.core.errors import Conflict, ValidationFailed
 from patronage.core.models import User
@@ -41,6 +42,7 @@ from patronage.loyalty.selectors import rule_of, tier_of
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 PROGRAM_FIELDS = (
     "name",
+    "brand",
     "currency",
     "time_zone",
     "enrolment",
@@ -143,7 +145,10 @@ def program_save(*, code: str, values: dict[str, Any], actor: User | None) -> Pr
 
 
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: str(v) if isinstance(v, Decimal | datetime) else v for k, v in values.items()}
+    return {
+        k: v.code if isinstance(v, Brand) else str(v) if isinstance(v, Decimal | datetime) else v
+        for k, v in values.items()
+    }
 
 
 def earn_rule_save(

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from patronage.commerce.models import Brand
 from patronage.console.loyalty_forms.base import (
     MAX_SIMULATED_LINES,
     LoyaltyForm,
@@ -44,6 +45,9 @@ from patronage.members.models import Member
 
 class ProgramForm(LoyaltyForm):
     name = forms.CharField(label=_("Name"), max_length=100)
+    brand = forms.ModelChoiceField(
+        label=_("Brand"), queryset=Brand.objects.order_by("name"), required=False, empty_label="—"
+    )
     currency = forms.CharField(label=_("Currency"), max_length=3, help_text=_("Three letters, such as KRW."))
     time_zone = forms.CharField(
         label=_("Time zone"), max_length=64, initial="UTC", help_text=_("Such as Asia/Seoul.")
@@ -117,6 +121,7 @@ class ProgramCreateForm(ProgramForm):
 def program_initial(program: Program) -> dict[str, Any]:
     names = [name for name in ProgramForm.base_fields if name != "excluded_skus"]
     initial = {name: getattr(program, name) for name in names}
+    initial["brand"] = program.brand_id
     initial["excluded_skus"] = ", ".join(program.excluded_skus)
     return initial
 

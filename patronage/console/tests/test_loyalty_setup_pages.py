@@ -332,3 +332,22 @@ def test_a_post_without_the_csrf_token_is_refused(manager, program):
     )
     assert response.status_code == 403
     assert not Tier.objects.filter(code="gold").exists()
+
+
+def test_a_manager_links_a_program_to_its_brand(client_as, manager):
+    from django.urls import reverse
+
+    from patronage.commerce.models import Brand
+    from patronage.loyalty.models import Program
+    from patronage.loyalty.services import program_save
+
+    brand = Brand.objects.create(code="sora", name="Sora Kitchen")
+    program_save(code="sora", values={"name": "Sora Circle", "currency": "KRW"}, actor=None)
+    page = client_as(manager).get(reverse("console:loyalty_program", args=["sora"]))
+    form = page.context["form"]
+    values = {k: v for k, v in form.initial.items() if v is not None}
+    values.update(brand=brand.pk, exclude_tax="on", exclude_shipping="on", active="on")
+
+    client_as(manager).post(reverse("console:loyalty_program_save", args=["sora"]), values)
+
+    assert Program.objects.get(code="sora").brand == brand

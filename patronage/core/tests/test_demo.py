@@ -43,7 +43,9 @@ def var_dir(settings: Any, tmp_path: Path) -> Path:
 def _demo(*args: str) -> str:
     # The loyalty programmes are tested in test_demo_loyalty.py: replaying points here would slow every test.
     out = io.StringIO()
-    call_command("demo", "--start", "2023-06-01", "--no-loyalty", *args, stdout=out, verbosity=0)
+    call_command(
+        "demo", "--start", "2023-06-01", "--no-loyalty", "--no-analytics", *args, stdout=out, verbosity=0
+    )
     return out.getvalue()
 
 
@@ -319,3 +321,14 @@ def test_repurchase_after_problems_follows_the_tarp_calibration() -> None:
     assert rate[Outcome.SATISFIED_QUICK] > rate[Outcome.SATISFIED_SLOW]
     assert max(rate[Outcome.SILENT], rate[Outcome.UNRESOLVED]) < rate[Outcome.NONE] - 0.1
     assert rate[Outcome.UNSATISFIED] < rate[Outcome.NONE]
+
+
+def test_the_demo_queues_every_standard_analysis_for_the_worker(db, settings, tmp_path):
+    from patronage.analytics.models import AnalysisRun
+
+    settings.VAR_DIR = tmp_path
+    out = io.StringIO()
+    call_command("demo", "--members", "50", "--no-loyalty", "--truth", str(tmp_path / "t.json"), stdout=out)
+
+    assert AnalysisRun.objects.filter(status="queued").count() == 6
+    assert "6 analyses queued" in out.getvalue()

@@ -36,22 +36,8 @@ from patronage.core.models import User
 logger = logging.getLogger(__name__)
 
 STALE_AFTER = timedelta(minutes=30)
-SCORE_FIELDS = (
-    "member",
-    "frequency",
-    "recency",
-    "T",
-    "monetary",
-    "p_alive",
-    "expected_purchases",
-    "expected_spend",
-    "clv",
-    "churn_risk",
-    "churn_reasons",
-    "loyalty_index",
-    "rfm_segment",
-    "deal_seeker",
-)
+# Every per-customer column of CustomerScore, in the model's order (the run is written beside them).
+SCORE_FIELDS = tuple(f.name for f in CustomerScore._meta.concrete_fields if f.name not in ("id", "run"))
 # What the nightly refresh computes: every analysis with its default parameters, the what-if study
 # calibrated from the business's own data.
 STANDARD: dict[str, dict[str, Any]] = {kind: {} for kind in KINDS} | {"whatif": {"calibrate": True}}

@@ -26,6 +26,8 @@ from patronage.api.schemas.loyalty import (
     EventIn,
     EventOut,
     LedgerEntryOut,
+    LiabilityFilters,
+    LiabilityOut,
     ProgramDetailOut,
     ProgramFilter,
     ProgramOut,
@@ -75,6 +77,13 @@ def get_program(request: HttpRequest, code: str) -> ProgramDetailOut:
     """One program, open or closed, with its settings and its tiers, lowest first."""
     program = _program(code)
     return ProgramDetailOut.of(program, list(selectors.tier_list(program=program)))
+
+
+@router.get("/programs/{code}/liability", response={200: LiabilityOut, PROBLEM_STATUSES: Problem}, auth=READ)
+def get_liability(request: HttpRequest, code: str, filters: Query[LiabilityFilters]) -> LiabilityOut:
+    """The points liability: what is outstanding now and its value, and what moved in [start, end)."""
+    report = selectors.points_liability(program=_program(code), start=filters.start, end=filters.end)
+    return LiabilityOut.of(report)
 
 
 @router.get("/programs/{code}/rewards", response={200: list[RewardOut], PROBLEM_STATUSES: Problem}, auth=READ)

@@ -15,14 +15,14 @@ from typing import Any
 
 from django.utils.translation import gettext
 from ninja import Field, Schema
-from pydantic import AwareDatetime, ConfigDict, field_validator
+from pydantic import AwareDatetime, ConfigDict, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from patronage.core import clock
 from patronage.core.errors import ValidationFailed
 from patronage.loyalty.explanation import Explanation, decimal_text
 from patronage.loyalty.models import BenefitGrant, LedgerEntry, Program, Redemption, Reward, Tier, TierChange
-from patronage.loyalty.selectors import TierStatus
+from patronage.loyalty.selectors import Liability, TierStatus
 from patronage.loyalty.selectors.integration import AccountView
 
 # Bounds that keep one request far from the 32-bit columns' limits: a typo of a few zeros is refused.
@@ -259,6 +259,54 @@ def _progress(status: TierStatus) -> TierProgressOut:
         review_at=status.review_at,
         messages=[_rendered(sentence) for sentence in status.sentences],
     )
+
+
+class LiabilityFilters(Schema):
+    start: AwareDatetime = Field(description="first instant of the period, with its offset")
+    end: AwareDatetime = Field(description="the instant after the period, with its offset")
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> LiabilityFilters:
+        if self.end <= self.start:
+            raise ValueError("end must be after start")
+        return self
+
+
+class LiabilityOut(Schema):
+    program: str
+    currency: str
+    start: datetime
+    end: datetime
+    active: int = Field(description="outstanding now: points members can spend")
+    pending: int = Field(description="outstanding now: points inside the return window")
+    owed: int = Field(description="points members owe from returns, netted against their next points")
+    outstanding: int = Field(description="active + pending - owed")
+    value: Decimal = Field(description="outstanding points at the program's point value, in its currency")
+    earned: int = Field(description="in the period: points booked as earned")
+    redeemed: int = Field(description="in the period: points redeemed, less cancellations")
+    expired: int
+    returned: int = Field(description="in the period: points taken back for returns")
+    adjusted: int = Field(description="in the period: net manual adjustments")
+
+    @staticmethod
+    def of(report: Liability) -> LiabilityOut:
+        program = report.program
+        return LiabilityOut(
+            program=program.code,
+            currency=program.currency,
+            start=report.start,
+            end=report.end,
+            active=report.active,
+            pending=report.pending,
+            owed=report.owed,
+            outstanding=report.outstanding,
+            value=report.value,
+            earned=report.earned,
+            redeemed=report.redeemed,
+            expired=report.expired,
+            returned=report.returned,
+            adjusted=report.adjusted,
+        )
 
 
 class ProgramFilter(Schema):

@@ -51,6 +51,11 @@ ENDPOINTS = [
     Endpoint("get", "/programs/hanbit", "loyalty:read"),
     Endpoint("get", "/programs/hanbit/rewards?member={alice}", "loyalty:read"),
     Endpoint(
+        "get",
+        "/programs/hanbit/liability?start=2026-11-01T00:00:00%2B09:00&end=2026-12-01T00:00:00%2B09:00",
+        "loyalty:read",
+    ),
+    Endpoint(
         "post",
         "/programs/hanbit/simulate",
         "loyalty:read",
@@ -270,6 +275,7 @@ def test_the_openapi_spec_lists_the_loyalty_contract(db):
         "/api/v1/programs",
         "/api/v1/programs/{code}",
         "/api/v1/programs/{code}/rewards",
+        "/api/v1/programs/{code}/liability",
         "/api/v1/programs/{code}/simulate",
         "/api/v1/transactions",
         "/api/v1/transactions/bulk",

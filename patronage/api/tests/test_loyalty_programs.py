@@ -3,6 +3,8 @@ would earn before it is sent."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from patronage.api.tests.conftest import give
@@ -174,3 +176,29 @@ def test_a_simulation_refuses_bad_input_naming_the_field(reader, club, body, fie
 
     assert response.status_code in (404, 422)
     assert [error["field"] for error in response.json()["errors"]] == [field]
+
+
+def test_the_liability_report_shows_outstanding_points_their_value_and_the_periods_moves(
+    api_client, club, alice
+):
+    from patronage.loyalty.services import account_open, points_adjust
+
+    club.point_value = Decimal("2")
+    club.save()
+    points_adjust(
+        account=account_open(program=club, member=alice),
+        points=300,
+        reason="gift",
+        idempotency_key="g",
+        actor=None,
+    )
+    client = api_client("loyalty:read")
+    period = "start=2026-01-01T00:00:00%2B09:00&end=2027-01-01T00:00:00%2B09:00"
+
+    report = client.get(f"/api/v1/programs/{club.code}/liability?{period}").json()
+    backwards = client.get(
+        f"/api/v1/programs/{club.code}/liability?start=2027-01-01T00:00:00Z&end=2026-01-01T00:00:00Z"
+    )
+
+    assert (report["outstanding"], report["value"], report["adjusted"]) == (300, "600.00", 300)
+    assert backwards.status_code == 422

@@ -19,14 +19,14 @@ from django.db.models import Prefetch, Q, QuerySet, Sum
 from patronage.commerce.models import Order, OrderKind, OrderLine
 from patronage.core.errors import ApplicationError
 from patronage.core.models import User
-from patronage.loyalty.models import Account, OrderPoints, Program
-from patronage.loyalty.services.points import account_open
+from patronage.loyalty.models import OrderPoints, Program
 from patronage.loyalty.services.transactions import (
     LineInput,
     TransactionInput,
     TransactionResult,
-    _purchase,
-    _return,
+    account_locked,
+    purchase_book,
+    return_book,
 )
 from patronage.members.models import MemberStatus
 
@@ -91,17 +91,12 @@ def _book(program: Program, order: Order, actor: User | None) -> TransactionResu
             return None
     elif OrderPoints.objects.filter(order=order, account__program=program).exists():
         return None
-    account = account_open(program=program, member=order.member, at=order.occurred_at)
     # The same lock as a live transaction: one member's earnings are serialised on their account row.
-    account = (
-        Account.objects.select_for_update(of=("self",))
-        .select_related("program", "tier", "tier_floor", "member")
-        .get(pk=account.pk)
-    )
+    account = account_locked(program=program, member=order.member, at=order.occurred_at)
     if order.kind == OrderKind.RETURN:
         assert order.original is not None  # _counted_purchase
-        return _return(account, order, order.original, actor, order_event=False)
-    return _purchase(account, order, _input_of(order), actor, order_event=False)
+        return return_book(account, order, order.original, actor, order_event=False)
+    return purchase_book(account, order, _input_of(order), actor, order_event=False)
 
 
 def _counted_purchase(program: Program, order: Order) -> OrderPoints | None:

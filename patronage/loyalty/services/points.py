@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
+from enum import Enum
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -36,6 +37,14 @@ from patronage.members.models import Member
 from patronage.members.services import timeline_record
 
 REDEMPTION_CODE_BYTES = 10
+
+
+class _Expiry(Enum):
+    # lots_earn's default expiry: the program's policy from the earning time (None would mean "never").
+    BY_POLICY = "by_policy"
+
+
+BY_POLICY = _Expiry.BY_POLICY
 # The most points one manual adjustment may move, by the staff role making it; roles not listed have no
 # limit (admins, program managers) and integrations are bounded by the API. A bigger goodwill gesture
 # than an agent's limit goes to a lead, as the service-recovery steps ask.
@@ -67,8 +76,12 @@ def lots_earn(
     kind: str = EntryKind.EARN,
     order_id: int | None = None,
     reverses: LedgerEntry | None = None,
+    expires_at: datetime | _Expiry | None = BY_POLICY,
 ) -> LedgerEntry:
-    """Books earned points as a new lot (caller's transaction); active points first settle what is owed."""
+    """Books earned points as a new lot (caller's transaction); active points first settle what is owed.
+
+    The lot expires by the program's policy, or at `expires_at` when the points are not new (a refund).
+    """
     program = account.program
     bucket = Bucket.PENDING if pending else Bucket.ACTIVE
     entry = entry_write(
@@ -85,6 +98,7 @@ def lots_earn(
         reverses=reverses,
     )
     available_at = at + timedelta(days=program.pending_days) if pending else at
+    expiry = expiry_date(program, at) if isinstance(expires_at, _Expiry) else expires_at
     Lot.objects.create(
         account=account,
         earned_by=entry,
@@ -93,7 +107,7 @@ def lots_earn(
         remaining=points,
         is_pending=pending,
         available_at=available_at,
-        expires_at=expiry_date(program, at),
+        expires_at=expiry,
     )
     if not pending:
         owed_settle(account=account, at=at, key=f"{key}:settle")

@@ -66,10 +66,16 @@ PROGRAM_FIELDS = (
 
 
 def _refuse(errors: list[ParamError]) -> None:
-    if errors:
+    """Refuses the change when the pure checks found problems, each in the reader's language."""
+    _refuse_fields([(e.field, e.message.render(_)) for e in errors])
+
+
+def _refuse_fields(problems: list[tuple[str, str]]) -> None:
+    """One ValidationFailed naming every bad field, so a form shows them all at once; nothing if none."""
+    if problems:
         raise ValidationFailed(
-            "; ".join(f"{e.field}: {e.message.render(_)}" for e in errors),
-            errors=[{"field": e.field, "message": e.message.render(_)} for e in errors],
+            "; ".join(f"{field}: {message}" for field, message in problems),
+            errors=[{"field": field, "message": message} for field, message in problems],
         )
 
 
@@ -109,11 +115,7 @@ def _program_check(program: Program) -> None:
     for name, choices in _CHOICES.items():
         if getattr(program, name) not in choices.values:
             problems.append((name, _("'%(value)s' is not a choice") % {"value": getattr(program, name)}))
-    if problems:
-        raise ValidationFailed(
-            "; ".join(f"{field}: {message}" for field, message in problems),
-            errors=[{"field": field, "message": message} for field, message in problems],
-        )
+    _refuse_fields(problems)
 
 
 def program_save(*, code: str, values: dict[str, Any], actor: User | None) -> Program:
@@ -324,11 +326,7 @@ def reward_save(
         problems.append(("per_member_limit", _("must be a whole number greater than zero")))
     if min_tier is not None and min_tier.program_id != program.pk:
         problems.append(("min_tier", _("the tier belongs to another program")))
-    if problems:
-        raise ValidationFailed(
-            "; ".join(f"{f}: {m}" for f, m in problems),
-            errors=[{"field": f, "message": m} for f, m in problems],
-        )
+    _refuse_fields(problems)
     with transaction.atomic(durable=True):
         reward, created = Reward.objects.update_or_create(
             program=program,

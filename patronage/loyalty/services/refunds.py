@@ -12,7 +12,7 @@ from django.db.models import F, Min
 from patronage.commerce.models import Order
 from patronage.core.models import User
 from patronage.loyalty import rules
-from patronage.loyalty.models import Account, EntryKind, LedgerEntry, Lot, OrderPoints, Redemption
+from patronage.loyalty.models import Account, EntryKind, LedgerEntry, OrderPoints, Redemption
 from patronage.loyalty.services import notify
 from patronage.loyalty.services.ledger import Cause
 from patronage.loyalty.services.points import lots_earn
@@ -42,7 +42,7 @@ def spent_points_refund(
     if due <= 0:
         return 0
     spent = LedgerEntry.objects.get(idempotency_key=redemption.idempotency_key)
-    entry = lots_earn(
+    lots_earn(
         account=account,
         points=due,
         cause=Cause("order", str(return_order.pk)),
@@ -53,10 +53,9 @@ def spent_points_refund(
         pending=False,
         kind=EntryKind.REDEEM_CANCEL,
         reverses=spent,
+        # The points come back with the soonest expiry of those they were spent from, never a fresh one.
+        expires_at=spent.allocations.aggregate(at=Min("lot__expires_at"))["at"],
     )
-    # The points come back with the soonest expiry of those they were spent from, never a fresh one.
-    soonest = spent.allocations.aggregate(at=Min("lot__expires_at"))["at"]
-    Lot.objects.filter(earned_by=entry).update(expires_at=soonest)
     OrderPoints.objects.filter(pk=purchase.pk).update(refunded=F("refunded") + due)
     notify.points_changed(
         account=account,

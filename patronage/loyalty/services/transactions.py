@@ -167,20 +167,20 @@ def _record(program: Program, data: TransactionInput, actor: User | None) -> Tra
         return _replay(program, existing, data)
     original = _original(data) if data.kind == OrderKind.RETURN else None
     order = _order_create(program, data, original)
-    account = _account_locked(program, data)
+    account = account_locked(program=program, member=data.member, at=data.occurred_at)
     if original is not None:
-        return _return(account, order, original, actor)
-    return _purchase(account, order, data, actor)
+        return return_book(account, order, original, actor)
+    return purchase_book(account, order, data, actor)
 
 
-def _account_locked(program: Program, data: TransactionInput) -> Account:
-    """The member's account, opened on first use, locked: it serialises one member's earnings (caps and
-    tier values are read, then written); other members never wait."""
+def account_locked(*, program: Program, member: Member, at: datetime) -> Account:
+    """The member's account, opened on first use, locked (caller's transaction): it serialises one member's
+    earnings (caps and tier values are read, then written); other members never wait."""
     locked = Account.objects.select_for_update(of=("self",)).select_related("program", "tier", "tier_floor")
-    account = locked.filter(program=program, member=data.member).first()
+    account = locked.filter(program=program, member=member).first()
     if account is None:
-        account = locked.get(pk=account_open(program=program, member=data.member, at=data.occurred_at).pk)
-    account.member = data.member
+        account = locked.get(pk=account_open(program=program, member=member, at=at).pk)
+    account.member = member
     return account
 
 
@@ -332,10 +332,12 @@ def _order_create(program: Program, data: TransactionInput, original: Order | No
     return order
 
 
-def _purchase(
+def purchase_book(
     account: Account, order: Order, data: TransactionInput, actor: User | None, *, order_event: bool = True
 ) -> TransactionResult:
-    # order_event=False: the order was imported with its timeline event (services.backfill).
+    """Books what a recorded purchase earns, on its locked account (caller's transaction).
+
+    order_event=False: the order was imported with its timeline event (services.backfill)."""
     program = account.program
     rule_set = program_rules(program=program)
     purchase = purchase_of(program, order, data)
@@ -407,9 +409,10 @@ def _paid_with(account: Account, code: str | None) -> Redemption | None:
     return redemption
 
 
-def _return(
+def return_book(
     account: Account, order: Order, original: Order, actor: User | None, *, order_event: bool = True
 ) -> TransactionResult:
+    """Books what a recorded return takes back and gives back, on its locked account (caller's transaction)."""
     earned = (
         OrderPoints.objects.select_for_update(of=("self",))
         .select_related("redemption", "order")

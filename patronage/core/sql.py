@@ -5,9 +5,13 @@ every value through its field (about 10 µs each) and builds one statement with 
 here only the values that need it are adapted (times, dates, decimals, JSON), and primary keys are
 reserved up front so that rows pointing at new rows can be built before anything is inserted.
 
-Updates by primary key: one prepared statement executed per row (psycopg pipelines executemany). The
-ORM's bulk_update builds one CASE expression per field over every row, which costs far more to compile
-than the database spends running it.
+Updates by primary key: one statement joining the new values (PostgreSQL) or one prepared statement
+executed per row (SQLite). The ORM's bulk_update builds one CASE expression per field over every row,
+which costs far more to compile than the database spends running it.
+
+`rows_write` writes the rows of several tables (the transactions API): inserts by COPY, defaults filled
+in. (One statement of data-modifying CTEs over `unnest` arrays was tried: psycopg adapts array elements
+in Python, several times slower than COPY's rows.)
 """
 
 from __future__ import annotations
@@ -49,28 +53,44 @@ def rows_update(
     columns = [quote(field.column) for field in fields]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # One statement joining the new values: a thousand single-row updates cost a round trip each.
-            casts = [f"CAST(%s AS {field.db_type(connection)})" for field in fields]
-            row = "(" + ", ".join([*casts, f"CAST(%s AS {model._meta.pk.db_type(connection)})"]) + ")"
+            # One statement joining the new values, one array per column: a thousand single-row updates
+            # cost a round trip each, and a placeholder per value costs the driver more than the update.
+            arrays = [list(column) for column in zip(*params, strict=True)]
+            types = [*(field.db_type(connection) for field in fields), model._meta.pk.db_type(connection)]
             assignments = ", ".join(
                 f"{column} = {table}.{column} + v.{column}" if name in added else f"{column} = v.{column}"
                 for name, column in zip(names, columns, strict=True)
             )
-            # PostgreSQL takes at most 65,535 parameters in one statement.
-            per_statement = 60_000 // (len(fields) + 1)
-            for start in range(0, len(params), per_statement):
-                chunk = params[start : start + per_statement]
-                cursor.execute(
-                    f"UPDATE {table} SET {assignments} FROM (VALUES {', '.join([row] * len(chunk))})"
-                    f" AS v({', '.join([*columns, pk])}) WHERE {table}.{pk} = v.{pk}",
-                    [value for values in chunk for value in values],
-                )
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} FROM unnest({', '.join(f'%s::{t}[]' for t in types)})"
+                f" AS v({', '.join([*columns, pk])}) WHERE {table}.{pk} = v.{pk}",
+                arrays,
+            )
             return
         assignments = ", ".join(
             f"{column} = {column} + %s" if name in added else f"{column} = %s"
             for name, column in zip(names, columns, strict=True)
         )
         cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {pk} = %s", params)
+
+
+def ids_reserve_many(counts: Mapping[type[models.Model], int]) -> dict[type[models.Model], list[int]]:
+    """New primary keys for several tables (call inside the writing transaction): one round trip on
+    PostgreSQL, as `ids_reserve` elsewhere."""
+    wanted = {model: count for model, count in counts.items() if count > 0}
+    reserved: dict[type[models.Model], list[int]] = {model: [] for model in counts}
+    if connection.vendor != "postgresql" or len(wanted) < 2:
+        return {**reserved, **{model: ids_reserve(model, count) for model, count in wanted.items()}}
+    selects = ", ".join(
+        "(SELECT array_agg(nextval(pg_get_serial_sequence(%s, 'id'))) FROM generate_series(1, %s))"
+        for _model in wanted
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {selects}", [value for model, n in wanted.items() for value in (model._meta.db_table, n)]
+        )
+        row = cursor.fetchone()
+    return {**reserved, **{model: list(ids) for model, ids in zip(wanted, row, strict=True)}}
 
 
 def ids_reserve(model: type[models.Model], count: int) -> list[int]:
@@ -123,6 +143,41 @@ def rows_insert(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> No
             else:
                 placeholders = ", ".join(["%s"] * len(names))
                 cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", values)
+
+
+Insert = tuple[type[models.Model], Sequence[Mapping[str, Any]]]
+Update = tuple[type[models.Model], Sequence[tuple[int, Mapping[str, Any]]], frozenset[str]]
+
+
+def rows_write(inserts: Sequence[Insert], updates: Sequence[Update] = ()) -> None:
+    """Inserts rows into several tables, then updates rows by primary key.
+
+    An insert is (model, rows): dicts keyed by attname, primary key included (`ids_reserve_many`), all
+    with the same keys; a field left out takes its default, and auto_now fields the current time. An
+    update is (model, [(pk, values)], added) as for `rows_update`. Foreign keys are checked at commit
+    on PostgreSQL, so the order of the tables does not matter there; on SQLite give parents first.
+    """
+    for model, rows in inserts:
+        if rows:
+            rows_insert(model, _completed(model, rows))
+    for model, changes, added in updates:
+        rows_update(model, changes, added=added)
+
+
+def _completed(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The rows with every concrete field: defaults (and the time, for auto_now fields) where left out."""
+    now = timezone.now()
+    missing: dict[str, Any] = {}
+    for field in model._meta.concrete_fields:
+        if field.attname in rows[0]:
+            continue
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            missing[field.attname] = now
+        elif field.has_default() or field.null:
+            missing[field.attname] = field.get_default()
+        else:
+            raise ValueError(f"{model.__name__}.{field.attname} has no default: give it in every row")
+    return [{**row, **missing} for row in rows] if missing else [dict(row) for row in rows]
 
 
 def _values(row: dict[str, Any], names: list[str], adapters: list[tuple[int, Adapter]]) -> list[Any]:

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -80,6 +80,7 @@ __all__ = [
     "evaluate_event",
     "evaluate_purchase",
     "rule_check",
+    "rule_checked",
     "rule_params_check",
 ]
 
@@ -129,6 +130,11 @@ def rule_check(rule: Rule) -> list[ParamError]:
         errors.append(ParamError("active_to", Explanation(gettext_noop("must be after the start"))))
     errors += _cap_check(rule)
     return errors
+
+
+def rule_checked(rule: Rule) -> Rule:
+    """The rule with its problems found once, for evaluating many purchases with it."""
+    return replace(rule, problems=tuple(rule_check(rule)))
 
 
 def _cap_check(rule: Rule) -> list[ParamError]:
@@ -238,7 +244,7 @@ def _evaluate(
 
 
 def _precondition(rule: Rule, at: datetime, anything_before: bool) -> Explanation | None:
-    errors = rule_check(rule)
+    errors = rule.problems if rule.problems is not None else rule_check(rule)
     if errors:
         return Explanation(
             gettext_noop("the rule's settings are invalid (%(fields)s)"),

@@ -9,7 +9,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from patronage.loyalty.explanation import Explanation
-from patronage.loyalty.rules_params import RuleKind
+from patronage.loyalty.rules_params import ParamError, RuleKind
 
 
 class Rounding(StrEnum):
@@ -88,6 +88,8 @@ class Rule:
     active_to: datetime | None = None
     cap_points: int | None = None
     cap_period: CapPeriod | None = None
+    # The rule's problems when it was checked on loading (rules.rule_checked); None: check at evaluation.
+    problems: tuple[ParamError, ...] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from ninja import Field, Schema
 from pydantic import AwareDatetime, ConfigDict, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from patronage.api.schemas.common import ValueSchema
 from patronage.core import clock
 from patronage.core.errors import ValidationFailed
 from patronage.loyalty.explanation import Explanation, decimal_text
@@ -35,7 +36,7 @@ KEY_DESCRIPTION = "your id for this request, unique per program; a retry with it
 # ---- shared output pieces ----------------------------------------------------------------------------
 
 
-class TierRef(Schema):
+class TierRef(ValueSchema):
     code: str
     name: str
 
@@ -44,7 +45,7 @@ class TierRef(Schema):
         return TierRef(code=tier.code, name=tier.name) if tier is not None else None
 
 
-class ExplanationOut(Schema):
+class ExplanationOut(ValueSchema):
     message: str = Field(description="the sentence, in the request's language")
     template: str = Field(description="the English template the sentence was made from")
     params: dict[str, Any]
@@ -64,19 +65,19 @@ def _rendered(explanation: Explanation) -> str:
         return explanation.render()
 
 
-class ContributionOut(Schema):
+class ContributionOut(ValueSchema):
     rule: str
     points: int
     explanation: ExplanationOut
     note: ExplanationOut | None = Field(description="set when a cap reduced the contribution")
 
 
-class SkippedOut(Schema):
+class SkippedOut(ValueSchema):
     rule: str
     explanation: ExplanationOut = Field(description="why the rule gave nothing")
 
 
-class EvaluationOut(Schema):
+class EvaluationOut(ValueSchema):
     total: int
     contributions: list[ContributionOut] = Field(description="the rules that gave points, in their order")
     skipped: list[SkippedOut]

@@ -11,11 +11,10 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
-from ninja import Field, Schema
-from pydantic import AwareDatetime, BeforeValidator, ConfigDict, WithJsonSchema
+from pydantic import AwareDatetime, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from patronage.api.schemas.common import Problem
+from patronage.api.schemas.common import Problem, ValueSchema
 from patronage.api.schemas.loyalty import EvaluationOut, TierRef
 from patronage.core import clock
 from patronage.loyalty import rules
@@ -102,7 +101,7 @@ MemberRef = Annotated[
 ]
 
 
-class LineIn(Schema):
+class LineIn(ValueSchema):
     model_config = ConfigDict(extra="forbid")
 
     sku: str = Field(min_length=1, max_length=64)
@@ -132,7 +131,7 @@ class LineIn(Schema):
         )
 
 
-class PurchaseFields(Schema):
+class PurchaseFields(ValueSchema):
     model_config = ConfigDict(extra="forbid")
 
     amount: Money = Field(description="the total paid, tax and shipping included")
@@ -210,7 +209,7 @@ class TransactionIn(PurchaseFields):
         )
 
 
-class TransactionOut(Schema):
+class TransactionOut(ValueSchema):
     order_id: int
     external_id: str
     type: str = Field(description="purchase or return")
@@ -245,7 +244,7 @@ class TransactionOut(Schema):
         )
 
 
-class BulkIn(Schema):
+class BulkIn(ValueSchema):
     model_config = ConfigDict(extra="forbid")
 
     items: list[Any] = Field(
@@ -255,14 +254,14 @@ class BulkIn(Schema):
     )
 
 
-class BulkItemOut(Schema):
+class BulkItemOut(ValueSchema):
     index: int = Field(description="the item's place in the request, from 0")
     status: int = Field(description="201 recorded, 200 already recorded (replayed), or the error's status")
     result: TransactionOut | None = None
     error: Problem | None = None
 
 
-class BulkOut(Schema):
+class BulkOut(ValueSchema):
     results: list[BulkItemOut]
     count: int
     created: int

@@ -39,9 +39,9 @@ def rule_of(rule: EarnRule) -> Rule:
 
 
 def program_rules(*, program: Program) -> list[Rule]:
-    """The program's enabled earn rules, in the evaluator's order."""
+    """The program's enabled earn rules, in the evaluator's order, each checked once."""
     enabled = EarnRule.objects.filter(program=program, enabled=True).order_by("priority", "code")
-    return [rule_of(rule) for rule in enabled]
+    return [rules.rule_checked(rule_of(rule)) for rule in enabled]
 
 
 def earn_settings(*, program: Program) -> ProgramEarnSettings:

@@ -3,6 +3,7 @@
 from patronage.loyalty.services.benefits import benefit_grant, benefit_use, tier_benefits_refresh
 from patronage.loyalty.services.events import EventResult, event_earn
 from patronage.loyalty.services.expiry import expiry_warnings_send, points_expire_inactive
+from patronage.loyalty.services.orders import LineInput, TransactionInput, TransactionResult
 from patronage.loyalty.services.points import (
     account_open,
     bonus_earn,
@@ -25,12 +26,7 @@ from patronage.loyalty.services.programs import (
 )
 from patronage.loyalty.services.rewards import redemption_fulfil
 from patronage.loyalty.services.tiers import tier_floor_set, tier_invite, tiers_review
-from patronage.loyalty.services.transactions import (
-    LineInput,
-    TransactionInput,
-    TransactionResult,
-    transaction_record,
-)
+from patronage.loyalty.services.transactions import transaction_record
 from patronage.loyalty.services.transactions_bulk import MAX_BULK, BulkOutcome, transactions_record_bulk
 
 __all__ = [

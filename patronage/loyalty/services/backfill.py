@@ -20,14 +20,8 @@ from patronage.commerce.models import Order, OrderKind, OrderLine
 from patronage.core.errors import ApplicationError
 from patronage.core.models import User
 from patronage.loyalty.models import OrderPoints, Program
-from patronage.loyalty.services.transactions import (
-    LineInput,
-    TransactionInput,
-    TransactionResult,
-    account_locked,
-    purchase_book,
-    return_book,
-)
+from patronage.loyalty.services.orders import LineInput, TransactionInput, TransactionResult
+from patronage.loyalty.services.transactions import account_locked, purchase_book, return_book
 from patronage.members.models import MemberStatus
 
 BATCH = 500

@@ -8,92 +8,38 @@ idempotency key: a retry, or a duplicate delivery racing the first, is answered 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from decimal import Decimal
-from typing import Any
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from patronage.commerce import timeline_kinds as commerce_kinds
-from patronage.commerce.models import Category, Channel, Order, OrderKind, OrderLine, Store
-from patronage.core import clock
+from patronage.commerce.models import Order, OrderKind, OrderLine
 from patronage.core.errors import Conflict, NotFound, ValidationFailed
 from patronage.core.models import User
 from patronage.loyalty import rules
 from patronage.loyalty import timeline_kinds as kinds
-from patronage.loyalty.models import (
-    Account,
-    Bucket,
-    EntryKind,
-    LedgerEntry,
-    OrderPoints,
-    Program,
-    Redemption,
-    Tier,
-)
+from patronage.loyalty.models import Account, Bucket, EntryKind, LedgerEntry, OrderPoints, Program, Redemption
 from patronage.loyalty.selectors import earn_settings, evaluation_as_dict, member_context, program_rules
 from patronage.loyalty.services import notify
 from patronage.loyalty.services.caps import caps_use
 from patronage.loyalty.services.ledger import Cause
+from patronage.loyalty.services.orders import (
+    References,
+    TransactionInput,
+    TransactionResult,
+    check_transaction,
+    lines_build,
+    order_build,
+    order_timeline_event,
+    points_timeline_event,
+    purchase_of,
+)
 from patronage.loyalty.services.points import account_open, lots_earn, return_take
+from patronage.loyalty.services.purchases import purchases_book
 from patronage.loyalty.services.refunds import spent_points_refund
 from patronage.loyalty.services.tiers import tier_after_activity
 from patronage.members.models import Member, TimelineEvent
-from patronage.members.services.files import require_active
-
-# Clocks of tills drift; a purchase stamped a little ahead of ours is believed, further is a mistake.
-FUTURE_TOLERANCE = timedelta(minutes=10)
-MAX_LINES = 500
-
-
-@dataclass(frozen=True, kw_only=True)
-class LineInput:
-    sku: str
-    quantity: Decimal
-    unit_price: Decimal
-    category: str | None = None
-    amount: Decimal | None = None  # what was paid for the line; quantity x unit price when not given
-
-    @property
-    def paid(self) -> Decimal:
-        return (
-            self.amount
-            if self.amount is not None
-            else (self.quantity * self.unit_price).quantize(Decimal("0.01"))
-        )
-
-
-@dataclass(frozen=True, kw_only=True)
-class TransactionInput:
-    kind: str  # purchase | return
-    external_id: str
-    member: Member
-    amount: Decimal
-    currency: str
-    occurred_at: datetime
-    lines: tuple[LineInput, ...] = ()
-    original_external_id: str | None = None
-    tax: Decimal = Decimal(0)
-    shipping: Decimal = Decimal(0)
-    channel: str | None = None
-    store: str | None = None
-    promotion_code: str = ""
-    source: str = ""
-    redemption_code: str | None = None  # points the member spent on this purchase (a redemption's code)
-
-
-@dataclass(frozen=True)
-class TransactionResult:
-    order: Order
-    created: bool
-    points: int  # earned (purchase) or taken back (return, negative)
-    evaluation: dict[str, Any] = field(default_factory=dict)
-    tier: Tier | None = None
-    tier_changed: bool = False
-    refunded: int = 0  # a return: points spent on the purchase that came back
 
 
 def transaction_record(
@@ -112,56 +58,12 @@ def transaction_record(
         return _replay(program, existing, data)
 
 
-def check_transaction(program: Program, data: TransactionInput) -> None:
-    """Refuses a transaction that cannot be recorded, naming the field; reads nothing but the program."""
-    if not program.active:
-        raise ValidationFailed(_("program '%(code)s' is closed") % {"code": program.code}, field="program")
-    require_active(data.member)
-    if data.kind not in OrderKind.values:
-        raise ValidationFailed(_("type must be purchase or return"), field="type")
-    if not data.external_id.strip():
-        raise ValidationFailed(_("external_id is required"), field="external_id")
-    if data.currency.upper() != program.currency:
-        raise ValidationFailed(
-            _("the program counts %(expected)s, not %(given)s")
-            % {"expected": program.currency, "given": data.currency},
-            field="currency",
-        )
-    for name, value in (("amount", data.amount), ("tax", data.tax), ("shipping", data.shipping)):
-        if value < 0:
-            raise ValidationFailed(_("%(field)s cannot be negative") % {"field": name}, field=name)
-    if data.tax + data.shipping > data.amount:
-        raise ValidationFailed(_("tax and shipping cannot exceed the amount"), field="amount")
-    if data.occurred_at.utcoffset() is None:
-        raise ValidationFailed(_("occurred_at must include a time zone"), field="occurred_at")
-    if data.occurred_at > clock.now() + FUTURE_TOLERANCE:
-        raise ValidationFailed(_("occurred_at is in the future"), field="occurred_at")
-    if len(data.lines) > MAX_LINES:
-        raise ValidationFailed(_("at most %(max)d lines") % {"max": MAX_LINES}, field="lines")
-    for number, line in enumerate(data.lines, start=1):
-        if not line.sku.strip():
-            raise ValidationFailed(_("line %(n)d: sku is required") % {"n": number}, field="lines")
-        if line.quantity <= 0 or line.unit_price < 0 or line.paid < 0:
-            raise ValidationFailed(
-                _("line %(n)d: quantity must be positive and prices not negative") % {"n": number},
-                field="lines",
-            )
-    if data.kind == OrderKind.RETURN and not data.original_external_id:
-        raise ValidationFailed(
-            _("a return needs original_external_id, the purchase it returns"), field="original_external_id"
-        )
-    if data.kind == OrderKind.RETURN and data.redemption_code:
-        raise ValidationFailed(
-            _("only a purchase is paid with points; a return gives them back by itself"),
-            field="redemption_code",
-        )
-    if data.kind == OrderKind.PURCHASE and data.original_external_id:
-        raise ValidationFailed(
-            _("only a return refers to an original purchase"), field="original_external_id"
-        )
-
-
 def _record(program: Program, data: TransactionInput, actor: User | None) -> TransactionResult:
+    if data.kind == OrderKind.PURCHASE and not data.redemption_code:
+        # Without looking for the order first: a repeat fails on the order's unique key and is replayed.
+        refs = References.of([data])
+        refs.check(data)
+        return purchases_book(program=program, batch=[data], refs=refs, actor=actor)[0]
     existing = Order.objects.filter(source=data.source, external_id=data.external_id).first()
     if existing is not None:
         return _replay(program, existing, data)
@@ -200,128 +102,6 @@ def _original(data: TransactionInput) -> Order:
     return original
 
 
-@dataclass(frozen=True)
-class References:
-    """The channels, stores and categories a set of transactions names, read once."""
-
-    channels: dict[str, Channel]
-    stores: dict[str, Store]
-    categories: dict[str, Category]
-
-    @staticmethod
-    def of(items: Iterable[TransactionInput]) -> References:
-        items = list(items)
-        channels = {i.channel for i in items if i.channel}
-        stores = {i.store for i in items if i.store}
-        categories = {line.category for i in items for line in i.lines if line.category}
-        return References(
-            channels={c.code: c for c in Channel.objects.filter(code__in=channels)} if channels else {},
-            stores={s.code: s for s in Store.objects.select_related("channel").filter(code__in=stores)}
-            if stores
-            else {},
-            categories={c.code: c for c in Category.objects.filter(code__in=categories)}
-            if categories
-            else {},
-        )
-
-    def check(self, data: TransactionInput) -> None:
-        if data.store and data.store not in self.stores:
-            raise ValidationFailed(_("store '%(code)s' is not known") % {"code": data.store}, field="store")
-        if data.channel and data.channel not in self.channels:
-            raise ValidationFailed(
-                _("channel '%(code)s' is not known") % {"code": data.channel}, field="channel"
-            )
-
-
-def order_build(program: Program, data: TransactionInput, original: Order | None, refs: References) -> Order:
-    """The order a transaction describes, not yet saved."""
-    store = refs.stores.get(data.store or "")
-    return Order(
-        source=data.source,
-        external_id=data.external_id,
-        kind=data.kind,
-        member=data.member,
-        original=original,
-        brand_id=program.brand_id,
-        channel=refs.channels.get(data.channel or "") or (store.channel if store else None),
-        store=store,
-        occurred_at=data.occurred_at,
-        currency=program.currency,
-        amount=data.amount,
-        tax=data.tax,
-        shipping=data.shipping,
-        promotion_code=data.promotion_code,
-    )
-
-
-def lines_build(order: Order, data: TransactionInput, refs: References) -> list[OrderLine]:
-    return [
-        OrderLine(
-            order=order,
-            line_no=number,
-            sku=line.sku,
-            category=refs.categories.get(line.category or ""),
-            quantity=line.quantity,
-            unit_price=line.unit_price,
-            amount=line.paid,
-        )
-        for number, line in enumerate(data.lines, start=1)
-    ]
-
-
-def order_timeline_event(program: Program, member: Member, order: Order) -> TimelineEvent:
-    """The purchase or return as the member's timeline shows it, not yet saved."""
-    kind = commerce_kinds.PURCHASE if order.kind == OrderKind.PURCHASE else commerce_kinds.RETURN
-    return TimelineEvent(
-        member=member,
-        kind=kind.code,
-        occurred_at=order.occurred_at,
-        summary=f"{order.amount} {program.currency}",
-        data={"order_id": order.pk, "external_id": order.external_id, "amount": str(order.amount)},
-        source_type=Order._meta.label_lower,
-        source_id=str(order.pk),
-        dedupe_key=f"order:{order.pk}",
-    )
-
-
-def points_timeline_event(
-    kind: str, program: Program, member: Member, order: Order, points: int, **data: int
-) -> TimelineEvent:
-    """The points an order earned (or a return took back) as the member's timeline shows them."""
-    return TimelineEvent(
-        member=member,
-        kind=kind,
-        occurred_at=order.occurred_at,
-        summary=f"{points:+d} ({program.name})",
-        data={"program": program.code, "points": points, "order_id": order.pk, **data},
-        source_type=Order._meta.label_lower,
-        source_id=str(order.pk),
-    )
-
-
-def purchase_of(program: Program, order: Order, data: TransactionInput) -> rules.Purchase:
-    """The purchase as the earn rules read it."""
-    return rules.Purchase(
-        amount=data.amount,
-        currency=program.currency,
-        tax=data.tax,
-        shipping=data.shipping,
-        occurred_at=data.occurred_at,
-        channel=order.channel.code if order.channel else data.channel,
-        store=data.store,
-        lines=tuple(
-            rules.Line(
-                sku=line.sku,
-                category=line.category,
-                quantity=line.quantity,
-                unit_price=line.unit_price,
-                amount=line.paid,
-            )
-            for line in data.lines
-        ),
-    )
-
-
 def _order_create(program: Program, data: TransactionInput, original: Order | None) -> Order:
     refs = References.of([data])
     refs.check(data)
@@ -340,7 +120,7 @@ def purchase_book(
     order_event=False: the order was imported with its timeline event (services.backfill)."""
     program = account.program
     rule_set = program_rules(program=program)
-    purchase = purchase_of(program, order, data)
+    purchase = purchase_of(program, data, order.channel.code if order.channel else None)
     evaluation = rules.evaluate_purchase(
         purchase,
         rule_set,

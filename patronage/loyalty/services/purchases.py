@@ -1,0 +1,409 @@
+"""New purchases booked set by set: one purchase (POST /transactions) or a thousand (the bulk form) cost
+the same handful of statements, because the rows of every table are written together (core.sql.rows_write).
+
+What makes a set equal to recording its purchases one by one, in the order given:
+- each member's purchases are evaluated in order, caps counting what the earlier ones in the set gave;
+- every member's account is locked (in id order) for the whole set, as one purchase locks it;
+- the rows are the same: order and lines, OrderPoints, an earn entry and its lot, timeline events, one
+  `points.changed` event each with the balances after it, and tier upgrades at the end.
+One difference is stated: tier multipliers use the tier a member held when the set began.
+
+Returns and purchases paid with points are booked one at a time by services.transactions.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from patronage.commerce.models import Order, OrderLine
+from patronage.core import clock
+from patronage.core.models import OutboxEvent, User
+from patronage.core.sql import Insert, Update, ids_reserve_many, rows_write
+from patronage.loyalty import rules
+from patronage.loyalty import timeline_kinds as kinds
+from patronage.loyalty.expiry import expiry_date
+from patronage.loyalty.models import (
+    Account,
+    Bucket,
+    CapUsage,
+    EntryKind,
+    LedgerEntry,
+    Lot,
+    OrderPoints,
+    Program,
+)
+from patronage.loyalty.selectors import (
+    earn_settings,
+    evaluation_as_dict,
+    program_rules,
+    qualifying_values,
+    tier_table,
+)
+from patronage.loyalty.services.orders import (
+    References,
+    TransactionInput,
+    TransactionResult,
+    lines_fields,
+    order_fields,
+    order_timeline_fields,
+    points_timeline_fields,
+    purchase_of,
+)
+from patronage.loyalty.services.points import owed_settle
+from patronage.loyalty.services.tiers import tier_moves_book, tier_upgrade
+from patronage.members.models import TimelineEvent
+
+
+def purchases_book(
+    *, program: Program, batch: Sequence[TransactionInput], refs: References, actor: User | None
+) -> list[TransactionResult]:
+    """Records new purchases and what they earn (in the caller's durable transaction), results in order.
+
+    The purchases are checked (check_transaction, refs.check), not paid with points, and unknown to the
+    caller; one recorded meanwhile fails the whole set with IntegrityError on the order's unique key.
+    """
+    accounts = _accounts_locked(program, batch)
+    channels = [channel.code if (channel := refs.channel_of(data)) else None for data in batch]
+    evaluations, caps = _evaluate(program, batch, channels, accounts)
+    earning = [index for index, evaluation in enumerate(evaluations) if evaluation.total > 0]
+    ids = ids_reserve_many(
+        {
+            Order: len(batch),
+            OrderLine: sum(len(data.lines) for data in batch),
+            OrderPoints: len(batch),
+            LedgerEntry: len(earning),
+            Lot: len(earning),
+            TimelineEvent: len(batch) + len(earning),
+            OutboxEvent: len(earning),
+            CapUsage: len(caps.new),
+        }
+    )
+    order_rows = [
+        {"id": key, **order_fields(program, data, None, refs)}
+        for key, data in zip(ids[Order], batch, strict=True)
+    ]
+    orders = [Order(**row) for row in order_rows]
+    explained = [evaluation_as_dict(evaluation) for evaluation in evaluations]
+    rows = _Rows(program, batch, orders, accounts, actor)
+    rows.add_orders(order_rows, refs, ids, explained)
+    rows.add_earnings([(index, evaluations[index].total) for index in earning], ids)
+    rows.add_caps(caps, ids[CapUsage])
+    rows_write(rows.inserts, rows.updates)
+    _owed_settle(program, rows.latest, accounts)
+    upgraded = _tiers_after(program, batch, earning, accounts)
+    return [
+        TransactionResult(
+            order,
+            True,
+            evaluation.total,
+            explanation,
+            (account := accounts[data.member.pk]).tier,
+            account.pk in upgraded,
+        )
+        for order, data, evaluation, explanation in zip(orders, batch, evaluations, explained, strict=True)
+    ]
+
+
+def _accounts_locked(program: Program, batch: Sequence[TransactionInput]) -> dict[int, Account]:
+    """Each member's account by member id, opened where missing, locked in id order for the set."""
+    first_seen: dict[int, datetime] = {}
+    for data in batch:
+        first_seen[data.member.pk] = min(first_seen.get(data.member.pk, data.occurred_at), data.occurred_at)
+    locked = (
+        Account.objects.select_for_update(of=("self",))
+        .select_related("tier", "tier_floor")
+        .filter(program=program)
+        .order_by("pk")
+    )
+    accounts = {account.member_id: account for account in locked.filter(member_id__in=first_seen)}
+    missing = [member for member in first_seen if member not in accounts]
+    if missing:
+        # A concurrent first purchase may open one of them first: ignore_conflicts, then read them all.
+        Account.objects.bulk_create(
+            [Account(program=program, member_id=m, enrolled_at=first_seen[m]) for m in missing],
+            ignore_conflicts=True,
+        )
+        accounts.update({account.member_id: account for account in locked.filter(member_id__in=missing)})
+    for account in accounts.values():
+        account.program = program
+    return accounts
+
+
+@dataclass
+class _Caps:
+    """What capped rules gave in the set: additions to stored usage rows, and new rows."""
+
+    added: dict[int, int]  # usage row id -> points
+    new: dict[tuple[int, str, str], int]  # (account id, rule code, period) -> points
+
+
+def _evaluate(
+    program: Program,
+    batch: Sequence[TransactionInput],
+    channels: list[str | None],
+    accounts: dict[int, Account],
+) -> tuple[list[rules.Evaluation], _Caps]:
+    rule_set = program_rules(program=program)
+    settings = earn_settings(program=program)
+    tz = ZoneInfo(program.time_zone)
+    capped = [rule for rule in rule_set if rule.cap_points is not None and rule.cap_period is not None]
+    stored: dict[tuple[int, str, str], tuple[int, int]] = {}
+    if capped:
+        rows = CapUsage.objects.filter(
+            account_id__in=[account.pk for account in accounts.values()],
+            rule_code__in=[rule.code for rule in capped],
+        ).values_list("account_id", "rule_code", "period_key", "pk", "points")
+        stored = {(account, code, period): (pk, points) for account, code, period, pk, points in rows}
+    used = {key: points for key, (_pk, points) in stored.items()}
+    given: dict[tuple[int, str, str], int] = defaultdict(int)
+    evaluations = []
+    for data, channel in zip(batch, channels, strict=True):
+        account = accounts[data.member.pk]
+        periods = {
+            rule.code: rules.cap_period_key(rule.cap_period, data.occurred_at, tz)
+            for rule in capped
+            if rule.cap_period
+        }
+        context = rules.MemberContext(
+            tier=account.tier.code if account.tier else None,
+            earned_in_period={
+                (code, key): used.get((account.pk, code, key), 0) for code, key in periods.items()
+            },
+        )
+        evaluation = rules.evaluate_purchase(purchase_of(program, data, channel), rule_set, settings, context)
+        for contribution in evaluation.contributions:
+            if contribution.rule_code in periods and contribution.points > 0:
+                key = (account.pk, contribution.rule_code, periods[contribution.rule_code])
+                used[key] = used.get(key, 0) + contribution.points
+                given[key] += contribution.points
+        evaluations.append(evaluation)
+    caps = _Caps(
+        added={stored[key][0]: points for key, points in given.items() if key in stored},
+        new={key: points for key, points in given.items() if key not in stored},
+    )
+    return evaluations, caps
+
+
+class _Rows:
+    """The rows a set writes, table by table, for one rows_write."""
+
+    def __init__(
+        self,
+        program: Program,
+        batch: Sequence[TransactionInput],
+        orders: list[Order],
+        accounts: dict[int, Account],
+        actor: User | None,
+    ) -> None:
+        self.program, self.batch, self.orders, self.accounts = program, batch, orders, accounts
+        self.actor_id = actor.pk if actor else None
+        self.pending = program.pending_days > 0
+        self.inserts: list[Insert] = []
+        self.updates: list[Update] = []
+        self.latest: dict[int, tuple[datetime, int]] = {}  # account id -> its last earning: time, order id
+
+    def add_orders(
+        self,
+        order_rows: list[dict[str, Any]],
+        refs: References,
+        ids: dict[type[Any], list[int]],
+        explained: list[dict[str, Any]],
+    ) -> None:
+        lines = [
+            line
+            for order, data in zip(self.orders, self.batch, strict=True)
+            for line in lines_fields(order.pk, data, refs)
+        ]
+        for line, key in zip(lines, ids[OrderLine], strict=True):
+            line["id"] = key
+        points = [
+            {
+                "id": key,
+                "order_id": order.pk,
+                "account_id": self.accounts[data.member.pk].pk,
+                "earned": explanation["total"],
+                "amount": data.amount,
+                "occurred_at": data.occurred_at,
+                "evaluation": explanation,
+                "redemption_id": None,
+            }
+            for key, order, data, explanation in zip(
+                ids[OrderPoints], self.orders, self.batch, explained, strict=True
+            )
+        ]
+        self.inserts += [(Order, order_rows), (OrderLine, lines), (OrderPoints, points)]
+
+    def add_earnings(self, earning: list[tuple[int, int]], ids: dict[type[Any], list[int]]) -> None:
+        """The entries, lots, timeline, outbox and balances of the purchases that earned (index, points)."""
+        program, pending = self.program, self.pending
+        bucket = Bucket.PENDING if pending else Bucket.ACTIVE
+        column = "pending" if pending else "active"
+        balance = {
+            a.pk: {"active": a.active, "pending": a.pending, "owed": a.owed} for a in self.accounts.values()
+        }
+        earned = dict(earning)
+        entries: list[dict[str, Any]] = []
+        lots: list[dict[str, Any]] = []
+        outbox: list[dict[str, Any]] = []
+        timeline: list[dict[str, Any]] = []
+        points_ids = iter(ids[TimelineEvent][len(self.batch) :])
+        for index, (order, data) in enumerate(zip(self.orders, self.batch, strict=True)):
+            member_id = data.member.pk
+            timeline.append(
+                {
+                    "id": ids[TimelineEvent][index],
+                    "member_id": member_id,
+                    **order_timeline_fields(program, order),
+                }
+            )
+            points = earned.get(index, 0)
+            if points <= 0:
+                continue
+            account_id = self.accounts[member_id].pk
+            entry_id = ids[LedgerEntry][len(entries)]
+            at = data.occurred_at
+            entries.append(
+                {
+                    "id": entry_id,
+                    "account_id": account_id,
+                    "kind": EntryKind.EARN,
+                    "bucket": bucket,
+                    "points": points,
+                    "cause_type": "order",
+                    "cause_id": str(order.pk),
+                    "actor_id": self.actor_id,
+                    "reason": f"purchase {data.external_id}",
+                    "reverses_id": None,
+                    "effective_at": at,
+                    "idempotency_key": f"earn:{program.pk}:order:{order.pk}",
+                }
+            )
+            lots.append(
+                {
+                    "id": ids[Lot][len(lots)],
+                    "account_id": account_id,
+                    "earned_by_id": entry_id,
+                    "order_id": order.pk,
+                    "points": points,
+                    "remaining": points,
+                    "is_pending": pending,
+                    "available_at": at + timedelta(days=program.pending_days) if pending else at,
+                    "expires_at": expiry_date(program, at),
+                }
+            )
+            timeline.append(
+                {
+                    "id": next(points_ids),
+                    "member_id": member_id,
+                    **points_timeline_fields(kinds.POINTS_EARNED.code, program, order, points),
+                }
+            )
+            now = balance[account_id]
+            now[column] += points
+            outbox.append(
+                {
+                    "id": ids[OutboxEvent][len(outbox)],
+                    "topic": "points.changed",
+                    "key": f"points.changed:{program.pk}:order:{order.pk}",
+                    "created_at": at,
+                    "delivered_at": None,
+                    "payload": {
+                        "member": member_id,
+                        "program": program.code,
+                        "change": points,
+                        "kind": "earn",
+                        "cause": f"order:{order.pk}",
+                        **now,
+                        "at": at.isoformat(),
+                    },
+                }
+            )
+            self.latest[account_id] = (at, order.pk)
+        self.inserts += [
+            (LedgerEntry, entries),
+            (Lot, lots),
+            (TimelineEvent, timeline),
+            (OutboxEvent, outbox),
+        ]
+        gained = {
+            pk: balance[pk][column] - getattr(account, column)
+            for account in self.accounts.values()
+            if (pk := account.pk) in self.latest
+        }
+        self.updates.append(
+            (
+                Account,
+                [
+                    (pk, {column: points, "last_activity_at": self.latest[pk][0]})
+                    for pk, points in gained.items()
+                ],
+                frozenset({column}),
+            )
+        )
+
+    def add_caps(self, caps: _Caps, new_ids: list[int]) -> None:
+        self.inserts.append(
+            (
+                CapUsage,
+                [
+                    {
+                        "id": key,
+                        "account_id": account_id,
+                        "rule_code": code,
+                        "period_key": period,
+                        "points": points,
+                    }
+                    for key, ((account_id, code, period), points) in zip(
+                        new_ids, caps.new.items(), strict=True
+                    )
+                ],
+            )
+        )
+        self.updates.append(
+            (CapUsage, [(pk, {"points": points}) for pk, points in caps.added.items()], frozenset({"points"}))
+        )
+
+
+def _owed_settle(
+    program: Program, latest: dict[int, tuple[datetime, int]], accounts: dict[int, Account]
+) -> None:
+    """Active points just earned first pay back what the member owes (rare: after returns beyond the balance)."""
+    if program.pending_days > 0:
+        return
+    for account in accounts.values():
+        if account.pk in latest and account.owed > 0:
+            at, order_id = latest[account.pk]
+            owed_settle(account=account, at=at, key=f"earn:{program.pk}:order:{order_id}:settle")
+
+
+def _tiers_after(
+    program: Program, batch: Sequence[TransactionInput], earning: list[int], accounts: dict[int, Account]
+) -> set[int]:
+    """Moves up the members whose earnings reached a higher tier; the account ids that moved."""
+    table = tier_table(program=program) if earning else {}
+    if not table:
+        return set()
+    latest: dict[int, datetime] = {}
+    for index in earning:
+        data = batch[index]
+        latest[data.member.pk] = max(latest.get(data.member.pk, data.occurred_at), data.occurred_at)
+    touched = [accounts[member_id] for member_id in latest]
+    values = qualifying_values(
+        program=program, accounts=touched, as_of=max(max(latest.values()), clock.now())
+    )
+    moves = [
+        move
+        for account in touched
+        if (
+            move := tier_upgrade(
+                account=account, value=values[account.pk], table=table, at=latest[account.member_id]
+            )
+        )
+    ]
+    tier_moves_book(moves=moves)
+    return {move.account.pk for move in moves}

@@ -6,9 +6,9 @@ PostgreSQL's own pgbench in the same run.
 
 A throwaway database patronage_bench_ingest_<pid> is created on the server (--postgres, default
 postgres://postgres@127.0.0.1:5432), migrated, and given a program with a few earn rules, N members and
-an API key, all through the services. The product's WSGI app is then served by waitress (`patronage
-serve --no-worker`, DEBUG off) in a subprocess on 127.0.0.1, and C client threads, each with its own
-keep-alive HTTP connection, send:
+an API key, all through the services. The product's WSGI app is then served as in production
+(`patronage serve --no-worker`, DEBUG off: waitress, one process per CPU on PostgreSQL) in a subprocess
+on 127.0.0.1, and C client threads, each with its own keep-alive HTTP connection, send:
 
 1. purchases one per request (POST /api/v1/transactions): events/s, p50 and p99 latency;
 2. purchases in batches of 1,000 (POST /api/v1/transactions/bulk): events/s.
@@ -174,7 +174,7 @@ def _free_port() -> int:
 
 @contextmanager
 def _server(database_url: str, var_dir: str, threads: int) -> Iterator[int]:
-    """The product's WSGI app on waitress, in a subprocess; yields its port once /healthz answers."""
+    """The product's WSGI app served by `patronage serve`, in a subprocess; yields its port once /healthz answers."""
     port = _free_port()
     env = {
         **os.environ,

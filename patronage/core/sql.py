@@ -25,6 +25,7 @@ from django.utils import timezone
 
 _INSERT_CHUNK = 10_000
 _FEW = 20
+_FEW_ROWS = 100
 Adapter = Callable[[Any], Any]
 
 
@@ -157,11 +158,36 @@ def rows_write(inserts: Sequence[Insert], updates: Sequence[Update] = ()) -> Non
     update is (model, [(pk, values)], added) as for `rows_update`. Foreign keys are checked at commit
     on PostgreSQL, so the order of the tables does not matter there; on SQLite give parents first.
     """
-    for model, rows in inserts:
-        if rows:
-            rows_insert(model, _completed(model, rows))
+    complete = [(model, _completed(model, rows)) for model, rows in inserts if rows]
+    if connection.vendor == "postgresql" and sum(len(rows) for _model, rows in complete) <= _FEW_ROWS:
+        # A COPY costs two round trips and its setup per table: a few rows go in one statement.
+        _insert_few(complete)
+    else:
+        for model, rows in complete:
+            rows_insert(model, rows)
     for model, changes, added in updates:
         rows_update(model, changes, added=added)
+
+
+def _insert_few(inserts: Sequence[tuple[type[models.Model], list[dict[str, Any]]]]) -> None:
+    """One statement of data-modifying CTEs, an INSERT ... VALUES per table (PostgreSQL)."""
+    quote = connection.ops.quote_name
+    parts: list[str] = []
+    params: list[Any] = []
+    for model, rows in inserts:
+        by_attname = {field.attname: field for field in model._meta.concrete_fields}
+        names = list(rows[0])
+        fields = [by_attname[name] for name in names]
+        adapters = [(index, adapter) for index, field in enumerate(fields) if (adapter := _adapter(field))]
+        row = "(" + ", ".join(["%s"] * len(names)) + ")"
+        columns = ", ".join(quote(field.column) for field in fields)
+        parts.append(
+            f"i{len(parts)} AS (INSERT INTO {quote(model._meta.db_table)} ({columns}) "
+            f"VALUES {', '.join([row] * len(rows))})"
+        )
+        params += [value for values in rows for value in _values(values, names, adapters)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(parts)} SELECT 1", params)
 
 
 def _completed(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:

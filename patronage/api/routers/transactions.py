@@ -47,9 +47,10 @@ def record_transaction(request: HttpRequest, payload: TransactionIn) -> Status[T
 
 
 @router.post("/transactions/bulk", response={200: BulkOut, PROBLEM_STATUSES: Problem}, auth=WRITE)
-def record_transactions(request: HttpRequest, payload: BulkIn) -> BulkOut:
+def record_transactions(request: HttpRequest, payload: BulkIn, explain: bool = False) -> BulkOut:
     """Up to 1,000 transactions, each with the outcome POST /transactions would give it: one that fails does
-    not stop the others. Answers 200 with a result per item, in the order sent."""
+    not stop the others. Answers 200 with a result per item, in the order sent; each purchase's rule-by-rule
+    evaluation only with explain=true (rendering a thousand of them costs more than booking them)."""
     parsed = [_parse(item) for item in payload.items]
     valid = [item for item in parsed if isinstance(item, TransactionIn)]
     programs = _programs({item.program for item in valid})
@@ -81,7 +82,7 @@ def record_transactions(request: HttpRequest, payload: BulkIn) -> BulkOut:
             program=program, items=[data for _i, data in entries], actor=actor
         )
         for (index, _data), outcome in zip(entries, outcomes, strict=True):
-            results[index] = _outcome(index, program, outcome)
+            results[index] = _outcome(index, program, outcome, explain)
     ordered = [results[index] for index in range(len(parsed))]
     created = sum(1 for result in ordered if result.status == 201)
     replayed = sum(1 for result in ordered if result.status == 200)
@@ -111,13 +112,15 @@ def _programs(codes: Iterable[str]) -> dict[str, Program | ApplicationError]:
     return found
 
 
-def _outcome(index: int, program: Program, outcome: BulkOutcome) -> BulkItemOut:
+def _outcome(index: int, program: Program, outcome: BulkOutcome, explain: bool) -> BulkItemOut:
     if outcome.result is None:
         assert outcome.error is not None
         return _failed(index, application_problem(outcome.error))
     result = outcome.result
     return BulkItemOut(
-        index=index, status=201 if result.created else 200, result=TransactionOut.of(program, result)
+        index=index,
+        status=201 if result.created else 200,
+        result=TransactionOut.of(program, result, explain=explain),
     )
 
 

@@ -218,7 +218,8 @@ class TransactionOut(ValueSchema):
     amount: Decimal
     points: int = Field(description="earned (purchase) or taken back (return, negative)")
     evaluation: EvaluationOut | None = Field(
-        description="a purchase's points rule by rule; null for a return"
+        description="a purchase's points rule by rule; null for a return, and in bulk answers unless "
+        "explain=true"
     )
     tier: TierRef | None = Field(description="the member's tier after it")
     tier_changed: bool = Field(description="true on the request that moved the tier (false on a replay)")
@@ -227,7 +228,7 @@ class TransactionOut(ValueSchema):
     )
 
     @staticmethod
-    def of(program: Program, result: TransactionResult) -> TransactionOut:
+    def of(program: Program, result: TransactionResult, *, explain: bool = True) -> TransactionOut:
         order = result.order
         return TransactionOut(
             order_id=order.pk,
@@ -237,7 +238,7 @@ class TransactionOut(ValueSchema):
             member=order.member_id or 0,
             amount=Decimal(order.amount).quantize(CENTS),  # as stored: a replay reads it back
             points=result.points,
-            evaluation=EvaluationOut.of(result.evaluation),
+            evaluation=EvaluationOut.of(result.evaluation) if explain else None,
             tier=TierRef.of(result.tier),
             tier_changed=result.tier_changed,
             points_refunded=result.refunded,

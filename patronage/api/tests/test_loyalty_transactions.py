@@ -381,3 +381,19 @@ def test_a_purchase_paid_with_points_gives_them_back_when_returned(pos, alice, c
     assert returned.json()["points_refunded"] == 400
     account.refresh_from_db()
     assert account.active == 500
+
+
+def test_bulk_results_explain_the_points_rule_by_rule_only_when_asked(pos, alice):
+    plain = pos({"items": [purchase(alice.pk, "P-1")]}, "/api/v1/transactions/bulk").json()
+    explained = pos(
+        {"items": [purchase(alice.pk, "P-1"), purchase(alice.pk, "P-2")]},
+        "/api/v1/transactions/bulk?explain=true",
+    ).json()
+
+    assert plain["results"][0]["result"]["points"] == 100
+    assert plain["results"][0]["result"]["evaluation"] is None
+    assert [r["status"] for r in explained["results"]] == [200, 201]
+    for result in explained["results"]:
+        evaluation = result["result"]["evaluation"]
+        assert evaluation["total"] == 100
+        assert evaluation["contributions"][0]["explanation"]["message"]

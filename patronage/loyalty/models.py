@@ -8,6 +8,7 @@ available to spend or expire, drawn earliest-expiring first; each draw is record
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from patronage.commerce.models import Brand, Order
+from patronage.loyalty.program_cache import program_forget
 from patronage.members.models import Member
 
 
@@ -62,6 +64,21 @@ class ReturnPolicy(models.TextChoices):
     ALLOW_NEGATIVE = "allow_negative", _("Take back everything; a shortfall is owed")
 
 
+def new_revision() -> str:
+    return uuid.uuid4().hex
+
+
+def program_revised(program_id: int) -> str:
+    """Marks a change to the program, its earn rules or tiers: processes reload what they keep of it.
+
+    Writes that bypass the models' save and delete (a queryset's update) must call it themselves.
+    """
+    revision = new_revision()
+    Program.objects.filter(pk=program_id).update(revision=revision)
+    program_forget(program_id)
+    return revision
+
+
 class Program(models.Model):
     code = models.SlugField(max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -101,12 +118,50 @@ class Program(models.Model):
     tier_grace_days = models.PositiveIntegerField(default=0)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    revision = models.CharField(
+        max_length=32,
+        default=new_revision,
+        editable=False,
+        help_text="new with every change to the program, its earn rules or tiers (loyalty.program_cache)",
+    )
 
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.revision = new_revision()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "revision"}
+        super().save(*args, **kwargs)
+        program_forget(self.pk)
 
-class Tier(models.Model):
+
+class _ProgramPart(models.Model):
+    """A part of a program that booking reads (earn rules, tiers): saving or deleting one revises it."""
+
+    program: models.ForeignKey[Program, Program]
+    program_id: int
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        self._revise()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        deleted = super().delete(*args, **kwargs)
+        self._revise()
+        return deleted
+
+    def _revise(self) -> None:
+        revision = program_revised(self.program_id)
+        # The caller's program (the one this part was given) must not keep the old revision.
+        if type(self).program.is_cached(self):
+            self.program.revision = revision
+
+
+class Tier(_ProgramPart):
     """A VIP level of a program, reached when the qualifying value reaches its threshold (inclusive)."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="tiers")
@@ -281,7 +336,7 @@ class Redemption(models.Model):
         return self.code
 
 
-class EarnRule(models.Model):
+class EarnRule(_ProgramPart):
     """One earn rule of a program, as data; evaluated by loyalty.rules in the order it states."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="earn_rules")

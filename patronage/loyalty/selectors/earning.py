@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from patronage.loyalty import rules
 from patronage.loyalty.models import Account, CapUsage, EarnRule, Program
+from patronage.loyalty.program_cache import program_cached
 from patronage.loyalty.rules import (
     CapPeriod,
     Evaluation,
@@ -39,9 +40,13 @@ def rule_of(rule: EarnRule) -> Rule:
 
 
 def program_rules(*, program: Program) -> list[Rule]:
-    """The program's enabled earn rules, in the evaluator's order, each checked once."""
-    enabled = EarnRule.objects.filter(program=program, enabled=True).order_by("priority", "code")
-    return [rules.rule_checked(rule_of(rule)) for rule in enabled]
+    """The program's enabled earn rules, in the evaluator's order, each checked once (kept per revision)."""
+
+    def load() -> tuple[Rule, ...]:
+        enabled = EarnRule.objects.filter(program=program, enabled=True).order_by("priority", "code")
+        return tuple(rules.rule_checked(rule_of(rule)) for rule in enabled)
+
+    return list(program_cached("rules", program.pk, program.revision, load))
 
 
 def earn_settings(*, program: Program) -> ProgramEarnSettings:

@@ -14,6 +14,7 @@ from patronage.core import clock
 from patronage.loyalty import tiers as rules
 from patronage.loyalty.explanation import Explanation
 from patronage.loyalty.models import Account, EntryKind, LedgerEntry, OrderPoints, Program, Tier, TierChange
+from patronage.loyalty.program_cache import program_cached
 
 # A window that ends at a review counts up to the instant before it: the calendar year reviewed on
 # 1 January is the year that just ended, not the one that starts.
@@ -29,8 +30,12 @@ def tier_of(tier: Tier) -> rules.Tier:
 
 
 def tier_table(*, program: Program) -> dict[str, Tier]:
-    """The program's tiers by code."""
-    return {tier.code: tier for tier in tier_list(program=program)}
+    """The program's tiers by code (kept per revision: the same Tier objects until the program changes)."""
+
+    def load() -> dict[str, Tier]:
+        return {tier.code: tier for tier in tier_list(program=program)}
+
+    return dict(program_cached("tiers", program.pk, program.revision, load))
 
 
 def tier_policy(*, program: Program) -> rules.TierPolicy:

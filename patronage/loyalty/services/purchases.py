@@ -121,9 +121,10 @@ def _accounts_locked(program: Program, batch: Sequence[TransactionInput]) -> dic
         .order_by("pk")
     )
     accounts = {account.member_id: account for account in locked.filter(member_id__in=first_seen)}
-    missing = [member for member in first_seen if member not in accounts]
+    missing = sorted(member for member in first_seen if member not in accounts)
     if missing:
         # A concurrent first purchase may open one of them first: ignore_conflicts, then read them all.
+        # In member order, so that two sets opening the same accounts wait for each other, never deadlock.
         Account.objects.bulk_create(
             [Account(program=program, member_id=m, enrolled_at=first_seen[m]) for m in missing],
             ignore_conflicts=True,
@@ -154,9 +155,17 @@ def _evaluate(
     capped = [rule for rule in rule_set if rule.cap_points is not None and rule.cap_period is not None]
     stored: dict[tuple[int, str, str], tuple[int, int]] = {}
     if capped:
+        # Only the periods the set falls in: the rows of earlier periods only grow in number.
+        current = {
+            rules.cap_period_key(rule.cap_period, data.occurred_at, tz)
+            for rule in capped
+            if rule.cap_period
+            for data in batch
+        }
         rows = CapUsage.objects.filter(
             account_id__in=[account.pk for account in accounts.values()],
             rule_code__in=[rule.code for rule in capped],
+            period_key__in=current,
         ).values_list("account_id", "rule_code", "period_key", "pk", "points")
         stored = {(account, code, period): (pk, points) for account, code, period, pk, points in rows}
     used = {key: points for key, (_pk, points) in stored.items()}

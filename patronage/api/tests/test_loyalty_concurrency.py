@@ -101,3 +101,29 @@ def test_overlapping_bulk_batches_record_each_transaction_once(club, alice, bob)
     assert sum(body["failed"] for body in bodies) == 0
     assert Account.objects.get(member=alice).active == Account.objects.get(member=bob).active == 100
     assert ledger_verify() == []
+
+
+def test_parallel_batches_opening_the_same_new_accounts_in_any_order_all_record(club):
+    from patronage.members.services import IdentityInput, member_create
+
+    members = [
+        member_create(actor=None, identities=[IdentityInput("email", f"new{n}@example.com")]).pk
+        for n in range(12)
+    ]
+    key = _key()
+
+    def send(index: int) -> dict:
+        # Each batch names the same first-time members, in its own order, with its own purchases.
+        order = members if index % 2 else list(reversed(members))
+        items = [purchase(member, f"B{index}-{n}", "1000") for n, member in enumerate(order)]
+        response = Client(headers={"Authorization": f"Bearer {key}"}).post(
+            "/api/v1/transactions/bulk", {"items": items}, content_type="application/json"
+        )
+        return response.json()
+
+    bodies = _in_parallel(send, times=4)
+
+    assert [body["created"] for body in bodies] == [12, 12, 12, 12]
+    assert Account.objects.filter(program=club).count() == 12
+    assert {account.active for account in Account.objects.filter(program=club)} == {40}
+    assert ledger_verify() == []

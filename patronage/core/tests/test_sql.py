@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from patronage.core.sql import objects_insert, rows_update
+from patronage.core.sql import ids_reserve_many, objects_insert, rows_update, rows_write
 from patronage.loyalty.models import Account, Program
 from patronage.members.models import Member
 
@@ -41,3 +41,36 @@ def test_objects_insert_gives_each_new_row_its_id_many_or_few(db):
     assert len({m.pk for m in [*many, *few]}) == 51
     assert Member.objects.get(pk=many[-1].pk).name == "many 49"
     assert Member.objects.get(pk=few[0].pk).created_at is not None
+
+
+def test_rows_write_stores_json_as_given_empty_lists_and_objects_included(db):
+    program = Program.objects.create(code="p", name="P", currency="KRW")
+    when = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
+    members = [Member.objects.create(name=f"m{i}", joined_at=when) for i in range(2)]
+    keys = ids_reserve_many({Account: 2})[Account]
+
+    rows_write(
+        [
+            (
+                Account,
+                [
+                    {
+                        "id": keys[0],
+                        "program_id": program.pk,
+                        "member_id": members[0].pk,
+                        "enrolled_at": when,
+                    },
+                    {
+                        "id": keys[1],
+                        "program_id": program.pk,
+                        "member_id": members[1].pk,
+                        "enrolled_at": when,
+                        "invited_tiers": ["gold"],
+                    },
+                ],
+            )
+        ]
+    )
+
+    stored = dict(Account.objects.values_list("member_id", "invited_tiers"))
+    assert stored == {members[0].pk: [], members[1].pk: ["gold"]}

@@ -20,6 +20,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.db import connection
+
 from patronage.commerce.models import Order, OrderLine
 from patronage.core import clock
 from patronage.core.models import OutboxEvent, User
@@ -114,13 +116,7 @@ def _accounts_locked(program: Program, batch: Sequence[TransactionInput]) -> dic
     first_seen: dict[int, datetime] = {}
     for data in batch:
         first_seen[data.member.pk] = min(first_seen.get(data.member.pk, data.occurred_at), data.occurred_at)
-    locked = (
-        Account.objects.select_for_update(of=("self",))
-        .select_related("tier", "tier_floor")
-        .filter(program=program)
-        .order_by("pk")
-    )
-    accounts = {account.member_id: account for account in locked.filter(member_id__in=first_seen)}
+    accounts = _locked(program, list(first_seen))
     missing = sorted(member for member in first_seen if member not in accounts)
     if missing:
         # A concurrent first purchase may open one of them first: ignore_conflicts, then read them all.
@@ -129,10 +125,26 @@ def _accounts_locked(program: Program, batch: Sequence[TransactionInput]) -> dic
             [Account(program=program, member_id=m, enrolled_at=first_seen[m]) for m in missing],
             ignore_conflicts=True,
         )
-        accounts.update({account.member_id: account for account in locked.filter(member_id__in=missing)})
+        accounts.update(_locked(program, missing))
+    tiers = {tier.pk: tier for tier in tier_table(program=program).values()}
     for account in accounts.values():
         account.program = program
+        account.tier = tiers.get(account.tier_id) if account.tier_id else None
+        account.tier_floor = tiers.get(account.tier_floor_id) if account.tier_floor_id else None
     return accounts
+
+
+def _locked(program: Program, member_ids: list[int]) -> dict[int, Account]:
+    # Written out: the ORM's compiling of this one query cost more than a whole set of one's writes.
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in Account._meta.concrete_fields)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    found = Account.objects.raw(
+        f"SELECT {columns} FROM {quote(Account._meta.db_table)} WHERE program_id = %s"
+        f" AND member_id IN ({', '.join(['%s'] * len(member_ids))}) ORDER BY id{lock}",
+        [program.pk, *member_ids],
+    )
+    return {account.member_id: account for account in found}
 
 
 @dataclass

@@ -10,6 +10,7 @@ an API key, all through the services. The product's WSGI app is then served as i
 (`patronage serve --no-worker`, DEBUG off: waitress, one process per CPU on PostgreSQL) in a subprocess
 on 127.0.0.1, and C client threads, each with its own keep-alive HTTP connection, send:
 
+0. GET /healthz (one SELECT through the whole stack), the floor any endpoint of this stack stands on;
 1. purchases one per request (POST /api/v1/transactions): events/s, p50 and p99 latency;
 2. purchases in batches of 1,000 (POST /api/v1/transactions/bulk): events/s.
 
@@ -228,11 +229,12 @@ class _Client:
         self.headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
         self.connection = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
 
-    def post(self, path: str, body: dict[str, Any]) -> tuple[int, bytes]:
-        data = json.dumps(body).encode()
+    def post(self, path: str, body: dict[str, Any] | None) -> tuple[int, bytes]:
+        """POSTs `body`, or GETs `path` when there is none."""
+        data = json.dumps(body).encode() if body is not None else None
         for attempt in (1, 2):
             try:
-                self.connection.request("POST", path, body=data, headers=self.headers)
+                self.connection.request("POST" if data else "GET", path, body=data, headers=self.headers)
                 response = self.connection.getresponse()
                 return response.status, response.read()
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
@@ -296,7 +298,7 @@ def _phase(
     key: str,
     count: int,
     deadline_seconds: float,
-    request: Callable[[int], tuple[str, dict[str, Any], int]],
+    request: Callable[[int], tuple[str, dict[str, Any] | None, int]],
     booked: Callable[[int, bytes], int],
 ) -> tuple[_Tally, float]:
     """Sends `count` requests from `clients` threads (each request number once), until done or the deadline."""
@@ -316,6 +318,10 @@ def _phase(
         for future in [pool.submit(work) for _ in range(clients)]:
             future.result()
     return tally, time.perf_counter() - started
+
+
+def _answered(status: int, _answer: bytes) -> int:
+    return 1 if status == 200 else 0
 
 
 def _created_one(status: int, _answer: bytes) -> int:
@@ -419,11 +425,10 @@ def run(plan: Plan, server: _Server) -> None:
         _throwaway_databases(server, [ours, anchor]),
     ):
         key, member_ids = _setup_database(server.url(ours), var_dir, plan.members)
-        rows = _measure(plan, server.url(ours), var_dir, key, member_ids)
-        single, bulk = rows
+        floor, single, bulk = _measure(plan, server.url(ours), var_dir, key, member_ids)
         print(_ledger_check(single.events + bulk.events + plan.clients * WARM_UP_PER_CLIENT))
         tps = _pgbench(server, anchor, plan.clients, plan.pgbench_seconds)
-    _report(plan, single, bulk, tps)
+    _report(plan, floor, single, bulk, tps)
 
 
 @dataclass(frozen=True)
@@ -441,56 +446,70 @@ class _Result:
 
 def _measure(
     plan: Plan, database_url: str, var_dir: str, key: str, member_ids: list[int]
-) -> tuple[_Result, _Result]:
+) -> tuple[_Result, _Result, _Result]:
+    """The stack's floor (GET /healthz), then single purchases, then batches."""
     at = datetime.now(UTC) - timedelta(minutes=1)
     threads = max(plan.clients, plan.bulk_clients)
     with _server(database_url, var_dir, threads) as port:
 
-        def warm(number: int) -> tuple[str, dict[str, Any], int]:
+        def warm(number: int) -> tuple[str, dict[str, Any] | None, int]:
             return "/api/v1/transactions", _purchase(number, member_ids, "warm", at), 1
 
-        def single(number: int) -> tuple[str, dict[str, Any], int]:
+        def health(_number: int) -> tuple[str, dict[str, Any] | None, int]:
+            return "/healthz", None, 1
+
+        def single(number: int) -> tuple[str, dict[str, Any] | None, int]:
             return "/api/v1/transactions", _purchase(number, member_ids, "one", at), 1
 
         # Warm-up, not measured: every thread's connection, the server's code paths and caches.
         _phase(plan.clients, port, key, plan.clients * WARM_UP_PER_CLIENT, 60, warm, _created_one)
-        tally, seconds = _phase(
-            plan.clients, port, key, plan.events, plan.phase_seconds, single, _created_one
+        floor = _Result(
+            *_measured(_phase(plan.clients, port, key, plan.events, plan.phase_seconds, health, _answered))
         )
-        one = _Result(tally.events, seconds, tally.latencies, tally.failures, tally.sample_failure)
-        print(f"single events: {one.events:,} in {seconds:.1f} s")
+        print(f"GET /healthz: {floor.events:,} in {floor.seconds:.1f} s")
+        one = _Result(
+            *_measured(_phase(plan.clients, port, key, plan.events, plan.phase_seconds, single, _created_one))
+        )
+        print(f"single events: {one.events:,} in {one.seconds:.1f} s")
 
-        def batch(number: int) -> tuple[str, dict[str, Any], int]:
+        def batch(number: int) -> tuple[str, dict[str, Any] | None, int]:
             first = number * BULK_SIZE
             items = [_purchase(first + i, member_ids, "bulk", at) for i in range(BULK_SIZE)]
             return "/api/v1/transactions/bulk", {"items": items}, BULK_SIZE
 
         batches = max(1, plan.bulk_events // BULK_SIZE)
-        tally, seconds = _phase(
-            plan.bulk_clients, port, key, batches, plan.phase_seconds, batch, _created_in_bulk
+        bulk = _Result(
+            *_measured(
+                _phase(plan.bulk_clients, port, key, batches, plan.phase_seconds, batch, _created_in_bulk)
+            )
         )
-        bulk = _Result(tally.events, seconds, tally.latencies, tally.failures, tally.sample_failure)
-        print(f"bulk events: {bulk.events:,} in {seconds:.1f} s")
-    return one, bulk
+        print(f"bulk events: {bulk.events:,} in {bulk.seconds:.1f} s")
+    return floor, one, bulk
 
 
-def _report(plan: Plan, single: _Result, bulk: _Result, tps: float) -> None:
+def _measured(phase: tuple[_Tally, float]) -> tuple[int, float, list[float], dict[int, int], str]:
+    tally, seconds = phase
+    return tally.events, seconds, tally.latencies, tally.failures, tally.sample_failure
+
+
+def _report(plan: Plan, floor: _Result, single: _Result, bulk: _Result, tps: float) -> None:
     p50, p99 = _percentile(single.latencies, 0.50), _percentile(single.latencies, 0.99)
-    bp50, bp99 = _percentile(bulk.latencies, 0.50), _percentile(bulk.latencies, 0.99)
     print(f"\n{'measure':44} {'clients':>7} {'events':>9} {'events/s':>10} {'p50 ms':>9} {'p99 ms':>9}")
-    print(
-        f"{'POST /api/v1/transactions, one per request':44} {plan.clients:7d} {single.events:9,d} "
-        f"{single.per_second:10.1f} {p50 * 1000:9.1f} {p99 * 1000:9.1f}"
-    )
-    print(
-        f"{'POST /api/v1/transactions/bulk, 1,000 each':44} {plan.bulk_clients:7d} {bulk.events:9,d} "
-        f"{bulk.per_second:10.1f} {bp50 * 1000:9.1f} {bp99 * 1000:9.1f}"
-    )
+    for label, clients, result in (
+        ("GET /healthz (the stack's floor: one SELECT)", plan.clients, floor),
+        ("POST /api/v1/transactions, one per request", plan.clients, single),
+        ("POST /api/v1/transactions/bulk, 1,000 each", plan.bulk_clients, bulk),
+    ):
+        print(
+            f"{label:44} {clients:7d} {result.events:9,d} {result.per_second:10.1f} "
+            f"{_percentile(result.latencies, 0.50) * 1000:9.1f} {_percentile(result.latencies, 0.99) * 1000:9.1f}"
+        )
     print(f"{'pgbench tpcb-like (tps), anchor':44} {plan.clients:7d} {'':>9} {tps:10.1f}")
-    for label, result in (("single", single), ("bulk", bulk)):
+    for label, result in (("healthz", floor), ("single", single), ("bulk", bulk)):
         if result.failures:
             print(f"{label}: refused {result.failures}; first answer: {result.sample_failure}")
-    print(f"single events: p99 {'under' if p99 < 0.050 else 'over'} 50 ms")
+    print(f"single events: p50 {p50 * 1000:.1f} ms, p99 {'under' if p99 < 0.050 else 'over'} 50 ms")
+    print(f"the stack's floor: healthz_ratio_to_pgbench={floor.per_second / tps:.3f}")
     print(f"\nsingle_event_ratio_to_pgbench={single.per_second / tps:.3f}")
     print(f"bulk_events_per_second={bulk.per_second:.0f}")
 

@@ -74,8 +74,9 @@ def _wait_until_healthy(server: subprocess.Popen[bytes], url: str, log: Path) ->
     pytest.fail(f"{url} did not answer 200 within 60 s:\n{log.read_text()}")
 
 
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads child processes from /proc")
-def test_two_web_processes_answer_and_all_stop_on_ctrl_c(tmp_path):
+@contextlib.contextmanager
+def _serving(tmp_path: Path, *options: str):
+    """`manage.py serve OPTIONS` on its own SQLite file and var folder, answering; killed whatever happens."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "CACHE_URL"))}
     # Its own SQLite file and var folder, so the test shares nothing with a running product or other tests.
     env |= {
@@ -84,20 +85,9 @@ def test_two_web_processes_answer_and_all_stop_on_ctrl_c(tmp_path):
     }
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, timeout=180)
-
     port = _free_port()
     log = tmp_path / "serve.log"
-    command = [
-        *manage,
-        "serve",
-        "--no-worker",
-        "--processes",
-        "2",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-    ]
+    command = [*manage, "serve", *options, "--host", "127.0.0.1", "--port", str(port)]
     with log.open("wb") as out:
         # Its own session, so the cleanup below can kill everything it started, whatever happens.
         server = subprocess.Popen(
@@ -105,6 +95,17 @@ def test_two_web_processes_answer_and_all_stop_on_ctrl_c(tmp_path):
         )
     try:
         _wait_until_healthy(server, f"http://127.0.0.1:{port}/healthz", log)
+        yield server, log
+    finally:
+        # Whatever is left of its session (the server, or children it failed to stop) goes.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=10)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads child processes from /proc")
+def test_two_web_processes_answer_and_all_stop_on_ctrl_c(tmp_path):
+    with _serving(tmp_path, "--no-worker", "--processes", "2") as (server, log):
         children = _children(server.pid)
         assert len(children) == 2, log.read_text()
         assert "web: 2 processes x 8 threads" in log.read_text()
@@ -112,8 +113,17 @@ def test_two_web_processes_answer_and_all_stop_on_ctrl_c(tmp_path):
         server.send_signal(signal.SIGINT)
         assert server.wait(timeout=30) == 0, log.read_text()
         assert not any(_alive(pid) for pid in children)
-    finally:
-        # Whatever is left of its session (the server, or children it failed to stop) goes.
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(server.pid, signal.SIGKILL)
-        server.wait(timeout=10)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads child processes from /proc")
+def test_a_stop_by_sigterm_also_stops_the_worker_beside_the_server(tmp_path):
+    with _serving(tmp_path, "--processes", "1") as (server, log):
+        worker = _children(server.pid)
+        assert len(worker) == 1, log.read_text()  # one process serves; its one child is the worker
+
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=40) == 0, log.read_text()
+        deadline = time.monotonic() + 30
+        while any(_alive(pid) for pid in worker) and time.monotonic() < deadline:
+            time.sleep(0.25)
+        assert not any(_alive(pid) for pid in worker)

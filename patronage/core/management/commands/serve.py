@@ -56,6 +56,9 @@ class Command(BaseCommand):
         self._announce(host, port, worker is not None, processes, threads)
         try:
             if processes == 1:
+                # SIGTERM (a service manager's stop) ends the server as Ctrl+C does, so the worker
+                # beside it is stopped below instead of being left running.
+                signal.signal(signal.SIGTERM, _raise_system_exit)
                 serve(application, host=host, port=port, threads=threads, _quiet=True)
             else:
                 serve_prefork(application, host, port, processes, threads)

@@ -53,7 +53,8 @@ def members_resolve(*, refs: Iterable[MemberRef]) -> dict[MemberRef, Member]:
     ids = {ref for ref in wanted if isinstance(ref, int)}
     strings = {ref for ref in wanted if isinstance(ref, str)}
     found: dict[MemberRef, Member] = {}
-    for member in Member.objects.filter(pk__in=ids):
+    # A transaction reads only who the member is and whether the file is active: not the whole file.
+    for member in Member.objects.filter(pk__in=ids).only("pk", "status"):
         if member.status == MemberStatus.ACTIVE:
             found[member.pk] = member
         elif member.status == MemberStatus.MERGED:

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, cast
 
-from django.db import connection, models
+from django.db import NotSupportedError, connection, models
 from django.utils import timezone
 
 _INSERT_CHUNK = 10_000
@@ -116,22 +116,15 @@ def ids_reserve(model: type[models.Model], count: int) -> list[int]:
             )
             start = int(cursor.fetchone()[0]) + 1
             return list(range(start, start + count))
-    raise NotImplementedError(f"bulk writes support SQLite and PostgreSQL, not {connection.vendor}")
+    raise NotSupportedError(f"bulk writes support SQLite and PostgreSQL, not {connection.vendor}")
 
 
 def rows_insert(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> None:
     """Inserts rows (dicts keyed by column attname, all with the same keys) into the model's table."""
     if not rows:
         return
-    names = list(rows[0])
-    by_attname = {field.attname: field for field in model._meta.concrete_fields}
-    fields = [by_attname[name] for name in names]
-    adapters = [(index, adapter) for index, field in enumerate(fields) if (adapter := _adapter(field))]
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     for start in range(0, len(rows), _INSERT_CHUNK):
-        chunk = rows[start : start + _INSERT_CHUNK]
-        values = [_values(row, names, adapters) for row in chunk]
+        table, columns, values = _adapted(model, rows[start : start + _INSERT_CHUNK])
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 # The driver's own cursor runs COPY: wrap its errors as Django's (a duplicate key is an
@@ -143,8 +136,21 @@ def rows_insert(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> No
                     for row_values in values:
                         copy.write_row(row_values)
             else:
-                placeholders = ", ".join(["%s"] * len(names))
+                placeholders = ", ".join(["%s"] * len(values[0]))
                 cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", values)
+
+
+def _adapted(
+    model: type[models.Model], rows: Sequence[Mapping[str, Any]]
+) -> tuple[str, str, list[list[Any]]]:
+    """The quoted table, its quoted columns (the rows' keys, in order) and each row's database values."""
+    names = list(rows[0])
+    by_attname = {field.attname: field for field in model._meta.concrete_fields}
+    fields = [by_attname[name] for name in names]
+    adapters = [(index, adapter) for index, field in enumerate(fields) if (adapter := _adapter(field))]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    return quote(model._meta.db_table), columns, [_values(row, names, adapters) for row in rows]
 
 
 Insert = tuple[type[models.Model], Sequence[Mapping[str, Any]]]
@@ -172,21 +178,15 @@ def rows_write(inserts: Sequence[Insert], updates: Sequence[Update] = ()) -> Non
 
 def _insert_few(inserts: Sequence[tuple[type[models.Model], list[dict[str, Any]]]]) -> None:
     """One statement of data-modifying CTEs, an INSERT ... VALUES per table (PostgreSQL)."""
-    quote = connection.ops.quote_name
     parts: list[str] = []
     params: list[Any] = []
     for model, rows in inserts:
-        by_attname = {field.attname: field for field in model._meta.concrete_fields}
-        names = list(rows[0])
-        fields = [by_attname[name] for name in names]
-        adapters = [(index, adapter) for index, field in enumerate(fields) if (adapter := _adapter(field))]
-        row = "(" + ", ".join(["%s"] * len(names)) + ")"
-        columns = ", ".join(quote(field.column) for field in fields)
+        table, columns, values = _adapted(model, rows)
+        row = "(" + ", ".join(["%s"] * len(values[0])) + ")"
         parts.append(
-            f"i{len(parts)} AS (INSERT INTO {quote(model._meta.db_table)} ({columns}) "
-            f"VALUES {', '.join([row] * len(rows))})"
+            f"i{len(parts)} AS (INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(rows))})"
         )
-        params += [value for values in rows for value in _values(values, names, adapters)]
+        params += [value for row_values in values for value in row_values]
     with connection.cursor() as cursor:
         cursor.execute(f"WITH {', '.join(parts)} SELECT 1", params)
 
@@ -207,7 +207,7 @@ def _completed(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) -> 
     return [{**missing, **row} for row in rows] if missing else [dict(row) for row in rows]
 
 
-def _values(row: dict[str, Any], names: list[str], adapters: list[tuple[int, Adapter]]) -> list[Any]:
+def _values(row: Mapping[str, Any], names: list[str], adapters: list[tuple[int, Adapter]]) -> list[Any]:
     values = [row[name] for name in names]
     for index, adapt in adapters:
         if values[index] is not None:

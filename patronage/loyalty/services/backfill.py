@@ -20,8 +20,9 @@ from patronage.commerce.models import Order, OrderKind, OrderLine
 from patronage.core.errors import ApplicationError
 from patronage.core.models import User
 from patronage.loyalty.models import OrderPoints, Program
-from patronage.loyalty.services.orders import LineInput, TransactionInput, TransactionResult
-from patronage.loyalty.services.transactions import account_locked, purchase_book, return_book
+from patronage.loyalty.services.orders import LineInput, References, TransactionInput, TransactionResult
+from patronage.loyalty.services.purchases import purchases_book
+from patronage.loyalty.services.transactions import account_locked, return_book
 from patronage.members.models import MemberStatus
 
 BATCH = 500
@@ -85,12 +86,22 @@ def _book(program: Program, order: Order, actor: User | None) -> TransactionResu
             return None
     elif OrderPoints.objects.filter(order=order, account__program=program).exists():
         return None
+    if order.kind == OrderKind.PURCHASE:
+        # The order and its timeline event are in the file already: only its points are booked.
+        return purchases_book(
+            program=program, batch=[_input_of(order)], refs=_references(order), actor=actor, recorded=[order]
+        )[0]
     # The same lock as a live transaction: one member's earnings are serialised on their account row.
     account = account_locked(program=program, member=order.member, at=order.occurred_at)
-    if order.kind == OrderKind.RETURN:
-        assert order.original is not None  # _counted_purchase
-        return return_book(account, order, order.original, actor, order_event=False)
-    return purchase_book(account, order, _input_of(order), actor, order_event=False)
+    assert order.original is not None  # _counted_purchase
+    return return_book(account, order, order.original, actor, order_event=False)
+
+
+def _references(order: Order) -> References:
+    """The order's channel as the earn rules read it: the one stored on the order, loaded with it."""
+    return References(
+        channels={order.channel.code: order.channel} if order.channel else {}, stores={}, categories={}
+    )
 
 
 def _counted_purchase(program: Program, order: Order) -> OrderPoints | None:

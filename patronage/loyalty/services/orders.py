@@ -161,10 +161,8 @@ class References:
 
 
 def order_build(program: Program, data: TransactionInput, original: Order | None, refs: References) -> Order:
-    """The order a transaction describes, not yet saved, its channel at hand (the earn rules read it)."""
-    order = Order(**order_fields(program, data, original.pk if original else None, refs))
-    order.channel = refs.channel_of(data)
-    return order
+    """The order a transaction describes, not yet saved."""
+    return Order(**order_fields(program, data, original.pk if original else None, refs))
 
 
 def order_fields(

@@ -8,7 +8,7 @@ What makes a set equal to recording its purchases one by one, in the order given
   `points.changed` event each with the balances after it, and tier upgrades at the end.
 One difference is stated: tier multipliers use the tier a member held when the set began.
 
-Returns and purchases paid with points are booked one at a time by services.transactions.
+Returns are booked one at a time by services.transactions.
 """
 
 from __future__ import annotations
@@ -20,10 +20,12 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import connection
+from django.db import connection, models
+from django.utils.translation import gettext as _
 
 from patronage.commerce.models import Order, OrderLine
 from patronage.core import clock
+from patronage.core.errors import Conflict, NotFound, ValidationFailed
 from patronage.core.models import OutboxEvent, User
 from patronage.core.sql import Insert, Update, ids_reserve_many, rows_write
 from patronage.loyalty import rules
@@ -38,6 +40,7 @@ from patronage.loyalty.models import (
     Lot,
     OrderPoints,
     Program,
+    Redemption,
 )
 from patronage.loyalty.selectors import (
     earn_settings,
@@ -62,42 +65,46 @@ from patronage.members.models import TimelineEvent
 
 
 def purchases_book(
-    *, program: Program, batch: Sequence[TransactionInput], refs: References, actor: User | None
+    *,
+    program: Program,
+    batch: Sequence[TransactionInput],
+    refs: References,
+    actor: User | None,
+    recorded: Sequence[Order] | None = None,
 ) -> list[TransactionResult]:
     """Records new purchases and what they earn (in the caller's durable transaction), results in order.
 
-    The purchases are checked (check_transaction, refs.check), not paid with points, and unknown to the
-    caller; one recorded meanwhile fails the whole set with IntegrityError on the order's unique key.
+    The purchases are checked (check_transaction, refs.check) and unknown to the caller; one recorded
+    meanwhile fails the whole set with IntegrityError on the order's unique key. `recorded`: the
+    purchases' orders are already in the customer file, with their timeline (the backfill), and only
+    their points are booked.
     """
     accounts = _accounts_locked(program, batch)
+    paid_with = [_paid_with(accounts[data.member.pk], data.redemption_code) for data in batch]
     channels = [channel.code if (channel := refs.channel_of(data)) else None for data in batch]
     evaluations, caps = _evaluate(program, batch, channels, accounts)
-    earning = [index for index, evaluation in enumerate(evaluations) if evaluation.total > 0]
+    earning = sum(1 for evaluation in evaluations if evaluation.total > 0)
+    new = len(batch) if recorded is None else 0
     ids = ids_reserve_many(
         {
-            Order: len(batch),
-            OrderLine: sum(len(data.lines) for data in batch),
+            Order: new,
+            OrderLine: sum(len(data.lines) for data in batch) if new else 0,
             OrderPoints: len(batch),
-            LedgerEntry: len(earning),
-            Lot: len(earning),
-            TimelineEvent: len(batch) + len(earning),
-            OutboxEvent: len(earning),
+            LedgerEntry: earning,
+            Lot: earning,
+            TimelineEvent: new + earning,
+            OutboxEvent: earning,
             CapUsage: len(caps.new),
         }
     )
-    order_rows = [
-        {"id": key, **order_fields(program, data, None, refs)}
-        for key, data in zip(ids[Order], batch, strict=True)
-    ]
-    orders = [Order(**row) for row in order_rows]
+    rows = _Rows(program, accounts, actor, ids)
+    orders = rows.add_orders(batch, refs) if recorded is None else list(recorded)
     explained = [evaluation_as_dict(evaluation) for evaluation in evaluations]
-    rows = _Rows(program, batch, orders, accounts, actor)
-    rows.add_orders(order_rows, refs, ids, explained)
-    rows.add_earnings([(index, evaluations[index].total) for index in earning], ids)
-    rows.add_caps(caps, ids[CapUsage])
+    rows.add_points(batch, orders, explained, paid_with, order_events=recorded is None)
+    rows.add_caps(caps)
     rows_write(rows.inserts, rows.updates)
     _owed_settle(program, rows.latest, accounts)
-    upgraded = _tiers_after(program, batch, earning, accounts)
+    upgraded = _tiers_after(program, batch, evaluations, accounts)
     return [
         TransactionResult(
             order,
@@ -109,6 +116,29 @@ def purchases_book(
         )
         for order, data, evaluation, explanation in zip(orders, batch, evaluations, explained, strict=True)
     ]
+
+
+def _paid_with(account: Account, code: str | None) -> int | None:
+    """The id of the member's redemption that paid for this purchase, if any; one redemption pays one
+    purchase."""
+    if not code:
+        return None
+    redemption = Redemption.objects.filter(code=code.strip().upper(), account=account).first()
+    if redemption is None:
+        raise NotFound(
+            _("the member has no redemption with the code '%(code)s'") % {"code": code},
+            field="redemption_code",
+        )
+    if redemption.status == Redemption.Status.CANCELLED:
+        raise ValidationFailed(
+            _("redemption '%(code)s' was cancelled") % {"code": code}, field="redemption_code"
+        )
+    if OrderPoints.objects.filter(redemption=redemption).exists():
+        raise Conflict(
+            _("redemption '%(code)s' already paid for another purchase") % {"code": code},
+            field="redemption_code",
+        )
+    return redemption.pk
 
 
 def _accounts_locked(program: Program, batch: Sequence[TransactionInput]) -> dict[int, Account]:
@@ -211,83 +241,88 @@ def _evaluate(
 
 
 class _Rows:
-    """The rows a set writes, table by table, for one rows_write."""
+    """The rows a set writes, table by table, for one rows_write; each takes the next reserved id."""
 
     def __init__(
         self,
         program: Program,
-        batch: Sequence[TransactionInput],
-        orders: list[Order],
         accounts: dict[int, Account],
         actor: User | None,
+        ids: dict[type[models.Model], list[int]],
     ) -> None:
-        self.program, self.batch, self.orders, self.accounts = program, batch, orders, accounts
+        self.program, self.accounts = program, accounts
         self.actor_id = actor.pk if actor else None
-        self.pending = program.pending_days > 0
+        self.ids = {model: iter(keys) for model, keys in ids.items()}
         self.inserts: list[Insert] = []
         self.updates: list[Update] = []
         self.latest: dict[int, tuple[datetime, int]] = {}  # account id -> its last earning: time, order id
 
-    def add_orders(
-        self,
-        order_rows: list[dict[str, Any]],
-        refs: References,
-        ids: dict[type[Any], list[int]],
-        explained: list[dict[str, Any]],
-    ) -> None:
-        lines = [
-            line
-            for order, data in zip(self.orders, self.batch, strict=True)
-            for line in lines_fields(order.pk, data, refs)
-        ]
-        for line, key in zip(lines, ids[OrderLine], strict=True):
-            line["id"] = key
-        points = [
-            {
-                "id": key,
-                "order_id": order.pk,
-                "account_id": self.accounts[data.member.pk].pk,
-                "earned": explanation["total"],
-                "amount": data.amount,
-                "occurred_at": data.occurred_at,
-                "evaluation": explanation,
-                "redemption_id": None,
-            }
-            for key, order, data, explanation in zip(
-                ids[OrderPoints], self.orders, self.batch, explained, strict=True
-            )
-        ]
-        self.inserts += [(Order, order_rows), (OrderLine, lines), (OrderPoints, points)]
+    def _id(self, model: type[models.Model]) -> int:
+        return next(self.ids[model])
 
-    def add_earnings(self, earning: list[tuple[int, int]], ids: dict[type[Any], list[int]]) -> None:
-        """The entries, lots, timeline, outbox and balances of the purchases that earned (index, points)."""
-        program, pending = self.program, self.pending
+    def add_orders(self, batch: Sequence[TransactionInput], refs: References) -> list[Order]:
+        """The new orders and their lines; the orders, as the results give them back."""
+        order_rows = [
+            {"id": self._id(Order), **order_fields(self.program, data, None, refs)} for data in batch
+        ]
+        lines = [
+            {"id": self._id(OrderLine), **line}
+            for row, data in zip(order_rows, batch, strict=True)
+            for line in lines_fields(row["id"], data, refs)
+        ]
+        self.inserts += [(Order, order_rows), (OrderLine, lines)]
+        return [Order(**row) for row in order_rows]
+
+    def add_points(
+        self,
+        batch: Sequence[TransactionInput],
+        orders: list[Order],
+        explained: list[dict[str, Any]],
+        paid_with: list[int | None],
+        *,
+        order_events: bool,
+    ) -> None:
+        """What each purchase earned, and for those that earned: the entry, its lot, the timeline, the
+        outbox and the balances."""
+        program = self.program
+        pending = program.pending_days > 0
         bucket = Bucket.PENDING if pending else Bucket.ACTIVE
         column = "pending" if pending else "active"
         balance = {
             a.pk: {"active": a.active, "pending": a.pending, "owed": a.owed} for a in self.accounts.values()
         }
-        earned = dict(earning)
+        points_rows: list[dict[str, Any]] = []
         entries: list[dict[str, Any]] = []
         lots: list[dict[str, Any]] = []
         outbox: list[dict[str, Any]] = []
         timeline: list[dict[str, Any]] = []
-        points_ids = iter(ids[TimelineEvent][len(self.batch) :])
-        for index, (order, data) in enumerate(zip(self.orders, self.batch, strict=True)):
+        for order, data, explanation, redemption_id in zip(orders, batch, explained, paid_with, strict=True):
             member_id = data.member.pk
-            timeline.append(
+            account_id = self.accounts[member_id].pk
+            points, at = explanation["total"], data.occurred_at
+            points_rows.append(
                 {
-                    "id": ids[TimelineEvent][index],
-                    "member_id": member_id,
-                    **order_timeline_fields(program, order),
+                    "id": self._id(OrderPoints),
+                    "order_id": order.pk,
+                    "account_id": account_id,
+                    "earned": points,
+                    "amount": data.amount,
+                    "occurred_at": at,
+                    "evaluation": explanation,
+                    "redemption_id": redemption_id,
                 }
             )
-            points = earned.get(index, 0)
+            if order_events:
+                timeline.append(
+                    {
+                        "id": self._id(TimelineEvent),
+                        "member_id": member_id,
+                        **order_timeline_fields(program, order),
+                    }
+                )
             if points <= 0:
                 continue
-            account_id = self.accounts[member_id].pk
-            entry_id = ids[LedgerEntry][len(entries)]
-            at = data.occurred_at
+            entry_id = self._id(LedgerEntry)
             entries.append(
                 {
                     "id": entry_id,
@@ -306,7 +341,7 @@ class _Rows:
             )
             lots.append(
                 {
-                    "id": ids[Lot][len(lots)],
+                    "id": self._id(Lot),
                     "account_id": account_id,
                     "earned_by_id": entry_id,
                     "order_id": order.pk,
@@ -319,7 +354,7 @@ class _Rows:
             )
             timeline.append(
                 {
-                    "id": next(points_ids),
+                    "id": self._id(TimelineEvent),
                     "member_id": member_id,
                     **points_timeline_fields(kinds.POINTS_EARNED.code, program, order, points),
                 }
@@ -328,7 +363,7 @@ class _Rows:
             now[column] += points
             outbox.append(
                 {
-                    "id": ids[OutboxEvent][len(outbox)],
+                    "id": self._id(OutboxEvent),
                     "topic": "points.changed",
                     "key": f"points.changed:{program.pk}:order:{order.pk}",
                     "created_at": at,
@@ -346,6 +381,7 @@ class _Rows:
             )
             self.latest[account_id] = (at, order.pk)
         self.inserts += [
+            (OrderPoints, points_rows),
             (LedgerEntry, entries),
             (Lot, lots),
             (TimelineEvent, timeline),
@@ -367,21 +403,19 @@ class _Rows:
             )
         )
 
-    def add_caps(self, caps: _Caps, new_ids: list[int]) -> None:
+    def add_caps(self, caps: _Caps) -> None:
         self.inserts.append(
             (
                 CapUsage,
                 [
                     {
-                        "id": key,
+                        "id": self._id(CapUsage),
                         "account_id": account_id,
                         "rule_code": code,
                         "period_key": period,
                         "points": points,
                     }
-                    for key, ((account_id, code, period), points) in zip(
-                        new_ids, caps.new.items(), strict=True
-                    )
+                    for (account_id, code, period), points in caps.new.items()
                 ],
             )
         )
@@ -403,16 +437,19 @@ def _owed_settle(
 
 
 def _tiers_after(
-    program: Program, batch: Sequence[TransactionInput], earning: list[int], accounts: dict[int, Account]
+    program: Program,
+    batch: Sequence[TransactionInput],
+    evaluations: list[rules.Evaluation],
+    accounts: dict[int, Account],
 ) -> set[int]:
     """Moves up the members whose earnings reached a higher tier; the account ids that moved."""
-    table = tier_table(program=program) if earning else {}
+    latest: dict[int, datetime] = {}
+    for data, evaluation in zip(batch, evaluations, strict=True):
+        if evaluation.total > 0:
+            latest[data.member.pk] = max(latest.get(data.member.pk, data.occurred_at), data.occurred_at)
+    table = tier_table(program=program) if latest else {}
     if not table:
         return set()
-    latest: dict[int, datetime] = {}
-    for index in earning:
-        data = batch[index]
-        latest[data.member.pk] = max(latest.get(data.member.pk, data.occurred_at), data.occurred_at)
     touched = [accounts[member_id] for member_id in latest]
     values = qualifying_values(
         program=program, accounts=touched, as_of=max(max(latest.values()), clock.now())

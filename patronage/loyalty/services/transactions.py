@@ -19,11 +19,8 @@ from patronage.core.errors import Conflict, NotFound, ValidationFailed
 from patronage.core.models import User
 from patronage.loyalty import rules
 from patronage.loyalty import timeline_kinds as kinds
-from patronage.loyalty.models import Account, Bucket, EntryKind, LedgerEntry, OrderPoints, Program, Redemption
-from patronage.loyalty.selectors import earn_settings, evaluation_as_dict, member_context, program_rules
+from patronage.loyalty.models import Account, Bucket, EntryKind, LedgerEntry, OrderPoints, Program
 from patronage.loyalty.services import notify
-from patronage.loyalty.services.caps import caps_use
-from patronage.loyalty.services.ledger import Cause
 from patronage.loyalty.services.orders import (
     References,
     TransactionInput,
@@ -33,12 +30,10 @@ from patronage.loyalty.services.orders import (
     order_build,
     order_timeline_event,
     points_timeline_event,
-    purchase_of,
 )
-from patronage.loyalty.services.points import account_open, lots_earn, return_take
+from patronage.loyalty.services.points import account_open, return_take
 from patronage.loyalty.services.purchases import purchases_book
 from patronage.loyalty.services.refunds import spent_points_refund
-from patronage.loyalty.services.tiers import tier_after_activity
 from patronage.members.models import Member, TimelineEvent
 
 
@@ -59,7 +54,7 @@ def transaction_record(
 
 
 def _record(program: Program, data: TransactionInput, actor: User | None) -> TransactionResult:
-    if data.kind == OrderKind.PURCHASE and not data.redemption_code:
+    if data.kind == OrderKind.PURCHASE:
         # Without looking for the order first: a repeat fails on the order's unique key and is replayed.
         refs = References.of([data])
         refs.check(data)
@@ -67,12 +62,10 @@ def _record(program: Program, data: TransactionInput, actor: User | None) -> Tra
     existing = Order.objects.filter(source=data.source, external_id=data.external_id).first()
     if existing is not None:
         return _replay(program, existing, data)
-    original = _original(data) if data.kind == OrderKind.RETURN else None
+    original = _original(data)
     order = _order_create(program, data, original)
     account = account_locked(program=program, member=data.member, at=data.occurred_at)
-    if original is not None:
-        return return_book(account, order, original, actor)
-    return purchase_book(account, order, data, actor)
+    return return_book(account, order, original, actor)
 
 
 def account_locked(*, program: Program, member: Member, at: datetime) -> Account:
@@ -102,7 +95,7 @@ def _original(data: TransactionInput) -> Order:
     return original
 
 
-def _order_create(program: Program, data: TransactionInput, original: Order | None) -> Order:
+def _order_create(program: Program, data: TransactionInput, original: Order) -> Order:
     refs = References.of([data])
     refs.check(data)
     order = order_build(program, data, original, refs)
@@ -110,83 +103,6 @@ def _order_create(program: Program, data: TransactionInput, original: Order | No
     if data.lines:
         OrderLine.objects.bulk_create(lines_build(order, data, refs))
     return order
-
-
-def purchase_book(
-    account: Account, order: Order, data: TransactionInput, actor: User | None, *, order_event: bool = True
-) -> TransactionResult:
-    """Books what a recorded purchase earns, on its locked account (caller's transaction).
-
-    order_event=False: the order was imported with its timeline event (services.backfill)."""
-    program = account.program
-    rule_set = program_rules(program=program)
-    purchase = purchase_of(program, data, order.channel.code if order.channel else None)
-    evaluation = rules.evaluate_purchase(
-        purchase,
-        rule_set,
-        earn_settings(program=program),
-        member_context(account=account, rule_set=rule_set, at=data.occurred_at),
-    )
-    caps_use(account=account, rule_set=rule_set, evaluation=evaluation, at=data.occurred_at)
-    explained = evaluation_as_dict(evaluation)
-    OrderPoints.objects.create(
-        order=order,
-        account=account,
-        earned=evaluation.total,
-        amount=data.amount,
-        occurred_at=data.occurred_at,
-        evaluation=explained,
-        redemption=_paid_with(account, data.redemption_code),
-    )
-    events = [order_timeline_event(program, account.member, order)] if order_event else []
-    if evaluation.total > 0:
-        lots_earn(
-            account=account,
-            points=evaluation.total,
-            cause=Cause("order", str(order.pk)),
-            key=f"earn:{program.pk}:order:{order.pk}",
-            at=data.occurred_at,
-            actor=actor,
-            reason=f"purchase {data.external_id}",
-            pending=program.pending_days > 0,
-            order_id=order.pk,
-        )
-        events.append(
-            points_timeline_event(kinds.POINTS_EARNED.code, program, account.member, order, evaluation.total)
-        )
-        notify.points_changed(
-            account=account,
-            change=evaluation.total,
-            kind="earn",
-            cause=f"order:{order.pk}",
-            at=data.occurred_at,
-            new_cause=True,
-        )
-    TimelineEvent.objects.bulk_create(events)
-    change = tier_after_activity(account=account, at=data.occurred_at)
-    return TransactionResult(order, True, evaluation.total, explained, account.tier, change is not None)
-
-
-def _paid_with(account: Account, code: str | None) -> Redemption | None:
-    """The member's redemption that paid for this purchase, if any; one redemption pays one purchase."""
-    if not code:
-        return None
-    redemption = Redemption.objects.filter(code=code.strip().upper(), account=account).first()
-    if redemption is None:
-        raise NotFound(
-            _("the member has no redemption with the code '%(code)s'") % {"code": code},
-            field="redemption_code",
-        )
-    if redemption.status == Redemption.Status.CANCELLED:
-        raise ValidationFailed(
-            _("redemption '%(code)s' was cancelled") % {"code": code}, field="redemption_code"
-        )
-    if OrderPoints.objects.filter(redemption=redemption).exists():
-        raise Conflict(
-            _("redemption '%(code)s' already paid for another purchase") % {"code": code},
-            field="redemption_code",
-        )
-    return redemption
 
 
 def return_book(

@@ -33,10 +33,12 @@ test: test-deps lint typecheck test-sqlite test-postgres
 
 test-deps: $(VENV)/.installed-test system-deps
 
-# Chromium drives the browser tests; gettext checks the translations. Installed only when missing.
+# Chromium drives the browser tests, with CJK fonts so Korean, Japanese and Chinese render in the
+# screenshots; gettext checks the translations. Installed only when missing.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$$missing fonts-noto-cjk"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "patronage.commerce",
     "patronage.loyalty",
     "patronage.analytics",
+    "patronage.demo",
     "patronage.api",
     "patronage.console",
     "patronage.portal",

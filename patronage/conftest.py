@@ -1,4 +1,4 @@
-"""The cast of actors every access test draws on: two members, staff of several roles, scoped API keys."""
+"""The cast of actors every access test draws on: two members, staff in several groups, scoped API keys."""
 
 from __future__ import annotations
 
@@ -21,14 +21,14 @@ STAFF_PASSWORD = "correct-horse-battery-9"
 MEMBER_PASSWORD = "member-secret-pass-7"
 
 
-def _staff(username: str, role: str) -> User:
+def _staff(username: str, *roles: Role) -> User:
     return staff_create(
-        username=username, password=STAFF_PASSWORD, role=role, email=f"{username}@example.com"
+        username=username, password=STAFF_PASSWORD, groups=roles, email=f"{username}@example.com"
     )
 
 
 def _member(name: str, email: str, card: str, city: str) -> Member:
-    user = User.objects.create_user(username=email, email=email, password=MEMBER_PASSWORD, role=Role.MEMBER)
+    user = User.objects.create_user(username=email, email=email, password=MEMBER_PASSWORD)
     return member_create(
         actor=None,
         identities=[IdentityInput("email", email), IdentityInput("card", card)],
@@ -75,6 +75,12 @@ def analyst(db: None) -> User:
 @pytest.fixture
 def manager(db: None) -> User:
     return _staff("pam_manager", Role.PROGRAM_MANAGER)
+
+
+@pytest.fixture
+def lead_analyst(db: None) -> User:
+    """A service lead who is also an analyst: two groups, the rights of both."""
+    return _staff("lee_lead", Role.SERVICE_LEAD, Role.ANALYST)
 
 
 @pytest.fixture

@@ -64,6 +64,7 @@ class AnalysisRun(models.Model):
             models.CheckConstraint(condition=Q(progress__lte=100), name="analysis_run_progress_percent"),
         ]
         indexes = [models.Index(fields=["kind", "status", "-finished_at"], name="analysis_run_latest")]
+        permissions = [("view_analytics", _("Can see analyses and run them again"))]
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.status})"

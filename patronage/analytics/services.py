@@ -13,8 +13,9 @@ Concurrency rules:
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from typing import Any
 
 import polars as pl
@@ -29,9 +30,9 @@ from patronage.analytics.params import KINDS, params_clean
 from patronage.analytics.selectors import analysis_run_get
 from patronage.core import clock
 from patronage.core.audit import audit_record
-from patronage.core.demo.writer import TableWriter
 from patronage.core.errors import ApplicationError, Conflict
 from patronage.core.models import User
+from patronage.core.sql import TableWriter
 
 logger = logging.getLogger(__name__)
 
@@ -55,10 +56,16 @@ def _day_end(day: str | None) -> datetime | None:
 
 
 def analysis_request(
-    *, kind: str, params: Mapping[str, Any] | None = None, actor: User | None, enqueue: bool = True
+    *,
+    kind: str,
+    params: Mapping[str, Any] | None = None,
+    actor: User | None,
+    enqueue: Callable[[int], object] | None,
 ) -> AnalysisRun:
-    """Queues a run with its checked parameters and data window (computed by a worker once this commits);
+    """Queues a run with its checked parameters and data window, handed to `enqueue` once this commits;
     while a run of the kind is queued or running, returns that one instead."""
+    # The caller (a view, an endpoint, the nightly task) says how a run reaches a worker: a service
+    # never imports a task. None leaves it queued for the caller to compute (tests, scripts).
     cleaned = params_clean(kind=kind, params=params)
     now = clock.now()
     _stale_fail(kind=kind, now=now)
@@ -75,11 +82,8 @@ def analysis_request(
                 created_at=now,
             )
             audit_record(actor=actor, action="analysis.request", target=run, kind=kind)
-            if enqueue:
-                from patronage.analytics.tasks import analysis_execute_task
-
-                run_id = run.pk
-                transaction.on_commit(lambda: analysis_execute_task.delay(run_id))
+            if enqueue is not None:
+                transaction.on_commit(partial(enqueue, run.pk))
     except IntegrityError:
         # The unique constraint, not a look-up first, decides: two racing requests cannot both queue.
         active = AnalysisRun.objects.filter(kind=kind, status__in=ACTIVE_STATUSES).first()
@@ -215,6 +219,11 @@ def _fail(run: AnalysisRun, message: str) -> None:
     )
 
 
-def analytics_refresh(*, actor: User | None = None) -> list[AnalysisRun]:
+def analytics_refresh(
+    *, actor: User | None = None, enqueue: Callable[[int], object] | None
+) -> list[AnalysisRun]:
     """Requests every standard analysis (the nightly job); one already pending is not queued again."""
-    return [analysis_request(kind=kind, params=params, actor=actor) for kind, params in STANDARD.items()]
+    return [
+        analysis_request(kind=kind, params=params, actor=actor, enqueue=enqueue)
+        for kind, params in STANDARD.items()
+    ]

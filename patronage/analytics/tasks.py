@@ -1,4 +1,8 @@
-"""Background jobs of analytics: computing a requested run, and the nightly refresh."""
+"""Background jobs of analytics: computing a requested run, and the nightly refresh.
+
+Tasks are an interface, like views: they import services, and a service never imports them. An interface
+that requests a run passes `analysis_enqueue` so the run reaches a worker once the request commits.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,12 @@ def analysis_execute_task(run_id: int) -> str:
     return analysis_execute(run_id=run_id).status
 
 
+def analysis_enqueue(run_id: int) -> None:
+    """Hands a queued run to a worker (in eager mode, computes it at once)."""
+    analysis_execute_task.delay(run_id)
+
+
 @shared_task(name="analytics.refresh")
 def analytics_refresh_task() -> list[int]:
     """Requests the standard analyses (each computed by its own task)."""
-    return [run.pk for run in analytics_refresh(actor=None)]
+    return [run.pk for run in analytics_refresh(actor=None, enqueue=analysis_enqueue)]

@@ -1,7 +1,7 @@
 """Who may call the API: an integration's API key, or a staff person logged in to the console.
 
 Every endpoint names one scope with `require_scope`. An API key must hold that scope; a staff
-session must hold the role permission the scope stands for. Members of the portal are never
+session must hold the permission the scope stands for, through any of the person's groups. Members of the portal are never
 API callers, so their sessions are treated as no credentials at all.
 """
 
@@ -17,20 +17,22 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.security.base import AuthBase
 from ninja.utils import check_csrf
 
+from patronage.analytics.permissions import ANALYTICS_VIEW
 from patronage.core.apikeys import SCOPES, apikey_authenticate
 from patronage.core.audit import integration_acting
 from patronage.core.models import ApiKey, User
-from patronage.core.roles import Perm
+from patronage.loyalty.permissions import LOYALTY_ADJUST, LOYALTY_VIEW
+from patronage.members.permissions import MEMBERS_EDIT, MEMBERS_IMPORT, MEMBERS_PRIVACY, MEMBERS_VIEW
 
-# The role permission a staff session needs for each scope; a new scope adds its line here.
+# The permission a staff session needs for each scope; a new scope adds its line here.
 SCOPE_PERMISSIONS: dict[str, str] = {
-    "members:read": Perm.MEMBERS_VIEW,
-    "members:write": Perm.MEMBERS_EDIT,
-    "members:privacy": Perm.MEMBERS_PRIVACY,
-    "imports": Perm.MEMBERS_IMPORT,
-    "loyalty:read": Perm.LOYALTY_VIEW,
-    "loyalty:write": Perm.LOYALTY_ADJUST,
-    "analytics": Perm.ANALYTICS_VIEW,
+    "members:read": MEMBERS_VIEW,
+    "members:write": MEMBERS_EDIT,
+    "members:privacy": MEMBERS_PRIVACY,
+    "imports": MEMBERS_IMPORT,
+    "loyalty:read": LOYALTY_VIEW,
+    "loyalty:write": LOYALTY_ADJUST,
+    "analytics": ANALYTICS_VIEW,
 }
 
 NOT_AUTHENTICATED = (
@@ -65,7 +67,7 @@ class ApiKeyAuth(HttpBearer):
 
 
 class StaffSessionAuth(APIKeyCookie):
-    """A staff person's console session, whose role holds `permission`; CSRF-checked on unsafe methods."""
+    """A staff person's console session, whose groups hold `permission`; CSRF-checked on unsafe methods."""
 
     param_name = settings.SESSION_COOKIE_NAME
 
@@ -86,9 +88,9 @@ class StaffSessionAuth(APIKeyCookie):
             raise AuthorizationError(
                 message="CSRF check failed: send the csrftoken cookie's value as the X-CSRFToken header."
             )
-        if not user.has_role_permission(self.permission):
+        if not user.has_staff_perm(self.permission):
             raise AuthorizationError(
-                message=f"Your role ({user.get_role_display()}) may not do this: it needs the "
+                message=f"Your groups ({user.roles_display or 'none'}) may not do this: it needs the "
                 f"'{self.permission}' permission."
             )
         return Caller(user=user)

@@ -24,7 +24,7 @@ def staff_required(permission: str) -> Callable[[View], View]:
         def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path(), reverse("console:login"))
-            if not acting_user(request).has_role_permission(permission):
+            if not acting_user(request).has_staff_perm(permission):
                 return render(request, "console/forbidden.html", status=403)
             return view(request, *args, **kwargs)
 

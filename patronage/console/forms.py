@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from patronage.core.apikeys import SCOPES
 from patronage.core.errors import ApplicationError
 from patronage.core.models import User
+from patronage.core.roles import role_label
 from patronage.members import services
 from patronage.members.models import ConsentMethod, ConsentPurpose, IdentityKind, Member, MemberStatus
 from patronage.members.timeline import kinds_all
@@ -225,6 +227,23 @@ class ApiKeyForm(ServiceForm):
         choices=[(scope, format_lazy("{}: {}", scope, description)) for scope, description in SCOPES.items()],
         widget=forms.CheckboxSelectMultiple,
     )
+
+
+class GroupChoiceField(forms.ModelMultipleChoiceField):
+    """Groups as checkboxes, the standard roles named in the reader's language."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return role_label(obj.name)
+
+
+class StaffGroupsForm(ServiceForm):
+    groups = GroupChoiceField(
+        label=_("Groups"), queryset=Group.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, groups: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["groups"].queryset = groups  # type: ignore[attr-defined]
 
 
 def member_profile_initial(member: Member, primaries: dict[str, str]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from patronage.console.views import (
     loyalty_programs,
     loyalty_rules,
     merge,
+    staff,
 )
 
 app_name = "console"
@@ -37,6 +38,8 @@ urlpatterns = [
     path("imports/", imports.import_list, name="imports"),
     path("imports/<int:job_id>/", imports.import_detail, name="import_detail"),
     path("audit/", audit.audit_list, name="audit"),
+    path("settings/staff/", staff.staff_page, name="staff"),
+    path("settings/staff/<int:user_id>/", staff.staff_groups, name="staff_groups"),
     path("settings/api-keys/", apikeys.apikeys, name="apikeys"),
     path("settings/api-keys/new/", apikeys.apikey_new, name="apikey_create"),
     path("settings/api-keys/<int:key_id>/revoke/", apikeys.apikey_revoke_view, name="apikey_revoke"),

@@ -6,20 +6,38 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from patronage.core.roles import STAFF_ROLES, Role, role_has
+from patronage.core.roles import role_label
+
+
+class AccountKind(models.TextChoices):
+    """Separate kinds of login: a member's account never opens the console or calls the staff API."""
+
+    STAFF = "staff", _("Staff")
+    MEMBER = "member", _("Member")
 
 
 class User(AbstractUser):
-    """A person who logs in: staff (by role) or a member of the portal."""
+    """A person who logs in: staff, whose rights come from their groups, or a member of the portal."""
 
-    role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.MEMBER)
+    kind = models.CharField(_("kind"), max_length=16, choices=AccountKind.choices, default=AccountKind.MEMBER)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        permissions = [("manage_staff", _("Can manage staff, their groups and API keys"))]
 
     @property
     def is_staff_member(self) -> bool:
-        return self.is_active and self.role in STAFF_ROLES
+        return self.is_active and self.kind == AccountKind.STAFF
 
-    def has_role_permission(self, permission: str) -> bool:
-        return self.is_staff_member and role_has(self.role, permission)
+    def has_staff_perm(self, permission: str) -> bool:
+        """Whether this is active staff holding `permission` ('app_label.codename') through any of its groups."""
+        return self.is_staff_member and self.has_perm(permission)
+
+    @property
+    def roles_display(self) -> str:
+        """The groups this person holds, as the console shows them next to their name."""
+        return ", ".join(sorted(role_label(group.name) for group in self.groups.all()))
 
 
 class AuditEntry(models.Model):
@@ -37,6 +55,7 @@ class AuditEntry(models.Model):
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["target_type", "target_id"])]
         verbose_name_plural = "audit entries"
+        permissions = [("view_audit_log", _("Can read the audit log"))]
 
     def __str__(self) -> str:
         return (

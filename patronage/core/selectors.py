@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.contrib.auth.models import Group
+from django.db.models import Prefetch, QuerySet
 
-from patronage.core.models import ApiKey, AuditEntry, User
-from patronage.core.roles import STAFF_ROLES
+from patronage.core.models import AccountKind, ApiKey, AuditEntry, User
 
 
 def audit_entries(*, action: str = "", actor: str = "", target: str = "") -> QuerySet[AuditEntry]:
@@ -29,9 +29,22 @@ def audit_actions() -> list[str]:
 
 def staff_users() -> QuerySet[User]:
     """Active staff, who can be assigned as a customer's account manager."""
-    return User.objects.filter(is_active=True, role__in=[role.value for role in STAFF_ROLES]).order_by(
-        "username"
-    )
+    return User.objects.filter(is_active=True, kind=AccountKind.STAFF).order_by("username")
+
+
+def staff_list() -> QuerySet[User]:
+    """Every staff account, active or not, with its groups, for the staff page."""
+    groups = Prefetch("groups", queryset=Group.objects.order_by("name"))
+    return User.objects.filter(kind=AccountKind.STAFF).prefetch_related(groups).order_by("username")
+
+
+def staff_get(*, user_id: int) -> User | None:
+    return User.objects.filter(pk=user_id, kind=AccountKind.STAFF).first()
+
+
+def group_list() -> QuerySet[Group]:
+    """The groups staff may be given, with their permissions, by name."""
+    return Group.objects.prefetch_related("permissions__content_type").order_by("name")
 
 
 def apikey_list() -> QuerySet[ApiKey]:

@@ -68,15 +68,10 @@ def new_revision() -> str:
     return uuid.uuid4().hex
 
 
-def program_revised(program_id: int) -> str:
-    """Marks a change to the program, its earn rules or tiers: processes reload what they keep of it.
-
-    Writes that bypass the models' save and delete (a queryset's update) must call it themselves.
-    """
-    revision = new_revision()
-    Program.objects.filter(pk=program_id).update(revision=revision)
-    program_forget(program_id)
-    return revision
+def program_revision(program_id: int) -> str:
+    """The program's current revision: the database renews it with every change to the program, its earn
+    rules or tiers, whatever makes the change (triggers of migration 0006, decision 0013)."""
+    return Program.objects.values_list("revision", flat=True).get(pk=program_id)
 
 
 class Program(models.Model):
@@ -125,19 +120,28 @@ class Program(models.Model):
         help_text="new with every change to the program, its earn rules or tiers (loyalty.program_cache)",
     )
 
+    class Meta:
+        permissions = [
+            ("view_loyalty", _("Can see programmes and customers' points")),
+            ("adjust_points", _("Can adjust points (up to 1,000 at a time), redeem and use benefits")),
+            ("adjust_points_large", _("Can adjust up to 10,000 points at a time")),
+            ("adjust_points_unlimited", _("Can adjust any number of points at a time")),
+            ("configure_programs", _("Can set up programmes, rules, tiers, benefits and rewards")),
+        ]
+
     def __str__(self) -> str:
         return self.name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.revision = new_revision()
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "revision"}
         super().save(*args, **kwargs)
+        # The database has renewed the revision: this object must not keep the old one.
+        self.revision = program_revision(self.pk)
         program_forget(self.pk)
 
 
 class _ProgramPart(models.Model):
-    """A part of a program that booking reads (earn rules, tiers): saving or deleting one revises it."""
+    """A part of a program that booking reads (earn rules, tiers): the database revises the program when
+    one is written or deleted; saving or deleting through the model also refreshes the program object."""
 
     program: models.ForeignKey[Program, Program]
     program_id: int
@@ -155,10 +159,10 @@ class _ProgramPart(models.Model):
         return deleted
 
     def _revise(self) -> None:
-        revision = program_revised(self.program_id)
+        program_forget(self.program_id)
         # The caller's program (the one this part was given) must not keep the old revision.
         if type(self).program.is_cached(self):
-            self.program.revision = revision
+            self.program.revision = program_revision(self.program_id)
 
 
 class Tier(_ProgramPart):

@@ -2,7 +2,7 @@
 process, keyed by the program's revision.
 
 The revision (Program.revision) is a new random value with every change to the program, its earn rules or
-its tiers (models.Program.save, EarnRule and Tier save and delete, `program_revised`), so a process that
+its tiers, written by the database's own triggers whatever makes the change (decision 0013), so a process that
 reads the program row with a purchase knows whether what it keeps is current: the other processes'
 changes are seen on the next purchase, this process's at once (the entry is dropped as well).
 """

@@ -67,6 +67,13 @@ class Member(models.Model):
             models.Index(fields=["joined_at", "status"], name="member_joined_status"),
             models.Index(fields=["status", "source"], name="member_status_source"),
         ]
+        permissions = [
+            ("view_customers", _("Can see customers' files")),
+            ("edit_customers", _("Can edit customers' files, notes, tags and consents")),
+            ("import_members", _("Can import customers and transactions")),
+            ("merge_members", _("Can merge duplicate customers")),
+            ("handle_personal_data", _("Can export and erase a customer's personal data")),
+        ]
 
     def __str__(self) -> str:
         return self.name or f"#{self.pk}"

@@ -1,4 +1,8 @@
-"""Background jobs of the customer file."""
+"""Background jobs of the customer file.
+
+Tasks are an interface, like views: they import services, and a service never imports them. An interface
+that starts an import passes `import_job_enqueue` so the job reaches a worker once the upload commits.
+"""
 
 from __future__ import annotations
 
@@ -11,3 +15,8 @@ from patronage.members.imports import import_job_run
 def import_job_run_task(job_id: int) -> str:
     """Runs an import job with the options stored on it; a job already done or rejected is left as it is."""
     return import_job_run(job_id=job_id).status
+
+
+def import_job_enqueue(job_id: int) -> None:
+    """Hands a queued import job to a worker (in eager mode, runs it at once)."""
+    import_job_run_task.delay(job_id)

@@ -14,8 +14,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from patronage.core.errors import ApplicationError, Conflict, ValidationFailed
-from patronage.core.models import User
-from patronage.core.roles import Role
+from patronage.core.models import AccountKind, User
 from patronage.members.models import ConsentPurpose, IdentityKind
 from patronage.members.services import identity_normalise
 
@@ -154,7 +153,7 @@ class PortalLoginForm(AuthenticationForm):
 
     def confirm_login_allowed(self, user: Any) -> None:
         super().confirm_login_allowed(user)
-        if user.role != Role.MEMBER:
+        if user.kind != AccountKind.MEMBER:
             raise ValidationError(self.error_messages["staff_account"], code="staff_account")
 
 

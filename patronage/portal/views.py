@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from patronage.core.errors import ApplicationError
 from patronage.core.models import User
-from patronage.loyalty.card import card_number
 from patronage.members.models import ConsentMethod, Member
 from patronage.members.selectors import (
     member_consent_answers,
@@ -82,9 +81,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def overview(request: HttpRequest, member: Member) -> HttpResponse:
     context = {
         "member": member,
-        "card_number": card_number(
-            member_id=member.pk, card_identity=member_identities(member=member).get("card_number")
-        )[0],
+        "card_number": member_identities(member=member).get("card_number"),
         "consents": member_consent_answers(member=member),
         "events": member_visible_timeline(member=member),
     }

@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from patronage.analytics import compute as compute_module
+from patronage.analytics import tasks as analytics_tasks
 from patronage.analytics.models import AnalysisRun, CustomerScore, RunStatus
 from patronage.analytics.params import params_clean
 from patronage.analytics.selectors import (
@@ -24,6 +25,7 @@ from patronage.analytics.services import (
     analysis_request,
     analytics_refresh,
 )
+from patronage.analytics.tasks import analysis_enqueue, analytics_refresh_task
 from patronage.analytics.tests.demo import demo_load
 from patronage.core.errors import ValidationFailed
 
@@ -38,7 +40,7 @@ def business(db: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
 
 
 def _run(kind: str, **params: Any) -> AnalysisRun:
-    run = analysis_request(kind=kind, params=params, actor=None, enqueue=False)
+    run = analysis_request(kind=kind, params=params, actor=None, enqueue=None)
     return analysis_execute(run_id=run.pk)
 
 
@@ -60,14 +62,14 @@ def _run(kind: str, **params: Any) -> AnalysisRun:
 )
 def test_bad_parameters_are_refused_naming_the_field_and_nothing_is_queued(db, kind, params, field):
     with pytest.raises(ValidationFailed) as refused:
-        analysis_request(kind=kind, params=params, actor=None, enqueue=False)
+        analysis_request(kind=kind, params=params, actor=None, enqueue=None)
 
     assert refused.value.field == field
     assert AnalysisRun.objects.count() == 0
 
 
 def test_the_parameters_are_stored_with_their_defaults_and_the_window(business, analyst):
-    run = analysis_request(kind="clv", params={"horizon_days": 180}, actor=analyst, enqueue=False)
+    run = analysis_request(kind="clv", params={"horizon_days": 180}, actor=analyst, enqueue=None)
 
     assert run.params == params_clean(kind="clv", params={"horizon_days": 180})
     assert run.params["model"] == "bgnbd"
@@ -133,7 +135,7 @@ def test_a_churn_run_scores_active_customers_with_their_reasons(business):
 
 def test_the_last_finished_run_stays_readable_while_the_next_one_computes(business):
     first = _run("loyalty")
-    queued = analysis_request(kind="loyalty", params={}, actor=None, enqueue=False)
+    queued = analysis_request(kind="loyalty", params={}, actor=None, enqueue=None)
 
     assert analysis_latest(kind="loyalty") == first
     assert CustomerScore.objects.filter(run=first).count() == MEMBERS
@@ -147,8 +149,8 @@ def test_the_last_finished_run_stays_readable_while_the_next_one_computes(busine
 
 
 def test_a_second_request_while_one_is_queued_joins_it(business):
-    first = analysis_request(kind="clv", params={}, actor=None, enqueue=False)
-    second = analysis_request(kind="clv", params={"horizon_days": 30}, actor=None, enqueue=False)
+    first = analysis_request(kind="clv", params={}, actor=None, enqueue=None)
+    second = analysis_request(kind="clv", params={"horizon_days": 30}, actor=None, enqueue=None)
 
     assert second.pk == first.pk
     assert AnalysisRun.objects.filter(kind="clv").count() == 1
@@ -163,7 +165,7 @@ def test_a_run_is_computed_once_however_often_it_is_delivered(business, monkeypa
         return real(*args)
 
     monkeypatch.setitem(compute_module.COMPUTE, "service", counted)
-    run = analysis_request(kind="service", params={}, actor=None, enqueue=False)
+    run = analysis_request(kind="service", params={}, actor=None, enqueue=None)
 
     analysis_execute(run_id=run.pk)
     again = analysis_execute(run_id=run.pk)
@@ -173,7 +175,7 @@ def test_a_run_is_computed_once_however_often_it_is_delivered(business, monkeypa
 
 
 def test_a_run_another_worker_has_claimed_is_left_to_it(business, monkeypatch):
-    run = analysis_request(kind="service", params={}, actor=None, enqueue=False)
+    run = analysis_request(kind="service", params={}, actor=None, enqueue=None)
     AnalysisRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, heartbeat_at=run.created_at)
     monkeypatch.setitem(compute_module.COMPUTE, "service", lambda *a: pytest.fail("computed twice"))
 
@@ -211,21 +213,29 @@ def test_the_celery_task_computes_the_run_once_the_request_commits(
     app.conf.task_always_eager = True
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            run = analysis_request(kind="loyalty", params={}, actor=None)
+            run = analysis_request(kind="loyalty", params={}, actor=None, enqueue=analysis_enqueue)
     finally:
         app.conf.task_always_eager = False
 
     assert AnalysisRun.objects.get(pk=run.pk).status == RunStatus.DONE
 
 
-def test_the_nightly_refresh_requests_every_standard_analysis(business):
-    runs = analytics_refresh()
+def test_the_nightly_refresh_requests_every_standard_analysis(
+    business, monkeypatch, django_capture_on_commit_callbacks
+):
+    handed: list[int] = []
+    monkeypatch.setattr(analytics_tasks.analysis_execute_task, "delay", handed.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        run_ids = analytics_refresh_task()
 
+    runs = list(AnalysisRun.objects.filter(pk__in=run_ids))
     assert sorted(run.kind for run in runs) == sorted(STANDARD)
     assert all(run.status == RunStatus.QUEUED for run in runs)
     assert next(run for run in runs if run.kind == "whatif").params["calibrate"] is True
+    # Each run is handed to a worker once its request commits.
+    assert sorted(handed) == sorted(run_ids)
     # Asked again while they wait, nothing more is queued.
-    assert {run.pk for run in analytics_refresh()} == {run.pk for run in runs}
+    assert {run.pk for run in analytics_refresh(enqueue=None)} == set(run_ids)
 
 
 def test_the_refresh_is_on_the_beat_schedule():
@@ -236,7 +246,7 @@ def test_the_refresh_is_on_the_beat_schedule():
 
 def test_the_overview_shows_each_analysis_with_its_last_run(business):
     done = _run("service")
-    queued = analysis_request(kind="service", params={}, actor=None, enqueue=False)
+    queued = analysis_request(kind="service", params={}, actor=None, enqueue=None)
 
     overview = {row.kind: row for row in analysis_overview()}
 
@@ -288,7 +298,7 @@ def test_the_exports_hold_the_kinds_columns_in_csv_and_parquet(business, kind, c
 
 
 def test_an_unfinished_run_has_no_export(business):
-    run = analysis_request(kind="clv", params={}, actor=None, enqueue=False)
+    run = analysis_request(kind="clv", params={}, actor=None, enqueue=None)
 
     with pytest.raises(ValidationFailed) as refused:
         scores_export(run=run, format="csv")

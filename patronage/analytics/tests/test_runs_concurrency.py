@@ -40,7 +40,7 @@ def _in_parallel(work: Callable[[int], Any], times: int = PARALLEL) -> list[Any]
 
 
 def test_parallel_requests_queue_one_run():
-    runs = _in_parallel(lambda i: analysis_request(kind="whatif", params={}, actor=None, enqueue=False))
+    runs = _in_parallel(lambda i: analysis_request(kind="whatif", params={}, actor=None, enqueue=None))
 
     assert len({run.pk for run in runs}) == 1
     assert AnalysisRun.objects.filter(kind="whatif").count() == 1
@@ -56,7 +56,7 @@ def test_parallel_deliveries_of_one_run_compute_it_once(monkeypatch):
         return Computed(result={"ok": True})
 
     monkeypatch.setitem(compute_module.COMPUTE, "whatif", counted)
-    run = analysis_request(kind="whatif", params={}, actor=None, enqueue=False)
+    run = analysis_request(kind="whatif", params={}, actor=None, enqueue=None)
 
     _in_parallel(lambda i: analysis_execute(run_id=run.pk))
 

@@ -32,7 +32,7 @@ def business(db: None, settings: Any, tmp_path: Path) -> tuple[dict[str, Any], P
 
 
 def _run(kind: str, **params: Any) -> AnalysisRun:
-    run = analysis_execute(run_id=analysis_request(kind=kind, params=params, actor=None, enqueue=False).pk)
+    run = analysis_execute(run_id=analysis_request(kind=kind, params=params, actor=None, enqueue=None).pk)
     assert run.status == RunStatus.DONE, run.error
     return run
 

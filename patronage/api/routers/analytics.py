@@ -16,6 +16,7 @@ from patronage.analytics import selectors
 from patronage.analytics.compute import whatif_study
 from patronage.analytics.models import AnalysisRun, CustomerScore
 from patronage.analytics.services import analysis_request
+from patronage.analytics.tasks import analysis_enqueue
 from patronage.analytics.whatif import WhatIfInputs
 from patronage.api.auth import acting_user, require_scope
 from patronage.api.pagination import LimitOffset
@@ -47,7 +48,9 @@ def list_analysis_runs(request: HttpRequest, filters: Query[RunFilters]) -> Quer
 def request_analysis_run(request: HttpRequest, payload: RunRequestIn) -> Status[AnalysisRun]:
     """Queues a run (202); while one of the kind is queued or running, that one is returned instead.
     Follow it with GET /analytics/runs/{id} until its status is done or failed."""
-    run = analysis_request(kind=payload.kind, params=payload.params, actor=acting_user(request))
+    run = analysis_request(
+        kind=payload.kind, params=payload.params, actor=acting_user(request), enqueue=analysis_enqueue
+    )
     return Status(202, run)
 
 

@@ -15,6 +15,7 @@ from patronage.api.schemas.common import PROBLEM_STATUSES, Problem
 from patronage.api.schemas.imports import ImportJobOut
 from patronage.members.imports import import_job_get, import_job_list, import_job_start
 from patronage.members.models import ImportJob
+from patronage.members.tasks import import_job_enqueue
 
 router = Router(tags=["imports"])
 IMPORTS = require_scope("imports")
@@ -37,6 +38,7 @@ def start_import(
         content=file,
         actor=acting_user(request),
         options=options,
+        enqueue=import_job_enqueue,
     )
     return Status(202, job)
 

@@ -28,9 +28,9 @@ from patronage.api.schemas.members import (
     TimelineFilters,
 )
 from patronage.core.errors import Conflict
-from patronage.core.roles import Perm
 from patronage.members import selectors, services
 from patronage.members.models import ConsentMethod, Member, TimelineEvent
+from patronage.members.permissions import MEMBERS_MERGE
 from patronage.members.selectors import DuplicateCandidate
 
 router = Router(tags=["members"])
@@ -39,7 +39,7 @@ READ = require_scope("members:read")
 WRITE = require_scope("members:write")
 PRIVACY = require_scope("members:privacy")
 # Merging is a heavier act than editing: staff need the console's merge permission for it too.
-MERGE = require_scope("members:write", staff_permission=Perm.MEMBERS_MERGE)
+MERGE = require_scope("members:write", staff_permission=MEMBERS_MERGE)
 
 RELATIONS = ("identities", "tags", "consents")
 

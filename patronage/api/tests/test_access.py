@@ -164,3 +164,22 @@ def test_a_staff_session_must_pass_the_csrf_check_to_change_data(admin):
     assert refused.status_code == 403
     assert "CSRF" in refused.json()["detail"]
     assert accepted.status_code == 201
+
+
+def test_a_person_in_two_groups_has_the_api_rights_of_both(client_as, lead_analyst, alice, bob):
+    """The service lead's merge right and the analyst's analytics right, through one staff session."""
+    client = client_as(lead_analyst)
+    assert client.get("/api/v1/analytics/runs").status_code == 200
+    merged = client.post(
+        "/api/v1/members/merge",
+        {"survivor_id": alice.pk, "duplicate_id": bob.pk},
+        content_type="application/json",
+    )
+    assert merged.status_code == 200
+
+
+def test_a_session_without_the_permission_is_told_which_groups_it_has(client_as, agent):
+    response = client_as(agent).get("/api/v1/analytics/runs")
+    assert response.status_code == 403
+    assert "Service agent" in response.json()["detail"]
+    assert "analytics.view_analytics" in response.json()["detail"]

@@ -26,7 +26,7 @@ def business(db: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
 
 @pytest.fixture
 def clv_run(business: dict[str, Any]) -> AnalysisRun:
-    run = analysis_request(kind="clv", params={}, actor=None, enqueue=False)
+    run = analysis_request(kind="clv", params={}, actor=None, enqueue=None)
     return analysis_execute(run_id=run.pk)
 
 
@@ -164,7 +164,7 @@ def test_the_list_filters_by_kind_and_leaves_results_out(clv_run, api):
 
 
 def test_latest_is_the_last_finished_run_while_the_next_computes(clv_run, api):
-    analysis_request(kind="clv", params={}, actor=None, enqueue=False)
+    analysis_request(kind="clv", params={}, actor=None, enqueue=None)
 
     latest = api.get("/api/v1/analytics/clv/latest").json()
 

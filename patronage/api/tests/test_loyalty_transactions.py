@@ -355,16 +355,20 @@ def test_bulk_reads_each_program_and_the_members_once_per_batch(pos, alice, bob)
     assert len([sql for sql in selects if 'FROM "members_identity"' in sql]) <= 1
 
 
-def test_the_number_on_a_digital_card_without_a_card_identity_names_its_member(pos, db):
-    from patronage.loyalty.card import derived_card_number
+def test_the_number_issued_to_a_member_without_a_card_names_them_and_one_made_from_the_id_does_not(pos, db):
+    from patronage.members.cards import luhn_digit
+    from patronage.members.selectors import member_identities
     from patronage.members.services import IdentityInput, member_create
 
     carol = member_create(actor=None, identities=[IdentityInput("email", "carol@example.com")])
+    digits = f"{carol.pk:08d}"
 
-    response = pos(purchase(derived_card_number(carol.pk)))
+    response = pos(purchase(member_identities(member=carol)["card_number"]))
+    guessed = pos(purchase(f"P{digits}{luhn_digit(digits)}", "P-2"))
 
     assert response.status_code == 201
     assert response.json()["member"] == carol.pk
+    assert guessed.status_code == 404
 
 
 def test_a_purchase_paid_with_points_gives_them_back_when_returned(pos, alice, club):

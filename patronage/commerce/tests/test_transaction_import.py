@@ -33,7 +33,7 @@ def run_import(text: str, **options: str) -> ImportJob:
         content=text.encode(),
         actor=None,
         options=options,
-        enqueue=False,
+        enqueue=None,
     )
     return import_job_run(job_id=job.pk)
 

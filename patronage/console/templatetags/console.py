@@ -1,4 +1,4 @@
-"""Template helpers for the console: the navigation a role may see and timeline kinds' looks."""
+"""Template helpers for the console: the navigation a person's groups allow and timeline kinds' looks."""
 
 from __future__ import annotations
 
@@ -9,7 +9,11 @@ from django import template
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from patronage.core.roles import Perm
+from patronage.analytics.permissions import ANALYTICS_VIEW
+from patronage.core.permissions import AUDIT_VIEW, STAFF_MANAGE
+from patronage.core.roles import role_label
+from patronage.loyalty.permissions import LOYALTY_VIEW
+from patronage.members.permissions import MEMBERS_IMPORT, MEMBERS_MERGE, MEMBERS_VIEW
 from patronage.members.timeline import TimelineKind, kind_get
 
 register = template.Library()
@@ -21,20 +25,29 @@ class NavItem:
     label: str | Promise
     permission: str
     sections: tuple[str, ...]  # url names that mark this item as the current one
+    section_prefix: str = ""  # or every url name that starts with this
+
+    def is_current(self, url_name: str) -> bool:
+        return url_name in self.sections or bool(
+            self.section_prefix and url_name.startswith(self.section_prefix)
+        )
 
 
 NAV: tuple[NavItem, ...] = (
-    NavItem("console:home", _("Dashboard"), Perm.MEMBERS_VIEW, ("home",)),
+    NavItem("console:home", _("Dashboard"), MEMBERS_VIEW, ("home",)),
     NavItem(
         "console:customers",
         _("Customers"),
-        Perm.MEMBERS_VIEW,
+        MEMBERS_VIEW,
         ("customers", "customer", "customer_edit", "customer_erase"),
     ),
-    NavItem("console:duplicates", _("Duplicates"), Perm.MEMBERS_MERGE, ("duplicates", "merge")),
-    NavItem("console:imports", _("Imports"), Perm.MEMBERS_IMPORT, ("imports", "import_detail")),
-    NavItem("console:audit", _("Audit log"), Perm.AUDIT_VIEW, ("audit",)),
-    NavItem("console:apikeys", _("API keys"), Perm.STAFF_MANAGE, ("apikeys", "apikey_create")),
+    NavItem("console:duplicates", _("Duplicates"), MEMBERS_MERGE, ("duplicates", "merge")),
+    NavItem("console:imports", _("Imports"), MEMBERS_IMPORT, ("imports", "import_detail")),
+    NavItem("console:loyalty_programs", _("Loyalty"), LOYALTY_VIEW, (), "loyalty_"),
+    NavItem("console:analytics", _("Analytics"), ANALYTICS_VIEW, ("analytics",), "analytics_"),
+    NavItem("console:audit", _("Audit log"), AUDIT_VIEW, ("audit",)),
+    NavItem("console:staff", _("Staff"), STAFF_MANAGE, ("staff", "staff_groups")),
+    NavItem("console:apikeys", _("API keys"), STAFF_MANAGE, ("apikeys", "apikey_create")),
 )
 
 # The duplicate finder states its reasons in English; these are their translated labels.
@@ -49,11 +62,11 @@ DUPLICATE_REASONS: dict[str, str | Promise] = {
 
 @register.inclusion_tag("console/_nav.html", takes_context=True)
 def console_nav(context: dict[str, Any]) -> dict[str, Any]:
-    """The links the signed-in user's role may open, the current one marked."""
+    """The links the signed-in user's groups allow, the current one marked."""
     request = context["request"]
     current = request.resolver_match.url_name if request.resolver_match else ""
-    items = [item for item in NAV if request.user.has_role_permission(item.permission)]
-    return {"items": items, "current": current}
+    links = [(item, item.is_current(current)) for item in NAV if request.user.has_staff_perm(item.permission)]
+    return {"links": links}
 
 
 @register.filter
@@ -64,3 +77,9 @@ def timeline_kind(code: str) -> TimelineKind:
 @register.filter
 def duplicate_reason(reason: str) -> str | Promise:
     return DUPLICATE_REASONS.get(reason, reason)
+
+
+@register.filter(name="role_label")
+def role_label_filter(group_name: str) -> str:
+    """A group's name as the reader says it (the standard roles are translated)."""
+    return role_label(group_name)

@@ -15,10 +15,10 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def staff_can(context: template.Context, permission: str) -> bool:
-    """Whether the signed-in user's role holds `permission` (usable in tags' own contexts too)."""
+    """Whether the signed-in user's groups hold `permission` (usable in tags' own contexts too)."""
     request = getattr(context, "request", None)
     user = getattr(request, "user", None)
-    return bool(user is not None and user.is_authenticated and user.has_role_permission(permission))
+    return bool(user is not None and user.is_authenticated and user.has_staff_perm(permission))
 
 
 @register.filter

@@ -9,15 +9,14 @@ import pytest
 from django.http import HttpResponse
 
 from patronage.core.models import User
-from patronage.core.roles import role_has
 
 
 @pytest.fixture
 def staff_without(admin: User, agent: User, analyst: User, manager: User):
-    """The first staff user of the cast whose role lacks `permission`, or None when every role holds it."""
+    """The first staff user of the cast whose groups lack `permission`, or None when each of them holds it."""
 
     def find(permission: str) -> User | None:
-        return next((user for user in (analyst, agent, manager) if not role_has(user.role, permission)), None)
+        return next((user for user in (analyst, agent, manager) if not user.has_staff_perm(permission)), None)
 
     return find
 

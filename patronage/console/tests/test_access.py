@@ -10,9 +10,10 @@ import pytest
 from django.urls import reverse
 
 from patronage.core.apikeys import apikey_create
-from patronage.core.models import AuditEntry
-from patronage.core.roles import Perm
+from patronage.core.models import AuditEntry, User
+from patronage.core.permissions import AUDIT_VIEW, STAFF_MANAGE
 from patronage.members.models import Member, TimelineEvent
+from patronage.members.permissions import MEMBERS_EDIT, MEMBERS_MERGE, MEMBERS_PRIVACY, MEMBERS_VIEW
 
 
 @dataclass(frozen=True)
@@ -34,29 +35,30 @@ def _member(targets: dict[str, Any]) -> dict[str, Any]:
 _PAIR = "first={alice}&second={bob}"
 
 ENDPOINTS = [
-    Endpoint("console:home", "get", Perm.MEMBERS_VIEW),
-    Endpoint("console:customers", "get", Perm.MEMBERS_VIEW),
-    Endpoint("console:customer", "get", Perm.MEMBERS_VIEW, _member),
-    Endpoint("console:customer_timeline", "get", Perm.MEMBERS_VIEW, _member),
-    Endpoint("console:customer_edit", "get", Perm.MEMBERS_EDIT, _member),
-    Endpoint("console:customer_edit", "post", Perm.MEMBERS_EDIT, _member),
-    Endpoint("console:customer_note_add", "post", Perm.MEMBERS_EDIT, _member),
-    Endpoint("console:customer_tags", "post", Perm.MEMBERS_EDIT, _member),
-    Endpoint("console:customer_manager", "post", Perm.MEMBERS_EDIT, _member),
-    Endpoint("console:customer_identity_add", "post", Perm.MEMBERS_EDIT, _member),
-    Endpoint("console:customer_consent", "post", Perm.MEMBERS_EDIT, _member),
-    Endpoint("console:customer_export", "post", Perm.MEMBERS_PRIVACY, _member),
-    Endpoint("console:customer_erase", "get", Perm.MEMBERS_PRIVACY, _member),
-    Endpoint("console:customer_erase", "post", Perm.MEMBERS_PRIVACY, _member),
-    Endpoint("console:duplicates", "get", Perm.MEMBERS_MERGE),
-    Endpoint("console:merge", "get", Perm.MEMBERS_MERGE, query=_PAIR),
-    Endpoint("console:merge", "post", Perm.MEMBERS_MERGE, query=_PAIR),
-    Endpoint("console:audit", "get", Perm.AUDIT_VIEW),
-    Endpoint("console:apikeys", "get", Perm.STAFF_MANAGE),
-    Endpoint("console:apikey_create", "post", Perm.STAFF_MANAGE),
-    Endpoint(
-        "console:apikey_revoke", "post", Perm.STAFF_MANAGE, lambda targets: {"key_id": targets["key"].pk}
-    ),
+    Endpoint("console:home", "get", MEMBERS_VIEW),
+    Endpoint("console:customers", "get", MEMBERS_VIEW),
+    Endpoint("console:customer", "get", MEMBERS_VIEW, _member),
+    Endpoint("console:customer_timeline", "get", MEMBERS_VIEW, _member),
+    Endpoint("console:customer_edit", "get", MEMBERS_EDIT, _member),
+    Endpoint("console:customer_edit", "post", MEMBERS_EDIT, _member),
+    Endpoint("console:customer_note_add", "post", MEMBERS_EDIT, _member),
+    Endpoint("console:customer_tags", "post", MEMBERS_EDIT, _member),
+    Endpoint("console:customer_manager", "post", MEMBERS_EDIT, _member),
+    Endpoint("console:customer_identity_add", "post", MEMBERS_EDIT, _member),
+    Endpoint("console:customer_consent", "post", MEMBERS_EDIT, _member),
+    Endpoint("console:customer_export", "post", MEMBERS_PRIVACY, _member),
+    Endpoint("console:customer_erase", "get", MEMBERS_PRIVACY, _member),
+    Endpoint("console:customer_erase", "post", MEMBERS_PRIVACY, _member),
+    Endpoint("console:duplicates", "get", MEMBERS_MERGE),
+    Endpoint("console:merge", "get", MEMBERS_MERGE, query=_PAIR),
+    Endpoint("console:merge", "post", MEMBERS_MERGE, query=_PAIR),
+    Endpoint("console:audit", "get", AUDIT_VIEW),
+    Endpoint("console:staff", "get", STAFF_MANAGE),
+    Endpoint("console:staff_groups", "get", STAFF_MANAGE, lambda targets: {"user_id": targets["agent"].pk}),
+    Endpoint("console:staff_groups", "post", STAFF_MANAGE, lambda targets: {"user_id": targets["agent"].pk}),
+    Endpoint("console:apikeys", "get", STAFF_MANAGE),
+    Endpoint("console:apikey_create", "post", STAFF_MANAGE),
+    Endpoint("console:apikey_revoke", "post", STAFF_MANAGE, lambda targets: {"key_id": targets["key"].pk}),
 ]
 
 # What a legitimate user would send; the refused user sends the same and must change nothing.
@@ -74,13 +76,14 @@ VALID_POST = {
     "scopes": ["members:read"],
     "locale": "en",
     "time_zone": "UTC",
+    "groups": [],
 }
 
 
 @pytest.fixture
-def targets(alice: Member, bob: Member) -> dict[str, Any]:
+def targets(alice: Member, bob: Member, agent: User) -> dict[str, Any]:
     key, _plain = apikey_create(name="shop", scopes=["members:read"], actor=None)
-    return {"alice": alice, "bob": bob, "key": key}
+    return {"alice": alice, "bob": bob, "key": key, "agent": agent}
 
 
 def _call(client, endpoint: Endpoint, targets: dict[str, Any]):
@@ -91,9 +94,10 @@ def _call(client, endpoint: Endpoint, targets: dict[str, Any]):
     return client.post(url, data) if endpoint.method == "post" else client.get(url)
 
 
-def _state() -> tuple[int, int, list[tuple[int, str, str]]]:
+def _state() -> tuple[int, int, list[tuple[int, str, str]], list[tuple[int, str]]]:
     members = list(Member.objects.order_by("pk").values_list("pk", "name", "status"))
-    return AuditEntry.objects.count(), TimelineEvent.objects.count(), members
+    memberships = list(User.groups.through.objects.order_by("pk").values_list("user_id", "group__name"))
+    return AuditEntry.objects.count(), TimelineEvent.objects.count(), members, memberships
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
@@ -112,7 +116,7 @@ def test_a_member_is_refused_and_changes_nothing(client_as, targets, endpoint):
     assert _state() == before
 
 
-@pytest.mark.parametrize("endpoint", [e for e in ENDPOINTS if e.permission != Perm.MEMBERS_VIEW], ids=str)
+@pytest.mark.parametrize("endpoint", [e for e in ENDPOINTS if e.permission != MEMBERS_VIEW], ids=str)
 def test_staff_without_the_permission_is_refused_and_changes_nothing(
     client_as, staff_without, targets, endpoint
 ):

@@ -27,7 +27,7 @@ def business(settings: Any, tmp_path: Path) -> None:
         ("service", {}),
         ("whatif", {"calibrate": True}),
     ):
-        run = analysis_request(kind=kind, params=params, actor=None, enqueue=False)
+        run = analysis_request(kind=kind, params=params, actor=None, enqueue=None)
         assert analysis_execute(run_id=run.pk).status == RunStatus.DONE
 
 

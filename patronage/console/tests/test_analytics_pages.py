@@ -37,7 +37,7 @@ def business(db: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
 def computed(business: dict[str, Any]) -> dict[str, AnalysisRun]:
     runs = {}
     for kind, params in [(kind, {}) for kind in KINDS] + [("whatif", {"calibrate": True})]:
-        run = analysis_request(kind=kind, params=params, actor=None, enqueue=False)
+        run = analysis_request(kind=kind, params=params, actor=None, enqueue=None)
         runs[kind] = analysis_execute(run_id=run.pk)
         assert runs[kind].status == RunStatus.DONE, runs[kind].error
     return runs

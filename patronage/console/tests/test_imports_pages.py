@@ -31,7 +31,7 @@ def _media_and_eager_celery(settings, tmp_path):
 @pytest.fixture
 def job(manager) -> ImportJob:
     return import_job_start(
-        kind="customers", file_name="list.csv", content=BAD_FILE, actor=manager, enqueue=False
+        kind="customers", file_name="list.csv", content=BAD_FILE, actor=manager, enqueue=None
     )
 
 
@@ -106,7 +106,7 @@ def test_a_done_import_shows_its_counts(client_as, manager):
         file_name="ok.csv",
         content=b"email\na@example.com\nb@example.com\n",
         actor=manager,
-        enqueue=False,
+        enqueue=None,
     )
     import_job_run(job_id=done.pk)
 
@@ -123,7 +123,7 @@ def test_an_import_page_shows_the_options_it_was_given_and_what_it_created(clien
         content=b"order_id,date,total,store\nR-1,2024-05-01,100,gangnam\n",
         actor=manager,
         options={"source": "pos"},
-        enqueue=False,
+        enqueue=None,
     )
     import_job_run(job_id=job.pk)
 
@@ -142,7 +142,7 @@ DATES_FILE = b"email,birth_date\nok@example.com,1990-01-01\nlate@example.com,31/
 
 def test_a_korean_manager_reads_the_row_errors_in_korean(client_as, manager, settings):
     job = import_job_start(
-        kind="customers", file_name="dates.csv", content=DATES_FILE, actor=manager, enqueue=False
+        kind="customers", file_name="dates.csv", content=DATES_FILE, actor=manager, enqueue=None
     )
     import_job_run(job_id=job.pk)  # in the worker: no language active, stored in English
     client = client_as(manager)

@@ -14,7 +14,7 @@ import pytest
 from django.urls import reverse
 
 from patronage.core.models import AuditEntry
-from patronage.core.roles import Perm, role_has
+from patronage.core.roles import Role, declared_grants
 from patronage.loyalty import services
 from patronage.loyalty.models import (
     Account,
@@ -29,6 +29,7 @@ from patronage.loyalty.models import (
     Tier,
     TierBenefit,
 )
+from patronage.loyalty.permissions import LOYALTY_ADJUST, LOYALTY_CONFIGURE, LOYALTY_VIEW
 from patronage.members.models import Member
 
 from .loyalty_setup import catalogue_make, program_make, purchase
@@ -88,36 +89,36 @@ _SETTINGS = {
 _RULE = {"name": "Birthday", "kind": "event", "params": json.dumps({"event": "birthday", "points": 500})}
 
 ENDPOINTS = [
-    Endpoint("console:loyalty_programs", "get", Perm.LOYALTY_VIEW, _none),
-    Endpoint("console:loyalty_program", "get", Perm.LOYALTY_VIEW),
-    Endpoint("console:loyalty_rules", "get", Perm.LOYALTY_VIEW),
-    Endpoint("console:loyalty_simulate", "get", Perm.LOYALTY_VIEW, query="amount=10000"),
-    Endpoint("console:loyalty_tiers", "get", Perm.LOYALTY_VIEW),
-    Endpoint("console:loyalty_benefits", "get", Perm.LOYALTY_VIEW),
-    Endpoint("console:loyalty_rewards", "get", Perm.LOYALTY_VIEW),
-    Endpoint("console:customer_loyalty", "get", Perm.LOYALTY_VIEW, lambda t: {"member_id": t["alice"].pk}),
-    Endpoint("console:loyalty_program_create", "get", Perm.LOYALTY_CONFIGURE, _none),
+    Endpoint("console:loyalty_programs", "get", LOYALTY_VIEW, _none),
+    Endpoint("console:loyalty_program", "get", LOYALTY_VIEW),
+    Endpoint("console:loyalty_rules", "get", LOYALTY_VIEW),
+    Endpoint("console:loyalty_simulate", "get", LOYALTY_VIEW, query="amount=10000"),
+    Endpoint("console:loyalty_tiers", "get", LOYALTY_VIEW),
+    Endpoint("console:loyalty_benefits", "get", LOYALTY_VIEW),
+    Endpoint("console:loyalty_rewards", "get", LOYALTY_VIEW),
+    Endpoint("console:customer_loyalty", "get", LOYALTY_VIEW, lambda t: {"member_id": t["alice"].pk}),
+    Endpoint("console:loyalty_program_create", "get", LOYALTY_CONFIGURE, _none),
     Endpoint(
         "console:loyalty_program_create",
         "post",
-        Perm.LOYALTY_CONFIGURE,
+        LOYALTY_CONFIGURE,
         _none,
         lambda t: {**_SETTINGS, "code": "sorae", "name": "Sorae Friends"},
     ),
-    Endpoint("console:loyalty_program_save", "post", Perm.LOYALTY_CONFIGURE, _program, lambda t: _SETTINGS),
-    Endpoint("console:loyalty_rule_create", "get", Perm.LOYALTY_CONFIGURE),
+    Endpoint("console:loyalty_program_save", "post", LOYALTY_CONFIGURE, _program, lambda t: _SETTINGS),
+    Endpoint("console:loyalty_rule_create", "get", LOYALTY_CONFIGURE),
     Endpoint(
         "console:loyalty_rule_create",
         "post",
-        Perm.LOYALTY_CONFIGURE,
+        LOYALTY_CONFIGURE,
         _program,
         lambda t: {**_RULE, "code": "birthday", "priority": "50", "stackable": "on", "enabled": "on"},
     ),
-    Endpoint("console:loyalty_rule_edit", "get", Perm.LOYALTY_CONFIGURE, _rule),
+    Endpoint("console:loyalty_rule_edit", "get", LOYALTY_CONFIGURE, _rule),
     Endpoint(
         "console:loyalty_rule_edit",
         "post",
-        Perm.LOYALTY_CONFIGURE,
+        LOYALTY_CONFIGURE,
         _rule,
         lambda t: {
             "name": "Base",
@@ -128,25 +129,25 @@ ENDPOINTS = [
             "enabled": "on",
         },
     ),
-    Endpoint("console:loyalty_rule_delete", "post", Perm.LOYALTY_CONFIGURE, _rule),
+    Endpoint("console:loyalty_rule_delete", "post", LOYALTY_CONFIGURE, _rule),
     Endpoint(
         "console:loyalty_tier_save",
         "post",
-        Perm.LOYALTY_CONFIGURE,
+        LOYALTY_CONFIGURE,
         _program,
         lambda t: {"code": "gold", "name": "Gold", "rank": "2", "threshold": "100"},
     ),
     Endpoint(
         "console:loyalty_tier_benefit_save",
         "post",
-        Perm.LOYALTY_CONFIGURE,
+        LOYALTY_CONFIGURE,
         _program,
         lambda t: {"tier": "member", "benefit": "hotline", "quantity": "2", "period": "year"},
     ),
     Endpoint(
         "console:loyalty_benefit_save",
         "post",
-        Perm.LOYALTY_CONFIGURE,
+        LOYALTY_CONFIGURE,
         _program,
         lambda t: {
             "code": "trial",
@@ -159,51 +160,51 @@ ENDPOINTS = [
     Endpoint(
         "console:loyalty_reward_save",
         "post",
-        Perm.LOYALTY_CONFIGURE,
+        LOYALTY_CONFIGURE,
         _program,
         lambda t: {"code": "mug", "name": "Mug", "points_price": "200", "active": "on"},
     ),
     Endpoint(
         "console:customer_loyalty_tier_floor",
         "post",
-        Perm.LOYALTY_CONFIGURE,
+        LOYALTY_CONFIGURE,
         _tab,
         lambda t: {"tier": "black", "reason": "founding customer"},
     ),
     Endpoint(
         "console:customer_loyalty_tier_invite",
         "post",
-        Perm.LOYALTY_CONFIGURE,
+        LOYALTY_CONFIGURE,
         _tab,
         lambda t: {"tier": "black"},
     ),
     Endpoint(
         "console:customer_loyalty_adjust",
         "post",
-        Perm.LOYALTY_ADJUST,
+        LOYALTY_ADJUST,
         _tab,
         lambda t: {"points": "100", "reason": "goodwill", "idempotency_key": "k-adjust"},
     ),
     Endpoint(
         "console:customer_loyalty_redeem",
         "post",
-        Perm.LOYALTY_ADJUST,
+        LOYALTY_ADJUST,
         _tab,
         lambda t: {"reward": "tumbler", "idempotency_key": "k-redeem"},
     ),
-    Endpoint("console:customer_loyalty_redemption_cancel", "post", Perm.LOYALTY_ADJUST, _redemption),
-    Endpoint("console:customer_loyalty_redemption_fulfil", "post", Perm.LOYALTY_ADJUST, _redemption),
+    Endpoint("console:customer_loyalty_redemption_cancel", "post", LOYALTY_ADJUST, _redemption),
+    Endpoint("console:customer_loyalty_redemption_fulfil", "post", LOYALTY_ADJUST, _redemption),
     Endpoint(
         "console:customer_loyalty_benefit_use",
         "post",
-        Perm.LOYALTY_ADJUST,
+        LOYALTY_ADJUST,
         _tab,
         lambda t: {"grant": t["grant"].pk, "note": "called", "idempotency_key": "k-use"},
     ),
     Endpoint(
         "console:customer_loyalty_benefit_grant",
         "post",
-        Perm.LOYALTY_ADJUST,
+        LOYALTY_ADJUST,
         _tab,
         lambda t: {"benefit": "hotline", "quantity": "1", "reason": "apology", "idempotency_key": "k-grant"},
     ),
@@ -291,8 +292,9 @@ REFUSED = [
     (endpoint, role)
     for endpoint in ENDPOINTS
     for role in ("analyst", "agent")
-    if endpoint.permission != Perm.LOYALTY_VIEW
-    and not role_has({"analyst": "analyst", "agent": "service_agent"}[role], endpoint.permission)
+    if endpoint.permission != LOYALTY_VIEW
+    and {"analyst": Role.ANALYST, "agent": Role.SERVICE_AGENT}[role]
+    not in declared_grants()[endpoint.permission]
 ]
 
 

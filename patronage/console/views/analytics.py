@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from patronage.analytics.models import AnalysisKind, AnalysisRun
+from patronage.analytics.permissions import ANALYTICS_VIEW
 from patronage.analytics.selectors import analysis_overview, analysis_run_get, scores_export
 from patronage.analytics.services import analysis_request
+from patronage.analytics.tasks import analysis_enqueue
 from patronage.console.access import acting_user, staff_required
 from patronage.core.errors import ApplicationError, NotFound
-from patronage.core.roles import Perm
 
 METHODS_FILE = Path(settings.BASE_DIR) / "docs" / "guide" / "analytics-methods.md"
 # The section of the methods page each analysis links to.
@@ -57,7 +58,7 @@ def _run(run_id: int) -> AnalysisRun:
         raise Http404(error.message) from error
 
 
-@staff_required(Perm.ANALYTICS_VIEW)
+@staff_required(ANALYTICS_VIEW)
 @require_GET
 def analytics_home(request: HttpRequest) -> HttpResponse:
     """Each analysis with when it last ran, on which data and parameters, and a Recompute button."""
@@ -68,7 +69,7 @@ def analytics_home(request: HttpRequest) -> HttpResponse:
     return render(request, "console/analytics/home.html", {"rows": rows})
 
 
-@staff_required(Perm.ANALYTICS_VIEW)
+@staff_required(ANALYTICS_VIEW)
 @require_POST
 def analytics_recompute(request: HttpRequest, kind: str) -> HttpResponse:
     """Queues a run with the parameters of the last one (defaults the first time); the page shows its progress."""
@@ -76,7 +77,7 @@ def analytics_recompute(request: HttpRequest, kind: str) -> HttpResponse:
         raise Http404(kind)
     params = _recompute_params(request, kind)
     try:
-        run = analysis_request(kind=kind, params=params, actor=acting_user(request))
+        run = analysis_request(kind=kind, params=params, actor=acting_user(request), enqueue=analysis_enqueue)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -98,7 +99,7 @@ def _recompute_params(request: HttpRequest, kind: str) -> dict[str, Any]:
     return params
 
 
-@staff_required(Perm.ANALYTICS_VIEW)
+@staff_required(ANALYTICS_VIEW)
 @require_GET
 def analytics_run_progress(request: HttpRequest, run_id: int) -> HttpResponse:
     """A run's status and progress bar; htmx polls it while the run computes, and reloads the page at the end."""
@@ -109,7 +110,7 @@ def analytics_run_progress(request: HttpRequest, run_id: int) -> HttpResponse:
     return response
 
 
-@staff_required(Perm.ANALYTICS_VIEW)
+@staff_required(ANALYTICS_VIEW)
 @require_GET
 def analytics_export(request: HttpRequest, run_id: int, format: str) -> HttpResponse:
     """A finished run's per-customer scores as CSV or Parquet."""
@@ -123,7 +124,7 @@ def analytics_export(request: HttpRequest, run_id: int, format: str) -> HttpResp
     return response
 
 
-@staff_required(Perm.ANALYTICS_VIEW)
+@staff_required(ANALYTICS_VIEW)
 @require_GET
 def analytics_methods(request: HttpRequest) -> HttpResponse:
     """docs/guide/analytics-methods.md, one section per heading, so each page can link to its method."""

@@ -13,7 +13,7 @@ from patronage.console.access import acting_user, staff_required
 from patronage.console.forms import ApiKeyForm
 from patronage.core.apikeys import apikey_create, apikey_revoke
 from patronage.core.errors import ApplicationError
-from patronage.core.roles import Perm
+from patronage.core.permissions import STAFF_MANAGE
 from patronage.core.selectors import apikey_get, apikey_list
 
 
@@ -21,14 +21,14 @@ def _list_page(request: HttpRequest, form: ApiKeyForm, *, status: int = 200) -> 
     return render(request, "console/apikeys/list.html", {"keys": apikey_list(), "form": form}, status=status)
 
 
-@staff_required(Perm.STAFF_MANAGE)
+@staff_required(STAFF_MANAGE)
 @require_GET
 def apikeys(request: HttpRequest) -> HttpResponse:
     return _list_page(request, ApiKeyForm())
 
 
 @never_cache
-@staff_required(Perm.STAFF_MANAGE)
+@staff_required(STAFF_MANAGE)
 @require_POST
 def apikey_new(request: HttpRequest) -> HttpResponse:
     form = ApiKeyForm(request.POST)
@@ -45,7 +45,7 @@ def apikey_new(request: HttpRequest) -> HttpResponse:
     return _list_page(request, form, status=400)
 
 
-@staff_required(Perm.STAFF_MANAGE)
+@staff_required(STAFF_MANAGE)
 @require_POST
 def apikey_revoke_view(request: HttpRequest, key_id: int) -> HttpResponse:
     key = apikey_get(key_id=key_id)

@@ -9,13 +9,13 @@ from django.views.decorators.http import require_GET
 
 from patronage.console.access import staff_required
 from patronage.console.forms import AuditFilterForm
-from patronage.core.roles import Perm
+from patronage.core.permissions import AUDIT_VIEW
 from patronage.core.selectors import audit_actions, audit_entries
 
 ENTRIES_PER_PAGE = 50
 
 
-@staff_required(Perm.AUDIT_VIEW)
+@staff_required(AUDIT_VIEW)
 @require_GET
 def audit_list(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET, actions=audit_actions())

@@ -18,10 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from patronage.console import forms as console_forms
 from patronage.console.access import acting_user, staff_required
 from patronage.core.errors import ApplicationError, NotFound
-from patronage.core.roles import Perm
 from patronage.core.selectors import staff_users
 from patronage.members import selectors, services
 from patronage.members.models import Member, MemberStatus
+from patronage.members.permissions import MEMBERS_EDIT, MEMBERS_MERGE, MEMBERS_PRIVACY, MEMBERS_VIEW
 
 CUSTOMERS_PER_PAGE = 50
 TIMELINE_PER_PAGE = 20
@@ -38,7 +38,7 @@ def _member(member_id: int, *, include_erased: bool = False) -> Member:
         raise Http404(error.message) from error
 
 
-@staff_required(Perm.MEMBERS_VIEW)
+@staff_required(MEMBERS_VIEW)
 @require_GET
 def customer_list(request: HttpRequest) -> HttpResponse:
     form = console_forms.MemberSearchForm(request.GET)
@@ -66,9 +66,9 @@ def _customer_page(
     context: dict[str, Any] = {
         **_timeline_page(request, member),
         "erased": member.status == MemberStatus.ERASED,
-        "can_edit": user.has_role_permission(Perm.MEMBERS_EDIT),
-        "can_merge": user.has_role_permission(Perm.MEMBERS_MERGE),
-        "can_privacy": user.has_role_permission(Perm.MEMBERS_PRIVACY),
+        "can_edit": user.has_staff_perm(MEMBERS_EDIT),
+        "can_merge": user.has_staff_perm(MEMBERS_MERGE),
+        "can_privacy": user.has_staff_perm(MEMBERS_PRIVACY),
         "primaries": selectors.member_identities(member=member),
         "identities": selectors.member_identity_list(member=member),
         "consents": selectors.member_consent_answers(member=member),
@@ -88,7 +88,7 @@ def _customer_page(
     return render(request, "console/customers/detail.html", context, status=status)
 
 
-@staff_required(Perm.MEMBERS_VIEW)
+@staff_required(MEMBERS_VIEW)
 @require_GET
 def customer_detail(request: HttpRequest, member_id: int) -> HttpResponse:
     member = _member(member_id, include_erased=True)
@@ -98,7 +98,7 @@ def customer_detail(request: HttpRequest, member_id: int) -> HttpResponse:
     return _customer_page(request, member)
 
 
-@staff_required(Perm.MEMBERS_VIEW)
+@staff_required(MEMBERS_VIEW)
 @require_GET
 def customer_timeline(request: HttpRequest, member_id: int) -> HttpResponse:
     member = _member(member_id, include_erased=True)
@@ -127,7 +127,7 @@ def _apply(
     return _customer_page(request, member, status=400, **{form_name: form})
 
 
-@staff_required(Perm.MEMBERS_EDIT)
+@staff_required(MEMBERS_EDIT)
 @require_POST
 def note_add(request: HttpRequest, member_id: int) -> HttpResponse:
     member = _member(member_id)
@@ -141,7 +141,7 @@ def note_add(request: HttpRequest, member_id: int) -> HttpResponse:
     )
 
 
-@staff_required(Perm.MEMBERS_EDIT)
+@staff_required(MEMBERS_EDIT)
 @require_POST
 def tags_set(request: HttpRequest, member_id: int) -> HttpResponse:
     member = _member(member_id)
@@ -158,7 +158,7 @@ def tags_set(request: HttpRequest, member_id: int) -> HttpResponse:
     )
 
 
-@staff_required(Perm.MEMBERS_EDIT)
+@staff_required(MEMBERS_EDIT)
 @require_POST
 def manager_assign(request: HttpRequest, member_id: int) -> HttpResponse:
     member = _member(member_id)
@@ -174,7 +174,7 @@ def manager_assign(request: HttpRequest, member_id: int) -> HttpResponse:
     )
 
 
-@staff_required(Perm.MEMBERS_EDIT)
+@staff_required(MEMBERS_EDIT)
 @require_POST
 def identity_add(request: HttpRequest, member_id: int) -> HttpResponse:
     member = _member(member_id)
@@ -188,7 +188,7 @@ def identity_add(request: HttpRequest, member_id: int) -> HttpResponse:
     )
 
 
-@staff_required(Perm.MEMBERS_EDIT)
+@staff_required(MEMBERS_EDIT)
 @require_POST
 def consent_change(request: HttpRequest, member_id: int) -> HttpResponse:
     member = _member(member_id)
@@ -202,7 +202,7 @@ def consent_change(request: HttpRequest, member_id: int) -> HttpResponse:
     )
 
 
-@staff_required(Perm.MEMBERS_EDIT)
+@staff_required(MEMBERS_EDIT)
 @require_http_methods(["GET", "POST"])
 def customer_edit(request: HttpRequest, member_id: int) -> HttpResponse:
     member = _member(member_id)
@@ -226,7 +226,7 @@ def customer_edit(request: HttpRequest, member_id: int) -> HttpResponse:
     return render(request, "console/customers/edit.html", {"member": member, "form": form}, status=status)
 
 
-@staff_required(Perm.MEMBERS_PRIVACY)
+@staff_required(MEMBERS_PRIVACY)
 @require_POST
 def customer_export(request: HttpRequest, member_id: int) -> HttpResponse:
     member = _member(member_id)
@@ -236,7 +236,7 @@ def customer_export(request: HttpRequest, member_id: int) -> HttpResponse:
     return response
 
 
-@staff_required(Perm.MEMBERS_PRIVACY)
+@staff_required(MEMBERS_PRIVACY)
 @require_http_methods(["GET", "POST"])
 def customer_erase(request: HttpRequest, member_id: int) -> HttpResponse:
     member = _member(member_id)

@@ -9,15 +9,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from patronage.console.access import acting_user, staff_required
-from patronage.core.roles import Perm
+from patronage.core.permissions import AUDIT_VIEW
 from patronage.core.selectors import audit_entries
 from patronage.members.imports import import_job_list
+from patronage.members.permissions import MEMBERS_IMPORT, MEMBERS_VIEW
 from patronage.members.selectors import member_dashboard_counts
 
 RECENT_AUDIT_ENTRIES = 8
 
 
-@staff_required(Perm.MEMBERS_VIEW)
+@staff_required(MEMBERS_VIEW)
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
@@ -27,12 +28,12 @@ def home(request: HttpRequest) -> HttpResponse:
         "labels": [date_format(row.month, "YEAR_MONTH_FORMAT") for row in counts.signups_by_month],
         "counts": [row.count for row in counts.signups_by_month],
     }
-    can_audit = user.has_role_permission(Perm.AUDIT_VIEW)
+    can_audit = user.has_staff_perm(AUDIT_VIEW)
     context = {
         "counts": counts,
         "signups_chart": signups_chart,
         "imports": list(import_job_list()[:5]),
-        "can_import": user.has_role_permission(Perm.MEMBERS_IMPORT),
+        "can_import": user.has_staff_perm(MEMBERS_IMPORT),
         "audit_entries": list(audit_entries()[:RECENT_AUDIT_ENTRIES]) if can_audit else None,
     }
     return render(request, "console/home.html", context)

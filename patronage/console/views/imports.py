@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from patronage.console.access import acting_user, staff_required
 from patronage.core.errors import ApplicationError, NotFound
-from patronage.core.roles import Perm
 from patronage.members.imports import (
     import_job_errors,
     import_job_get,
@@ -22,6 +21,8 @@ from patronage.members.imports import (
     import_job_start,
 )
 from patronage.members.models import ImportJob, ImportKind, ImportStatus
+from patronage.members.permissions import MEMBERS_IMPORT
+from patronage.members.tasks import import_job_enqueue
 
 JOBS_SHOWN = 100
 RUNNING = (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.IMPORTING)
@@ -47,7 +48,7 @@ class ImportUploadForm(forms.Form):
         return {name: self.cleaned_data[name] for name in ("namespace", "source") if self.cleaned_data[name]}
 
 
-@staff_required(Perm.MEMBERS_IMPORT)
+@staff_required(MEMBERS_IMPORT)
 @require_http_methods(["GET", "POST"])
 def import_list(request: HttpRequest) -> HttpResponse:
     """The imports so far and the upload form; a valid upload is queued and its page opened."""
@@ -63,6 +64,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
                     content=cast(IO[bytes], upload),
                     actor=acting_user(request),
                     options=form.options(),
+                    enqueue=import_job_enqueue,
                 )
             except ApplicationError as error:
                 form.add_error(None, error.message)
@@ -73,7 +75,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
     return render(request, "console/imports/list.html", {"form": form, "jobs": jobs}, status=status)
 
 
-@staff_required(Perm.MEMBERS_IMPORT)
+@staff_required(MEMBERS_IMPORT)
 @require_GET
 def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     """One import: status, counts and progress (htmx polls the progress part), then its error report."""

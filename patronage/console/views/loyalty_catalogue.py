@@ -16,9 +16,9 @@ from django.views.decorators.http import require_GET, require_POST
 from patronage.console import loyalty_forms as forms
 from patronage.console.access import acting_user, staff_required
 from patronage.console.views.loyalty_common import program_or_404, service_run, setup_context
-from patronage.core.roles import Perm
 from patronage.loyalty import selectors, services
 from patronage.loyalty.models import Program
+from patronage.loyalty.permissions import LOYALTY_CONFIGURE, LOYALTY_VIEW
 
 
 def _tiers_page(
@@ -39,13 +39,13 @@ def _tiers_page(
     return render(request, "console/loyalty/tiers.html", context, status=status)
 
 
-@staff_required(Perm.LOYALTY_VIEW)
+@staff_required(LOYALTY_VIEW)
 @require_GET
 def tier_list(request: HttpRequest, code: str) -> HttpResponse:
     return _tiers_page(request, program_or_404(code))
 
 
-@staff_required(Perm.LOYALTY_CONFIGURE)
+@staff_required(LOYALTY_CONFIGURE)
 @require_POST
 def tier_save(request: HttpRequest, code: str) -> HttpResponse:
     program = program_or_404(code)
@@ -60,7 +60,7 @@ def tier_save(request: HttpRequest, code: str) -> HttpResponse:
     return _tiers_page(request, program, status=400, tier_form=form)
 
 
-@staff_required(Perm.LOYALTY_CONFIGURE)
+@staff_required(LOYALTY_CONFIGURE)
 @require_POST
 def tier_benefit_save(request: HttpRequest, code: str) -> HttpResponse:
     program = program_or_404(code)
@@ -98,13 +98,13 @@ def _benefits_page(
     return render(request, "console/loyalty/benefits.html", context, status=status)
 
 
-@staff_required(Perm.LOYALTY_VIEW)
+@staff_required(LOYALTY_VIEW)
 @require_GET
 def benefit_list(request: HttpRequest, code: str) -> HttpResponse:
     return _benefits_page(request, program_or_404(code))
 
 
-@staff_required(Perm.LOYALTY_CONFIGURE)
+@staff_required(LOYALTY_CONFIGURE)
 @require_POST
 def benefit_save(request: HttpRequest, code: str) -> HttpResponse:
     program = program_or_404(code)
@@ -135,13 +135,13 @@ def _rewards_page(
     return render(request, "console/loyalty/rewards.html", context, status=status)
 
 
-@staff_required(Perm.LOYALTY_VIEW)
+@staff_required(LOYALTY_VIEW)
 @require_GET
 def reward_list(request: HttpRequest, code: str) -> HttpResponse:
     return _rewards_page(request, program_or_404(code))
 
 
-@staff_required(Perm.LOYALTY_CONFIGURE)
+@staff_required(LOYALTY_CONFIGURE)
 @require_POST
 def reward_save(request: HttpRequest, code: str) -> HttpResponse:
     program = program_or_404(code)

@@ -10,9 +10,9 @@ from django.http import Http404, HttpRequest
 from patronage.console.access import acting_user
 from patronage.console.loyalty_forms import LoyaltyForm
 from patronage.core.errors import ApplicationError, NotFound
-from patronage.core.roles import Perm
 from patronage.loyalty import selectors
 from patronage.loyalty.models import Program
+from patronage.loyalty.permissions import LOYALTY_CONFIGURE
 
 # The set-up pages of a program, as its tabs show them: (url name, label is in the template).
 SETUP_SECTIONS = ("settings", "rules", "tiers", "benefits", "rewards")
@@ -33,7 +33,7 @@ def setup_context(request: HttpRequest, program: Program, section: str) -> dict[
     return {
         "program": program,
         "section": section,
-        "can_configure": acting_user(request).has_role_permission(Perm.LOYALTY_CONFIGURE),
+        "can_configure": acting_user(request).has_staff_perm(LOYALTY_CONFIGURE),
     }
 
 

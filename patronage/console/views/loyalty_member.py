@@ -17,9 +17,9 @@ from patronage.console import loyalty_forms as forms
 from patronage.console.access import acting_user, staff_required
 from patronage.console.views.loyalty_common import program_or_404, service_run
 from patronage.core.errors import InsufficientPoints, NotFound
-from patronage.core.roles import Perm
 from patronage.loyalty import selectors, services
 from patronage.loyalty.models import Account, Program, Redemption
+from patronage.loyalty.permissions import LOYALTY_ADJUST, LOYALTY_CONFIGURE, LOYALTY_VIEW
 from patronage.loyalty.selectors import staff as staff_selectors
 from patronage.members import selectors as member_selectors
 from patronage.members.models import Member
@@ -76,8 +76,8 @@ def _tab(
         "member": member,
         "summaries": summaries,
         "chosen": chosen,
-        "can_adjust": user.has_role_permission(Perm.LOYALTY_ADJUST),
-        "can_configure": user.has_role_permission(Perm.LOYALTY_CONFIGURE),
+        "can_adjust": user.has_staff_perm(LOYALTY_ADJUST),
+        "can_configure": user.has_staff_perm(LOYALTY_CONFIGURE),
     }
     if chosen is not None:
         program = chosen.program
@@ -100,7 +100,7 @@ def _tab(
     return render(request, "console/loyalty/member.html", context, status=status)
 
 
-@staff_required(Perm.LOYALTY_VIEW)
+@staff_required(LOYALTY_VIEW)
 @require_GET
 def member_loyalty(request: HttpRequest, member_id: int) -> HttpResponse:
     member = _member(member_id, include_erased=True)
@@ -137,7 +137,7 @@ def _existing_account(program: Program, member: Member) -> Account:
     return account
 
 
-@staff_required(Perm.LOYALTY_ADJUST)
+@staff_required(LOYALTY_ADJUST)
 @require_POST
 def adjust(request: HttpRequest, member_id: int, code: str) -> HttpResponse:
     member, program = _member(member_id), program_or_404(code)
@@ -160,7 +160,7 @@ def adjust(request: HttpRequest, member_id: int, code: str) -> HttpResponse:
     )
 
 
-@staff_required(Perm.LOYALTY_ADJUST)
+@staff_required(LOYALTY_ADJUST)
 @require_POST
 def redeem(request: HttpRequest, member_id: int, code: str) -> HttpResponse:
     member, program = _member(member_id), program_or_404(code)
@@ -198,7 +198,7 @@ def _redemption(account: Account, redemption_code: str) -> Redemption:
     return redemption
 
 
-@staff_required(Perm.LOYALTY_ADJUST)
+@staff_required(LOYALTY_ADJUST)
 @require_POST
 def redemption_cancel(request: HttpRequest, member_id: int, code: str, redemption_code: str) -> HttpResponse:
     member, program = _member(member_id), program_or_404(code)
@@ -216,7 +216,7 @@ def redemption_cancel(request: HttpRequest, member_id: int, code: str, redemptio
     )
 
 
-@staff_required(Perm.LOYALTY_ADJUST)
+@staff_required(LOYALTY_ADJUST)
 @require_POST
 def redemption_fulfil(request: HttpRequest, member_id: int, code: str, redemption_code: str) -> HttpResponse:
     member, program = _member(member_id), program_or_404(code)
@@ -232,7 +232,7 @@ def redemption_fulfil(request: HttpRequest, member_id: int, code: str, redemptio
     )
 
 
-@staff_required(Perm.LOYALTY_ADJUST)
+@staff_required(LOYALTY_ADJUST)
 @require_POST
 def benefit_use(request: HttpRequest, member_id: int, code: str) -> HttpResponse:
     member, program = _member(member_id), program_or_404(code)
@@ -262,7 +262,7 @@ def benefit_use(request: HttpRequest, member_id: int, code: str) -> HttpResponse
     )
 
 
-@staff_required(Perm.LOYALTY_ADJUST)
+@staff_required(LOYALTY_ADJUST)
 @require_POST
 def benefit_grant(request: HttpRequest, member_id: int, code: str) -> HttpResponse:
     member, program = _member(member_id), program_or_404(code)
@@ -280,7 +280,7 @@ def benefit_grant(request: HttpRequest, member_id: int, code: str) -> HttpRespon
     )
 
 
-@staff_required(Perm.LOYALTY_CONFIGURE)
+@staff_required(LOYALTY_CONFIGURE)
 @require_POST
 def tier_floor(request: HttpRequest, member_id: int, code: str) -> HttpResponse:
     member, program = _member(member_id), program_or_404(code)
@@ -300,7 +300,7 @@ def tier_floor(request: HttpRequest, member_id: int, code: str) -> HttpResponse:
     )
 
 
-@staff_required(Perm.LOYALTY_CONFIGURE)
+@staff_required(LOYALTY_CONFIGURE)
 @require_POST
 def tier_invite(request: HttpRequest, member_id: int, code: str) -> HttpResponse:
     member, program = _member(member_id), program_or_404(code)

@@ -10,23 +10,23 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from patronage.console import loyalty_forms as forms
 from patronage.console.access import acting_user, staff_required
 from patronage.console.views.loyalty_common import program_or_404, service_run, setup_context
-from patronage.core.roles import Perm
 from patronage.loyalty import services
 from patronage.loyalty.models import Program
+from patronage.loyalty.permissions import LOYALTY_CONFIGURE, LOYALTY_VIEW
 from patronage.loyalty.selectors import staff as staff_selectors
 
 
-@staff_required(Perm.LOYALTY_VIEW)
+@staff_required(LOYALTY_VIEW)
 @require_GET
 def program_list(request: HttpRequest) -> HttpResponse:
     context = {
         "programs": staff_selectors.program_all(),
-        "can_configure": acting_user(request).has_role_permission(Perm.LOYALTY_CONFIGURE),
+        "can_configure": acting_user(request).has_staff_perm(LOYALTY_CONFIGURE),
     }
     return render(request, "console/loyalty/programs.html", context)
 
 
-@staff_required(Perm.LOYALTY_CONFIGURE)
+@staff_required(LOYALTY_CONFIGURE)
 @require_http_methods(["GET", "POST"])
 def program_create(request: HttpRequest) -> HttpResponse:
     form = forms.ProgramCreateForm(request.POST or None)
@@ -56,13 +56,13 @@ def _settings_page(
     return render(request, "console/loyalty/settings.html", context, status=status)
 
 
-@staff_required(Perm.LOYALTY_VIEW)
+@staff_required(LOYALTY_VIEW)
 @require_GET
 def program_detail(request: HttpRequest, code: str) -> HttpResponse:
     return _settings_page(request, program_or_404(code))
 
 
-@staff_required(Perm.LOYALTY_CONFIGURE)
+@staff_required(LOYALTY_CONFIGURE)
 @require_POST
 def program_settings_save(request: HttpRequest, code: str) -> HttpResponse:
     program = program_or_404(code)

@@ -16,9 +16,9 @@ from patronage.console import loyalty_forms as forms
 from patronage.console.access import acting_user, staff_required
 from patronage.console.views.loyalty_common import is_htmx, program_or_404, service_run, setup_context
 from patronage.core import clock
-from patronage.core.roles import Perm
 from patronage.loyalty import selectors, services
 from patronage.loyalty.models import EarnRule, Program
+from patronage.loyalty.permissions import LOYALTY_CONFIGURE, LOYALTY_VIEW
 from patronage.loyalty.rules import Evaluation
 from patronage.loyalty.selectors import staff as staff_selectors
 
@@ -56,13 +56,13 @@ def _rules_page(request: HttpRequest, program: Program) -> HttpResponse:
     return render(request, "console/loyalty/rules.html", context)
 
 
-@staff_required(Perm.LOYALTY_VIEW)
+@staff_required(LOYALTY_VIEW)
 @require_GET
 def rule_list(request: HttpRequest, code: str) -> HttpResponse:
     return _rules_page(request, program_or_404(code))
 
 
-@staff_required(Perm.LOYALTY_VIEW)
+@staff_required(LOYALTY_VIEW)
 @require_GET
 def simulate(request: HttpRequest, code: str) -> HttpResponse:
     """The simulator: the result alone for htmx, or the rules page with it."""
@@ -112,7 +112,7 @@ def _rule_save(request: HttpRequest, program: Program, form: forms.EarnRuleForm,
     )
 
 
-@staff_required(Perm.LOYALTY_CONFIGURE)
+@staff_required(LOYALTY_CONFIGURE)
 @require_http_methods(["GET", "POST"])
 def rule_create(request: HttpRequest, code: str) -> HttpResponse:
     program = program_or_404(code)
@@ -126,7 +126,7 @@ def rule_create(request: HttpRequest, code: str) -> HttpResponse:
     return _rule_form_page(request, program, form, None)
 
 
-@staff_required(Perm.LOYALTY_CONFIGURE)
+@staff_required(LOYALTY_CONFIGURE)
 @require_http_methods(["GET", "POST"])
 def rule_edit(request: HttpRequest, code: str, rule_code: str) -> HttpResponse:
     program = program_or_404(code)
@@ -142,7 +142,7 @@ def rule_edit(request: HttpRequest, code: str, rule_code: str) -> HttpResponse:
     return _rule_form_page(request, program, form, rule)
 
 
-@staff_required(Perm.LOYALTY_CONFIGURE)
+@staff_required(LOYALTY_CONFIGURE)
 @require_POST
 def rule_delete(request: HttpRequest, code: str, rule_code: str) -> HttpResponse:
     program = program_or_404(code)

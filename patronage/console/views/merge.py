@@ -11,14 +11,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from patronage.console.access import acting_user, staff_required
 from patronage.console.forms import MergeForm, MergePairForm
 from patronage.core.errors import ApplicationError
-from patronage.core.roles import Perm
 from patronage.members import selectors, services
 from patronage.members.models import Identity, Member
+from patronage.members.permissions import MEMBERS_MERGE
 
 DUPLICATE_PAIRS_SHOWN = 100
 
 
-@staff_required(Perm.MEMBERS_MERGE)
+@staff_required(MEMBERS_MERGE)
 @require_GET
 def duplicates(request: HttpRequest) -> HttpResponse:
     candidates = selectors.member_duplicates_find(limit=DUPLICATE_PAIRS_SHOWN)
@@ -29,7 +29,7 @@ def _side(member: Member) -> tuple[Member, list[Identity]]:
     return member, list(selectors.member_identity_list(member=member))
 
 
-@staff_required(Perm.MEMBERS_MERGE)
+@staff_required(MEMBERS_MERGE)
 @require_http_methods(["GET", "POST"])
 def merge(request: HttpRequest) -> HttpResponse:
     """GET compares two files side by side; POST folds the one not chosen into the chosen survivor."""

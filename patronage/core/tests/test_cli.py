@@ -32,13 +32,21 @@ def test_apikey_scopes_all_grants_every_scope_and_unknown_scopes_are_named():
 
 
 @pytest.mark.django_db
-def test_staff_create_makes_a_user_with_the_role_and_rejects_weak_passwords():
+def test_staff_create_makes_a_user_in_the_groups_and_rejects_weak_passwords():
     call_command(
-        "staff", "create", "--username", "kim", "--password", "long-enough-pass-1", "--role", "analyst"
-    )
-    assert User.objects.get(username="kim").role == "analyst"
+        "staff", "create", "--username", "kim", "--password", "long-enough-pass-1",
+        "--group", "Analyst", "--group", "Service lead",
+    )  # fmt: skip
+    kim = User.objects.get(username="kim")
+    assert sorted(kim.groups.values_list("name", flat=True)) == ["Analyst", "Service lead"]
+    assert kim.has_staff_perm("analytics.view_analytics")
+    assert kim.has_staff_perm("core.view_audit_log")
     with pytest.raises(CommandError, match="password"):
-        call_command("staff", "create", "--username", "lee", "--password", "123", "--role", "analyst")
+        call_command("staff", "create", "--username", "lee", "--password", "123", "--group", "Analyst")
+    with pytest.raises(CommandError, match="groups: unknown group 'Wizard'"):
+        call_command(
+            "staff", "create", "--username", "lee", "--password", "long-enough-pass-1", "--group", "Wizard"
+        )
     assert not User.objects.filter(username="lee").exists()
 
 

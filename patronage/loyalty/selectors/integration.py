@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from patronage.commerce.models import Store
 from patronage.core.errors import InsufficientPoints, NotFound, ValidationFailed
-from patronage.loyalty.card import member_id_of_card
 from patronage.loyalty.models import Account, BenefitGrant, BenefitUse, Program
 from patronage.loyalty.rules import Evaluation, Purchase
 from patronage.loyalty.selectors.accounts import AccountSummary, account_find, account_summary
@@ -37,10 +36,8 @@ def member_resolve(*, ref: MemberRef) -> Member:
             return member_get(member_id=ref)
         except NotFound:
             raise NotFound(_("member #%(id)s does not exist") % {"id": ref}, field="member") from None
+    # Only a stored identity names a member: a card number is never read back to an id.
     member = member_find_by_identity(value=ref)
-    if member is None and (derived := member_id_of_card(ref)) is not None:
-        # The digital card of a member without a card identity shows a number derived from their id.
-        member = Member.objects.filter(pk=derived, status=MemberStatus.ACTIVE).first()
     if member is None:
         raise NotFound(_("no member is known by '%(value)s'") % {"value": ref}, field="member")
     return member

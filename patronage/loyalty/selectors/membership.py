@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from patronage.commerce.models import Order
 from patronage.core import clock
 from patronage.core.errors import NotFound
-from patronage.loyalty.card import card_number, qr_svg
+from patronage.loyalty.card import qr_svg
 from patronage.loyalty.models import (
     Account,
     BenefitGrant,
@@ -37,6 +37,7 @@ from patronage.loyalty.selectors.accounts import (
 )
 from patronage.loyalty.selectors.catalogue import RewardOffer, benefit_grants, reward_offers
 from patronage.loyalty.selectors.tiers import TierStatus, tier_list, tier_status
+from patronage.members.cards import card_number_is_issued
 from patronage.members.models import Member
 from patronage.members.selectors import member_identities
 
@@ -343,18 +344,16 @@ def member_redemption_get(*, member: Member, code: str) -> Redemption:
 @dataclass(frozen=True)
 class MemberCard:
     name: str
-    number: str
-    derived: bool
-    qr: str  # an inline <svg> element
+    number: str  # empty: the member holds no card number (staff removed it)
+    issued: bool  # a number issued here, not a card of the business's own
+    qr: str  # an inline <svg> element; empty without a number
     tiers: list[tuple[Program, Tier | None]]
     joined_at: datetime
 
 
 def member_card(*, member: Member) -> MemberCard:
-    """The member's digital card: number (their card identity, or one derived from their id), QR, tiers."""
-    number, derived = card_number(
-        member_id=member.pk, card_identity=member_identities(member=member).get("card_number")
-    )
+    """The member's digital card: number (their primary card identity), its QR code, tiers."""
+    number = member_identities(member=member).get("card_number", "")
     accounts = {
         account.program_id: account.tier
         for account in Account.objects.filter(member=member).select_related("tier")
@@ -362,8 +361,10 @@ def member_card(*, member: Member) -> MemberCard:
     return MemberCard(
         name=member.name,
         number=number,
-        derived=derived,
-        qr=qr_svg(number, label=_("QR code of card number %(number)s") % {"number": number}),
+        issued=card_number_is_issued(number),
+        qr=qr_svg(number, label=_("QR code of card number %(number)s") % {"number": number})
+        if number
+        else "",
         tiers=[(program, accounts.get(program.pk)) for program in member_programs(member=member)],
         joined_at=member.joined_at,
     )

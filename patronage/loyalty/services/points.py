@@ -15,7 +15,6 @@ from patronage.core import clock
 from patronage.core.audit import audit_change
 from patronage.core.errors import Conflict, PermissionDenied, ValidationFailed
 from patronage.core.models import User
-from patronage.core.roles import Role
 from patronage.loyalty import timeline_kinds as kinds
 from patronage.loyalty.expiry import expiry_date
 from patronage.loyalty.models import (
@@ -29,6 +28,7 @@ from patronage.loyalty.models import (
     ReturnPolicy,
     Reward,
 )
+from patronage.loyalty.permissions import LOYALTY_ADJUST_LARGE, LOYALTY_ADJUST_UNLIMITED
 from patronage.loyalty.services import notify
 from patronage.loyalty.services.ledger import Cause, entry_write, lot_draw, lots_draw
 from patronage.loyalty.services.rewards import reward_reserve, reward_restock
@@ -45,10 +45,18 @@ class _Expiry(Enum):
 
 
 BY_POLICY = _Expiry.BY_POLICY
-# The most points one manual adjustment may move, by the staff role making it; roles not listed have no
-# limit (admins, program managers) and integrations are bounded by the API. A bigger goodwill gesture
-# than an agent's limit goes to a lead, as the service-recovery steps ask.
-ADJUSTMENT_LIMITS: dict[str, int] = {Role.SERVICE_AGENT: 1_000, Role.SERVICE_LEAD: 10_000}
+# The most points one manual adjustment may move without the large or the unlimited permission. A bigger
+# goodwill gesture than an agent's limit goes to a lead, as the service-recovery steps ask; integrations
+# are bounded by the API.
+ADJUSTMENT_LIMIT = 1_000
+ADJUSTMENT_LIMIT_LARGE = 10_000
+
+
+def adjustment_limit(actor: User | None) -> int | None:
+    """The most points `actor` may move in one adjustment; None for no limit."""
+    if actor is None or actor.has_perm(LOYALTY_ADJUST_UNLIMITED):
+        return None
+    return ADJUSTMENT_LIMIT_LARGE if actor.has_perm(LOYALTY_ADJUST_LARGE) else ADJUSTMENT_LIMIT
 
 
 def account_open(*, program: Program, member: Member, at: datetime | None = None) -> Account:
@@ -225,7 +233,7 @@ def points_adjust(
         raise ValidationFailed(_("an adjustment needs a reason"), field="reason")
     if points == 0:
         raise ValidationFailed(_("an adjustment must change the balance"), field="points")
-    limit = ADJUSTMENT_LIMITS.get(actor.role) if actor is not None else None
+    limit = adjustment_limit(actor)
     if limit is not None and abs(points) > limit:
         raise PermissionDenied(
             _("your role may adjust at most %(limit)d points at a time; ask a lead or a program manager")

@@ -1,79 +1,63 @@
-"""The digital member card: its number and its QR code (pure functions, no database)."""
+"""The digital member card: the number shown, who a number names at the till, and its QR code."""
 
 import xml.etree.ElementTree as ET
 
 import pytest
 
-from patronage.loyalty.card import (
-    card_number,
-    derived_card_number,
-    luhn_digit,
-    member_id_of_card,
-    qr_svg,
-)
-from patronage.members import normalise
+from patronage.core.errors import NotFound
+from patronage.loyalty.card import qr_svg
+from patronage.loyalty.selectors.integration import member_resolve
+from patronage.loyalty.selectors.membership import member_card
+from patronage.members.cards import card_number_is_issued, luhn_digit
+from patronage.members.services import IdentityInput, identity_add, member_create
 
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-@pytest.mark.parametrize(
-    ("digits", "check"), [("7992739871", "3"), ("4539148803436467"[:-1], "7"), ("0", "0")]
-)
-def test_the_check_digit_is_luhns(digits, check):
-    assert luhn_digit(digits) == check
+def test_a_member_with_the_businesss_card_shows_that_card(alice):
+    card = member_card(member=alice)
+
+    assert card.number == "CARD-0001"
+    assert card.issued is False
+    assert "CARD-0001" in card.qr
 
 
-def test_a_member_with_a_card_shows_that_card():
-    assert card_number(member_id=7, card_identity="CARD-0001") == ("CARD-0001", False)
+def test_a_member_without_one_shows_the_number_issued_to_them(db):
+    carol = member_create(actor=None, identities=[IdentityInput("email", "carol@example.com")])
+
+    card = member_card(member=carol)
+
+    assert card_number_is_issued(card.number)
+    assert card.issued is True
+    assert member_resolve(ref=card.number) == carol
 
 
-def test_a_member_without_a_card_gets_a_number_derived_from_their_id():
-    number, derived = card_number(member_id=42, card_identity=None)
+def test_a_second_card_finds_the_member_but_the_primary_one_is_shown(alice):
+    identity_add(member=alice, actor=None, kind="card", value="CARD-0099")
 
-    assert derived is True
-    assert number == derived_card_number(42) == "P000000422"
-    assert card_number(member_id=42, card_identity="") == (number, True)  # the same number every time
-
-
-@pytest.mark.parametrize("member_id", [1, 42, 99_999_999, 123_456_789_012])
-def test_a_derived_number_reads_back_to_its_member(member_id):
-    assert member_id_of_card(derived_card_number(member_id)) == member_id
+    assert member_card(member=alice).number == "CARD-0001"
+    assert member_resolve(ref="card-0099") == alice
 
 
-def test_derived_numbers_of_different_members_differ():
-    numbers = {derived_card_number(member_id) for member_id in range(1, 2000)}
-
-    assert len(numbers) == 1999
-
-
-@pytest.mark.parametrize(
-    "number",
-    [
-        "P000000423",  # wrong check digit
-        "P000000242",  # two digits swapped
-        "CARD-0001",  # a business's own card
-        "P00000422",  # too short
-        "X000000422",
-        "P000000000" + luhn_digit("00000000"),  # member 0 does not exist
-    ],
-)
-def test_other_numbers_are_not_read_as_a_member(number):
-    assert member_id_of_card(number) is None
+def test_numbers_next_to_a_members_number_name_nobody_at_the_till(db):
+    carol = member_create(actor=None, identities=[IdentityInput("email", "carol@example.com")])
+    number = member_card(member=carol).number
+    digits = number[1:-1]
+    for step in (-10, -1, 1, 10):
+        near = f"{int(digits) + step:0{len(digits)}d}"
+        for guess in (f"P{near}{number[-1]}", f"P{near}{luhn_digit(near)}"):
+            if guess == number:
+                continue
+            with pytest.raises(NotFound):
+                member_resolve(ref=guess)
 
 
-def test_a_derived_number_is_lower_case_and_space_tolerant_when_read_back():
-    assert member_id_of_card(" p000000422 ") == 42
+def test_a_number_made_from_the_member_id_names_nobody(db):
+    carol = member_create(actor=None, identities=[IdentityInput("email", "carol@example.com")])
+    digits = f"{carol.pk:08d}"
 
-
-def test_a_derived_number_is_a_valid_card_identity():
-    number = derived_card_number(42)
-
-    assert normalise.card(number) == number
-
-
-def test_a_member_id_must_be_positive():
-    with pytest.raises(ValueError, match="positive"):
-        derived_card_number(0)
+    with pytest.raises(NotFound):
+        member_resolve(ref=f"P{digits}{luhn_digit(digits)}")
 
 
 def test_the_qr_code_is_an_svg_that_scales_and_names_the_number():

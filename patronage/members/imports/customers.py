@@ -17,6 +17,7 @@ from django.utils.translation import gettext_noop
 from patronage.core.errors import ValidationFailed
 from patronage.core.sql import ids_reserve, rows_insert
 from patronage.members import timeline_kinds as kinds
+from patronage.members.cards import card_numbers_new
 from patronage.members.imports.base import (
     CARD,
     EMAIL,
@@ -45,6 +46,7 @@ from patronage.members.models import (
     ConsentMethod,
     ConsentPurpose,
     Identity,
+    IdentityKind,
     Member,
     MemberStatus,
     Tag,
@@ -246,11 +248,18 @@ class CustomerImporter(Importer):
         ]
         rows_insert(Member, members)
         pending = _Pending(self.context)
+        # A customer the file gives no card number of the business's own is issued a random one.
+        cards = iter(_card_numbers_unused(sum(not _has_card(customer) for customer in customers)))
         for customer, member in zip(customers, members, strict=True):
             member_id = member["id"]
             pending.identities.extend(
                 _identity_row(self.context, member_id, i, primary=True) for i in customer.identities
             )
+            if not _has_card(customer):
+                key = IdentityKey(IdentityKind.CARD.value, "", next(cards))
+                pending.identities.append(
+                    _identity_row(self.context, member_id, RowIdentity(key, "card_number"), primary=True)
+                )
             for purpose, granted in customer.consents.items():
                 pending.consent_add(member_id, purpose, granted, current=None)
             pending.tags.extend((member_id, tag) for tag in customer.tags)
@@ -340,6 +349,21 @@ class CustomerImporter(Importer):
             self._tag_ids.update(Tag.objects.filter(name__in=names).values_list("name", "pk"))
         rows = [{"member_id": member_id, "tag_id": self._tag_ids[tag]} for member_id, tag in member_tags]
         rows_insert(Member.tags.through, rows)
+
+
+def _has_card(customer: CustomerRow) -> bool:
+    return any(identity.key.kind == IdentityKind.CARD for identity in customer.identities)
+
+
+def _card_numbers_unused(count: int) -> list[str]:
+    """`count` random card numbers that no stored identity holds (drawn again for the rare one taken);
+    the unique constraint on identities still has the last word."""
+    numbers: dict[str, None] = {}
+    while len(numbers) < count:
+        drawn = [IdentityKey(IdentityKind.CARD.value, "", n) for n in card_numbers_new(count - len(numbers))]
+        taken = identity_owners(drawn)
+        numbers.update(dict.fromkeys(key.value for key in drawn if key not in taken))
+    return list(numbers)
 
 
 def _profile_apply(member: Member, profile: dict[str, Any]) -> list[str]:

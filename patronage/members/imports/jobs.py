@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import IO
 
@@ -74,9 +75,11 @@ def import_job_start(
     content: bytes | IO[bytes],
     actor: User | None,
     options: Mapping[str, str] | None = None,
-    enqueue: bool = True,
+    enqueue: Callable[[int], object] | None,
 ) -> ImportJob:
-    """Stores an uploaded file with its options and queues its import (run by a worker once this commits)."""
+    """Stores an uploaded file with its options and queues its import, handed to `enqueue` once this commits."""
+    # The caller (a view, an endpoint) says how a job reaches a worker: a service never imports a task.
+    # None leaves it queued for the caller to run itself (the import command, tests).
     if kind not in ImportKind.values:
         raise ValidationFailed(_("unknown import kind '%(kind)s'") % {"kind": kind}, field="kind")
     path, sha256 = _upload_store(file_name, content)
@@ -91,11 +94,8 @@ def import_job_start(
             created_by=actor,
             created_at=clock.now(),
         )
-        if enqueue:
-            from patronage.members.tasks import import_job_run_task
-
-            job_id = job.pk
-            transaction.on_commit(lambda: import_job_run_task.delay(job_id))
+        if enqueue is not None:
+            transaction.on_commit(partial(enqueue, job.pk))
     return job
 
 

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from patronage.core import clock
 from patronage.core.audit import audit_change, audit_record
 from patronage.core.errors import Conflict, ValidationFailed
-from patronage.core.models import User
-from patronage.core.roles import Role
+from patronage.core.models import AccountKind, User
 from patronage.members import hooks
 from patronage.members import timeline_kinds as kinds
+from patronage.members.cards import card_number_new
 from patronage.members.models import (
     Consent,
     ConsentEvent,
@@ -35,6 +35,9 @@ from patronage.members.services.profile import (
     profile_clean,
 )
 from patronage.members.services.timeline import timeline_record
+
+# Tries at drawing a free card number before giving up (see _card_issue).
+CARD_ATTEMPTS = 5
 
 
 def _identity_attach(*, member: Member, identity: IdentityInput, primary: bool) -> Identity:
@@ -64,6 +67,22 @@ def _identity_attach(*, member: Member, identity: IdentityInput, primary: bool) 
             _("'%(value)s' was just taken by another member") % {"value": value},
             field=_field_of(identity.kind),
         ) from exc
+
+
+def _card_issue(*, member: Member) -> Identity:
+    """Issues a member who has no card a random card number, as their primary card (in the caller's
+    transaction)."""
+    for _attempt in range(CARD_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return Identity.objects.create(
+                    member=member, kind=IdentityKind.CARD, value=card_number_new(), is_primary=True
+                )
+        except IntegrityError:
+            # The unique constraint, not a look-up first, keeps numbers apart: draw again. At ten million
+            # members one draw in a hundred thousand is taken; five in a row means something else is wrong.
+            continue
+    raise Conflict(_("no free card number was found: try again"), field="card_number")
 
 
 def _field_of(kind: str) -> str:
@@ -118,7 +137,8 @@ def member_create(
     joined_at: datetime | None = None,
     user: User | None = None,
 ) -> Member:
-    """Opens a customer file with its identities and first consents."""
+    """Opens a customer file with its identities and first consents; without a card number of the
+    business's own, the member is issued a random one."""
     with transaction.atomic(durable=True):
         return _member_open(
             actor=actor,
@@ -139,7 +159,7 @@ def member_signup(*, email: str, password: str, name: str, locale: str, consents
         try:
             with transaction.atomic():
                 user = User.objects.create_user(
-                    username=address, email=address, password=password, role=Role.MEMBER
+                    username=address, email=address, password=password, kind=AccountKind.MEMBER
                 )
         except IntegrityError as exc:
             raise Conflict(
@@ -181,6 +201,8 @@ def _member_open(
     for identity in identities:
         _identity_attach(member=member, identity=identity, primary=identity.kind not in seen)
         seen.add(identity.kind)
+    if IdentityKind.CARD not in seen:
+        _card_issue(member=member)
     for purpose, granted in consents.items():
         _consent_apply(
             member=member, purpose=purpose, granted=granted, method=consent_method, evidence="", actor=actor

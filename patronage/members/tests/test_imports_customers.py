@@ -33,7 +33,7 @@ def run_import(
 ) -> ImportJob:
     content = text if isinstance(text, bytes) else text.encode(encoding)
     job = import_job_start(
-        kind=kind, file_name="customers.csv", content=content, actor=None, options=options, enqueue=False
+        kind=kind, file_name="customers.csv", content=content, actor=None, options=options, enqueue=None
     )
     return import_job_run(job_id=job.pk)
 
@@ -222,7 +222,8 @@ def test_external_ids_live_in_the_namespace_given(db):
     run_import("customer_id,name\n42,Shop customer\n", namespace="shop")
     run_import("customer_id,name\n42,Store customer\n", namespace="pos")
 
-    assert set(Identity.objects.values_list("namespace", "value")) == {("shop", "42"), ("pos", "42")}
+    external = Identity.objects.filter(kind="external")
+    assert set(external.values_list("namespace", "value")) == {("shop", "42"), ("pos", "42")}
 
 
 def test_a_header_without_any_identity_column_is_rejected(db):

@@ -87,7 +87,7 @@ def test_a_rejected_job_stores_english_with_the_template_and_its_parameters(db):
         file_name="list.csv",
         content=b"email,birth_date\nok@example.com,31/12/1990\n",
         actor=None,
-        enqueue=False,
+        enqueue=None,
     )
     with translation.override("ko"):  # as when an eager task runs in a Korean request
         job = import_job_run(job_id=job.pk)

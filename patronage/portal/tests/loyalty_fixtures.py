@@ -15,7 +15,6 @@ from patronage.loyalty.models import (
     Reward,
     Tier,
     TierBenefit,
-    program_revised,
 )
 from patronage.loyalty.services import account_open, earn_rule_save, event_earn, points_adjust
 from patronage.members.models import Member
@@ -93,7 +92,6 @@ def earn(member: Member, program: Program, points: int, event: str = "birthday")
         )
     EarnRule.objects.filter(program=program, kind="event").exclude(code=code).update(enabled=False)
     EarnRule.objects.filter(program=program, code=code).update(enabled=True)
-    program_revised(program.pk)
     program.refresh_from_db(fields=["revision"])
     event_earn(program=program, member=member, event=event, idempotency_key=f"earn-{next(_keys)}")
     return Account.objects.get(program=program, member=member)

@@ -3,7 +3,6 @@ from django.test import Client
 from django.urls import reverse
 
 from patronage.core.models import User
-from patronage.core.roles import Role
 from patronage.members.services import member_merge
 
 PROTECTED = [
@@ -45,7 +44,7 @@ def test_a_staff_session_gets_the_members_only_page(agent, client_as, method, ur
 
 
 def test_a_member_login_without_an_active_file_gets_the_members_only_page(db, client_as):
-    orphan = User.objects.create_user(username="dan@example.com", password="x", role=Role.MEMBER)
+    orphan = User.objects.create_user(username="dan@example.com", password="x")
 
     assert client_as(orphan).get(reverse("portal:profile")).status_code == 403
 

@@ -391,13 +391,13 @@ def test_the_card_shows_the_card_number_its_qr_code_and_the_tier(alice, program,
     assert 'name="viewport"' in page  # laid out for a phone
 
 
-def test_a_member_without_a_card_gets_a_derived_number(db, client_as):
+def test_a_member_without_a_card_of_the_business_shows_the_number_issued_to_them(db, client_as):
     from patronage.core.models import User
-    from patronage.core.roles import Role
-    from patronage.loyalty.card import derived_card_number
+    from patronage.members.cards import card_number_is_issued
+    from patronage.members.selectors import member_identities
     from patronage.members.services import IdentityInput, member_create
 
-    user = User.objects.create_user(username="mina@example.com", password="x", role=Role.MEMBER)
+    user = User.objects.create_user(username="mina@example.com", password="x")
     mina = member_create(
         actor=None,
         identities=[IdentityInput("email", "mina@example.com")],
@@ -410,5 +410,7 @@ def test_a_member_without_a_card_gets_a_derived_number(db, client_as):
 
     page = client_as(user).get(reverse("portal:card")).content.decode()
 
-    assert f'data-number="{derived_card_number(mina.pk)}"' in page
-    assert "made for you from your membership" in page
+    number = member_identities(member=mina)["card_number"]
+    assert card_number_is_issued(number)
+    assert f'data-number="{number}"' in page
+    assert "issued to you with your membership" in page

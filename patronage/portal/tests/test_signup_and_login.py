@@ -3,7 +3,7 @@ from django.test import Client
 from django.urls import reverse
 
 from patronage.conftest import MEMBER_PASSWORD, STAFF_PASSWORD
-from patronage.core.models import User
+from patronage.core.models import AccountKind, User
 from patronage.core.roles import Role
 from patronage.members.models import ConsentEvent, Member
 
@@ -33,7 +33,8 @@ def test_sign_up_opens_a_file_with_the_chosen_consents_and_logs_in(db):
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "ko"
     member = Member.objects.get(identities__value="chloe.park@example.com")
     assert member.user.username == "chloe.park@example.com"
-    assert member.user.role == Role.MEMBER
+    assert member.user.kind == AccountKind.MEMBER
+    assert not member.user.groups.exists()
     assert (member.name, member.locale, member.source) == ("Chloe Park", "ko", "portal")
     answers = dict(member.consents.values_list("purpose", "granted"))
     assert answers == {
@@ -122,7 +123,10 @@ def test_a_staff_account_cannot_log_in_to_the_portal(db):
     from patronage.core.services import staff_create
 
     staff_create(
-        username="sam@example.com", password=STAFF_PASSWORD, role=Role.SERVICE_AGENT, email="sam@example.com"
+        username="sam@example.com",
+        password=STAFF_PASSWORD,
+        groups=[Role.SERVICE_AGENT],
+        email="sam@example.com",
     )
     response = Client().post(
         reverse("portal:login"), {"username": "sam@example.com", "password": STAFF_PASSWORD}

@@ -20,6 +20,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
 
+from patronage.core.roles import Role
+
 _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 _STOP_GRACE_SECONDS = 20.0
 _LISTEN_BACKLOG = 1024
@@ -92,7 +94,8 @@ class Command(BaseCommand):
         logins_file = settings.VAR_DIR / "demo-logins.json"
         if logins_file.exists():
             logins = json.loads(logins_file.read_text())
-            admin = next((s for s in logins.get("staff", []) if s.get("role") == "admin"), None)
+            # Files written before roles became groups (decision 0012) name the role "admin".
+            admin = next((s for s in logins.get("staff", []) if s.get("role") in (Role.ADMIN, "admin")), None)
             if admin:
                 lines.append(f"  staff login:   {admin['username']} / {admin['password']}")
             if member := logins.get("member"):

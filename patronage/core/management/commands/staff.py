@@ -4,8 +4,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from patronage.core.errors import ApplicationError
-from patronage.core.models import User
-from patronage.core.roles import STAFF_ROLES
+from patronage.core.roles import Role
+from patronage.core.selectors import staff_list
 from patronage.core.services import staff_create
 
 
@@ -14,27 +14,34 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True)
-        create = actions.add_parser("create", help="create a staff user with a role")
+        create = actions.add_parser("create", help="create a staff user in one or more groups")
         create.add_argument("--username", required=True)
         create.add_argument("--password", required=True)
-        create.add_argument("--role", required=True, choices=sorted(role.value for role in STAFF_ROLES))
+        create.add_argument(
+            "--group",
+            dest="groups",
+            action="append",
+            required=True,
+            metavar="GROUP",
+            help=f"a group to join (repeat for several); the standard ones: {', '.join(Role.values)}",
+        )
         create.add_argument("--email", default="")
-        actions.add_parser("list", help="list staff users and their roles")
+        actions.add_parser("list", help="list staff users and their groups")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "list":
-            for user in User.objects.filter(role__in=[r.value for r in STAFF_ROLES]).order_by("username"):
-                self.stdout.write(
-                    f"{user.username}  {user.role}  {'active' if user.is_active else 'inactive'}"
-                )
+            for user in staff_list():
+                groups = ", ".join(group.name for group in user.groups.all()) or "-"
+                self.stdout.write(f"{user.username}  {groups}  {'active' if user.is_active else 'inactive'}")
             return
         try:
             user = staff_create(
                 username=options["username"],
                 password=options["password"],
-                role=options["role"],
+                groups=options["groups"],
                 email=options["email"],
             )
         except ApplicationError as error:
             raise CommandError(f"{error.field}: {error.message}" if error.field else error.message) from error
-        self.stdout.write(f"Created staff user '{user.username}' with role {user.role}")
+        groups = ", ".join(group.name for group in user.groups.all())
+        self.stdout.write(f"Created staff user '{user.username}' in {groups}")

@@ -81,7 +81,7 @@ class Command(BaseCommand):
                 content=content,
                 actor=None,
                 options=job_options,
-                enqueue=False,
+                enqueue=None,  # run here, below, with progress bars
             )
         bars = _ProgressBars(["checking", "importing"])
         job = import_job_run(job_id=job.pk, progress=bars)

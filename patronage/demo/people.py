@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from patronage.core.demo import catalogue as cat
+from patronage.demo import catalogue as cat
 
 KOREAN, JAPANESE, LATIN = 0, 1, 2
 ORIGIN_SHARES = (0.60, 0.35, 0.05)

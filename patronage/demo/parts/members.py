@@ -1,4 +1,5 @@
-"""Rows of the customer file for a simulated chunk: members, identities, consents and tags."""
+"""The members' part of the demo: the customer file of each chunk (members, identities, consents,
+tags and the `joined` event of the timeline), and the tags it points at."""
 
 from __future__ import annotations
 
@@ -6,11 +7,13 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from patronage.core.demo import catalogue as cat
-from patronage.core.demo.model import DAY
-from patronage.core.demo.people import CITIES, CONSENT_PURPOSES, KOREAN, LATIN, NAME_LISTS
-from patronage.core.demo.simulate import Chunk
-from patronage.core.demo.writer import Context
+from patronage.demo import catalogue as cat
+from patronage.demo.model import DAY
+from patronage.demo.people import CITIES, CONSENT_PURPOSES, KOREAN, LATIN, NAME_LISTS
+from patronage.demo.simulate import Chunk
+from patronage.demo.world import Context, Part, World
+from patronage.members.cards import card_numbers_new
+from patronage.members.models import Consent, ConsentEvent, Identity, Member, Tag, TimelineEvent
 from patronage.members.normalise import name_key
 
 VIP_SPEND = 1_000_000  # KRW over the period, with at least VIP_PURCHASES purchases
@@ -162,7 +165,11 @@ def _phone_rows(chunk: Chunk, context: Context) -> Iterator[tuple[object, ...]]:
 
 
 def _card_rows(chunk: Chunk, context: Context) -> Iterator[tuple[object, ...]]:
-    """A loyalty card of the member's favourite brand: HL-0123456789."""
+    """A loyalty card of the member's favourite brand (HL-0123456789), or else one the product issues.
+
+    Issued numbers are random (members.cards), as for every member whose file is opened without a card;
+    the demo writes into an empty customer file, so they need no check against stored ones.
+    """
     people = chunk.people
     rows = np.flatnonzero(people.has_card)
     prefix = [b.sku_prefix for b in cat.BRANDS]
@@ -172,6 +179,9 @@ def _card_rows(chunk: Chunk, context: Context) -> Iterator[tuple[object, ...]]:
     )
     for member_id, brand, number in columns:
         yield member_id, "card", "", f"{prefix[brand]}-{number:010d}", True, None, context.now
+    without_card = context.ids.member[np.flatnonzero(~people.has_card)].tolist()
+    for member_id, issued in zip(without_card, card_numbers_new(len(without_card)), strict=True):
+        yield member_id, "card", "", issued, True, None, context.now
 
 
 def _external_id_rows(chunk: Chunk, context: Context) -> Iterator[tuple[object, ...]]:
@@ -217,20 +227,12 @@ def consent_event_rows(chunk: Chunk, context: Context) -> Iterator[tuple[object,
         yield member[i], CONSENT_PURPOSES[purpose[i]], False, "portal", WITHDRAWAL_EVIDENCE, withdrawn_at[j]
 
 
-def spend_per_customer(chunk: Chunk) -> tuple[np.ndarray, np.ndarray]:
-    """Total KRW paid and number of purchases per customer over the period."""
-    customer = chunk.purchases.customer
-    size = chunk.customers.size
-    total = np.bincount(customer, weights=chunk.baskets.orders.amount, minlength=size)
-    return total, np.bincount(customer, minlength=size)
-
-
 def tag_rows(chunk: Chunk, context: Context) -> Iterator[tuple[object, ...]]:
     """newsletter: e-mail marketing granted at the end; app-user: joined on the app; vip-candidate: big spenders."""
     consents = chunk.consents
     email = (consents.purpose == CONSENT_PURPOSES.index("email_marketing")) & consents.granted
     email &= consents.withdrawn_at < 0
-    total, count = spend_per_customer(chunk)
+    total, count = chunk.spend_per_customer()
     app = [c.code for c in cat.CHANNELS].index("app")
     tagged = {
         cat.TAG_NEWSLETTER: consents.member[email],
@@ -241,3 +243,59 @@ def tag_rows(chunk: Chunk, context: Context) -> Iterator[tuple[object, ...]]:
         tag_id = context.refs.tag[tag]
         for member_id in context.ids.member[members].tolist():
             yield member_id, tag_id
+
+
+TIMELINE_FIELDS = (
+    "member",
+    "kind",
+    "occurred_at",
+    "summary",
+    "data",
+    "source_type",
+    "source_id",
+    "dedupe_key",
+    "created_at",
+)
+
+
+def places(store: np.ndarray, channel: np.ndarray) -> list[str]:
+    """Where an order was placed, as a person says it: the store's name, else the channel's."""
+    stores = [s.name for s in cat.STORES]
+    channels = [c.name for c in cat.CHANNELS]
+    return [
+        stores[s] if s >= 0 else channels[c] for s, c in zip(store.tolist(), channel.tolist(), strict=True)
+    ]
+
+
+def joined_rows(chunk: Chunk, context: Context) -> Iterator[tuple[object, ...]]:
+    people = chunk.people
+    store_channel = [c.code for c in cat.CHANNELS].index(cat.STORE_CHANNEL)
+    place = places(np.where(people.home_channel == store_channel, people.home_store, -1), people.home_channel)
+    channel = [c.code for c in cat.CHANNELS]
+    joined = context.times(chunk.join_at)
+    for i, member_id in enumerate(context.ids.member.tolist()):
+        data = f'{{"channel": "{channel[people.home_channel[i]]}"}}'
+        yield member_id, "joined", joined[i], place[i], data, "", "", None, context.now
+
+
+# --- the part ---------------------------------------------------------------------------------------
+
+
+def tags_save(world: World) -> None:
+    """The tags the members are given, created or found by name."""
+    world.refs.tag = {name: Tag.objects.get_or_create(name=name)[0].pk for name in cat.TAGS}
+    world.counts["members.Tag"] += len(cat.TAGS)
+
+
+def chunk_write(world: World, chunk: Chunk, context: Context) -> None:
+    """The chunk's members and their file: identities, consents and their history, tags, joining."""
+    insert = world.writer.insert
+    insert(Member, MEMBER_FIELDS, member_rows(chunk, context))
+    insert(Identity, IDENTITY_FIELDS, identity_rows(chunk, context))
+    insert(Consent, CONSENT_FIELDS, consent_rows(chunk, context))
+    insert(ConsentEvent, CONSENT_EVENT_FIELDS, consent_event_rows(chunk, context))
+    insert(Member.tags.through, ("member", "tag"), tag_rows(chunk, context))
+    insert(TimelineEvent, TIMELINE_FIELDS, joined_rows(chunk, context))
+
+
+PART = Part("members", before=tags_save, per_chunk=chunk_write)

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.db.models import Count
 
 from patronage.commerce.models import Order
-from patronage.core.demo import loyalty as demo_loyalty
+from patronage.demo.parts import loyalty as demo_loyalty
 from patronage.loyalty import services
 from patronage.loyalty.models import (
     Account,

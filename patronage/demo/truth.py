@@ -12,10 +12,10 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from patronage.core.demo import baskets as bk
-from patronage.core.demo import catalogue as cat
-from patronage.core.demo.model import Model, Outcome, Period
-from patronage.core.demo.simulate import Chunk, repurchase_counts
+from patronage.demo import baskets as bk
+from patronage.demo import catalogue as cat
+from patronage.demo.model import Model, Outcome, Period
+from patronage.demo.simulate import Chunk, repurchase_counts
 
 CUSTOMERS_FILE = "demo-truth-customers.csv"
 CUSTOMER_COLUMNS = ("member_id", "is_deal_seeker", "lambda", "p", "nu", "alive_at_end")
@@ -109,9 +109,18 @@ class CustomerTruthFile:
 
 
 def truth_document(
-    *, seed: int, members: int, period: Period, model: Model, tally: Tally, counts: dict[str, int]
+    *,
+    seed: int,
+    members: int,
+    period: Period,
+    model: Model,
+    tally: Tally,
+    counts: dict[str, int],
+    parts: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Everything analytics may check against, with the definitions it needs to compute the same."""
+    """Everything analytics may check against, with the definitions it needs to compute the same.
+
+    `parts` holds the sections the demo's parts added (World.truth), each under its own key."""
     problems = asdict(model.problems)
     return {
         "generator": "patronage demo",
@@ -176,6 +185,7 @@ def truth_document(
         "repurchase_within_52_weeks": _repurchase(tally),
         "tarp": TARP,
         "realised": _realised(tally),
+        **(parts or {}),
         "counts": counts,
     }
 

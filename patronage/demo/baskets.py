@@ -11,8 +11,8 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from patronage.core.demo import catalogue as cat
-from patronage.core.demo.model import DAY, HOUR, Model, Outcome, Period
+from patronage.demo import catalogue as cat
+from patronage.demo.model import DAY, HOUR, Model, Outcome, Period
 
 HOME_CHANNEL_SHARE = 0.75
 HOME_STORE_SHARE = 0.90

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from patronage.core.demo.baskets import Baskets, simulate_baskets
-from patronage.core.demo.model import DAY, HOUR, WEEK_SECONDS, Model, Outcome, Period
-from patronage.core.demo.people import Consents, People, simulate_consents, simulate_people
+from patronage.demo.baskets import Baskets, simulate_baskets
+from patronage.demo.model import DAY, HOUR, WEEK_SECONDS, Model, Outcome, Period
+from patronage.demo.people import Consents, People, simulate_consents, simulate_people
 
 STORE_HOURS_SHARE = 0.85  # purchases between 10:00 and 21:00 local time; the rest 07:00 to midnight
 
@@ -63,6 +63,12 @@ class Chunk:
     def join_at(self) -> np.ndarray:
         """Epoch seconds of each customer's first purchase, which is when they joined."""
         return first_purchase_at(self.purchases, self.customers.size)
+
+    def spend_per_customer(self) -> tuple[np.ndarray, np.ndarray]:
+        """Total KRW paid and number of purchases per customer over the period."""
+        customer, size = self.purchases.customer, self.customers.size
+        total = np.bincount(customer, weights=self.baskets.orders.amount, minlength=size)
+        return total, np.bincount(customer, minlength=size)
 
 
 def simulate_customers(model: Model, n: int, weeks: float, rng: np.random.Generator) -> Customers:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from patronage.core.roles import Role
+
 CURRENCY = "KRW"  # every price and amount of the demo, in whole won
 
 
@@ -348,12 +350,12 @@ PORTAL_MEMBER_EMAIL = "member@example.com"
 
 # Staff logins, one per role: (username, role).
 STAFF = (
-    ("admin", "admin"),
-    ("manager", "program_manager"),
-    ("agent", "service_agent"),
-    ("lead", "service_lead"),
-    ("analyst", "analyst"),
-    ("accounts", "account_manager"),
+    ("admin", Role.ADMIN),
+    ("manager", Role.PROGRAM_MANAGER),
+    ("agent", Role.SERVICE_AGENT),
+    ("lead", Role.SERVICE_LEAD),
+    ("analyst", Role.ANALYST),
+    ("accounts", Role.ACCOUNT_MANAGER),
 )
 
 TAG_NEWSLETTER = "newsletter"

@@ -1,4 +1,4 @@
-"""The demo business's loyalty programmes, and a year of its members' points, booked by the real engine.
+"""The loyalty part of the demo: its programmes, and its members' recent points, booked by the real engine.
 
 One program per brand is set up through the loyalty services: tiers, earn rules, benefits that are not
 discounts, and a rewards catalogue. The programs started REPLAY_DAYS before the period's end: the
@@ -32,9 +32,10 @@ from tqdm import tqdm
 
 from patronage.commerce.models import Brand, Order, OrderKind
 from patronage.core import clock
-from patronage.core.demo import catalogue as cat
-from patronage.core.demo.model import Period
 from patronage.core.models import OutboxEvent, User
+from patronage.demo import catalogue as cat
+from patronage.demo.model import Period
+from patronage.demo.world import Part, World
 from patronage.loyalty import models as loyalty
 from patronage.loyalty import services
 from patronage.loyalty.models import Account, Program, Tier
@@ -647,3 +648,13 @@ def summary_lines(report: LoyaltyReport) -> Iterator[str]:
     )
     if report.tiers:
         yield "  tiers: " + ", ".join(f"{name} {n:,}" for name, n in report.tiers.items())
+
+
+def history_book(world: World) -> None:
+    """The part's one step, once every member and order is written."""
+    report = demo_loyalty(period=world.period, members=world.members, progress=world.progress)
+    world.counts.update(report.counts)
+    world.lines.extend(summary_lines(report))
+
+
+PART = Part("loyalty", after=history_book)

@@ -8,12 +8,13 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from patronage.analytics.services import analytics_refresh
 from patronage.core import clock
-from patronage.core.demo.load import DemoReport, default_start, demo_load, demo_period
-from patronage.core.demo.loyalty import summary_lines
 from patronage.core.errors import ApplicationError
+from patronage.demo.load import DemoReport, default_start, demo_load, demo_period
 from patronage.members.models import Member
+
+# The parts a flag leaves out: --no-loyalty, --no-analytics.
+OPTIONAL_PARTS = ("loyalty", "analytics")
 
 
 def _positive(value: str) -> int:
@@ -75,25 +76,17 @@ class Command(BaseCommand):
                 truth_path=options["truth"] or settings.VAR_DIR / "demo-truth.json",
                 logins_path=settings.VAR_DIR / "demo-logins.json",
                 progress=options["verbosity"] > 0,
-                loyalty=not options["no_loyalty"],
+                leave_out=[name for name in OPTIONAL_PARTS if options[f"no_{name}"]],
             )
         except ApplicationError as error:
             raise CommandError(error.message) from error
         self._summary(report)
-        if not options["no_analytics"]:
-            # Queued, not computed here: the worker started by `patronage serve` computes them, so an
-            # analyst opening the console a minute later finds every analysis of the demo business.
-            queued = analytics_refresh(actor=None)
-            self.stdout.write(
-                f"Analytics: {len(queued)} analyses queued; the worker computes them once the product runs"
-            )
 
     def _summary(self, report: DemoReport) -> None:
         lines = [f"Loaded the demo business ({report.members:,} members) in {report.seconds:.1f} s:"]
         lines += [f"  {count:>12,}  {label}" for label, count in report.counts.items()]
         lines.append(f"  {sum(report.counts.values()):>12,}  rows in all")
-        if report.loyalty is not None:
-            lines += summary_lines(report.loyalty)
+        lines += report.lines
         lines.append(
             f"Logins (one per staff role, and {report.portal_email} for the portal): {report.logins_path}"
         )

@@ -1,0 +1,25 @@
+"""The analytics permission, given to the standard roles (decision 0012)."""
+
+from django.db import migrations
+
+from patronage.analytics.permissions import ROLE_GRANTS
+from patronage.core.roles import grants_migration
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("analytics", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+    ]
+
+    operations = [
+        migrations.AlterModelOptions(
+            name="analysisrun",
+            options={
+                "ordering": ["-created_at", "-id"],
+                "permissions": [("view_analytics", "Can see analyses and run them again")],
+            },
+        ),
+        grants_migration(app_label="analytics", grants=ROLE_GRANTS),
+    ]

@@ -1,0 +1,13 @@
+"""What staff may do with core records: the audit log, staff accounts and API keys."""
+
+from __future__ import annotations
+
+from patronage.core.roles import Role, RoleGrants
+
+AUDIT_VIEW = "core.view_audit_log"
+STAFF_MANAGE = "core.manage_staff"
+
+ROLE_GRANTS: RoleGrants = {
+    AUDIT_VIEW: {Role.ADMIN, Role.SERVICE_LEAD},
+    STAFF_MANAGE: {Role.ADMIN},
+}

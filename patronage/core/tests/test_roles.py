@@ -1,0 +1,88 @@
+"""Roles are Django groups: the migrations give the six standard roles the rights of decision 0005's
+table, move every user's old role into its group, and a database without groups gets them back."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from patronage.core.roles import Role, standard_roles_restore
+
+# Decision 0005's table of role rights, in today's permission names: the groups must grant the same.
+OLD_TABLE: dict[str, set[Role]] = {
+    "members.view_customers": set(Role),
+    "members.edit_customers": set(Role) - {Role.ANALYST},
+    "members.import_members": {Role.ADMIN, Role.PROGRAM_MANAGER},
+    "members.merge_members": {Role.ADMIN, Role.SERVICE_LEAD, Role.PROGRAM_MANAGER},
+    "members.handle_personal_data": {Role.ADMIN},
+    "core.view_audit_log": {Role.ADMIN, Role.SERVICE_LEAD},
+    "core.manage_staff": {Role.ADMIN},
+    "loyalty.view_loyalty": set(Role),
+    "loyalty.adjust_points": {Role.ADMIN, Role.PROGRAM_MANAGER, Role.SERVICE_LEAD, Role.SERVICE_AGENT},
+    # The old per-role adjustment limits: agents 1,000, leads 10,000, administrators and managers none.
+    "loyalty.adjust_points_large": {Role.ADMIN, Role.PROGRAM_MANAGER, Role.SERVICE_LEAD},
+    "loyalty.adjust_points_unlimited": {Role.ADMIN, Role.PROGRAM_MANAGER},
+    "loyalty.configure_programs": {Role.ADMIN, Role.PROGRAM_MANAGER},
+    "analytics.view_analytics": {Role.ADMIN, Role.ANALYST},
+}
+
+
+def _granted(group: Group) -> set[str]:
+    return {
+        f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(Role), ids=str)
+def test_each_standard_role_holds_what_its_old_role_held(role):
+    expected = {name for name, roles in OLD_TABLE.items() if role in roles}
+    assert _granted(Group.objects.get(name=role.value)) == expected
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_moves_every_role_into_its_group_and_keeps_members_out_of_the_console():
+    executor = MigrationExecutor(connection)
+    before = [("core", "0002_outboxevent")]
+    executor.migrate(before)
+    old_apps = executor.loader.project_state(before).apps
+    old_user = old_apps.get_model("core", "User")
+    old_user.objects.create(username="lee", role="service_lead", is_superuser=False)
+    old_user.objects.create(username="ada", role="admin", is_superuser=True)
+    old_user.objects.create(username="mina@example.com", role="member")
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    from patronage.core.models import User
+
+    lee, ada, mina = (User.objects.get(username=name) for name in ("lee", "ada", "mina@example.com"))
+    assert [g.name for g in lee.groups.all()] == ["Service lead"]
+    assert [g.name for g in ada.groups.all()] == ["Administrator"]
+    assert lee.has_staff_perm("core.view_audit_log")
+    assert not lee.has_staff_perm("core.manage_staff")
+    # Rights come from groups alone now: the old superuser flag is gone.
+    assert not ada.is_superuser
+    assert ada.has_staff_perm("core.manage_staff")
+    assert not mina.is_staff_member
+    assert not mina.groups.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_left_without_groups_gets_the_standard_roles_back_and_others_are_left_alone():
+    Group.objects.all().delete()
+    standard_roles_restore()
+    assert set(Group.objects.values_list("name", flat=True)) == set(Role.values)
+    assert _granted(Group.objects.get(name=Role.ANALYST)) == {
+        "members.view_customers",
+        "loyalty.view_loyalty",
+        "analytics.view_analytics",
+    }
+
+    analyst = Group.objects.get(name=Role.ANALYST)
+    analyst.permissions.clear()
+    standard_roles_restore()
+    assert not analyst.permissions.exists()

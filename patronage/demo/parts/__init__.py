@@ -1,0 +1,17 @@
+"""The parts of the demo business, one per domain app, in the one order they run.
+
+Each module holds its domain's share and a `PART` (patronage.demo.world.Part): steps run before the
+members, for each chunk of members, and after them. An app adds its demo part with a module here and
+its line below, after the apps it builds on.
+"""
+
+from patronage.demo.parts import analytics, commerce, loyalty, members, staff
+from patronage.demo.world import Part
+
+PARTS: tuple[Part, ...] = (
+    staff.PART,
+    members.PART,
+    commerce.PART,
+    loyalty.PART,
+    analytics.PART,
+)

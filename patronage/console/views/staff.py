@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.models import Group
 from django.db.models import QuerySet
@@ -53,9 +55,11 @@ def staff_groups(request: HttpRequest, user_id: int) -> HttpResponse:
     return render(request, "console/staff/groups.html", context, status=status)
 
 
-def _groups_described(groups: QuerySet[Group]) -> list[tuple[str, list[str]]]:
-    """Each group's name and what it allows, in the reader's language."""
-    return [
-        (role_label(group.name), sorted(_(permission.name) for permission in group.permissions.all()))
-        for group in groups
-    ]
+def _groups_described(groups: QuerySet[Group]) -> dict[str, Any]:
+    """What each group allows, as a table of rights (rows) by group (columns), in the reader's language."""
+    held = [{_(permission.name) for permission in group.permissions.all()} for group in groups]
+    rights = sorted(set().union(*held))
+    return {
+        "names": [role_label(group.name) for group in groups],
+        "rows": [(right, [right in rights_of_group for rights_of_group in held]) for right in rights],
+    }

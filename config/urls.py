@@ -1,6 +1,7 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from patronage.api.api import api
+from patronage.api.guard import api_not_found
 from patronage.core import views as core_views
 
 urlpatterns = [
@@ -8,6 +9,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    re_path(r"^api/", api_not_found),
     path("console/", include("patronage.console.urls")),
     path("portal/", include("patronage.portal.urls")),
 ]

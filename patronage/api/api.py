@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from ninja.operation import Operation
 
 from patronage.api.errors import register_error_handlers
+from patronage.api.guard import GuardedParser
 from patronage.api.routers import analytics, imports, loyalty, members, transactions
 
 
@@ -22,6 +23,7 @@ api = PatronageAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
     description="The customer file and loyalty for integrations. Guide: docs/api.md.",
+    parser=GuardedParser(),
 )
 register_error_handlers(api)
 

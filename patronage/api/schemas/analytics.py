@@ -65,10 +65,15 @@ class RunFilters(Schema):
     kind: str | None = None
 
 
+MAX_CUSTOMERS = 10**10
+MAX_VALUE = 10**12
+
+
 class WhatIfIn(Schema):
     """The study's inputs (TARP's published figures by default); shares and rates are fractions."""
 
-    customers: float = Field(TARP_MINOR.customers, ge=0)
+    # Bounds far past any business and far inside a float: 1e308 customers overflowed the study.
+    customers: float = Field(TARP_MINOR.customers, ge=0, le=MAX_CUSTOMERS)
     problem_rate: float = Field(TARP_MINOR.problem_rate, ge=0, le=1)
     complaint_rate: float = Field(TARP_MINOR.complaint_rate, ge=0, le=1)
     resolution_rate: float = Field(TARP_MINOR.resolution_rate, ge=0, le=1)
@@ -78,7 +83,7 @@ class WhatIfIn(Schema):
     repurchase_unresolved: float = Field(TARP_MINOR.repurchase_unresolved, ge=0, le=1)
     repurchase_slow: float = Field(TARP_MINOR.repurchase_slow, ge=0, le=1)
     repurchase_quick: float = Field(TARP_MINOR.repurchase_quick, ge=0, le=1)
-    value: float = Field(TARP_MINOR.value, ge=0)
+    value: float = Field(TARP_MINOR.value, ge=0, le=MAX_VALUE, description="a customer's yearly value")
     change: float = Field(0.10, gt=0, lt=1, description="the tornado's relative change of each input")
 
 

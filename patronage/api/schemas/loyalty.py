@@ -15,10 +15,10 @@ from typing import Any
 
 from django.utils.translation import gettext
 from ninja import Field, Schema
-from pydantic import AwareDatetime, ConfigDict, field_validator, model_validator
+from pydantic import ConfigDict, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from patronage.api.schemas.common import ValueSchema
+from patronage.api.schemas.common import Instant, ValueSchema
 from patronage.core import clock
 from patronage.core.errors import ValidationFailed
 from patronage.loyalty.explanation import Explanation, decimal_text
@@ -263,8 +263,8 @@ def _progress(status: TierStatus) -> TierProgressOut:
 
 
 class LiabilityFilters(Schema):
-    start: AwareDatetime = Field(description="first instant of the period, with its offset")
-    end: AwareDatetime = Field(description="the instant after the period, with its offset")
+    start: Instant = Field(description="first instant of the period, with its offset")
+    end: Instant = Field(description="the instant after the period, with its offset")
 
     @model_validator(mode="after")
     def _end_after_start(self) -> LiabilityFilters:
@@ -431,7 +431,7 @@ class EventIn(Schema):
         max_length=72, description="signup, birthday, referral, survey_answered or custom:<name>"
     )
     idempotency_key: str = Field(min_length=1, max_length=MAX_KEY_LENGTH, description=KEY_DESCRIPTION)
-    occurred_at: AwareDatetime | None = Field(None, description="defaults to now")
+    occurred_at: Instant | None = Field(None, description="defaults to now")
 
 
 class EventOut(Schema):

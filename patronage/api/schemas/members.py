@@ -10,8 +10,9 @@ from datetime import date, datetime
 from typing import Any
 
 from ninja import Field, Schema
-from pydantic import AwareDatetime, ConfigDict
+from pydantic import ConfigDict
 
+from patronage.api.schemas.common import Day, Instant
 from patronage.core.errors import ValidationFailed
 from patronage.members import selectors
 from patronage.members.models import Member, MemberStatus, TimelineEvent
@@ -35,7 +36,7 @@ class MemberFields(Schema):
     card_number: str = Field(NOT_GIVEN)
     # Lengths are the columns' own: PostgreSQL refuses longer values with an error, not a message.
     name: str = Field(NOT_GIVEN, max_length=200)
-    birth_date: date | None = Field(NOT_GIVEN)
+    birth_date: Day | None = Field(NOT_GIVEN)
     locale: str = Field(NOT_GIVEN, description="en, ko, ja or zh-hans")
     time_zone: str = Field(NOT_GIVEN, description="IANA name, e.g. Asia/Seoul")
     address: str = Field(NOT_GIVEN, max_length=300)
@@ -59,7 +60,7 @@ class MemberCreateIn(MemberFields):
         default_factory=dict, description='purpose → granted, e.g. {"email_marketing": true}'
     )
     source: str = Field("", max_length=32, description="the channel the member joined through")
-    joined_at: AwareDatetime | None = Field(None, description="defaults to now")
+    joined_at: Instant | None = Field(None, description="defaults to now")
 
     def identity_inputs(self) -> list[IdentityInput]:
         """As for any member fields; a new member needs at least one, and the error names every choice."""
@@ -129,8 +130,8 @@ class MemberFilters(Schema):
     tag: str = ""
     source: str = ""
     status: MemberStatus = MemberStatus.ACTIVE
-    joined_from: date | None = None
-    joined_to: date | None = None
+    joined_from: Day | None = None
+    joined_to: Day | None = None
 
 
 class TimelineFilters(Schema):

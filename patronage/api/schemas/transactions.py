@@ -11,10 +11,10 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from patronage.api.schemas.common import Problem, ValueSchema
+from patronage.api.schemas.common import Instant, Problem, ValueSchema
 from patronage.api.schemas.loyalty import EvaluationOut, TierRef
 from patronage.core import clock
 from patronage.loyalty import rules
@@ -149,7 +149,7 @@ class SimulationIn(PurchaseFields):
     member: MemberRef | None = Field(
         None, description="counts the member's tier and what capped rules gave them"
     )
-    occurred_at: AwareDatetime | None = Field(None, description="defaults to now")
+    occurred_at: Instant | None = Field(None, description="defaults to now")
 
     def purchase(self) -> rules.Purchase:
         return rules.Purchase(
@@ -174,7 +174,7 @@ class TransactionIn(PurchaseFields):
         min_length=1, max_length=128, description="your id for the purchase or return; the idempotency key"
     )
     member: MemberRef
-    occurred_at: AwareDatetime = Field(description="when it happened at the till or in the shop")
+    occurred_at: Instant = Field(description="when it happened at the till or in the shop")
     original_external_id: str | None = Field(
         None, max_length=128, description="a return's purchase (its external_id); only for returns"
     )

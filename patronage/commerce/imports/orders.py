@@ -14,6 +14,8 @@ from django.utils.translation import gettext_noop
 
 from patronage.commerce.imports.columns import CUSTOMER_COLUMNS, LINE_COLUMNS, ORDER_COLUMNS
 from patronage.commerce.models import OrderKind
+from patronage.core import clock
+from patronage.core.inputs import FUTURE_GRACE
 from patronage.members.imports.base import (
     BATCH_ROWS,
     Row,
@@ -128,13 +130,16 @@ def order_parse(rows: list[Row], *, source: str) -> OrderDraft:
         raise RowInvalid("original_external_id", gettext_noop("only a return names an original purchase"))
     if not head.get("occurred_at"):
         raise RowInvalid("occurred_at", gettext_noop("occurred_at is required"))
+    occurred_at = parse_datetime(head["occurred_at"], "occurred_at")
+    if occurred_at > clock.now() + FUTURE_GRACE:
+        raise RowInvalid("occurred_at", gettext_noop("occurred_at is in the future"))
     return OrderDraft(
         line=first.line,
         key=OrderKey(source, first.get("external_id")),
         kind=kind,
         original=OrderKey(source, original) if original else None,
         customer=row_identities(Row(first.line, head), CUSTOMER_COLUMNS, head.get("customer_namespace", "")),
-        occurred_at=parse_datetime(head["occurred_at"], "occurred_at"),
+        occurred_at=occurred_at,
         amount=_amount(head, lines),
         currency=_currency(head.get("currency", "")),
         tax=_money(head, "tax"),

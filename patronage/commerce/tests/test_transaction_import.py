@@ -187,3 +187,18 @@ def test_a_failed_job_run_again_keeps_the_source_it_was_started_with(alice, bob,
 
     assert job.status == ImportStatus.DONE
     assert set(Order.objects.values_list("source", flat=True)) == {"pos"}
+
+
+@pytest.mark.parametrize(
+    ("when", "words"),
+    [("9999-12-31", "between 1900-01-01"), ("0001-01-01T00:00:00+14:00", "between 1900-01-01"),
+     ("2099-01-01T00:00:00+09:00", "in the future")],
+)  # fmt: skip
+def test_a_purchase_date_the_api_refuses_is_refused_in_a_file_too(alice, when, words):
+    job = run_import(HEADER + f"R-9,purchase,,alice@example.com,,{when},KRW,gangnam,TEE-1,T-shirt,1,15000\n")
+
+    assert job.status == ImportStatus.REJECTED
+    [(line, field, message)] = errors_of(job)
+    assert (line, field) == (2, "occurred_at")
+    assert words in str(message)
+    assert not Order.objects.exists()

@@ -251,3 +251,17 @@ def test_every_element_id_on_the_customer_page_is_unique(client_as, admin, alice
     """Labels and the timeline filter find their fields by id; a repeated id breaks them."""
     ids = re.findall(r'\sid="([^"]+)"', _page(client_as(admin), alice).content.decode())
     assert len(ids) == len(set(ids))
+
+
+def test_a_birth_date_before_1900_is_refused_on_the_form_and_the_list_still_answers(client_as, agent, alice):
+    client = client_as(agent)
+    response = client.post(
+        reverse("console:customer_edit", args=[alice.pk]),
+        {"name": "Alice Kim", "locale": "en", "time_zone": "UTC", "birth_date": "0001-01-01"},
+    )
+
+    assert response.status_code == 400
+    assert "between 1900-01-01 and 2199-12-31" in page_text(response)
+    alice.refresh_from_db()
+    assert alice.birth_date is None
+    assert client.get(reverse("console:customers")).status_code == 200

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -16,13 +16,13 @@ from patronage.commerce import timeline_kinds as commerce_kinds
 from patronage.commerce.models import Category, Channel, Order, OrderKind, OrderLine, Store
 from patronage.core import clock
 from patronage.core.errors import ValidationFailed
+from patronage.core.inputs import FUTURE_GRACE, instant_refusal
 from patronage.loyalty import rules
 from patronage.loyalty.models import Program, Tier
 from patronage.members.models import Member, TimelineEvent
 from patronage.members.services.files import require_active
 
 # Clocks of tills drift; a purchase stamped a little ahead of ours is believed, further is a mistake.
-FUTURE_TOLERANCE = timedelta(minutes=10)
 MAX_LINES = 500
 
 
@@ -93,9 +93,9 @@ def check_transaction(program: Program, data: TransactionInput) -> None:
             raise ValidationFailed(_("%(field)s cannot be negative") % {"field": name}, field=name)
     if data.tax + data.shipping > data.amount:
         raise ValidationFailed(_("tax and shipping cannot exceed the amount"), field="amount")
-    if data.occurred_at.utcoffset() is None:
-        raise ValidationFailed(_("occurred_at must include a time zone"), field="occurred_at")
-    if data.occurred_at > clock.now() + FUTURE_TOLERANCE:
+    if refusal := instant_refusal(data.occurred_at):
+        raise ValidationFailed(refusal.message(), field="occurred_at")
+    if data.occurred_at > clock.now() + FUTURE_GRACE:
         raise ValidationFailed(_("occurred_at is in the future"), field="occurred_at")
     if len(data.lines) > MAX_LINES:
         raise ValidationFailed(_("at most %(max)d lines") % {"max": MAX_LINES}, field="lines")

@@ -24,6 +24,7 @@ from django.db import connection
 from django.utils.translation import gettext_noop
 
 from patronage.core.errors import ValidationFailed
+from patronage.core.inputs import date_refusal, instant_refusal, text_refusal
 from patronage.core.models import User
 from patronage.members.imports.messages import Message, Param
 from patronage.members.models import Identity
@@ -112,7 +113,8 @@ class Row:
 
     line: int
     cells: dict[str, str]
-    problem: Message | None = None  # set when the reader could not split the row into the header's columns
+    problem: Message | None = None  # set when the reader could not take the row (cells, text)
+    problem_column: str = ""  # the column the problem is in, when it is one cell's
 
     def get(self, name: str) -> str:
         return self.cells.get(name, "")
@@ -134,13 +136,24 @@ class CsvFile:
     def rows(self) -> Iterator[Row]:
         with self.path.open(encoding=self.encoding, newline="") as handle:
             reader = csv.reader(handle, delimiter=self.delimiter)
-            next(reader, None)
-            for cells in reader:
-                if not any(cell.strip() for cell in cells):
-                    continue
-                yield self._row(reader.line_num, cells)
+            try:
+                next(reader, None)
+                for cells in reader:
+                    if not any(cell.strip() for cell in cells):
+                        continue
+                    yield self._row(reader.line_num, cells)
+            except csv.Error:
+                # The csv module's only error past the header is a cell over its size limit (128 KiB).
+                message = Message.of(
+                    gettext_noop("a cell is longer than %(size)d KiB, more than any column holds"),
+                    {"size": csv.field_size_limit() // 1024},
+                )
+                raise FileRejected([RowError(reader.line_num, "", message)]) from None
 
     def _row(self, line: int, cells: list[str]) -> Row:
+        for name, cell in zip(self.columns, cells, strict=False):
+            if refusal := text_refusal(cell):
+                return Row(line, {}, Message.of(refusal.template, refusal.params), name or "")
         if len(cells) > len(self.columns) and any(cell.strip() for cell in cells[len(self.columns) :]):
             problem = Message.of(
                 gettext_noop("the row has %(cells)d cells but the header has %(columns)d"),
@@ -247,11 +260,14 @@ def chunks(values: Sequence[_T], size: int = LOOKUP_CHUNK) -> Iterator[Sequence[
 
 def parse_date(value: str, column: str) -> date:
     try:
-        return date.fromisoformat(value)
+        parsed = date.fromisoformat(value)
     except ValueError:
         raise RowInvalid(
             column, gettext_noop("'%(value)s' is not a date (YYYY-MM-DD)"), {"value": value}
         ) from None
+    if refusal := date_refusal(parsed):
+        raise RowInvalid(column, refusal.template, refusal.params)
+    return parsed
 
 
 def parse_datetime(value: str, column: str) -> datetime:
@@ -266,6 +282,8 @@ def parse_datetime(value: str, column: str) -> datetime:
         ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
+    if refusal := instant_refusal(parsed):
+        raise RowInvalid(column, refusal.template, refusal.params)
     return parsed
 
 
@@ -437,7 +455,7 @@ def malformed_split(batch: Iterable[Row]) -> tuple[list[Row], list[RowError]]:
     good, errors = [], []
     for row in batch:
         if row.problem is not None:
-            errors.append(RowError(row.line, "", row.problem))
+            errors.append(RowError(row.line, row.problem_column, row.problem))
         else:
             good.append(row)
     return good, errors

@@ -218,12 +218,15 @@ def _report_check(importer: Importer, path: Path, progress: Progress) -> CheckRe
         report.add(exc.errors)
         return report
     total = _rows_estimate(path)
-    for batch in importer.batches(csv_file.rows()):
-        good, malformed = malformed_split(batch)
-        report.add(malformed)
-        report.add(importer.check(good))
-        report.rows_total += len(batch)
-        progress(report.rows_total, max(total, report.rows_total))
+    try:
+        for batch in importer.batches(csv_file.rows()):
+            good, malformed = malformed_split(batch)
+            report.add(malformed)
+            report.add(importer.check(good))
+            report.rows_total += len(batch)
+            progress(report.rows_total, max(total, report.rows_total))
+    except FileRejected as exc:  # the reader cannot go past a line (a cell past the csv module's limit)
+        report.add(exc.errors)
     report.errors.sort(key=lambda error: error.line)
     return report
 

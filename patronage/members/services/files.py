@@ -32,6 +32,7 @@ from patronage.members.services.profile import (
     IDENTITY_FIELDS,
     IdentityInput,
     identity_normalise,
+    joined_at_check,
     profile_clean,
 )
 from patronage.members.services.timeline import timeline_record
@@ -192,6 +193,8 @@ def _member_open(
     user: User | None,
 ) -> Member:
     cleaned = profile_clean(profile)
+    if joined_at is not None:
+        joined_at_check(joined_at)
     cleaned.setdefault("locale", "en")
     cleaned.setdefault("time_zone", "UTC")
     member = Member.objects.create(

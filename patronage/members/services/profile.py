@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from patronage.core import clock
 from patronage.core.errors import ValidationFailed
+from patronage.core.inputs import FUTURE_GRACE, date_refusal, instant_refusal, json_refusal, text_refusal
 from patronage.members import normalise
 from patronage.members.models import (
     IdentityKind,
@@ -67,6 +68,9 @@ def profile_clean(values: dict[str, Any]) -> dict[str, Any]:
             _("unknown field '%(field)s'") % {"field": sorted(unknown)[0]}, field=sorted(unknown)[0]
         )
     cleaned = dict(values)
+    for field, value in cleaned.items():
+        if isinstance(value, str) and (refusal := text_refusal(value)):
+            raise ValidationFailed(refusal.message(), field=field)
     for field in ("name", "address", "city", "postal_code"):
         if field in cleaned:
             cleaned[field] = (cleaned[field] or "").strip()
@@ -95,6 +99,20 @@ def profile_clean(values: dict[str, Any]) -> dict[str, Any]:
     birth_date = cleaned.get("birth_date")
     if isinstance(birth_date, date) and birth_date > clock.today():
         raise ValidationFailed(_("birth date is in the future"), field="birth_date")
-    if "preferences" in cleaned and not isinstance(cleaned["preferences"], dict):
-        raise ValidationFailed(_("preferences must be an object"), field="preferences")
+    if isinstance(birth_date, date) and (refusal := date_refusal(birth_date)):
+        raise ValidationFailed(refusal.message(), field="birth_date")
+    if "preferences" in cleaned:
+        if not isinstance(cleaned["preferences"], dict):
+            raise ValidationFailed(_("preferences must be an object"), field="preferences")
+        if refusal := json_refusal(cleaned["preferences"]):
+            raise ValidationFailed(refusal.message(), field="preferences")
     return cleaned
+
+
+def joined_at_check(joined_at: datetime) -> datetime:
+    """When a member joined: a storable moment, and not later than a day from now (clocks disagree)."""
+    if refusal := instant_refusal(joined_at):
+        raise ValidationFailed(refusal.message(), field="joined_at")
+    if joined_at > clock.now() + FUTURE_GRACE:
+        raise ValidationFailed(_("joined_at is in the future"), field="joined_at")
+    return joined_at

@@ -240,3 +240,37 @@ def test_only_the_first_thousand_errors_are_kept_and_the_rest_counted(db):
 
     errors, more = import_job_errors(job)
     assert (len(errors), more) == (1_000, 200)
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("joined_at", "0001-01-01T00:00:00+09:00"), ("joined_at", "9999-12-31"), ("birth_date", "0001-01-01")],
+)
+def test_a_date_that_cannot_be_shown_rejects_the_file_naming_line_and_column(db, column, value):
+    job = run_import(f"external_id,email,{column}\nC-1,minji@example.com,{value}\n")
+
+    assert job.status == ImportStatus.REJECTED
+    errors, _more = import_job_errors(job)
+    assert [(error["line"], error["field"]) for error in errors] == [(2, column)]
+    assert "between 1900-01-01" in str(errors[0]["message"])
+    assert totals() == (0, 0, 0, 0)
+
+
+def test_text_that_cannot_be_stored_rejects_the_file_naming_the_column(db):
+    job = run_import("external_id,email,name\nC-1,minji@example.com,Kim\x00Minji\n")
+
+    assert job.status == ImportStatus.REJECTED
+    errors, _more = import_job_errors(job)
+    assert [(error["line"], error["field"]) for error in errors] == [(2, "name")]
+    assert totals() == (0, 0, 0, 0)
+
+
+def test_a_cell_of_megabytes_rejects_the_file_naming_its_line_instead_of_failing(db):
+    huge = "x" * (20 * 1024 * 1024)
+    job = run_import(f"external_id,email,name\nC-1,minji@example.com,Kim\nC-2,jun@example.com,{huge}\n")
+
+    assert job.status == ImportStatus.REJECTED
+    errors, _more = import_job_errors(job)
+    assert [error["line"] for error in errors] == [3]
+    assert "longer than 128 KiB" in str(errors[0]["message"])
+    assert totals() == (0, 0, 0, 0)

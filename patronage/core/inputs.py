@@ -1,0 +1,126 @@
+"""The bounds every door applies to what a person or an integration sends (the API, CSV imports, forms).
+
+Pure: no database. Each check answers None for a value the product can store and show, or a Refusal
+that says why in words naming no field (the caller names it). The bounds are the databases' and the
+product's, not a guess about the business: PostgreSQL refuses a NUL character, an unpaired surrogate
+and an offset past ±15:59, and a timestamp before year 1 breaks every page that lists it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as _noop
+
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2199, 12, 31)
+# Real offsets run from -12:00 to +14:00; a wider one is a typo (and PostgreSQL refuses past ±15:59).
+OFFSET_LIMIT = timedelta(hours=14)
+_WALL_EARLIEST = EARLIEST.replace(tzinfo=None) - OFFSET_LIMIT
+_WALL_LATEST = LATEST.replace(tzinfo=None) + OFFSET_LIMIT
+# How far past now a business moment (a purchase, a join) may be: a till's clock may run a little ahead.
+FUTURE_GRACE = timedelta(minutes=10)
+# A JSON object a business stores on a record (preferences, rule parameters): room for many settings,
+# not for a file.
+JSON_MAX_BYTES = 16 * 1024
+JSON_MAX_DEPTH = 8
+# Any JSON body: deeper than this is no shape the API takes.
+BODY_MAX_DEPTH = 16
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a value is refused: an English template (translated where it is shown) and its values."""
+
+    template: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def message(self) -> str:
+        return gettext(self.template) % self.params if self.params else gettext(self.template)
+
+
+def instant_refusal(value: datetime) -> Refusal | None:
+    """A moment with its offset, within ±14:00 and between 1900-01-01 and 2200-01-01."""
+    offset = value.utcoffset()
+    if offset is None:
+        return Refusal(_noop("a time needs its time-zone offset, such as +09:00"))
+    if abs(offset) > OFFSET_LIMIT:
+        return Refusal(_noop("the time-zone offset must be between -14:00 and +14:00"))
+    # The wall clock first: converting 0001-01-01T00:00+14:00 to UTC would overflow.
+    wall = value.replace(tzinfo=None)
+    if not _WALL_EARLIEST <= wall <= _WALL_LATEST or not EARLIEST <= value < LATEST:
+        return Refusal(
+            _noop("a time must be between %(earliest)s and %(latest)s"),
+            {"earliest": EARLIEST.date().isoformat(), "latest": LATEST.date().isoformat()},
+        )
+    return None
+
+
+def date_refusal(value: date) -> Refusal | None:
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        return Refusal(
+            _noop("a date must be between %(earliest)s and %(latest)s"),
+            {"earliest": EARLIEST_DATE.isoformat(), "latest": LATEST_DATE.isoformat()},
+        )
+    return None
+
+
+def text_refusal(value: str) -> Refusal | None:
+    """Text a database can store: no NUL character, no half of a surrogate pair."""
+    if "\x00" in value:
+        return Refusal(_noop("the text holds a NUL character (\\u0000), which cannot be stored"))
+    if any("\ud800" <= char <= "\udfff" for char in value):
+        return Refusal(
+            _noop("the text holds an unpaired surrogate (\\ud800-\\udfff), which is not valid Unicode")
+        )
+    return None
+
+
+def json_refusal(value: object) -> Refusal | None:
+    """A JSON value kept on a record: at most JSON_MAX_BYTES when written, JSON_MAX_DEPTH levels deep."""
+    if _depth(value) > JSON_MAX_DEPTH:
+        return Refusal(_noop("nested more than %(depth)d levels deep"), {"depth": JSON_MAX_DEPTH})
+    if len(json.dumps(value, ensure_ascii=False).encode()) > JSON_MAX_BYTES:
+        return Refusal(_noop("larger than %(size)d KiB"), {"size": JSON_MAX_BYTES // 1024})
+    return None
+
+
+def body_refusal(data: object) -> tuple[str, Refusal] | None:
+    """The first place in a parsed JSON body that no field may hold (dotted path, why), or None."""
+    for path, depth, value in _walk(data, ()):
+        if depth > BODY_MAX_DEPTH:
+            return _dotted(path), Refusal(
+                _noop("nested more than %(depth)d levels deep"), {"depth": BODY_MAX_DEPTH}
+            )
+        if isinstance(value, str) and (refusal := text_refusal(value)):
+            return _dotted(path), refusal
+    return None
+
+
+def _walk(
+    value: object, path: tuple[str | int, ...], depth: int = 0
+) -> Iterator[tuple[tuple[str | int, ...], int, object]]:
+    yield path, depth, value
+    if isinstance(value, dict):
+        for key, item in value.items():
+            # A key is text the product may store too (preferences, rule parameters).
+            yield (*path, key), depth + 1, key
+            yield from _walk(item, (*path, key), depth + 1)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _walk(item, (*path, index), depth + 1)
+
+
+def _depth(value: object) -> int:
+    return max((depth for _path, depth, _value in _walk(value, ())), default=0)
+
+
+def _dotted(path: tuple[str | int, ...]) -> str:
+    return ".".join(str(part) for part in path) or "body"

@@ -138,6 +138,8 @@ def list_ledger(request: HttpRequest, member_id: int, filters: Query[ProgramFilt
 def adjust_points(request: HttpRequest, member_id: int, payload: AdjustmentIn) -> Status[LedgerEntry]:
     """Adds or removes points by hand, with a reason (201); the same key again answers 200 and changes nothing."""
     member, program = _member(member_id), _program(payload.program)
+    # Another member's key is refused before this member is given an account; whether this request made the
+    # adjustment or repeats one is the service's answer, not this look.
     earlier = selectors.adjustment_find(program=program, idempotency_key=payload.idempotency_key)
     if earlier is not None and earlier.account.member_id != member.pk:
         raise Conflict(DIFFERENT_REQUEST, field="idempotency_key")
@@ -147,14 +149,14 @@ def adjust_points(request: HttpRequest, member_id: int, payload: AdjustmentIn) -
         if payload.points > 0
         else integration.account_to_spend(program=program, member=member, points=-payload.points)
     )
-    entry = services.points_adjust(
+    result = services.points_adjust_once(
         account=account,
         points=payload.points,
         reason=payload.reason,
         idempotency_key=payload.idempotency_key,
         actor=acting_user(request),
     )
-    return Status(200 if earlier is not None else 201, entry)
+    return Status(201 if result.created else 200, result.entry)
 
 
 # ---- redemptions -------------------------------------------------------------------------------------
@@ -176,18 +178,20 @@ def redeem_points(request: HttpRequest, member_id: int, payload: RedemptionIn) -
     member, program = _member(member_id), _program(payload.program)
     reward = selectors.reward_get(program=program, code=payload.reward) if payload.reward else None
     points = reward.points_price if reward is not None else payload.points or 0
+    # Another member's key is refused even when this member has no account; whether this request made the
+    # redemption or repeats one is the service's answer, not this look.
     earlier = selectors.redemption_find(program=program, idempotency_key=payload.idempotency_key)
     if earlier is not None and earlier.account.member_id != member.pk:
         raise Conflict(DIFFERENT_REQUEST, field="idempotency_key")
     account = earlier.account if earlier is not None else None
-    redemption = services.points_redeem(
+    result = services.points_redeem_once(
         account=account or integration.account_to_spend(program=program, member=member, points=points),
         points=points,
         idempotency_key=payload.idempotency_key,
         actor=acting_user(request),
         reward=reward,
     )
-    return Status(200 if earlier is not None else 201, _with_relations(redemption))
+    return Status(201 if result.created else 200, _with_relations(result.redemption))
 
 
 @router.post(
@@ -276,13 +280,13 @@ def use_benefit(
 ) -> Status[BenefitUseOut]:
     """Records one use of the member's benefit (201); the same key again answers 200. 409 when none is left."""
     grant = integration.benefit_grant_of(member=_member(member_id), grant_id=grant_id)
-    earlier = integration.benefit_use_find(idempotency_key=payload.idempotency_key)
-    use = services.benefit_use(
+    result = services.benefit_use_once(
         grant=grant, note=payload.note, idempotency_key=payload.idempotency_key, actor=acting_user(request)
     )
+    use = result.use
     grant.refresh_from_db(fields=["used"])
     body = BenefitUseOut(id=use.pk, grant_id=grant.pk, at=use.at, note=use.note, remaining=grant.remaining)
-    return Status(200 if earlier is not None else 201, body)
+    return Status(201 if result.created else 200, body)
 
 
 # ---- tiers -------------------------------------------------------------------------------------------

@@ -1,12 +1,9 @@
 """Parallel deliveries of the same request, on a real server database with real threads."""
 
-from concurrent.futures import ThreadPoolExecutor
-from threading import Barrier
-
 import pytest
-from django.db import connection
 from django.test import Client
 
+from patronage.api.tests.parallel import in_parallel, skip_without_server_database
 from patronage.core.apikeys import apikey_create
 from patronage.members.models import Identity, Member
 from patronage.members.selectors import member_get
@@ -18,22 +15,7 @@ PARALLEL = 8
 
 @pytest.fixture(autouse=True)
 def _needs_a_server_database():
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrency is tested on PostgreSQL (SQLite serialises every write)")
-
-
-def _in_parallel(work, times: int = PARALLEL) -> list:
-    start = Barrier(times)
-
-    def run(index: int):
-        start.wait()
-        try:
-            return work(index)
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=times) as pool:
-        return list(pool.map(run, range(times)))
+    skip_without_server_database()
 
 
 def test_parallel_retries_of_one_member_create_one_member():
@@ -47,7 +29,7 @@ def test_parallel_retries_of_one_member_create_one_member():
         )
         return response.status_code, response.json()["id"]
 
-    results = _in_parallel(deliver)
+    results = in_parallel(deliver, PARALLEL)
 
     assert Member.objects.count() == 1
     assert sorted(status for status, _id in results) == [200] * (PARALLEL - 1) + [201]
@@ -63,7 +45,7 @@ def test_two_agents_merging_the_same_pair_at_once_merge_it_once(alice, bob, admi
             return type(error).__name__
         return "merged"
 
-    outcomes = _in_parallel(merge, times=2)
+    outcomes = in_parallel(merge, times=2)
 
     assert sorted(outcomes) == ["Conflict", "merged"]
     assert member_get(member_id=bob.pk) == alice

@@ -57,7 +57,9 @@ def test_a_join_time_that_cannot_be_shown_is_refused_and_the_list_still_answers(
 
 
 def test_a_birth_date_before_1900_is_refused(client):
-    assert "between 1900-01-01 and 2199-12-31" in refused(_member(client, birth_date="0001-01-01"), "birth_date")
+    assert "between 1900-01-01 and 2199-12-31" in refused(
+        _member(client, birth_date="0001-01-01"), "birth_date"
+    )
 
 
 @pytest.mark.parametrize("path", ["/members", "/members/duplicates", "/analytics/runs"])

@@ -1,14 +1,11 @@
 """Parallel clients of the loyalty API on a real server database with real threads: duplicates earn once,
 redemptions never overdraw, and the ledger still adds up."""
 
-from concurrent.futures import ThreadPoolExecutor
-from threading import Barrier
-
 import pytest
-from django.db import connection
 from django.test import Client
 
 from patronage.api.tests.conftest import give, purchase
+from patronage.api.tests.parallel import in_parallel, skip_without_server_database
 from patronage.core.apikeys import apikey_create
 from patronage.loyalty.models import Account, EntryKind, LedgerEntry, Redemption
 from patronage.loyalty.selectors import ledger_verify
@@ -22,22 +19,7 @@ pytestmark = [
 
 @pytest.fixture(autouse=True)
 def _needs_a_server_database():
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrency is tested on PostgreSQL (SQLite serialises every write)")
-
-
-def _in_parallel(work, times: int) -> list:
-    start = Barrier(times)
-
-    def run(index: int):
-        start.wait()
-        try:
-            return work(index)
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=times) as pool:
-        return list(pool.map(run, range(times)))
+    skip_without_server_database()
 
 
 def _key() -> str:
@@ -54,7 +36,7 @@ def test_the_same_transaction_from_eight_parallel_clients_earns_once(club, alice
         )
         return response.status_code, response.json()["points"]
 
-    results = _in_parallel(deliver, times=8)
+    results = in_parallel(deliver, times=8)
 
     assert sorted(status for status, _points in results) == [200] * 7 + [201]
     assert {points for _status, points in results} == {100}
@@ -75,7 +57,7 @@ def test_thirty_simultaneous_redemptions_on_a_balance_for_ten_let_exactly_ten_th
         )
         return response.status_code
 
-    statuses = _in_parallel(redeem, times=30)
+    statuses = in_parallel(redeem, times=30)
 
     assert statuses.count(201) == 10
     assert statuses.count(409) == 20
@@ -94,7 +76,7 @@ def test_overlapping_bulk_batches_record_each_transaction_once(club, alice, bob)
         )
         return response.json()
 
-    bodies = _in_parallel(send, times=4)
+    bodies = in_parallel(send, times=4)
 
     assert sum(body["created"] for body in bodies) == 20
     assert sum(body["replayed"] for body in bodies) == 60
@@ -121,7 +103,7 @@ def test_parallel_batches_opening_the_same_new_accounts_in_any_order_all_record(
         )
         return response.json()
 
-    bodies = _in_parallel(send, times=4)
+    bodies = in_parallel(send, times=4)
 
     assert [body["created"] for body in bodies] == [12, 12, 12, 12]
     assert Account.objects.filter(program=club).count() == 12

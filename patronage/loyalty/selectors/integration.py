@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from patronage.commerce.models import Store
 from patronage.core.errors import InsufficientPoints, NotFound, ValidationFailed
-from patronage.loyalty.models import Account, BenefitGrant, BenefitUse, Program
+from patronage.loyalty.models import Account, BenefitGrant, Program
 from patronage.loyalty.rules import Evaluation, Purchase
 from patronage.loyalty.selectors.accounts import AccountSummary, account_find, account_summary
 from patronage.loyalty.selectors.earning import purchase_simulate
@@ -132,8 +132,3 @@ def benefit_grant_of(*, member: Member, grant_id: int) -> BenefitGrant:
             field="grant_id",
         )
     return grant
-
-
-def benefit_use_find(*, idempotency_key: str) -> BenefitUse | None:
-    """The use already recorded under this key (the key benefit_use writes), if any."""
-    return BenefitUse.objects.filter(idempotency_key=f"benefituse:{idempotency_key}").first()

@@ -1,16 +1,26 @@
 """State changes of the loyalty engine; each public service is one durable transaction."""
 
-from patronage.loyalty.services.benefits import benefit_grant, benefit_use, tier_benefits_refresh
+from patronage.loyalty.services.benefits import (
+    BenefitUseResult,
+    benefit_grant,
+    benefit_use,
+    benefit_use_once,
+    tier_benefits_refresh,
+)
 from patronage.loyalty.services.events import EventResult, event_earn
 from patronage.loyalty.services.expiry import expiry_warnings_send, points_expire_inactive
 from patronage.loyalty.services.orders import LineInput, TransactionInput, TransactionResult
 from patronage.loyalty.services.points import (
+    AdjustmentResult,
+    RedemptionResult,
     account_open,
     bonus_earn,
     pending_activate,
     points_adjust,
+    points_adjust_once,
     points_expire,
     points_redeem,
+    points_redeem_once,
     purchase_earn,
     redemption_cancel,
     return_clawback,
@@ -31,15 +41,19 @@ from patronage.loyalty.services.transactions_bulk import MAX_BULK, BulkOutcome, 
 
 __all__ = [
     "MAX_BULK",
+    "AdjustmentResult",
+    "BenefitUseResult",
     "BulkOutcome",
     "EventResult",
     "LineInput",
+    "RedemptionResult",
     "TransactionInput",
     "TransactionResult",
     "account_open",
     "benefit_grant",
     "benefit_save",
     "benefit_use",
+    "benefit_use_once",
     "bonus_earn",
     "earn_rule_delete",
     "earn_rule_save",
@@ -47,9 +61,11 @@ __all__ = [
     "expiry_warnings_send",
     "pending_activate",
     "points_adjust",
+    "points_adjust_once",
     "points_expire",
     "points_expire_inactive",
     "points_redeem",
+    "points_redeem_once",
     "program_save",
     "purchase_earn",
     "redemption_cancel",

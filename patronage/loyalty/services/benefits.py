@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -192,28 +193,40 @@ def benefit_grant(
     return existing
 
 
+@dataclass(frozen=True)
+class BenefitUseResult:
+    use: BenefitUse
+    created: bool  # False: the key was used before, and `use` is the first use recorded under it
+
+
 def benefit_use(*, grant: BenefitGrant, note: str, idempotency_key: str, actor: User | None) -> BenefitUse:
     """Records one use of a grant; refused when it has none left or is not valid now. Once per key."""
+    return benefit_use_once(grant=grant, note=note, idempotency_key=idempotency_key, actor=actor).use
+
+
+def benefit_use_once(
+    *, grant: BenefitGrant, note: str, idempotency_key: str, actor: User | None
+) -> BenefitUseResult:
+    """benefit_use, saying whether this call recorded the use or its key's first request had."""
     key = f"benefituse:{idempotency_key}"
+    # Only a fast path for a retry after the first request; a racing copy is told by the write below.
     if existing := BenefitUse.objects.filter(idempotency_key=key).first():
-        if existing.grant_id != grant.pk:
-            raise Conflict(
-                _("this idempotency key was already used for a different request"), field="idempotency_key"
-            )
-        return existing
+        return BenefitUseResult(_same_use(existing, grant=grant), created=False)
     now = clock.now()
     if grant.revoked_at is not None or not grant.valid_from <= now < grant.valid_to:
         raise ValidationFailed(_("this benefit is not valid now"), field="grant")
     try:
         with transaction.atomic(durable=True):
+            # The use first: its unique key stops a racing copy before it could count a use, or find
+            # none left and say so.
+            use = BenefitUse.objects.create(
+                grant=grant, at=now, actor=actor, note=note.strip()[:300], idempotency_key=key
+            )
             # The condition is the guard: two uses of the last entitlement cannot both pass.
             if not BenefitGrant.objects.filter(pk=grant.pk, used__lt=F("quantity")).update(
                 used=F("used") + 1
             ):
                 raise Conflict(_("this benefit has no uses left"), field="grant")
-            use = BenefitUse.objects.create(
-                grant=grant, at=now, actor=actor, note=note.strip()[:300], idempotency_key=key
-            )
             timeline_record(
                 member=grant.account.member,
                 kind=kinds.BENEFIT_USED.code,
@@ -225,6 +238,18 @@ def benefit_use(*, grant: BenefitGrant, note: str, idempotency_key: str, actor: 
             )
             audit_change(actor=actor, action="benefit.used", target=grant, note=note)
     except IntegrityError:
-        return BenefitUse.objects.get(idempotency_key=key)
+        first = BenefitUse.objects.filter(idempotency_key=key).first()
+        if first is None:
+            raise
+        return BenefitUseResult(_same_use(first, grant=grant), created=False)
     grant.refresh_from_db()
+    return BenefitUseResult(use, created=True)
+
+
+def _same_use(use: BenefitUse, *, grant: BenefitGrant) -> BenefitUse:
+    # Keys are global: a key already used on another grant is a different request, never its use.
+    if use.grant_id != grant.pk:
+        raise Conflict(
+            _("this idempotency key was already used for a different request"), field="idempotency_key"
+        )
     return use

@@ -51,6 +51,8 @@ def event_earn(
         )
     at = at or clock.now()
     key = f"event:{program.pk}:{idempotency_key}"
+    # Only a fast path for a retry after the first request; a racing copy is told by the write (or, for an
+    # event that earns nothing, under the account's lock: see event_book).
     if existing := LedgerEntry.objects.filter(idempotency_key=key).select_related("account").first():
         return _same_event(existing, member=member, event=event)
     try:
@@ -64,8 +66,11 @@ def event_earn(
                 actor=actor,
             )
     except IntegrityError:
-        entry = LedgerEntry.objects.select_related("account").get(idempotency_key=key)
-        return _same_event(entry, member=member, event=event)
+        # A copy racing the first request: the unique key refused it once the first had committed.
+        first = LedgerEntry.objects.select_related("account").filter(idempotency_key=key).first()
+        if first is None:
+            raise
+        return _same_event(first, member=member, event=event)
 
 
 def _same_event(entry: LedgerEntry, *, member: Member, event: str) -> EventResult:
@@ -99,6 +104,12 @@ def event_book(
     )
     caps_use(account=account, rule_set=rule_set, evaluation=evaluation, at=at)
     if evaluation.total <= 0:
+        # Nothing to write, so no key to collide on. A copy of this request that won the race may be why
+        # (it used the cap): the account's lock, held by that copy until it committed, makes its entry
+        # visible here, and it is the answer.
+        first = LedgerEntry.objects.select_related("account").filter(idempotency_key=key).first()
+        if first is not None:
+            return _same_event(first, member=member, event=event)
         return EventResult(0, True, evaluation_as_dict(evaluation))
     lots_earn(
         account=account,

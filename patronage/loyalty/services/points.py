@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from patronage.core import clock
 from patronage.core.audit import audit_change
-from patronage.core.errors import Conflict, PermissionDenied, ValidationFailed
+from patronage.core.errors import ApplicationError, Conflict, PermissionDenied, ValidationFailed
 from patronage.core.models import User
 from patronage.loyalty import timeline_kinds as kinds
 from patronage.loyalty.expiry import expiry_date
@@ -224,10 +225,31 @@ def _activate(*, lot: Lot, at: datetime) -> None:
     owed_settle(account=lot.account, at=at, key=f"{key}:settle")
 
 
+@dataclass(frozen=True)
+class AdjustmentResult:
+    entry: LedgerEntry
+    created: bool  # False: the key was used before, and `entry` is the first adjustment made under it
+
+
+@dataclass(frozen=True)
+class RedemptionResult:
+    redemption: Redemption
+    created: bool  # False: the key was used before, and `redemption` is the first one made under it
+
+
 def points_adjust(
     *, account: Account, points: int, reason: str, idempotency_key: str, actor: User | None
 ) -> LedgerEntry:
     """A manual correction with its reason; a removal never takes more than the active balance."""
+    return points_adjust_once(
+        account=account, points=points, reason=reason, idempotency_key=idempotency_key, actor=actor
+    ).entry
+
+
+def points_adjust_once(
+    *, account: Account, points: int, reason: str, idempotency_key: str, actor: User | None
+) -> AdjustmentResult:
+    """points_adjust, saying whether this call made the adjustment or its key's first request had."""
     reason = reason.strip()
     if not reason:
         raise ValidationFailed(_("an adjustment needs a reason"), field="reason")
@@ -241,8 +263,10 @@ def points_adjust(
             field="points",
         )
     key = f"adjust:{account.program_id}:{idempotency_key}"
+    # Only a fast path for a retry that comes after the first request: a copy racing the first passes it, and
+    # the write below tells it.
     if existing := LedgerEntry.objects.filter(idempotency_key=key).first():
-        return _same_request(existing, account=account, points=points)
+        return AdjustmentResult(_same_request(existing, account=account, points=points), created=False)
     now = clock.now()
     try:
         with transaction.atomic(durable=True):
@@ -284,9 +308,14 @@ def points_adjust(
             # A first tier with no threshold is reached by any activity, an adjustment included.
             tier_after_activity(account=account, at=now)
             audit_change(actor=actor, action="points.adjusted", target=account, points=points, reason=reason)
-    except IntegrityError:
-        return _same_request(LedgerEntry.objects.get(idempotency_key=key), account=account, points=points)
-    return entry
+    except (IntegrityError, ApplicationError):
+        # The unique key refused a copy racing the first request; or the first, committed while this copy
+        # waited for the account's row, spent the points a removal would take. Either way the first answers.
+        first = LedgerEntry.objects.filter(idempotency_key=key).first()
+        if first is None:
+            raise
+        return AdjustmentResult(_same_request(first, account=account, points=points), created=False)
+    return AdjustmentResult(entry, created=True)
 
 
 def _same_request(entry: LedgerEntry, *, account: Account, points: int) -> LedgerEntry:
@@ -311,11 +340,34 @@ def points_redeem(
 ) -> Redemption:
     """Spends active points (a reward's price, when one is taken), earliest-expiring first. Never overdraws,
     never oversells a reward's stock or a member's limit, whatever runs at the same time."""
+    return points_redeem_once(
+        account=account,
+        points=points,
+        idempotency_key=idempotency_key,
+        actor=actor,
+        details=details,
+        reward=reward,
+    ).redemption
+
+
+def points_redeem_once(
+    *,
+    account: Account,
+    points: int,
+    idempotency_key: str,
+    actor: User | None,
+    details: dict[str, Any] | None = None,
+    reward: Reward | None = None,
+) -> RedemptionResult:
+    """points_redeem, saying whether this call made the redemption or its key's first request had."""
     if points <= 0:
         raise ValidationFailed(_("points must be a positive whole number"), field="points")
     key = f"redeem:{account.program_id}:{idempotency_key}"
+    # Only a fast path for a retry after the first request; a racing copy is told by the write below.
     if existing := Redemption.objects.filter(idempotency_key=key).first():
-        return _same_redemption(existing, account=account, points=points, reward=reward)
+        return RedemptionResult(
+            _same_redemption(existing, account=account, points=points, reward=reward), created=False
+        )
     now = clock.now()
     try:
         with transaction.atomic(durable=True):
@@ -345,11 +397,17 @@ def points_redeem(
             _redemption_told(
                 redemption=redemption, points=-points, cause=f"redemption:{redemption.pk}", at=now
             )
-    except IntegrityError:
-        return _same_redemption(
-            Redemption.objects.get(idempotency_key=key), account=account, points=points, reward=reward
+    except (IntegrityError, ApplicationError):
+        # The unique key refused a copy racing the first request; or the first, committed while this copy
+        # waited for the account's row, took the last of the stock, the member's limit or the points.
+        # Either way the first answers.
+        first = Redemption.objects.filter(idempotency_key=key).first()
+        if first is None:
+            raise
+        return RedemptionResult(
+            _same_redemption(first, account=account, points=points, reward=reward), created=False
         )
-    return redemption
+    return RedemptionResult(redemption, created=True)
 
 
 def _redemption_told(*, redemption: Redemption, points: int, cause: str, at: datetime) -> None:

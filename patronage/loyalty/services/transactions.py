@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from patronage.commerce.models import Order, OrderKind, OrderLine
-from patronage.core.errors import Conflict, NotFound, ValidationFailed
+from patronage.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
 from patronage.core.models import User
 from patronage.loyalty import rules
 from patronage.loyalty import timeline_kinds as kinds
@@ -45,8 +45,11 @@ def transaction_record(
     try:
         with transaction.atomic(durable=True):
             return _record(program, data, actor)
-    except IntegrityError:
-        # A duplicate delivery that lost the race: the winner committed, answer with its result.
+    except (IntegrityError, ApplicationError):
+        # A duplicate delivery that lost the race: the order's unique key refused it once the winner had
+        # committed; or, having waited for the account the winner held, it found the winner's work in its
+        # way (the redemption that pays for the purchase already paying the winner's order). Answer with the
+        # winner's result.
         existing = Order.objects.filter(source=data.source, external_id=data.external_id).first()
         if existing is None:
             raise

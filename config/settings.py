@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -21,6 +22,11 @@ def _env_bool(name: str, default: bool) -> bool:
 
 def _env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
 
 
 def _secret_key() -> str:
@@ -47,6 +53,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
+    "csp",
     "ninja",
     "patronage.core",
     "patronage.members",
@@ -70,7 +78,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "patronage.core.audit.AuditContextMiddleware",
+    # Last, as axes asks: it turns a locked-out login into its response (see AXES_LOCKOUT_CALLABLE).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -119,6 +130,11 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "console:login"
+# Axes first: it refuses a locked-out account or address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -148,13 +164,69 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 
-SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", False)
+# HTTPS: production sets PATRONAGE_HTTPS=true and is then served over HTTPS only (plain http is
+# redirected, HSTS, cookies only over HTTPS); `make run` serves plain http on 127.0.0.1, so all of it
+# is off by default. Behind a load balancer or TLS terminator, PATRONAGE_PROXY_COUNT says how many
+# proxies stand in front; they must set X-Forwarded-Proto and X-Forwarded-For.
+PATRONAGE_HTTPS = _env_bool("PATRONAGE_HTTPS", False)
+PATRONAGE_PROXY_COUNT = _env_int("PATRONAGE_PROXY_COUNT", 0)
+if PATRONAGE_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = PATRONAGE_HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe the web processes over plain http
+SECURE_HSTS_SECONDS = _env_int("PATRONAGE_HSTS_SECONDS", 365 * 24 * 3600) if PATRONAGE_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("PATRONAGE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = _env_bool("PATRONAGE_HSTS_PRELOAD", False)
+# Preloading is asked for on hstspreload.org by whoever owns the whole domain, and is slow to undo:
+# it is theirs to switch on, so its deploy-check reminder is silenced until they do.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SESSION_COOKIE_SECURE = PATRONAGE_HTTPS or _env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Login throttling (django-axes): repeated failed logins lock the account, from any address, and the
+# address, for any account; the address gets a higher limit because an office or a mobile network puts
+# many people behind one. See docs/decisions/0015-login-throttling-and-headers.md.
+PATRONAGE_LOGIN_FAILURES_PER_ACCOUNT = _env_int("PATRONAGE_LOGIN_FAILURES_PER_ACCOUNT", 5)
+PATRONAGE_LOGIN_FAILURES_PER_ADDRESS = _env_int("PATRONAGE_LOGIN_FAILURES_PER_ADDRESS", 20)
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_FAILURE_LIMIT = PATRONAGE_LOGIN_FAILURES_PER_ACCOUNT
+AXES_COOLOFF_TIME = timedelta(minutes=_env_int("PATRONAGE_LOGIN_COOLOFF_MINUTES", 15))
+AXES_RESET_ON_SUCCESS = True
+# Attempts while locked are refused unchecked and do not push the end of the lockout further away.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "patronage.core.login_throttle.LoginThrottleHandler"
+AXES_CLIENT_IP_CALLABLE = "patronage.core.login_throttle.client_address"
+AXES_LOCKOUT_CALLABLE = "patronage.core.login_throttle.lockout_response"
+# No table of every successful login (it would keep addresses and e-mail addresses for ever).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False  # no banner on every command; failures are still logged, with names and addresses masked
+
+# Content-Security-Policy (django-csp): every script, style, image and font is our own (vendored, no
+# CDN) and no page runs inline script. Style attributes stay allowed (progress bars, heat-map cells
+# set a width or a colour in the template; an attribute can hold no script and, with images and
+# fonts limited to our own origin, cannot send anything away); <style> elements do not.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "style-src-elem": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 EMAIL_URL = os.environ.get("EMAIL_URL", "console://")
 if EMAIL_URL.startswith("smtp"):

@@ -146,6 +146,17 @@ def browser_page(live_server: Any) -> Iterator[Any]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 860})
+        # Whatever the Content-Security-Policy refused (an inline script, a <style> element, a file from
+        # elsewhere) is a page that works in no browser that enforces it: Chromium says so on the console.
+        refused: list[str] = []
+        context.on(
+            "console",
+            lambda message: (
+                refused.append(f"{message.location.get('url', '')}: {message.text}")
+                if message.type == "error" and "Content Security Policy" in message.text
+                else None
+            ),
+        )
         page = context.new_page()
         page.set_default_timeout(15_000)
         try:
@@ -156,6 +167,8 @@ def browser_page(live_server: Any) -> Iterator[Any]:
             # Under Playwright's sync API the test body runs in its own context, with its own database
             # connection: close it, or PostgreSQL refuses to drop the test database at the end.
             connections.close_all()
+        if refused:
+            pytest.fail("The Content-Security-Policy refused:\n" + "\n".join(refused))
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from patronage.core.apikeys import SCOPES
 from patronage.core.errors import ApplicationError
+from patronage.core.login_throttle import ThrottledAuthenticationForm
 from patronage.core.models import User
 from patronage.core.roles import role_label
 from patronage.members import services
@@ -30,7 +31,7 @@ class ServiceForm(forms.Form):
             self.add_error(error.field, error.message)
 
 
-class StaffAuthenticationForm(AuthenticationForm):
+class StaffAuthenticationForm(ThrottledAuthenticationForm):
     """The console login: only staff accounts may sign in here; members use the portal."""
 
     error_messages = {

@@ -14,6 +14,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from patronage.core.errors import ApplicationError, Conflict, ValidationFailed
+from patronage.core.login_throttle import ThrottledAuthenticationForm
 from patronage.core.models import AccountKind, User
 from patronage.members.models import ConsentPurpose, IdentityKind
 from patronage.members.services import identity_normalise
@@ -134,7 +135,7 @@ class SignupForm(forms.Form):
         return {purpose: bool(self.cleaned_data.get(purpose)) for purpose in ConsentPurpose.values}
 
 
-class PortalLoginForm(AuthenticationForm):
+class PortalLoginForm(ThrottledAuthenticationForm):
     """Logs a member in by e-mail in any letter case; staff accounts are sent to the console."""
 
     username = forms.EmailField(

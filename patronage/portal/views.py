@@ -103,7 +103,9 @@ def signup(request: HttpRequest) -> HttpResponse:
         except ApplicationError as error:
             add_service_error(form, error)
         else:
-            login(request, cast(User, member.user))
+            # Two backends are configured (axes' lockout check, then the password check): name the one that
+            # will load this member on later requests.
+            login(request, cast(User, member.user), backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome! Your account is ready."))
             return _in_language(redirect("portal:home"), member.locale)
     return render(request, "portal/signup.html", {"form": form})

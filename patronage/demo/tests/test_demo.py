@@ -15,6 +15,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Max, Min, Q, Sum
+from django.test import RequestFactory
 
 from patronage.commerce.models import Order, OrderLine, OrderProblem
 from patronage.core.models import AuditEntry, User
@@ -163,7 +164,9 @@ def test_the_logins_file_holds_one_password_for_every_staff_role(demo: Path) -> 
     assert roles == set(Role.values)
     assert len({login["password"] for login in logins["staff"]}) == 1
     for login in logins["staff"]:
-        user = authenticate(username=login["username"], password=login["password"])
+        user = authenticate(
+            RequestFactory().post("/"), username=login["username"], password=login["password"]
+        )
         assert user is not None
         assert [group.name for group in user.groups.all()] == [login["role"]]
     assert AuditEntry.objects.filter(action="staff.created").count() == 6
@@ -171,7 +174,9 @@ def test_the_logins_file_holds_one_password_for_every_staff_role(demo: Path) -> 
 
 def test_the_portal_member_can_log_in_and_has_a_customer_file(demo: Path) -> None:
     member_login = json.loads((demo / "demo-logins.json").read_text())["member"]
-    user = authenticate(username=member_login["email"], password=member_login["password"])
+    user = authenticate(
+        RequestFactory().post("/"), username=member_login["email"], password=member_login["password"]
+    )
     assert user is not None
     assert not user.is_staff_member
     assert not user.groups.exists()

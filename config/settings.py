@@ -282,6 +282,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Periodic jobs; each capability adds its own (expiry, tier review, SLA watch, analytics refresh, ...).
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "sessions-purge": {"task": "core.sessions_purge", "schedule": 6 * 3600.0},
+    # Import files outlive their job only when it failed (kept 7 days for a re-run), never an erasure.
+    "members-import-files-sweep": {"task": "members.import_files_sweep", "schedule": 6 * 3600.0},
     "loyalty-pending-activate": {"task": "loyalty.pending_activate", "schedule": 15 * 60.0},
     "loyalty-points-expire": {"task": "loyalty.points_expire", "schedule": 3600.0},
     "loyalty-expiry-warnings": {"task": "loyalty.expiry_warnings", "schedule": 6 * 3600.0},

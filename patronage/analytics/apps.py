@@ -5,3 +5,6 @@ class AnalyticsConfig(AppConfig):
     name = "patronage.analytics"
     label = "analytics"
     verbose_name = "Analytics"
+
+    def ready(self) -> None:
+        from patronage.analytics import erasure  # noqa: F401  (its tables in the erasure registry)

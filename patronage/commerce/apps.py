@@ -7,4 +7,4 @@ class CommerceConfig(AppConfig):
     verbose_name = "Commerce reference data"
 
     def ready(self) -> None:
-        from patronage.commerce import member_hooks, timeline_kinds  # noqa: F401
+        from patronage.commerce import erasure, member_hooks, timeline_kinds  # noqa: F401

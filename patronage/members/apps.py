@@ -7,4 +7,5 @@ class MembersConfig(AppConfig):
     verbose_name = "Customer file"
 
     def ready(self) -> None:
-        from patronage.members import timeline_kinds  # noqa: F401  (registers the customer file's kinds)
+        # Registers the customer file's timeline kinds, and its tables in the erasure registry.
+        from patronage.members import erasure, timeline_kinds  # noqa: F401

@@ -2,7 +2,8 @@
 
 Each later app (loyalty, care, feedback, ...) registers, in its AppConfig.ready():
 - a merge handler: moves its rows from the duplicate to the surviving member;
-- an erase handler: removes the personal data it holds while keeping totals true;
+- an erase handler: work on erasure that a table of the erasure registry cannot express (the tables
+  that hold personal data, and how each field is scrubbed, are listed in members.erasure);
 - an export section: the part of a person's data export that it owns;
 - a sign-up handler: what a member's own sign-up in the portal starts (enrolment in a program).
 All run inside the merge or erasure transaction, so either everything moves or nothing does.

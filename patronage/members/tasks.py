@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from patronage.members.imports import import_job_run
+from patronage.members.imports import import_files_sweep, import_job_run
 
 
 @shared_task(name="members.import_job_run", acks_late=True, reject_on_worker_lost=True)
@@ -20,3 +20,9 @@ def import_job_run_task(job_id: int) -> str:
 def import_job_enqueue(job_id: int) -> None:
     """Hands a queued import job to a worker (in eager mode, runs it at once)."""
     import_job_run_task.delay(job_id)
+
+
+@shared_task(name="members.import_files_sweep")
+def import_files_sweep_task() -> int:
+    """Deletes stored import files no import needs any more (a failed import's, a week after it failed)."""
+    return import_files_sweep()

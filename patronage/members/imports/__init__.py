@@ -11,10 +11,12 @@ from patronage.members.imports.jobs import (
     import_job_run,
     import_job_start,
 )
+from patronage.members.uploads import import_files_sweep
 
 __all__ = [
     "CheckReport",
     "import_file_check",
+    "import_files_sweep",
     "import_job_errors",
     "import_job_get",
     "import_job_list",

@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import IO
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.module_loading import import_string
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from patronage.core import clock
 from patronage.core.audit import audit_record
@@ -36,6 +32,7 @@ from patronage.members.imports.base import (
 )
 from patronage.members.imports.messages import Message
 from patronage.members.models import ImportJob, ImportKind, ImportStatus
+from patronage.members.uploads import upload_forget, upload_store
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +79,7 @@ def import_job_start(
     # None leaves it queued for the caller to run itself (the import command, tests).
     if kind not in ImportKind.values:
         raise ValidationFailed(_("unknown import kind '%(kind)s'") % {"kind": kind}, field="kind")
-    path, sha256 = _upload_store(file_name, content)
+    path, sha256 = upload_store(file_name, content)
     with transaction.atomic(durable=True):
         job = ImportJob.objects.create(
             kind=kind,
@@ -99,33 +96,14 @@ def import_job_start(
     return job
 
 
-def _upload_store(file_name: str, content: bytes | IO[bytes]) -> tuple[Path, str]:
-    folder = Path(settings.MEDIA_ROOT) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".part") as handle:
-        for block in _blocks(content):
-            digest.update(block)
-            handle.write(block)
-    safe_name = get_valid_filename(Path(file_name).name or "upload.csv")[:100]
-    path = folder / f"{digest.hexdigest()}-{safe_name}"
-    shutil.move(handle.name, path)
-    return path, digest.hexdigest()
-
-
-def _blocks(content: bytes | IO[bytes]) -> Iterable[bytes]:
-    if isinstance(content, bytes):
-        yield content
-        return
-    while block := content.read(1 << 20):
-        yield block
-
-
 def import_job_run(*, job_id: int, progress: Progress | None = None) -> ImportJob:
     """Runs one job, read with its stored options: checks every row, then writes them all in one transaction."""
     job = _job_claim(job_id)
     if job.status in _FINAL:
         return job
+    if not Path(job.file_path).is_file():  # a failed import run again after its file was deleted
+        gone = Message.of(gettext_noop("the uploaded file is no longer kept: upload it again"))
+        return _job_finish(job, ImportStatus.FAILED, errors=[{"line": None, "field": "", **gone.as_dict()}])
     try:
         importer = _importer_for(job)
         report = _file_check(job, importer, progress)
@@ -271,7 +249,10 @@ def _job_set(job: ImportJob, **values: object) -> None:
 
 
 def _job_finish(job: ImportJob, status: str, **values: object) -> ImportJob:
-    _job_set(job, status=status, finished_at=clock.now(), **values)
+    with transaction.atomic(durable=True):
+        _job_set(job, status=status, finished_at=clock.now(), **values)
+        if status in _FINAL:
+            transaction.on_commit(partial(upload_forget, job.file_path))
     _progress_publish(job.pk, job.rows_done, job.rows_total)
     return job
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -13,13 +15,14 @@ from patronage.core.errors import ValidationFailed
 from patronage.core.models import User
 from patronage.members import hooks
 from patronage.members import timeline_kinds as kinds
+from patronage.members.erasure import personal_data_erase
 from patronage.members.models import (
     Member,
     MemberStatus,
 )
 from patronage.members.services.files import require_active
 from patronage.members.services.timeline import timeline_record
-from patronage.members.timeline import personal_kinds
+from patronage.members.uploads import import_files_sweep
 
 
 def member_erase(*, member: Member, actor: User | None, reason: str) -> Member:
@@ -34,27 +37,19 @@ def member_erase(*, member: Member, actor: User | None, reason: str) -> Member:
         if locked.status == MemberStatus.ERASED:
             return locked
         require_active(locked)
-        user = locked.user
-        locked.identities.all().delete()
-        locked.notes.all().delete()
-        locked.consents.all().delete()
-        locked.consent_events.all().delete()
-        locked.tags.clear()
-        locked.timeline.filter(kind__in=personal_kinds()).delete()
         for handler in hooks.erase_handlers:
             handler(locked)
-        for field in ("name", "address", "city", "postal_code"):
-            setattr(locked, field, "")
-        locked.birth_date = None
-        locked.preferences = {}
-        locked.account_manager = None
-        locked.user = None
-        locked.status = MemberStatus.ERASED
-        locked.erased_at = clock.now()
-        locked.save()
-        if user is not None:
-            user.delete()
-        audit_record(actor=actor, action="member.erased", target=locked, reason=reason)
+        # Every table of the registry (members.erasure), the upper apps' included; the logins go too.
+        subject = personal_data_erase(member=locked)
+        now = clock.now()
+        Member.objects.filter(pk=locked.pk).update(
+            user=None, account_manager=None, status=MemberStatus.ERASED, erased_at=now, updated_at=now
+        )
+        locked.refresh_from_db()
+        # The reason is kept; a person named in it (a request "from Alice Kim") is not.
+        audit_record(actor=actor, action="member.erased", target=locked, reason=subject.own.text(reason))
+        # Uploaded import files may list the person: those of every import that is not running go.
+        transaction.on_commit(partial(import_files_sweep, failed_after=timedelta(0)))
     return locked
 
 

@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from django.utils.translation import gettext
-from django.utils.translation import gettext_noop as _noop
+from django.utils.translation import gettext, gettext_noop
 
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST = datetime(2200, 1, 1, tzinfo=UTC)
@@ -50,14 +49,14 @@ def instant_refusal(value: datetime) -> Refusal | None:
     """A moment with its offset, within ±14:00 and between 1900-01-01 and 2200-01-01."""
     offset = value.utcoffset()
     if offset is None:
-        return Refusal(_noop("a time needs its time-zone offset, such as +09:00"))
+        return Refusal(gettext_noop("a time needs its time-zone offset, such as +09:00"))
     if abs(offset) > OFFSET_LIMIT:
-        return Refusal(_noop("the time-zone offset must be between -14:00 and +14:00"))
+        return Refusal(gettext_noop("the time-zone offset must be between -14:00 and +14:00"))
     # The wall clock first: converting 0001-01-01T00:00+14:00 to UTC would overflow.
     wall = value.replace(tzinfo=None)
     if not _WALL_EARLIEST <= wall <= _WALL_LATEST or not EARLIEST <= value < LATEST:
         return Refusal(
-            _noop("a time must be between %(earliest)s and %(latest)s"),
+            gettext_noop("a time must be between %(earliest)s and %(latest)s"),
             {"earliest": EARLIEST.date().isoformat(), "latest": LATEST.date().isoformat()},
         )
     return None
@@ -66,7 +65,7 @@ def instant_refusal(value: datetime) -> Refusal | None:
 def date_refusal(value: date) -> Refusal | None:
     if not EARLIEST_DATE <= value <= LATEST_DATE:
         return Refusal(
-            _noop("a date must be between %(earliest)s and %(latest)s"),
+            gettext_noop("a date must be between %(earliest)s and %(latest)s"),
             {"earliest": EARLIEST_DATE.isoformat(), "latest": LATEST_DATE.isoformat()},
         )
     return None
@@ -75,10 +74,10 @@ def date_refusal(value: date) -> Refusal | None:
 def text_refusal(value: str) -> Refusal | None:
     """Text a database can store: no NUL character, no half of a surrogate pair."""
     if "\x00" in value:
-        return Refusal(_noop("the text holds a NUL character (\\u0000), which cannot be stored"))
+        return Refusal(gettext_noop("the text holds a NUL character (\\u0000), which cannot be stored"))
     if any("\ud800" <= char <= "\udfff" for char in value):
         return Refusal(
-            _noop("the text holds an unpaired surrogate (\\ud800-\\udfff), which is not valid Unicode")
+            gettext_noop("the text holds an unpaired surrogate (\\ud800-\\udfff), which is not valid Unicode")
         )
     return None
 
@@ -86,9 +85,9 @@ def text_refusal(value: str) -> Refusal | None:
 def json_refusal(value: object) -> Refusal | None:
     """A JSON value kept on a record: at most JSON_MAX_BYTES when written, JSON_MAX_DEPTH levels deep."""
     if _depth(value) > JSON_MAX_DEPTH:
-        return Refusal(_noop("nested more than %(depth)d levels deep"), {"depth": JSON_MAX_DEPTH})
+        return Refusal(gettext_noop("nested more than %(depth)d levels deep"), {"depth": JSON_MAX_DEPTH})
     if len(json.dumps(value, ensure_ascii=False).encode()) > JSON_MAX_BYTES:
-        return Refusal(_noop("larger than %(size)d KiB"), {"size": JSON_MAX_BYTES // 1024})
+        return Refusal(gettext_noop("larger than %(size)d KiB"), {"size": JSON_MAX_BYTES // 1024})
     return None
 
 
@@ -97,7 +96,7 @@ def body_refusal(data: object) -> tuple[str, Refusal] | None:
     for path, depth, value in _walk(data, ()):
         if depth > BODY_MAX_DEPTH:
             return _dotted(path), Refusal(
-                _noop("nested more than %(depth)d levels deep"), {"depth": BODY_MAX_DEPTH}
+                gettext_noop("nested more than %(depth)d levels deep"), {"depth": BODY_MAX_DEPTH}
             )
         if isinstance(value, str) and (refusal := text_refusal(value)):
             return _dotted(path), refusal

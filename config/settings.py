@@ -305,4 +305,6 @@ LOGGING = {
 }
 
 PATRONAGE_DEFAULT_CURRENCY = os.environ.get("PATRONAGE_DEFAULT_CURRENCY", "KRW")
+# The country of a phone number typed without its country code (ISO 3166).
+PATRONAGE_DEFAULT_REGION = os.environ.get("PATRONAGE_DEFAULT_REGION", "KR")
 PATRONAGE_SITE_NAME = os.environ.get("PATRONAGE_SITE_NAME", "Patronage")

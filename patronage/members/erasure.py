@@ -279,6 +279,7 @@ def _own_targets(subject: Subject) -> Q:
 _MEMBER_TEXT = {
     "name": Scrub.WIPE,
     "name_key": Scrub.WIPE,
+    "name_latin": Scrub.WIPE,
     "birth_date": Scrub.WIPE,
     "address": Scrub.WIPE,
     "city": Scrub.WIPE,

@@ -4,6 +4,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Replace
 from django.utils.translation import gettext_lazy as _
 
 
@@ -28,6 +30,8 @@ class Member(models.Model):
 
     name = models.CharField(_("name"), max_length=200, blank=True)
     name_key = models.CharField(max_length=150, blank=True, db_index=True, editable=False)
+    # The romanised words the search finds the name by (members.search_keys), each behind a space.
+    name_latin = models.CharField(max_length=500, blank=True, default="", editable=False)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     locale = models.CharField(_("language"), max_length=16, default="en")
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
@@ -79,11 +83,12 @@ class Member(models.Model):
         return self.name or f"#{self.pk}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        from patronage.members.normalise import name_key
+        from patronage.members.normalise import name_key, name_latin
 
         self.name_key = name_key(self.name)
+        self.name_latin = name_latin(self.name)
         if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key", "name_latin"}
         super().save(*args, **kwargs)
 
 
@@ -115,7 +120,12 @@ class Identity(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kind", "namespace", "value"], name="identity_unique_value"),
         ]
-        indexes = [models.Index(fields=["value"]), models.Index(fields=["member", "kind"])]
+        indexes = [
+            models.Index(fields=["value"]),
+            models.Index(fields=["member", "kind"]),
+            # The search compares card numbers without their dashes (members.search_keys.card_compact).
+            models.Index(Replace("value", Value("-"), Value("")), name="identity_value_compact"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.value}"

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from patronage.core.errors import ValidationFailed
+from patronage.members import search_keys
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _NON_DIGIT = re.compile(r"[^\d+]")
@@ -23,8 +25,19 @@ def email(value: str, *, field: str = "email") -> str:
     return cleaned
 
 
-def phone(value: str, *, field: str = "phone") -> str:
-    """Digits with an optional leading '+', separators removed; 6 to 16 digits."""
+def phone(value: str, *, field: str = "phone", region: str | None = None) -> str:
+    """A phone number in E.164 (+821012345678), read in `region` (the business's) when typed without
+    its country; a number that is not a possible one there keeps its digits (and '+'), as before.
+
+    6 to 16 digits are accepted, as they always were: an odd number is kept rather than refused, and is
+    found by the same rule in the search.
+    """
+    cleaned = phone_digits(value, field=field)
+    return search_keys.phone_e164(cleaned, region or default_region()) or cleaned
+
+
+def phone_digits(value: str, *, field: str = "phone") -> str:
+    """Digits with an optional leading '+', separators removed; 6 to 16 digits (the stored form until 0006)."""
     cleaned = _NON_DIGIT.sub("", unicodedata.normalize("NFKC", value).strip())
     if cleaned.startswith("00"):
         cleaned = "+" + cleaned[2:]
@@ -34,6 +47,11 @@ def phone(value: str, *, field: str = "phone") -> str:
             _("'%(value)s' is not a valid phone number (6 to 16 digits)") % {"value": value}, field=field
         )
     return cleaned
+
+
+def default_region() -> str:
+    """Where a phone number typed without its country is from: the business's country (ISO 3166)."""
+    return str(getattr(settings, "PATRONAGE_DEFAULT_REGION", "KR") or "KR").upper()
 
 
 def card(value: str, *, field: str = "card_number") -> str:
@@ -53,6 +71,11 @@ def external_id(value: str, *, field: str = "external_id") -> str:
     if not cleaned or len(cleaned) > 128:
         raise ValidationFailed(_("an external id must be 1 to 128 characters"), field=field)
     return cleaned
+
+
+def name_latin(name: str) -> str:
+    """The romanised words a name is searched by (members.search_keys)."""
+    return search_keys.name_latin(name)
 
 
 def name_key(name: str) -> str:

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from itertools import combinations
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Replace
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from patronage.core import clock
 from patronage.core.errors import NotFound, ValidationFailed
-from patronage.members import hooks, normalise
+from patronage.members import hooks, normalise, search_keys
 from patronage.members.models import (
     ConsentEvent,
     ConsentPurpose,
@@ -65,12 +66,13 @@ def member_find_by_identity(*, value: str, kind: str | None = None, namespace: s
 
 
 def normalise_for(kind: str, value: str) -> str:
-    return {
+    normalisers: dict[IdentityKind, Callable[[str], str]] = {
         IdentityKind.EMAIL: normalise.email,
         IdentityKind.PHONE: normalise.phone,
         IdentityKind.CARD: normalise.card,
         IdentityKind.EXTERNAL: normalise.external_id,
-    }[IdentityKind(kind)](value)
+    }
+    return normalisers[IdentityKind(kind)](value)
 
 
 def _kinds_for(value: str) -> list[str]:
@@ -112,6 +114,16 @@ def member_list(
 
 
 def _search_condition(search: str) -> Q:
+    """Who a search finds (docs/guide/customer-file.md, "Finding a customer").
+
+    - '#123': that member;
+    - any identity as it is stored once normalised (e-mail, phone, card, external id);
+    - a phone number in any national or international form (members.search_keys.phone_query);
+    - a card number with or without its dashes and spaces, in any case;
+    - a part of an e-mail address, 3 characters or more;
+    - a name: the start of the name's key, a part of the name as written, or its romanised words
+      (Kim, Minji, Kim Minji and Lee find 김민지 and 이서연; Sato finds 佐藤).
+    """
     if search.startswith("#") and search[1:].isdigit():
         return Q(pk=int(search[1:]))
     identity_values = set()
@@ -120,13 +132,26 @@ def _search_condition(search: str) -> Q:
             identity_values.add(normalise_for(kind, search))
         except ValidationFailed:
             continue
-    condition = Q(pk__in=Identity.objects.filter(value__in=identity_values).values("member_id"))
+    identity_values |= search_keys.phone_query(search, normalise.default_region())
+    # One sub-query per way of matching, joined by UNION: each reads its own index (values, compact
+    # values), and the members are then read by id, where an OR of sub-queries reads every member.
+    found: list[QuerySet[Any]] = [Identity.objects.filter(value__in=identity_values).values("member_id")]
+    if card := search_keys.card_query(search):
+        compact = Identity.objects.alias(value_compact=Replace("value", Value("-"), Value("")))
+        found.append(compact.filter(kind=IdentityKind.CARD, value_compact=card).values("member_id"))
+    if fragment := search_keys.email_fragment(search):
+        found.append(
+            Identity.objects.filter(kind=IdentityKind.EMAIL, value__contains=fragment).values("member_id")
+        )
     # An e-mail address or a number is never part of a name: skip the name scan, the slow part at scale.
     looks_like_name = "@" not in search and any(character.isalpha() for character in search)
     key = normalise.name_key(search)
     if key and looks_like_name:
-        condition |= Q(name_key__startswith=key) | Q(name__icontains=search)
-    return condition
+        names = Q(name_key__startswith=key) | Q(name__icontains=search)
+        for reading in search_keys.name_query(search):
+            names |= Q(*(Q(name_latin__contains=f" {word}") for word in reading))
+        found.append(Member.objects.filter(names).order_by().values("pk"))  # no ORDER BY inside a UNION
+    return Q(pk__in=found[0].union(*found[1:]) if len(found) > 1 else found[0])
 
 
 def member_timeline(*, member: Member, kinds: list[str] | None = None) -> QuerySet[TimelineEvent]:

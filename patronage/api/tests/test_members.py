@@ -154,7 +154,7 @@ def test_patch_changes_only_the_fields_sent(client, alice):
 
     assert response.status_code == 200
     assert response.json()["city"] == "Busan"
-    assert response.json()["phone"] == "01099990000"
+    assert response.json()["phone"] == "+821099990000"  # E.164, read as Korean (PATRONAGE_DEFAULT_REGION)
     assert response.json()["name"] == "Alice Kim"
     assert response.json()["email"] == "alice@example.com"
 

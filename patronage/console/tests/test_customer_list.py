@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from patronage.members.models import Member
 from patronage.members.services import IdentityInput, identity_add, member_create, member_tags_set
+from patronage.members.tests.search_cast import CASES, cast
 
 from .conftest import page_text
 
@@ -92,3 +93,15 @@ def test_the_list_pages_by_fifty_with_a_fixed_number_of_queries(client_as, agent
     assert "Member 00" in second
     assert "m0@example.com" in second
     assert Member.objects.count() == 60
+
+
+# Search that finds people (members/tests/search_cast.py lists the ways of typing them)
+
+
+@pytest.mark.parametrize(("query", "who"), CASES)
+def test_the_search_finds_a_person_however_they_are_typed_and_nobody_else(client_as, agent, query, who):
+    people = cast()
+    html = client_as(agent).get(reverse("console:customers"), {"q": query}, HTTP_HX_REQUEST="true")
+    links = {key: reverse("console:customer", args=[member.pk]) for key, member in people.items()}
+    found = {key for key, link in links.items() if f'href="{link}"' in html.content.decode()}
+    assert found == {who}

@@ -14,7 +14,7 @@ from patronage.demo.simulate import Chunk
 from patronage.demo.world import Context, Part, World
 from patronage.members.cards import card_numbers_new
 from patronage.members.models import Consent, ConsentEvent, Identity, Member, Tag, TimelineEvent
-from patronage.members.normalise import name_key
+from patronage.members.normalise import name_key, name_latin
 
 VIP_SPEND = 1_000_000  # KRW over the period, with at least VIP_PURCHASES purchases
 VIP_PURCHASES = 5
@@ -26,10 +26,11 @@ EVIDENCE = {
 WITHDRAWAL_EVIDENCE = "Withdrawn on the member portal"
 
 
-def _name_tables() -> tuple[list[str], list[str], list[str], np.ndarray]:
-    """Every (origin, family, given) combination's full name, name key and e-mail local part."""
+def _name_tables() -> tuple[list[str], list[str], list[str], list[str], np.ndarray]:
+    """Every (origin, family, given) combination's full name, name key, romanised key and e-mail local part."""
     full: list[str] = []
     keys: list[str] = []
+    latin: list[str] = []
     locals_: list[str] = []
     offsets: list[int] = []
     for origin, (families, givens) in enumerate(NAME_LISTS):
@@ -44,17 +45,19 @@ def _name_tables() -> tuple[list[str], list[str], list[str], np.ndarray]:
                     name = f"{family.native} {given.native}"
                 full.append(name)
                 keys.append(name_key(name))
+                latin.append(name_latin(name))
                 locals_.append(f"{given.latin}.{family.latin}")
-    return full, keys, locals_, np.asarray(offsets)
+    return full, keys, latin, locals_, np.asarray(offsets)
 
 
-NAMES, NAME_KEYS, EMAIL_LOCALS, NAME_OFFSETS = _name_tables()
+NAMES, NAME_KEYS, NAME_LATIN, EMAIL_LOCALS, NAME_OFFSETS = _name_tables()
 
 
 MEMBER_FIELDS = (
     "id",
     "name",
     "name_key",
+    "name_latin",
     "birth_date",
     "locale",
     "time_zone",
@@ -111,7 +114,7 @@ def member_rows(chunk: Chunk, context: Context) -> Iterator[tuple[object, ...]]:
     for member_id, name_index, born, language, city, postal_code, brand, user_id, channel, joined in columns:
         place = CITIES[city]
         yield (
-            member_id, NAMES[name_index], NAME_KEYS[name_index], born, language, place.time_zone, "", place.name,
+            member_id, NAMES[name_index], NAME_KEYS[name_index], NAME_LATIN[name_index], born, language, place.time_zone, "", place.name,
             postal_code, place.country, preferences[brand], user_id, source[channel], "active", joined, now, now,
         )  # fmt: skip
 

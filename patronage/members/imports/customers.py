@@ -52,7 +52,7 @@ from patronage.members.models import (
     Tag,
     TimelineEvent,
 )
-from patronage.members.normalise import name_key
+from patronage.members.normalise import name_key, name_latin
 from patronage.members.services import IDENTITY_FIELDS, profile_clean
 
 BULK_BATCH = 5_000
@@ -274,6 +274,7 @@ class CustomerImporter(Importer):
             "id": member_id,
             **profile,
             "name_key": name_key(profile["name"]),  # what Member.save() sets, which a bulk insert skips
+            "name_latin": name_latin(profile["name"]),
             "preferences": {},
             "source": customer.source or DEFAULT_SOURCE,
             "status": MemberStatus.ACTIVE.value,
@@ -318,7 +319,8 @@ class CustomerImporter(Importer):
     def _members_save(self, members: list[Member]) -> None:
         for member in members:
             member.name_key, member.updated_at = name_key(member.name), self.context.started_at
-        fields = [*PROFILE_COLUMNS, "name_key", "updated_at"]
+            member.name_latin = name_latin(member.name)
+        fields = [*PROFILE_COLUMNS, "name_key", "name_latin", "updated_at"]
         Member.objects.bulk_update(members, fields, batch_size=BULK_BATCH)
 
     def _consents_apply(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -35,7 +36,7 @@ IDENTITY_FIELDS = {
     "card_number": IdentityKind.CARD,
     "external_id": IdentityKind.EXTERNAL,
 }
-_NORMALISERS = {
+_NORMALISERS: dict[IdentityKind, Callable[..., str]] = {
     IdentityKind.EMAIL: normalise.email,
     IdentityKind.PHONE: normalise.phone,
     IdentityKind.CARD: normalise.card,

@@ -53,7 +53,7 @@ def test_a_profile_change_is_on_the_timeline_and_in_the_audit_log(alice, admin):
     )
     alice.refresh_from_db()
     assert alice.city == "Busan"
-    assert alice.identities.get(kind="phone").value == "01055551234"
+    assert alice.identities.get(kind="phone").value == "+821055551234"  # E.164, read as Korean
     assert alice.timeline.filter(kind="profile_changed").exists()
     assert AuditEntry.objects.filter(action="member.updated", target_id=str(alice.pk)).exists()
 

@@ -55,11 +55,12 @@ def test_a_good_file_creates_members_with_identities_consents_and_a_joined_event
     minji = Member.objects.get(identities__value="minji@example.com")
     assert minji.name == "Kim Minji"
     assert minji.name_key == "kimminji"
+    assert " kim minji " in minji.name_latin  # what Member.save() would have written
     assert minji.birth_date == date(1990, 4, 1)
     assert set(minji.identities.values_list("kind", "value")) == {
         ("external", "C-1"),
         ("email", "minji@example.com"),
-        ("phone", "01012345678"),
+        ("phone", "+821012345678"),
         ("card", "KR-0001"),
     }
     assert sorted(minji.tags.values_list("name", flat=True)) == ["seoul", "vip"]
@@ -133,7 +134,7 @@ def test_a_row_matching_an_existing_member_updates_it(alice, column, value):
     assert Member.objects.count() == members_before
     alice.refresh_from_db()
     assert alice.city == "Incheon"
-    assert alice.identities.filter(kind="phone", value="01099990000", is_primary=True).exists()
+    assert alice.identities.filter(kind="phone", value="+821099990000", is_primary=True).exists()
     assert alice.timeline.filter(kind="profile_changed").get().data["fields"] == ["city", "phone"]
 
 

@@ -24,12 +24,30 @@ def test_invalid_emails_are_refused_naming_the_field(raw):
 @pytest.mark.parametrize(
     ("raw", "stored"),
     [
-        ("010-1234-5678", "01012345678"),
+        ("010-1234-5678", "+821012345678"),
+        ("(010) 1234.5678", "+821012345678"),
+        ("\uff10\uff11\uff10-1234-5678", "+821012345678"),
         ("+82 10 1234 5678", "+821012345678"),
         ("0082 10-1234-5678", "+821012345678"),
+        ("02-123-4567", "+8221234567"),
+        ("+81 90-1234-5678", "+819012345678"),
+        ("+1 (415) 555-0100", "+14155550100"),
     ],
 )
-def test_phone_numbers_lose_their_separators(raw, stored):
+def test_phone_numbers_are_stored_in_e164_read_in_the_business_region(raw, stored):
+    assert normalise.phone(raw) == stored
+
+
+def test_a_number_without_its_country_is_read_in_the_region_given_or_set(settings):
+    assert normalise.phone("090-1234-5678", region="JP") == "+819012345678"
+    settings.PATRONAGE_DEFAULT_REGION = "jp"
+    assert normalise.phone("090-1234-5678") == "+819012345678"
+
+
+@pytest.mark.parametrize(
+    ("raw", "stored"), [("1234567890123456", "1234567890123456"), ("+999 1234 5678", "+99912345678")]
+)
+def test_a_number_that_cannot_be_one_keeps_its_digits(raw, stored):
     assert normalise.phone(raw) == stored
 
 

@@ -37,7 +37,7 @@ def test_profile_change_is_saved(alice, client_as):
         "KR",
         "Asia/Seoul",
     )
-    assert alice.identities.filter(kind="phone", value="01012345678").exists()
+    assert alice.identities.filter(kind="phone", value="+821012345678").exists()  # E.164
 
 
 def _profile_form(**overrides: str) -> dict[str, str]:

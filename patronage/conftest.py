@@ -78,6 +78,11 @@ def manager(db: None) -> User:
 
 
 @pytest.fixture
+def lead(db: None) -> User:
+    return _staff("sol_lead", Role.SERVICE_LEAD)
+
+
+@pytest.fixture
 def lead_analyst(db: None) -> User:
     """A service lead who is also an analyst: two groups, the rights of both."""
     return _staff("lee_lead", Role.SERVICE_LEAD, Role.ANALYST)

@@ -64,7 +64,14 @@ class AnalysisRun(models.Model):
             models.CheckConstraint(condition=Q(progress__lte=100), name="analysis_run_progress_percent"),
         ]
         indexes = [models.Index(fields=["kind", "status", "-finished_at"], name="analysis_run_latest")]
-        permissions = [("view_analytics", _("Can see analyses and run them again"))]
+        permissions = [
+            ("view_analytics", _("Can see every analysis and run it again")),
+            (
+                "view_customer_analyses",
+                _("Can see loyalty, lifetime value, deal-seekers and churn, with customers' scores"),
+            ),
+            ("view_service_analyses", _("Can see complaint outcomes, response speed and what-if studies")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.status})"

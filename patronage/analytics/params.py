@@ -147,7 +147,8 @@ def params_clean(*, kind: str, params: Mapping[str, Any] | None) -> dict[str, An
     for name, (default, check) in spec.items():
         value = given.get(name, default)
         cleaned[name] = default if value is None else check(name, value)
-    if cleaned["window_start"] and cleaned["window_end"] and cleaned["window_start"] >= cleaned["window_end"]:
+    # Both days are inclusive: a window of one day (start = end) is a window, not a mistake.
+    if cleaned["window_start"] and cleaned["window_end"] and cleaned["window_start"] > cleaned["window_end"]:
         raise ValidationFailed(_("window_end must come after window_start"), field="window_end")
     calibration = cleaned.get("calibration_end")
     if calibration and cleaned["window_end"] and calibration >= cleaned["window_end"]:

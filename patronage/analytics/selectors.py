@@ -17,7 +17,7 @@ from patronage.analytics.models import (
     CustomerScore,
     RunStatus,
 )
-from patronage.core.errors import NotFound, ValidationFailed
+from patronage.core.errors import Conflict, NotFound, ValidationFailed
 from patronage.members.models import Member
 
 BASE_COLUMNS = ("member_id", "rfm_segment")
@@ -60,9 +60,14 @@ def _kind_checked(kind: str) -> str:
     return kind
 
 
-def analysis_run_list(*, kind: str | None = None) -> QuerySet[AnalysisRun]:
-    """Runs, newest first, of one kind or all; the results are left out (read one run for those)."""
+def analysis_run_list(
+    *, kind: str | None = None, kinds: Iterable[str] | None = None
+) -> QuerySet[AnalysisRun]:
+    """Runs, newest first, of one kind or all (of `kinds`, when given); the results are left out (read one
+    run for those)."""
     runs = AnalysisRun.objects.select_related("created_by").defer("result").order_by("-created_at", "-id")
+    if kinds is not None:
+        runs = runs.filter(kind__in=list(kinds))
     return runs.filter(kind=_kind_checked(kind)) if kind else runs
 
 
@@ -90,10 +95,14 @@ class KindOverview:
     last_failed: AnalysisRun | None
 
 
-def analysis_overview() -> list[KindOverview]:
-    """Each analysis with its last finished run, the one computing now, and a failure since the last success."""
+def analysis_overview(*, kinds: Iterable[str] | None = None) -> list[KindOverview]:
+    """Each analysis (of `kinds`, when given) with its last finished run, the one computing now, and a
+    failure since the last success."""
+    shown = set(AnalysisKind.values if kinds is None else kinds)
     overview = []
     for kind, label in AnalysisKind.choices:
+        if kind not in shown:
+            continue
         latest = analysis_latest(kind=kind)
         failed = AnalysisRun.objects.filter(kind=kind, status=RunStatus.FAILED)
         if latest is not None and latest.finished_at is not None:
@@ -147,7 +156,8 @@ def scores_export(*, run: AnalysisRun, format: str) -> tuple[bytes, str, str]:
     if format not in EXPORT_FORMATS:
         raise ValidationFailed(_("format must be csv or parquet"), field="format")
     if run.status != RunStatus.DONE:
-        raise ValidationFailed(_("run #%(id)s has not finished") % {"id": run.pk}, field="run_id")
+        # The run's state, not the request, is what is wrong: a conflict (the API's document says so).
+        raise Conflict(_("run #%(id)s has not finished") % {"id": run.pk}, field="run_id")
     frame = scores_frame(run=run)
     name = f"analytics-{run.kind}-run-{run.pk}.{format}"
     buffer = io.BytesIO()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import NinjaAPI
 from ninja.operation import Operation
 
 from patronage.api.errors import register_error_handlers
 from patronage.api.guard import GuardedParser
+from patronage.api.openapi import stated
 from patronage.api.routers import analytics, imports, loyalty, members, transactions
 
 
@@ -14,6 +17,10 @@ class PatronageAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation: Operation) -> str:
         # Short ids ('list_members') make readable generated clients; view names are unique across routers.
         return operation.view_func.__name__
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        # The rules every request field follows (no NUL, stored JSON bounded), written into each schema.
+        return stated(super().get_openapi_schema(*args, **kwargs))
 
 
 api = PatronageAPI(

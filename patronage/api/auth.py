@@ -17,22 +17,23 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.security.base import AuthBase
 from ninja.utils import check_csrf
 
-from patronage.analytics.permissions import ANALYTICS_VIEW
+from patronage.analytics.permissions import ANALYTICS_ANY
 from patronage.core.apikeys import SCOPES, apikey_authenticate
 from patronage.core.audit import integration_acting
 from patronage.core.models import ApiKey, User
 from patronage.loyalty.permissions import LOYALTY_ADJUST, LOYALTY_VIEW
 from patronage.members.permissions import MEMBERS_EDIT, MEMBERS_IMPORT, MEMBERS_PRIVACY, MEMBERS_VIEW
 
-# The permission a staff session needs for each scope; a new scope adds its line here.
-SCOPE_PERMISSIONS: dict[str, str] = {
+# The permission a staff session needs for each scope (a tuple: any one of them); a new scope adds its
+# line here. An endpoint may ask more of a session once it knows what is read (an analysis's kind).
+SCOPE_PERMISSIONS: dict[str, str | tuple[str, ...]] = {
     "members:read": MEMBERS_VIEW,
     "members:write": MEMBERS_EDIT,
     "members:privacy": MEMBERS_PRIVACY,
     "imports": MEMBERS_IMPORT,
     "loyalty:read": LOYALTY_VIEW,
     "loyalty:write": LOYALTY_ADJUST,
-    "analytics": ANALYTICS_VIEW,
+    "analytics": ANALYTICS_ANY,
 }
 
 NOT_AUTHENTICATED = (
@@ -67,12 +68,13 @@ class ApiKeyAuth(HttpBearer):
 
 
 class StaffSessionAuth(APIKeyCookie):
-    """A staff person's console session, whose groups hold `permission`; CSRF-checked on unsafe methods."""
+    """A staff person's console session, whose groups hold `permission` (or one of a tuple of them);
+    CSRF-checked on unsafe methods."""
 
     param_name = settings.SESSION_COOKIE_NAME
 
-    def __init__(self, permission: str) -> None:
-        self.permission = permission
+    def __init__(self, permission: str | tuple[str, ...]) -> None:
+        self.permissions = (permission,) if isinstance(permission, str) else permission
         super().__init__(csrf=True)
 
     def _get_key(self, request: HttpRequest) -> str | None:
@@ -88,15 +90,16 @@ class StaffSessionAuth(APIKeyCookie):
             raise AuthorizationError(
                 message="CSRF check failed: send the csrftoken cookie's value as the X-CSRFToken header."
             )
-        if not user.has_staff_perm(self.permission):
+        if not any(user.has_staff_perm(permission) for permission in self.permissions):
+            needed = " or ".join(f"'{permission}'" for permission in self.permissions)
             raise AuthorizationError(
                 message=f"Your groups ({user.roles_display or 'none'}) may not do this: it needs the "
-                f"'{self.permission}' permission."
+                f"{needed} permission."
             )
         return Caller(user=user)
 
 
-def require_scope(scope: str, *, staff_permission: str | None = None) -> list[AuthBase]:
+def require_scope(scope: str, *, staff_permission: str | tuple[str, ...] | None = None) -> list[AuthBase]:
     """The `auth=` of an endpoint that needs `scope`; `staff_permission` overrides the scope's own for sessions."""
     if scope not in SCOPES or scope not in SCOPE_PERMISSIONS:
         raise ValueError(f"unknown API scope '{scope}'")

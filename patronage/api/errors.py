@@ -27,6 +27,10 @@ _BARE_UNAUTHORIZED = AuthenticationError().message
 
 _TYPES_BY_STATUS = {400: "bad_request", 403: "permission_denied"}
 
+# Places in a body whose errors name only what follows them: a tagged union's tag and the object under it
+# (an analysis' parameters are named "model", not "clv.params.model"). Schemas add theirs.
+UNWRAPPED_PREFIXES: set[tuple[str, ...]] = set()
+
 
 def problem(
     api: NinjaAPI,
@@ -102,4 +106,8 @@ def field_name(loc: Sequence[str | int]) -> str:
         parts = parts[1:]
     if parts and parts[0] == _BODY_PARAMETER:
         parts = parts[1:]
+    for prefix in UNWRAPPED_PREFIXES:
+        if len(parts) > len(prefix) and tuple(parts[: len(prefix)]) == prefix:
+            parts = parts[len(prefix) :]
+            break
     return ".".join(str(part) for part in parts) or "body"

@@ -75,7 +75,9 @@ def _bad_query(request: HttpRequest) -> HttpResponse | None:
 
 def _bad_body(request: HttpRequest) -> HttpResponse | None:
     # ninja reads any body as JSON, whatever its declared type: so does the guard, forms and files aside.
-    if request.content_type in _FORM_TYPES or not request.body:
+    if request.content_type in _FORM_TYPES:
+        return _bad_form(request)
+    if not request.body:
         return None
     try:
         data = json.loads(request.body)
@@ -84,6 +86,19 @@ def _bad_body(request: HttpRequest) -> HttpResponse | None:
     setattr(request, _PARSED, data)
     if found := body_refusal(data):
         return _refused(*found)
+    return None
+
+
+def _bad_form(request: HttpRequest) -> HttpResponse | None:
+    # A form's fields and its files' names are text the product stores (an import's options and file name).
+    if request.method != "POST":
+        return None
+    fields = [(name, values) for name, values in request.POST.lists()]
+    files = [(name, [upload.name or "" for upload in uploads]) for name, uploads in request.FILES.lists()]
+    for name, values in fields + files:
+        for text in (name, *values):
+            if refusal := text_refusal(text):
+                return _refused(name if text_refusal(name) is None else "body", refusal)
     return None
 
 

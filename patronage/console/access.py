@@ -16,21 +16,29 @@ from patronage.core.models import User
 View = Callable[..., HttpResponse]
 
 
-def staff_required(permission: str) -> Callable[[View], View]:
-    """Anonymous users go to the console login; members and staff without `permission` get a 403 page."""
+def staff_required(permission: str, *alternatives: str) -> Callable[[View], View]:
+    """Anonymous users go to the console login; members and staff holding neither `permission` nor any of
+    the `alternatives` get a 403 page."""
+    permissions = (permission, *alternatives)
 
     def decorate(view: View) -> View:
         @wraps(view)
         def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path(), reverse("console:login"))
-            if not acting_user(request).has_staff_perm(permission):
-                return render(request, "console/forbidden.html", status=403)
+            user = acting_user(request)
+            if not any(user.has_staff_perm(name) for name in permissions):
+                return forbidden(request)
             return view(request, *args, **kwargs)
 
         return guarded
 
     return decorate
+
+
+def forbidden(request: HttpRequest) -> HttpResponse:
+    """The 403 page, for a view that learns only from what it read that this person may not see it."""
+    return render(request, "console/forbidden.html", status=403)
 
 
 def acting_user(request: HttpRequest) -> User:

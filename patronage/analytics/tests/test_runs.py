@@ -27,7 +27,7 @@ from patronage.analytics.services import (
 )
 from patronage.analytics.tasks import analysis_enqueue, analytics_refresh_task
 from patronage.analytics.tests.demo import demo_load
-from patronage.core.errors import ValidationFailed
+from patronage.core.errors import Conflict, ValidationFailed
 
 KINDS = ("clv", "churn", "loyalty", "deal_seekers", "service", "whatif")
 MEMBERS = 300
@@ -300,6 +300,7 @@ def test_the_exports_hold_the_kinds_columns_in_csv_and_parquet(business, kind, c
 def test_an_unfinished_run_has_no_export(business):
     run = analysis_request(kind="clv", params={}, actor=None, enqueue=None)
 
-    with pytest.raises(ValidationFailed) as refused:
+    # The run's state refuses it, not the request: a conflict (409 through the API).
+    with pytest.raises(Conflict) as refused:
         scores_export(run=run, format="csv")
     assert refused.value.field == "run_id"

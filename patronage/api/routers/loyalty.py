@@ -14,7 +14,7 @@ from ninja.responses import Status
 
 from patronage.api.auth import acting_user, require_scope
 from patronage.api.pagination import LimitOffset
-from patronage.api.schemas.common import PROBLEM_STATUSES, Problem
+from patronage.api.schemas.common import PROBLEM_STATUSES, PathId, Problem
 from patronage.api.schemas.loyalty import (
     AccountOut,
     AdjustmentIn,
@@ -115,7 +115,7 @@ def simulate_purchase(request: HttpRequest, code: str, payload: SimulationIn) ->
     response={200: AccountOut, PROBLEM_STATUSES: Problem},
     auth=READ,
 )
-def get_account(request: HttpRequest, member_id: int, program: str) -> AccountOut:
+def get_account(request: HttpRequest, member_id: PathId, program: str) -> AccountOut:
     """The member's balances, what expires when, what becomes available when, the tier and the progress."""
     view = integration.account_view(member=_member(member_id), program=_program(program))
     return AccountOut.of(view)
@@ -125,7 +125,9 @@ def get_account(request: HttpRequest, member_id: int, program: str) -> AccountOu
     "/members/{member_id}/ledger", response={200: list[LedgerEntryOut], PROBLEM_STATUSES: Problem}, auth=READ
 )
 @paginate(LimitOffset)
-def list_ledger(request: HttpRequest, member_id: int, filters: Query[ProgramFilter]) -> QuerySet[LedgerEntry]:
+def list_ledger(
+    request: HttpRequest, member_id: PathId, filters: Query[ProgramFilter]
+) -> QuerySet[LedgerEntry]:
     """The member's ledger entries in the program, newest first, each with its cause."""
     return selectors.ledger_list(member=_member(member_id), program=_program(filters.program))
 
@@ -135,7 +137,7 @@ def list_ledger(request: HttpRequest, member_id: int, filters: Query[ProgramFilt
     response={200: LedgerEntryOut, 201: LedgerEntryOut, PROBLEM_STATUSES: Problem},
     auth=WRITE,
 )
-def adjust_points(request: HttpRequest, member_id: int, payload: AdjustmentIn) -> Status[LedgerEntry]:
+def adjust_points(request: HttpRequest, member_id: PathId, payload: AdjustmentIn) -> Status[LedgerEntry]:
     """Adds or removes points by hand, with a reason (201); the same key again answers 200 and changes nothing."""
     member, program = _member(member_id), _program(payload.program)
     # Another member's key is refused before this member is given an account; whether this request made the
@@ -171,13 +173,14 @@ def _with_relations(redemption: Redemption) -> Redemption:
     response={200: RedemptionOut, 201: RedemptionOut, PROBLEM_STATUSES: Problem},
     auth=WRITE,
 )
-def redeem_points(request: HttpRequest, member_id: int, payload: RedemptionIn) -> Status[Redemption]:
+def redeem_points(request: HttpRequest, member_id: PathId, payload: RedemptionIn) -> Status[Redemption]:
     """Spends points, or a reward's price (201); never overdraws (409 when the balance is short). The same key
     again answers 200 with the first redemption."""
     payload.check_one()
     member, program = _member(member_id), _program(payload.program)
-    reward = selectors.reward_get(program=program, code=payload.reward) if payload.reward else None
-    points = reward.points_price if reward is not None else payload.points or 0
+    given_reward = "reward" in payload.model_fields_set
+    reward = selectors.reward_get(program=program, code=payload.reward) if given_reward else None
+    points = reward.points_price if reward is not None else payload.points
     # Another member's key is refused even when this member has no account; whether this request made the
     # redemption or repeats one is the service's answer, not this look.
     earlier = selectors.redemption_find(program=program, idempotency_key=payload.idempotency_key)
@@ -229,7 +232,7 @@ def fulfil_redemption(request: HttpRequest, code: str) -> Redemption:
     response={200: EventOut, 201: EventOut, PROBLEM_STATUSES: Problem},
     auth=WRITE,
 )
-def record_event(request: HttpRequest, member_id: int, payload: EventIn) -> Status[EventOut]:
+def record_event(request: HttpRequest, member_id: PathId, payload: EventIn) -> Status[EventOut]:
     """A one-off event (sign-up, birthday, referral, survey answered, custom:<name>) earns by the program's
     event rules (201); the same key again answers 200 and earns nothing more."""
     member, program = _member(member_id), _program(payload.program)
@@ -261,7 +264,7 @@ def record_event(request: HttpRequest, member_id: int, payload: EventIn) -> Stat
 )
 @paginate(LimitOffset)
 def list_benefits(
-    request: HttpRequest, member_id: int, filters: Query[BenefitFilters]
+    request: HttpRequest, member_id: PathId, filters: Query[BenefitFilters]
 ) -> QuerySet[BenefitGrant]:
     """The member's benefit grants in the program, soonest-ending first, with the uses left."""
     account = selectors.account_find(program=_program(filters.program), member=_member(member_id))
@@ -276,7 +279,7 @@ def list_benefits(
     auth=WRITE,
 )
 def use_benefit(
-    request: HttpRequest, member_id: int, grant_id: int, payload: BenefitUseIn
+    request: HttpRequest, member_id: PathId, grant_id: PathId, payload: BenefitUseIn
 ) -> Status[BenefitUseOut]:
     """Records one use of the member's benefit (201); the same key again answers 200. 409 when none is left."""
     grant = integration.benefit_grant_of(member=_member(member_id), grant_id=grant_id)
@@ -299,7 +302,7 @@ def use_benefit(
 )
 @paginate(LimitOffset)
 def list_tier_history(
-    request: HttpRequest, member_id: int, filters: Query[ProgramFilter]
+    request: HttpRequest, member_id: PathId, filters: Query[ProgramFilter]
 ) -> QuerySet[TierChange]:
     """Every move of the member's tier in the program, newest first, with why."""
     account = selectors.account_find(program=_program(filters.program), member=_member(member_id))

@@ -12,7 +12,7 @@ from ninja.responses import Status
 
 from patronage.api.auth import acting_user, require_scope
 from patronage.api.pagination import MAX_LIMIT, LimitOffset
-from patronage.api.schemas.common import PROBLEM_STATUSES, Problem
+from patronage.api.schemas.common import PROBLEM_STATUSES, PathId, Problem
 from patronage.api.schemas.members import (
     ConsentIn,
     ConsentsOut,
@@ -59,7 +59,7 @@ def create_member(request: HttpRequest, payload: MemberCreateIn) -> Status[Membe
             actor=acting_user(request),
             identities=payload.identity_inputs(),
             profile=payload.profile_values(),
-            consents=payload.consents,
+            consents={purpose.value: granted for purpose, granted in payload.consents.items()},
             consent_method=ConsentMethod.API,
             source=payload.source,
             joined_at=payload.joined_at,
@@ -107,8 +107,10 @@ def merge_members(request: HttpRequest, payload: MergeIn) -> Member:
     """Folds the duplicate's file into the survivor's; returns the survivor."""
     survivor = selectors.member_get(member_id=payload.survivor_id)
     duplicate = selectors.member_get(member_id=payload.duplicate_id)
-    if duplicate.pk == survivor.pk and payload.duplicate_id != payload.survivor_id:
-        return with_relations(survivor)  # merged already: a retry changes nothing
+    if duplicate.pk == survivor.pk:
+        # Merged already (a retry), or one file named twice: either way there is nothing to fold, and the
+        # answer is the file that stays. (The document cannot say "two different ids", so it is not refused.)
+        return with_relations(survivor)
     merged = services.member_merge(
         survivor=survivor,
         duplicate=duplicate,
@@ -119,13 +121,13 @@ def merge_members(request: HttpRequest, payload: MergeIn) -> Member:
 
 
 @router.get("/{member_id}", response={200: MemberOut, PROBLEM_STATUSES: Problem}, auth=READ)
-def get_member(request: HttpRequest, member_id: int) -> Member:
+def get_member(request: HttpRequest, member_id: PathId) -> Member:
     """One member. The id of a merged member answers with the surviving file, under its own id."""
     return with_relations(selectors.member_get(member_id=member_id))
 
 
 @router.patch("/{member_id}", response={200: MemberOut, PROBLEM_STATUSES: Problem}, auth=WRITE)
-def update_member(request: HttpRequest, member_id: int, payload: MemberUpdateIn) -> Member:
+def update_member(request: HttpRequest, member_id: PathId, payload: MemberUpdateIn) -> Member:
     """Changes the fields sent, and only those; an identity sent becomes the primary of its kind."""
     member = services.member_update(
         member=selectors.member_get(member_id=member_id),
@@ -141,7 +143,7 @@ def update_member(request: HttpRequest, member_id: int, payload: MemberUpdateIn)
 )
 @paginate(LimitOffset)
 def member_timeline(
-    request: HttpRequest, member_id: int, filters: Query[TimelineFilters]
+    request: HttpRequest, member_id: PathId, filters: Query[TimelineFilters]
 ) -> QuerySet[TimelineEvent]:
     """Everything that happened to the member, newest first."""
     member = selectors.member_get(member_id=member_id)
@@ -149,7 +151,7 @@ def member_timeline(
 
 
 @router.post("/{member_id}/consents", response={200: ConsentsOut, PROBLEM_STATUSES: Problem}, auth=WRITE)
-def set_consent(request: HttpRequest, member_id: int, payload: ConsentIn) -> dict[str, Any]:
+def set_consent(request: HttpRequest, member_id: PathId, payload: ConsentIn) -> dict[str, Any]:
     """Records a grant or withdrawal and how it was given; returns every current answer."""
     member = selectors.member_get(member_id=member_id)
     changed = services.consent_set(
@@ -164,14 +166,14 @@ def set_consent(request: HttpRequest, member_id: int, payload: ConsentIn) -> dic
 
 
 @router.get("/{member_id}/export", response={200: dict[str, Any], PROBLEM_STATUSES: Problem}, auth=PRIVACY)
-def export_member(request: HttpRequest, member_id: int) -> dict[str, Any]:
+def export_member(request: HttpRequest, member_id: PathId) -> dict[str, Any]:
     """Everything held about the person, as JSON (the right of access)."""
     member = selectors.member_get(member_id=member_id)
     return services.member_export(member=member, actor=acting_user(request))
 
 
 @router.post("/{member_id}/erase", response={200: ErasedOut, PROBLEM_STATUSES: Problem}, auth=PRIVACY)
-def erase_member(request: HttpRequest, member_id: int, payload: EraseIn) -> Member:
+def erase_member(request: HttpRequest, member_id: PathId, payload: EraseIn) -> Member:
     """Removes the person's personal data for good; totals stay true. Erasing again is harmless."""
     member = selectors.member_get(member_id=member_id, include_inactive=True)
     return services.member_erase(member=member, actor=acting_user(request), reason=payload.reason)

@@ -15,10 +15,10 @@ from typing import Any
 
 from django.utils.translation import gettext
 from ninja import Field, Schema
-from pydantic import ConfigDict, field_validator, model_validator
+from pydantic import ConfigDict, field_validator
 from pydantic_core import PydanticCustomError
 
-from patronage.api.schemas.common import Instant, ValueSchema
+from patronage.api.schemas.common import NOT_BLANK, Instant, JsonInt, PathId, ValueSchema
 from patronage.core import clock
 from patronage.core.errors import ValidationFailed
 from patronage.loyalty.explanation import Explanation, decimal_text
@@ -32,6 +32,10 @@ MAX_POINTS = 10_000_000
 MAX_KEY_LENGTH = 64
 
 KEY_DESCRIPTION = "your id for this request, unique per program; a retry with it changes nothing"
+# Leaving a field out is "not given"; sending null for it is refused (as for members).
+NOT_GIVEN: Any = None
+# As loyalty.rules_params checks an event rule's name.
+EVENT_PATTERN = r"^(?:signup|birthday|referral|survey_answered|custom:[a-z0-9][a-z0-9_.-]{0,63})$"
 
 # ---- shared output pieces ----------------------------------------------------------------------------
 
@@ -151,7 +155,7 @@ class ProgramDetailOut(ProgramOut):
 
 
 class RewardFilters(Schema):
-    member: int | None = Field(
+    member: PathId | None = Field(
         None, description="a member's id: say for each reward whether they can redeem it"
     )
 
@@ -263,14 +267,12 @@ def _progress(status: TierStatus) -> TierProgressOut:
 
 
 class LiabilityFilters(Schema):
+    # An `end` at or before `start` is an empty period, in which nothing moved: the document cannot say
+    # "end after start", so the answer has a meaning rather than a refusal (docs/api.md).
     start: Instant = Field(description="first instant of the period, with its offset")
-    end: Instant = Field(description="the instant after the period, with its offset")
-
-    @model_validator(mode="after")
-    def _end_after_start(self) -> LiabilityFilters:
-        if self.end <= self.start:
-            raise ValueError("end must be after start")
-        return self
+    end: Instant = Field(
+        description="the instant after the period, with its offset; at or before start: an empty period"
+    )
 
 
 class LiabilityOut(Schema):
@@ -321,13 +323,17 @@ class AdjustmentIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     program: str = Field(description="the program's code")
-    points: int = Field(
-        strict=True,
+    points: JsonInt = Field(
         ge=-MAX_POINTS,
         le=MAX_POINTS,
         description="points to add (positive) or remove (negative); never 0",
+        json_schema_extra={"not": {"const": 0}},
     )
-    reason: str = Field(max_length=300, description="why, in words a colleague will understand later")
+    reason: str = Field(
+        max_length=300,
+        pattern=NOT_BLANK,
+        description="why, in words a colleague will understand later",
+    )
     idempotency_key: str = Field(min_length=1, max_length=MAX_KEY_LENGTH, description=KEY_DESCRIPTION)
 
     @field_validator("points")
@@ -363,17 +369,19 @@ EXACTLY_ONE = "give either points or reward, not both and not neither"
 
 
 class RedemptionIn(Schema):
-    model_config = ConfigDict(extra="forbid")
+    # Exactly one of points and reward, stated in the document as a oneOf of the two; null is neither.
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"oneOf": [{"required": ["points"]}, {"required": ["reward"]}]},
+    )
 
     program: str = Field(description="the program's code")
-    points: int | None = Field(
-        None, strict=True, gt=0, le=MAX_POINTS, description="points to spend as money off"
-    )
-    reward: str | None = Field(None, max_length=48, description="a reward's code: spends its points price")
+    points: JsonInt = Field(NOT_GIVEN, gt=0, le=MAX_POINTS, description="points to spend as money off")
+    reward: str = Field(NOT_GIVEN, max_length=48, description="a reward's code: spends its points price")
     idempotency_key: str = Field(min_length=1, max_length=MAX_KEY_LENGTH, description=KEY_DESCRIPTION)
 
     def check_one(self) -> None:
-        if (self.points is None) == (self.reward is None):
+        if ("points" in self.model_fields_set) == ("reward" in self.model_fields_set):
             raise ValidationFailed(
                 EXACTLY_ONE,
                 errors=[
@@ -428,7 +436,7 @@ class EventIn(Schema):
 
     program: str = Field(description="the program's code")
     event: str = Field(
-        max_length=72, description="signup, birthday, referral, survey_answered or custom:<name>"
+        pattern=EVENT_PATTERN, description="signup, birthday, referral, survey_answered or custom:<name>"
     )
     idempotency_key: str = Field(min_length=1, max_length=MAX_KEY_LENGTH, description=KEY_DESCRIPTION)
     occurred_at: Instant | None = Field(None, description="defaults to now")

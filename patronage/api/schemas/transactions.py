@@ -7,6 +7,7 @@ naming the field. The member is our id (a JSON integer) or an identity (a string
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
@@ -14,7 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from patronage.api.schemas.common import Instant, Problem, ValueSchema
+from patronage.api.schemas.common import MAX_ID, NOT_BLANK, Instant, Problem, ValueSchema, whole
 from patronage.api.schemas.loyalty import EvaluationOut, TierRef
 from patronage.core import clock
 from patronage.loyalty import rules
@@ -25,14 +26,24 @@ from patronage.members.models import Member
 MAX_BULK = 1000
 MAX_LINES = 500  # as services.transactions.MAX_LINES
 CENTS = Decimal("0.01")
+MAX_MEMBER_REF = 254
 
 # ---- input types -------------------------------------------------------------------------------------
 
 
-def _decimal(places: int, integer_digits: int, *, positive: bool = False) -> Callable[[Any], Decimal]:
-    """A parser of decimal strings (and JSON integers) with at most `places` decimals, never negative."""
+# Decimal strings as the document states them and the server checks them, to the letter: digits, at most
+# one point, no sign, no exponent, no spaces. Amounts below 10^12 with up to 2 places; quantities above
+# zero and below 10^9, up to 3 places.
+MONEY_PATTERN = r"^(?:(?:0*[1-9][0-9]{0,11}|0+)(?:\.[0-9]{1,2})?|\.[0-9]{1,2})$"
+QUANTITY_PATTERN = r"^0*(?:[1-9][0-9]{0,8}(?:\.[0-9]{1,3})?|\.(?:[1-9][0-9]{0,2}|0[1-9][0-9]?|00[1-9]))$"
+
+
+def _decimal(pattern: str, *, places: int, below: int, positive: bool = False) -> Callable[[Any], Decimal]:
+    """A parser of decimal strings matching `pattern` (and JSON integers in the same range)."""
+    written = re.compile(pattern)
 
     def parse(value: Any) -> Decimal:
+        value = whole(value)
         if isinstance(value, bool) or not isinstance(value, str | int):
             raise PydanticCustomError(
                 "decimal_string",
@@ -43,44 +54,79 @@ def _decimal(places: int, integer_digits: int, *, positive: bool = False) -> Cal
                     else type(value).__name__
                 },
             )
-        try:
-            number = Decimal(value.strip() if isinstance(value, str) else value)
-        except InvalidOperation:
+        if isinstance(value, int):
+            if value < 0 or (positive and value == 0):
+                message = "must be greater than zero" if positive else "cannot be negative"
+                raise PydanticCustomError("decimal_range", message, {})
+            if value >= below:
+                raise PydanticCustomError("decimal_range", "is too large", {})
+            return Decimal(value)
+        if not written.match(value) or value.endswith("\n"):
+            _explain(value, places=places, below=below, positive=positive)
             raise PydanticCustomError(
-                "decimal_string", "'{value}' is not a decimal number", {"value": str(value)[:40]}
-            ) from None
-        if not number.is_finite():
-            raise PydanticCustomError("decimal_string", "must be a finite number", {})
-        if number < 0 or (positive and number == 0):
-            message = "must be greater than zero" if positive else "cannot be negative"
-            raise PydanticCustomError("decimal_range", message, {})
-        exponent = number.normalize().as_tuple().exponent
-        if isinstance(exponent, int) and exponent < -places:
-            raise PydanticCustomError("decimal_places", "at most {places} decimal places", {"places": places})
-        if number >= Decimal(10) ** integer_digits:
-            raise PydanticCustomError("decimal_range", "is too large", {})
-        return number
+                "decimal_string",
+                "'{value}' is not written as a decimal string such as \"15000.50\"",
+                {"value": value[:40]},
+            )
+        return Decimal(value)
 
     return parse
 
 
-_DECIMAL_SCHEMA = {"type": "string", "pattern": r"^\d+(\.\d+)?$"}
+def _explain(value: str, *, places: int, below: int, positive: bool) -> None:
+    """Raises the plain reason a decimal string is refused, when there is one more precise than its form."""
+    try:
+        number = Decimal(value.strip())
+    except InvalidOperation:
+        raise PydanticCustomError(
+            "decimal_string", "'{value}' is not a decimal number", {"value": value[:40]}
+        ) from None
+    if not number.is_finite():
+        raise PydanticCustomError("decimal_string", "must be a finite number", {})
+    if number < 0 or (positive and number == 0):
+        message = "must be greater than zero" if positive else "cannot be negative"
+        raise PydanticCustomError("decimal_range", message, {})
+    if number >= below:
+        raise PydanticCustomError("decimal_range", "is too large", {})
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -places:
+        raise PydanticCustomError("decimal_places", "at most {places} decimal places", {"places": places})
+
+
+def _decimal_schema(pattern: str, *, minimum: int, below: int, example: str, description: str) -> Any:
+    return WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": pattern},
+                {"type": "integer", "minimum": minimum, "maximum": below - 1},
+            ],
+            "examples": [example],
+            "description": description,
+        }
+    )
+
+
 Money = Annotated[
     Decimal,
-    BeforeValidator(_decimal(2, 12)),
-    WithJsonSchema({**_DECIMAL_SCHEMA, "examples": ["15000.50"], "description": "decimal string, 2 places"}),
+    BeforeValidator(_decimal(MONEY_PATTERN, places=2, below=10**12)),
+    _decimal_schema(
+        MONEY_PATTERN, minimum=0, below=10**12, example="15000.50", description="decimal string, 2 places"
+    ),
 ]
 Quantity = Annotated[
     Decimal,
-    BeforeValidator(_decimal(3, 9, positive=True)),
-    WithJsonSchema({**_DECIMAL_SCHEMA, "examples": ["2"], "description": "decimal string, up to 3 places"}),
+    BeforeValidator(_decimal(QUANTITY_PATTERN, places=3, below=10**9, positive=True)),
+    _decimal_schema(
+        QUANTITY_PATTERN, minimum=1, below=10**9, example="2", description="decimal string, up to 3 places"
+    ),
 ]
 
 
 def _member_ref(value: Any) -> int | str:
-    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+    value = whole(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID:
         return value
-    if isinstance(value, str) and 0 < len(value.strip()) <= 254:
+    if isinstance(value, str) and len(value) <= MAX_MEMBER_REF and value.strip():
         return value.strip()
     raise PydanticCustomError(
         "member_ref",
@@ -94,7 +140,10 @@ MemberRef = Annotated[
     BeforeValidator(_member_ref),
     WithJsonSchema(
         {
-            "anyOf": [{"type": "integer"}, {"type": "string"}],
+            "anyOf": [
+                {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                {"type": "string", "pattern": NOT_BLANK, "maxLength": MAX_MEMBER_REF},
+            ],
             "description": "our member id (integer), or an e-mail, card number, phone or external id (string)",
         }
     ),
@@ -135,7 +184,9 @@ class PurchaseFields(ValueSchema):
     model_config = ConfigDict(extra="forbid")
 
     amount: Money = Field(description="the total paid, tax and shipping included")
-    currency: str = Field(min_length=3, max_length=3, description="the program's currency, e.g. KRW")
+    currency: str = Field(
+        pattern=r"^[A-Za-z]{3}$", description="the program's currency (ISO 4217, any case), e.g. KRW"
+    )
     lines: list[LineIn] = Field(default_factory=list, max_length=MAX_LINES)
     tax: Money = Field(Decimal(0), description="tax included in the amount")
     shipping: Money = Field(Decimal(0), description="shipping included in the amount")

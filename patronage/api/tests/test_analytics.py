@@ -36,6 +36,7 @@ class Endpoint:
     path: str  # {run} stands for the finished CLV run's id
     success: int = 200
     body: dict[str, Any] | None = None
+    kind: str | None = "clv"  # the analysis it reads or requests; None: each one the caller may see
 
     def call(self, client: Client, run: AnalysisRun) -> Any:
         url = "/api/v1/analytics" + self.path.format(run=run.pk)
@@ -48,16 +49,25 @@ class Endpoint:
 
 
 ENDPOINTS = [
-    Endpoint("get", "/runs"),
+    Endpoint("get", "/runs", kind=None),
     Endpoint("get", "/runs?kind=clv"),
     Endpoint("get", "/runs/{run}"),
-    Endpoint("post", "/runs", 202, {"kind": "loyalty", "params": {}}),
+    Endpoint("post", "/runs", 202, {"kind": "loyalty", "params": {}}, kind="loyalty"),
     Endpoint("get", "/clv/latest"),
     Endpoint("get", "/runs/{run}/customers"),
     Endpoint("get", "/runs/{run}/export?format=csv"),
     Endpoint("get", "/runs/{run}/export?format=parquet"),
-    Endpoint("post", "/whatif", 200, {}),
+    Endpoint("post", "/whatif", 200, {}, kind="whatif"),
 ]
+SERVICE_ENDPOINTS = [
+    Endpoint("get", "/runs?kind=service", kind="service"),
+    Endpoint("post", "/runs", 202, {"kind": "service", "params": {}}, kind="service"),
+]
+# What a session of each standard group reads besides what analysts and administrators read (issue 11).
+MAY_SEE = {
+    "manager": ("clv", "churn", "loyalty", "deal_seekers"),
+    "lead": ("service", "whatif"),
+}
 
 
 @pytest.fixture(autouse=True)
@@ -86,14 +96,40 @@ def test_it_treats_a_members_session_as_no_credentials(endpoint, clv_run, alice,
     assert endpoint.call(client_as(alice.user), clv_run).status_code == 401
 
 
-@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
-@pytest.mark.parametrize("role", ["agent", "manager"])
-def test_staff_without_the_analytics_permission_are_refused(endpoint, role, clv_run, client_as, request):
-    response = endpoint.call(client_as(request.getfixturevalue(role)), clv_run)
+@pytest.mark.parametrize("endpoint", ENDPOINTS + SERVICE_ENDPOINTS, ids=str)
+def test_staff_without_any_analytics_permission_are_refused(endpoint, clv_run, agent, client_as):
+    response = endpoint.call(client_as(agent), clv_run)
 
     assert response.status_code == 403
     assert "analytics.view" in response.json()["detail"]
     assert AnalysisRun.objects.count() == 1
+
+
+@pytest.mark.parametrize("role", sorted(MAY_SEE))
+def test_a_session_reads_and_requests_only_the_analyses_of_its_work(role, clv_run, client_as, request):
+    client = client_as(request.getfixturevalue(role))
+
+    for endpoint in ENDPOINTS + SERVICE_ENDPOINTS:
+        response = endpoint.call(client, clv_run)
+        if endpoint.kind is None or endpoint.kind in MAY_SEE[role]:
+            assert response.status_code == endpoint.success, endpoint
+        else:
+            assert response.status_code == 403, endpoint
+            needed = "view_service_analyses" if role == "manager" else "view_customer_analyses"
+            assert needed in response.json()["detail"], endpoint
+
+    requested = {"manager": {"clv", "loyalty"}, "lead": {"clv", "service"}}[role]
+    assert set(AnalysisRun.objects.values_list("kind", flat=True)) == requested
+
+
+def test_the_run_list_leaves_out_what_the_session_may_not_see(clv_run, lead, lead_analyst, client_as):
+    service_run = analysis_request(kind="service", params={}, actor=None, enqueue=None)
+
+    def listed(user: Any) -> list[int]:
+        return [item["id"] for item in client_as(user).get("/api/v1/analytics/runs").json()["items"]]
+
+    assert listed(lead) == [service_run.pk]
+    assert listed(lead_analyst) == [service_run.pk, clv_run.pk]
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)

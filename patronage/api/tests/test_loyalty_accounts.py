@@ -131,7 +131,7 @@ def test_an_adjustment_is_201_then_200_on_retry_and_409_when_the_key_asks_for_so
     [
         ({"points": 0}, "points"),
         ({"points": "5"}, "points"),
-        ({"points": 2.0}, "points"),
+        ({"points": 2.5}, "points"),
         ({"reason": " "}, "reason"),
     ],
 )

@@ -9,7 +9,7 @@ from django import template
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from patronage.analytics.permissions import ANALYTICS_VIEW
+from patronage.analytics.permissions import ANALYTICS_ANY
 from patronage.core.permissions import AUDIT_VIEW, STAFF_MANAGE
 from patronage.core.roles import role_label
 from patronage.loyalty.permissions import LOYALTY_VIEW
@@ -23,9 +23,13 @@ register = template.Library()
 class NavItem:
     url_name: str
     label: str | Promise
-    permission: str
+    permission: str | tuple[str, ...]  # a tuple: any one of them shows the link
     sections: tuple[str, ...]  # url names that mark this item as the current one
     section_prefix: str = ""  # or every url name that starts with this
+
+    def shown_to(self, user: Any) -> bool:
+        names = (self.permission,) if isinstance(self.permission, str) else self.permission
+        return any(user.has_staff_perm(name) for name in names)
 
     def is_current(self, url_name: str) -> bool:
         return url_name in self.sections or bool(
@@ -44,7 +48,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("console:duplicates", _("Duplicates"), MEMBERS_MERGE, ("duplicates", "merge")),
     NavItem("console:imports", _("Imports"), MEMBERS_IMPORT, ("imports", "import_detail")),
     NavItem("console:loyalty_programs", _("Loyalty"), LOYALTY_VIEW, (), "loyalty_"),
-    NavItem("console:analytics", _("Analytics"), ANALYTICS_VIEW, ("analytics",), "analytics_"),
+    NavItem("console:analytics", _("Analytics"), ANALYTICS_ANY, ("analytics",), "analytics_"),
     NavItem("console:audit", _("Audit log"), AUDIT_VIEW, ("audit",)),
     NavItem("console:staff", _("Staff"), STAFF_MANAGE, ("staff", "staff_groups")),
     NavItem("console:apikeys", _("API keys"), STAFF_MANAGE, ("apikeys", "apikey_create")),
@@ -65,7 +69,7 @@ def console_nav(context: dict[str, Any]) -> dict[str, Any]:
     """The links the signed-in user's groups allow, the current one marked."""
     request = context["request"]
     current = request.resolver_match.url_name if request.resolver_match else ""
-    links = [(item, item.is_current(current)) for item in NAV if request.user.has_staff_perm(item.permission)]
+    links = [(item, item.is_current(current)) for item in NAV if item.shown_to(request.user)]
     return {"links": links}
 
 

@@ -252,7 +252,7 @@ def business(request: Any, settings: Any, tmp_path: Path, admin) -> dict[str, An
         # path arguments, by name
         "member_id": alice.pk,
         "code": program.code,
-        "rule_code": program.earn_rules.order_by("code").first().code,
+        "rule_code": program.earn_rules.order_by("code").values_list("code", flat=True)[0],
         "job_id": job.pk,
         "user_id": admin.pk,
         "portal:reward": {"program": program.code, "code": reward.code},
@@ -269,8 +269,8 @@ def _path(name: str, planted: dict[str, Any]) -> str:
     arguments = planted.get(name) if isinstance(planted.get(name), dict) else None
     if arguments is None:
         arguments = {key: planted[key] for key in pattern.pattern.converters}
-    query = planted.get(name) if isinstance(planted.get(name), str) else ""
-    return reverse(name, kwargs=arguments) + query
+    query = planted.get(name)
+    return reverse(name, kwargs=arguments) + (query if isinstance(query, str) else "")
 
 
 class Widths:

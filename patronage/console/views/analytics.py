@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from patronage.analytics.models import AnalysisKind, AnalysisRun
-from patronage.analytics.permissions import ANALYTICS_VIEW
+from patronage.analytics.permissions import ANALYTICS_ANY, analysis_allowed, analysis_kinds_allowed
 from patronage.analytics.selectors import analysis_overview, analysis_run_get, scores_export
 from patronage.analytics.services import analysis_request
 from patronage.analytics.tasks import analysis_enqueue
-from patronage.console.access import acting_user, staff_required
+from patronage.console.access import acting_user, forbidden, staff_required
 from patronage.core.errors import ApplicationError, NotFound
 
 METHODS_FILE = Path(settings.BASE_DIR) / "docs" / "guide" / "analytics-methods.md"
@@ -58,23 +58,27 @@ def _run(run_id: int) -> AnalysisRun:
         raise Http404(error.message) from error
 
 
-@staff_required(ANALYTICS_VIEW)
+@staff_required(*ANALYTICS_ANY)
 @require_GET
 def analytics_home(request: HttpRequest) -> HttpResponse:
-    """Each analysis with when it last ran, on which data and parameters, and a Recompute button."""
+    """Each analysis the person may open, with when it last ran, on which data and parameters, and a
+    Recompute button."""
+    user = acting_user(request)
     rows = [
         {"row": row, "page": PAGES[row.kind], "anchor": method_anchor(row.kind)}
-        for row in analysis_overview()
+        for row in analysis_overview(kinds=analysis_kinds_allowed(user, PAGES))
     ]
     return render(request, "console/analytics/home.html", {"rows": rows})
 
 
-@staff_required(ANALYTICS_VIEW)
+@staff_required(*ANALYTICS_ANY)
 @require_POST
 def analytics_recompute(request: HttpRequest, kind: str) -> HttpResponse:
     """Queues a run with the parameters of the last one (defaults the first time); the page shows its progress."""
     if kind not in AnalysisKind.values:
         raise Http404(kind)
+    if not analysis_allowed(acting_user(request), kind):
+        return forbidden(request)
     params = _recompute_params(request, kind)
     try:
         run = analysis_request(kind=kind, params=params, actor=acting_user(request), enqueue=analysis_enqueue)
@@ -99,22 +103,26 @@ def _recompute_params(request: HttpRequest, kind: str) -> dict[str, Any]:
     return params
 
 
-@staff_required(ANALYTICS_VIEW)
+@staff_required(*ANALYTICS_ANY)
 @require_GET
 def analytics_run_progress(request: HttpRequest, run_id: int) -> HttpResponse:
     """A run's status and progress bar; htmx polls it while the run computes, and reloads the page at the end."""
     run = _run(run_id)
+    if not analysis_allowed(acting_user(request), run.kind):
+        return forbidden(request)
     response = render(request, "console/analytics/_progress.html", {"run": run})
     if request.headers.get("HX-Request") and not run.is_active:
         response["HX-Refresh"] = "true"
     return response
 
 
-@staff_required(ANALYTICS_VIEW)
+@staff_required(*ANALYTICS_ANY)
 @require_GET
 def analytics_export(request: HttpRequest, run_id: int, format: str) -> HttpResponse:
     """A finished run's per-customer scores as CSV or Parquet."""
     run = _run(run_id)
+    if not analysis_allowed(acting_user(request), run.kind):
+        return forbidden(request)
     try:
         content, content_type, name = scores_export(run=run, format=format)
     except ApplicationError as error:
@@ -124,7 +132,7 @@ def analytics_export(request: HttpRequest, run_id: int, format: str) -> HttpResp
     return response
 
 
-@staff_required(ANALYTICS_VIEW)
+@staff_required(*ANALYTICS_ANY)
 @require_GET
 def analytics_methods(request: HttpRequest) -> HttpResponse:
     """docs/guide/analytics-methods.md, one section per heading, so each page can link to its method."""

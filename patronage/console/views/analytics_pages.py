@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from patronage.analytics.compute import whatif_study
 from patronage.analytics.models import AnalysisKind, AnalysisRun
-from patronage.analytics.permissions import ANALYTICS_VIEW
+from patronage.analytics.permissions import analysis_permissions
 from patronage.analytics.selectors import analysis_active, analysis_latest, member_names
 from patronage.analytics.whatif import PROJECTS, TARP_MINOR, WhatIfInputs
 from patronage.console.access import staff_required
@@ -221,7 +221,7 @@ def _clv(run: AnalysisRun) -> dict[str, Any]:
     }
 
 
-@staff_required(ANALYTICS_VIEW)
+@staff_required(*analysis_permissions("clv"))
 @require_GET
 def clv_page(request: HttpRequest) -> HttpResponse:
     return _page(request, "clv", _clv)
@@ -287,7 +287,7 @@ def _churn(run: AnalysisRun) -> dict[str, Any]:
     }
 
 
-@staff_required(ANALYTICS_VIEW)
+@staff_required(*analysis_permissions("churn"))
 @require_GET
 def churn_page(request: HttpRequest) -> HttpResponse:
     return _page(request, "churn", _churn)
@@ -338,7 +338,7 @@ def _loyalty(run: AnalysisRun) -> dict[str, Any]:
     }
 
 
-@staff_required(ANALYTICS_VIEW)
+@staff_required(*analysis_permissions("loyalty"))
 @require_GET
 def loyalty_page(request: HttpRequest) -> HttpResponse:
     return _page(request, "loyalty", _loyalty)
@@ -383,7 +383,7 @@ def _deal_seekers(run: AnalysisRun) -> dict[str, Any]:
     return {"charts": charts, "compare": rows}
 
 
-@staff_required(ANALYTICS_VIEW)
+@staff_required(*analysis_permissions("deal_seekers"))
 @require_GET
 def deal_seekers_page(request: HttpRequest) -> HttpResponse:
     return _page(request, "deal_seekers", _deal_seekers)
@@ -421,7 +421,7 @@ def _service(run: AnalysisRun) -> dict[str, Any]:
     return {"charts": charts, "outcomes": outcomes, "bands": bands}
 
 
-@staff_required(ANALYTICS_VIEW)
+@staff_required(*analysis_permissions("service"))
 @require_GET
 def service_page(request: HttpRequest) -> HttpResponse:
     return _page(request, "service", _service)
@@ -498,7 +498,7 @@ def _whatif_charts(study: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-@staff_required(ANALYTICS_VIEW)
+@staff_required(*analysis_permissions("whatif"))
 @require_GET
 def whatif_page(request: HttpRequest) -> HttpResponse:
     """The form (TARP defaults, or the last calibrated study's inputs) and the study of what it holds."""

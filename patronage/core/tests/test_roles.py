@@ -1,10 +1,11 @@
 """Roles are Django groups: the migrations give the six standard roles the rights of decision 0005's
-table, move every user's old role into its group, and a database without groups gets them back."""
+table (and those added since), move every user's old role into its group, and a database without groups
+gets them back."""
 
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -26,6 +27,9 @@ OLD_TABLE: dict[str, set[Role]] = {
     "loyalty.adjust_points_unlimited": {Role.ADMIN, Role.PROGRAM_MANAGER},
     "loyalty.configure_programs": {Role.ADMIN, Role.PROGRAM_MANAGER},
     "analytics.view_analytics": {Role.ADMIN, Role.ANALYST},
+    # Added since (issue 11): the analyses of the work each role does; view_analytics is every analysis.
+    "analytics.view_customer_analyses": {Role.PROGRAM_MANAGER},
+    "analytics.view_service_analyses": {Role.SERVICE_LEAD},
 }
 
 
@@ -86,3 +90,40 @@ def test_a_database_left_without_groups_gets_the_standard_roles_back_and_others_
     analyst.permissions.clear()
     standard_roles_restore()
     assert not analyst.permissions.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_analysis_families_go_to_the_standard_groups_named_and_leave_other_groups_alone():
+    executor = MigrationExecutor(connection)
+    executor.migrate([("analytics", "0002_analytics_permissions")])
+    # A database from before the families, whose administrator made a group of their own and took the
+    # merge right from the service leads.
+    new = ("view_customer_analyses", "view_service_analyses")
+    Permission.objects.filter(content_type__app_label="analytics", codename__in=new).delete()
+    everything = Permission.objects.get(content_type__app_label="analytics", codename="view_analytics")
+    assert everything.name == "Can see analyses and run them again"
+    store = Group.objects.create(name="Store managers")
+    store.permissions.add(everything)
+    leads = Group.objects.get(name=Role.SERVICE_LEAD)
+    leads.permissions.remove(Permission.objects.get(codename="merge_members"))
+    before = {group.name: _granted(group) for group in Group.objects.all()}
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    after = {group.name: _granted(group) for group in Group.objects.all()}
+    added = {name: after[name] - before[name] for name in after}
+    assert added == {
+        Role.ADMIN.value: set(),
+        Role.ANALYST.value: set(),
+        Role.PROGRAM_MANAGER.value: {"analytics.view_customer_analyses"},
+        Role.SERVICE_LEAD.value: {"analytics.view_service_analyses"},
+        Role.SERVICE_AGENT.value: set(),
+        Role.ACCOUNT_MANAGER.value: set(),
+        "Store managers": set(),
+    }
+    assert all(after[name] >= before[name] for name in after)  # nobody loses a right
+    assert "members.merge_members" not in after[Role.SERVICE_LEAD.value]
+    everything.refresh_from_db()
+    assert everything.name == "Can see every analysis and run it again"

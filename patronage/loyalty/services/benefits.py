@@ -214,7 +214,8 @@ def benefit_use_once(
         return BenefitUseResult(_same_use(existing, grant=grant), created=False)
     now = clock.now()
     if grant.revoked_at is not None or not grant.valid_from <= now < grant.valid_to:
-        raise ValidationFailed(_("this benefit is not valid now"), field="grant")
+        # The grant's state, not the request, is what is wrong: a conflict, as when no use is left.
+        raise Conflict(_("this benefit is not valid now"), field="grant")
     try:
         with transaction.atomic(durable=True):
             # The use first: its unique key stops a racing copy before it could count a use, or find

@@ -87,7 +87,7 @@ def test_an_expired_benefit_cannot_be_used(account, agent):
             idempotency_key="g",
             actor=agent,
         )
-    with time_machine.travel(clock.now() + timedelta(days=30), tick=False), pytest.raises(ValidationFailed):
+    with time_machine.travel(clock.now() + timedelta(days=30), tick=False), pytest.raises(Conflict):
         benefit_use(grant=grant, note="", idempotency_key="u", actor=agent)
 
 

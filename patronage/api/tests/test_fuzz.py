@@ -1,0 +1,157 @@
+"""The API fuzzed against its own OpenAPI document on every test run (issue 19).
+
+schemathesis reads /api/v1/openapi.json and sends, in-process through the WSGI app, requests the document
+allows and requests it forbids, and checks every answer with all its checks (none excluded): no server
+error, every status documented, every body in its documented shape, every allowed request accepted and
+every forbidden one refused, authentication enforced. Per operation it runs its examples, coverage
+(boundaries and each way to break each rule) and generated phases; then the stateful phase chains
+operations through the links it infers from the document (a member created, then read, changed...).
+The seed is fixed and generation deterministic, so a run is the same run every time, on both databases.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import hypothesis
+import pytest
+import schemathesis
+import time_machine
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+
+from patronage.core.apikeys import KEY_PREFIX, SCOPES
+from patronage.core.models import ApiKey
+from patronage.loyalty.models import BenefitGrant, Program
+from patronage.members.models import Member
+
+from .conftest import give
+
+# Per operation: the examples and coverage phases' cases, then this many generated ones.
+MAX_EXAMPLES = 10
+# Scenarios of chained calls, each up to STATEFUL_STEPS steps.
+STATEFUL_EXAMPLES = 10
+STATEFUL_STEPS = 10
+SEED = 19
+# The latest moment the document allows is 2199-12-31T23:59:59.999999-14:00.
+AFTER_THE_LAST_MOMENT = "2200-01-01T14:00:01Z"
+# A key holding every scope, planted for the run: schemathesis sends it, and leaves it out or spoils it
+# to check that every operation refuses a request without a valid key.
+PREFIX = "f0221900"
+KEY = f"{KEY_PREFIX}{PREFIX}_fuzzing-every-operation-with-every-scope"
+
+CONFIG = schemathesis.Config.from_dict(
+    {
+        "seed": SEED,
+        "generation": {"max-examples": MAX_EXAMPLES, "deterministic": True, "database": "none"},
+        "phases": {"stateful": {"max-steps": STATEFUL_STEPS}},
+        "auth": {"openapi": {"ApiKeyAuth": {"bearer": KEY}}},
+    }
+)
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application(), config=CONFIG)
+
+
+@schema.hook
+def map_body(context: schemathesis.HookContext, body: Any) -> Any:
+    """The one rule the document states only in words (LEFT OPEN, see bench/README.md): an analysis'
+    window_end may not come before its window_start, nor on or before its calibration_end. JSON Schema
+    cannot compare two fields, and whether the server should run an empty window or the API should take a
+    window's length instead is the analytics owner's call; until then a generated window_end that breaks
+    it is left out of the stateful phase's requests (the per-operation phase skips the operation, below)."""
+    operation = context.operation
+    if operation is None or operation.label != "POST /api/v1/analytics/runs" or not isinstance(body, dict):
+        return body
+    params = body.get("params")
+    if isinstance(params, dict) and isinstance(end := params.get("window_end"), str):
+        start, calibration = params.get("window_start"), params.get("calibration_end")
+        if (isinstance(start, str) and start > end) or (isinstance(calibration, str) and calibration >= end):
+            body = {**body, "params": {k: v for k, v in params.items() if k != "window_end"}}
+    return body
+
+
+@pytest.fixture
+def planted(
+    request: pytest.FixtureRequest,
+    db: None,
+    settings: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    club: Program,
+    tiers: Any,
+    tumbler: Any,
+    alice_grant: BenefitGrant,
+    bob: Member,
+) -> Iterator[None]:
+    """A program `hanbit` with tiers, a reward and a benefit; two members with small ids (those a fuzzer
+    tries first), with points and a grant; the fuzzing key. Queued imports and analyses stay queued."""
+    settings.MEDIA_ROOT = tmp_path
+    from patronage.analytics import tasks as analytics_tasks
+    from patronage.members import tasks as members_tasks
+
+    monkeypatch.setattr(analytics_tasks.analysis_execute_task, "delay", lambda run_id: None)
+    monkeypatch.setattr(members_tasks.import_job_run_task, "delay", lambda job_id: None)
+    give(bob, club, 500)
+    ApiKey.objects.create(
+        name="fuzz",
+        prefix=PREFIX,
+        key_hash=hashlib.sha256(KEY.encode()).hexdigest(),
+        scopes=sorted(SCOPES),
+        created_at=club.created_at,
+    )
+    sent = [0]
+
+    def count(**_kwargs: Any) -> None:  # every request schemathesis sends, its checks' probes included
+        sent[0] += 1
+
+    request_started.connect(count, weak=False, dispatch_uid="fuzz-count")
+    # As Django's test client does: the app's requests run inside the test's transaction, so the end of a
+    # request must not close the database connection (PostgreSQL's CONN_MAX_AGE is 0).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    # "Not in the future" (a purchase, an event, a join, a birth date) depends on the clock, which no JSON
+    # Schema can state: the fuzzer runs after the last moment the document allows, so that rule never
+    # fires here; test_conformance.py and the loyalty tests check it.
+    with time_machine.travel(AFTER_THE_LAST_MOMENT, tick=True):
+        yield
+    request_started.disconnect(dispatch_uid="fuzz-count")
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+    if log := os.environ.get("PATRONAGE_FUZZ_LOG"):  # bench/README.md's counts
+        with open(log, "a") as counts:
+            counts.write(f"{request.node.name}\t{sent[0]}\n")
+
+
+# LEFT OPEN (bench/README.md): POST /analytics/runs answers 422 when window_end comes before window_start
+# or on or before calibration_end, which no JSON Schema can state; the coverage phase's boundary cases
+# break it and the map_body hook above does not reach them. Its other rules are fuzzed in the stateful
+# phase below, where the hook applies.
+@schema.exclude(method="POST", path="/api/v1/analytics/runs").parametrize()
+@hypothesis.settings(deadline=None, suppress_health_check=list(hypothesis.HealthCheck))
+def test_every_operation_conforms_to_the_document(case: schemathesis.Case, planted: None) -> None:
+    case.call_and_validate()
+
+
+# LEFT OPEN (bench/README.md): once the stateful phase reaches the planted program `hanbit` with a real
+# member, these operations answer 422 for rules that depend on the data, which no document can state: a
+# currency other than the program's, tax and shipping above the amount, a return beyond what was paid or
+# of another member's purchase. Whether those become 409 (the request is well formed; the program's or
+# the purchase's state refuses it) is the loyalty owner's call. They are fuzzed one by one above.
+DATA_DEPENDENT = ["/api/v1/programs/{code}/simulate", "/api/v1/transactions", "/api/v1/transactions/bulk"]
+
+
+def test_chained_operations_conform_to_the_document(planted: None) -> None:
+    schema.exclude(method="POST", path=DATA_DEPENDENT).as_state_machine().run(
+        settings=hypothesis.settings(
+            max_examples=STATEFUL_EXAMPLES,
+            derandomize=True,
+            database=None,
+            deadline=None,
+            suppress_health_check=list(hypothesis.HealthCheck),
+            stateful_step_count=STATEFUL_STEPS,
+        )
+    )

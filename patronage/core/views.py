@@ -1,3 +1,7 @@
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.views import LoginView
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -22,3 +26,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception as exc:  # any database failure means unhealthy, whatever its class
         return JsonResponse({"status": "error", "database": str(exc)}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+class BrandedLoginView(LoginView):
+    """Django's sign-in page under the business's name.
+
+    Django's LoginView names the site after the request's host when no sites framework is installed,
+    so the sign-in page was branded "127.0.0.1:8000".
+    """
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "site_name": settings.PATRONAGE_SITE_NAME}

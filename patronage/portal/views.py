@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.views import LoginView
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from patronage.core.errors import ApplicationError
 from patronage.core.models import User
+from patronage.core.views import BrandedLoginView
 from patronage.members.models import ConsentMethod, Member
 from patronage.members.selectors import (
     member_consent_answers,
@@ -111,7 +111,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/signup.html", {"form": form})
 
 
-class PortalLoginView(LoginView):
+class PortalLoginView(BrandedLoginView):
     """Logs a member in by e-mail and switches the pages to the member's language."""
 
     form_class = PortalLoginForm

@@ -50,3 +50,11 @@ def test_logout_is_a_post_and_signs_out(client_as, agent):
 def test_the_login_page_has_the_language_switch(client):
     response = client.get(reverse("console:login"))
     assert 'name="language"' in response.content.decode()
+
+
+def test_the_sign_in_pages_carry_the_business_name_not_the_servers_address(client, settings):
+    settings.PATRONAGE_SITE_NAME = "Hanbit Living"
+    for url in (reverse("console:login"), reverse("portal:login")):
+        page = client.get(url).content.decode()
+        assert "Hanbit Living" in page
+        assert "testserver" not in page

@@ -6,8 +6,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
 
 from patronage.console.forms import StaffAuthenticationForm
+from patronage.core.views import BrandedLoginView
 
-login = auth_views.LoginView.as_view(
+login = BrandedLoginView.as_view(
     template_name="console/login.html",
     authentication_form=StaffAuthenticationForm,
     next_page=reverse_lazy("console:home"),

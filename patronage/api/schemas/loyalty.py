@@ -25,9 +25,8 @@ from patronage.loyalty.explanation import Explanation, decimal_text
 from patronage.loyalty.models import BenefitGrant, LedgerEntry, Program, Redemption, Reward, Tier, TierChange
 from patronage.loyalty.selectors import Liability, TierStatus
 from patronage.loyalty.selectors.integration import AccountView
+from patronage.loyalty.services.points import MAX_POINTS
 
-# Bounds that keep one request far from the 32-bit columns' limits: a typo of a few zeros is refused.
-MAX_POINTS = 10_000_000
 # The ledger records the key as an adjustment's cause, whose column holds 64 characters.
 MAX_KEY_LENGTH = 64
 

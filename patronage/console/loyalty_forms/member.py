@@ -12,6 +12,8 @@ from patronage.loyalty.models import (
     Reward,
     Tier,
 )
+from patronage.loyalty.services.benefits import MAX_GRANT_QUANTITY, MAX_VALID_DAYS
+from patronage.loyalty.services.points import MAX_POINTS
 
 
 def _key_field() -> forms.CharField:
@@ -20,7 +22,12 @@ def _key_field() -> forms.CharField:
 
 class AdjustForm(LoyaltyForm):
     id_prefix = "adjust"
-    points = forms.IntegerField(label=_("Points"), help_text=_("Positive adds, negative removes."))
+    points = forms.IntegerField(
+        label=_("Points"),
+        help_text=_("Positive adds, negative removes."),
+        min_value=-MAX_POINTS,
+        max_value=MAX_POINTS,
+    )
     reason = forms.CharField(label=_("Reason"), max_length=300)
     idempotency_key = _key_field()
 
@@ -28,7 +35,7 @@ class AdjustForm(LoyaltyForm):
 class RedeemForm(LoyaltyForm):
     id_prefix = "redeem"
     reward = forms.ChoiceField(label=_("Reward"), required=False)
-    points = forms.IntegerField(label=_("Or points"), required=False, min_value=1)
+    points = forms.IntegerField(label=_("Or points"), required=False, min_value=1, max_value=MAX_POINTS)
     idempotency_key = _key_field()
 
     def __init__(self, *args: Any, rewards: list[Reward], **kwargs: Any) -> None:
@@ -58,9 +65,15 @@ class RedeemForm(LoyaltyForm):
 class BenefitGrantForm(LoyaltyForm):
     id_prefix = "grant"
     benefit = forms.ChoiceField(label=_("Benefit"))
-    quantity = forms.IntegerField(label=_("How many uses"), initial=1)
+    quantity = forms.IntegerField(
+        label=_("How many uses"), initial=1, min_value=1, max_value=MAX_GRANT_QUANTITY
+    )
     valid_days = forms.IntegerField(
-        label=_("Valid for days"), required=False, min_value=1, help_text=_("Empty: the benefit's own.")
+        label=_("Valid for days"),
+        required=False,
+        min_value=1,
+        max_value=MAX_VALID_DAYS,
+        help_text=_("Empty: the benefit's own."),
     )
     reason = forms.CharField(label=_("Reason"), max_length=300)
     idempotency_key = _key_field()

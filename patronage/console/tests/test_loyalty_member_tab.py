@@ -273,3 +273,37 @@ def test_tier_progress_sentences_are_shown(client_as, agent, program, enrolled, 
     services.tier_save(program=program, code="gold", name="Gold", rank=2, threshold=Decimal(2000), actor=None)
     text = page_text(client_as(agent).get(_tab(alice)))
     assert "1500 more points to reach Gold" in text
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "field"),
+    [
+        ("adjust", {"points": str(10**20), "reason": "typo"}, "points"),
+        ("adjust", {"points": str(-(10**20)), "reason": "typo"}, "points"),
+        ("adjust", {"points": "10000001", "reason": "typo"}, "points"),
+        ("redeem", {"points": str(10**20)}, "points"),
+        ("benefit_grant", {"benefit": "hotline", "quantity": str(10**20), "reason": "sorry"}, "quantity"),
+        ("benefit_grant", {"benefit": "hotline", "valid_days": str(10**9), "quantity": "1", "reason": "sorry"}, "valid_days"),
+    ],
+)  # fmt: skip
+def test_numbers_past_what_the_ledger_holds_are_refused_on_their_field(
+    client_as, admin, enrolled, alice, action, data, field
+):
+    """An administrator's typo of extra zeros gets a message on the field, never a server error."""
+    response = client_as(admin).post(_action(action, alice), {**data, "idempotency_key": "big"})
+    assert response.status_code == 400
+    form_name = {"adjust": "adjust_form", "redeem": "redeem_form", "benefit_grant": "grant_form"}[action]
+    assert field in response.context[form_name].errors
+    enrolled.refresh_from_db()
+    assert enrolled.active == 500
+    assert not LedgerEntry.objects.filter(kind=EntryKind.ADJUST).exists()
+
+
+def test_the_services_refuse_a_change_past_the_bound_whatever_the_door(enrolled):
+    from patronage.core.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed, match="10,000,000") as refused:
+        services.points_adjust(
+            account=enrolled, points=10**15, reason="typo", idempotency_key="k", actor=None
+        )
+    assert refused.value.field == "points"

@@ -21,6 +21,8 @@ from patronage.members.models import TimelineEvent
 from patronage.members.services import timeline_record
 
 MAX_GRANT_QUANTITY = 1000
+# A benefit given by hand lasts at most ten years (a larger number overflowed the date).
+MAX_VALID_DAYS = 3660
 
 
 def _period(period: str, at: datetime, tz: ZoneInfo, tier_since: datetime | None) -> tuple[str, datetime]:
@@ -164,6 +166,10 @@ def benefit_grant(
     if not 1 <= quantity <= MAX_GRANT_QUANTITY:
         raise ValidationFailed(
             _("quantity must be between 1 and %(max)d") % {"max": MAX_GRANT_QUANTITY}, field="quantity"
+        )
+    if valid_days is not None and not 1 <= valid_days <= MAX_VALID_DAYS:
+        raise ValidationFailed(
+            _("valid days must be between 1 and %(max)d") % {"max": MAX_VALID_DAYS}, field="valid_days"
         )
     if not reason.strip():
         raise ValidationFailed(_("a benefit given by hand needs a reason"), field="reason")

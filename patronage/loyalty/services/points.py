@@ -51,6 +51,9 @@ BY_POLICY = _Expiry.BY_POLICY
 # are bounded by the API.
 ADJUSTMENT_LIMIT = 1_000
 ADJUSTMENT_LIMIT_LARGE = 10_000
+# The most points one change (an adjustment, a redemption) may move, whoever makes it: far inside the
+# 32-bit balance columns, so a typo of a few zeros is refused with a message instead of a server error.
+MAX_POINTS = 10_000_000
 
 
 def adjustment_limit(actor: User | None) -> int | None:
@@ -58,6 +61,13 @@ def adjustment_limit(actor: User | None) -> int | None:
     if actor is None or actor.has_perm(LOYALTY_ADJUST_UNLIMITED):
         return None
     return ADJUSTMENT_LIMIT_LARGE if actor.has_perm(LOYALTY_ADJUST_LARGE) else ADJUSTMENT_LIMIT
+
+
+def _at_most_max(points: int) -> None:
+    if abs(points) > MAX_POINTS:
+        raise ValidationFailed(
+            _("at most %(max)s points at a time") % {"max": f"{MAX_POINTS:,}"}, field="points"
+        )
 
 
 def account_open(*, program: Program, member: Member, at: datetime | None = None) -> Account:
@@ -178,6 +188,7 @@ def bonus_earn(
     """Books points for an event (sign-up, birthday, referral, survey, custom): active at once; once per key."""
     if points <= 0:
         raise ValidationFailed(_("points must be a positive whole number"), field="points")
+    _at_most_max(points)
     with transaction.atomic(durable=True):
         return lots_earn(
             account=account,
@@ -255,6 +266,7 @@ def points_adjust_once(
         raise ValidationFailed(_("an adjustment needs a reason"), field="reason")
     if points == 0:
         raise ValidationFailed(_("an adjustment must change the balance"), field="points")
+    _at_most_max(points)
     limit = adjustment_limit(actor)
     if limit is not None and abs(points) > limit:
         raise PermissionDenied(
@@ -362,6 +374,7 @@ def points_redeem_once(
     """points_redeem, saying whether this call made the redemption or its key's first request had."""
     if points <= 0:
         raise ValidationFailed(_("points must be a positive whole number"), field="points")
+    _at_most_max(points)
     key = f"redeem:{account.program_id}:{idempotency_key}"
     # Only a fast path for a retry after the first request; a racing copy is told by the write below.
     if existing := Redemption.objects.filter(idempotency_key=key).first():

@@ -89,3 +89,32 @@ def test_an_analyst_recomputes_lifetime_value_and_studies_service_projects(
     _drawn(page, "whatif-tornado")
     assert "Projects side by side" in page.inner_text("main")
     screenshot(page, "console-analytics-whatif")
+
+
+def test_each_interval_of_the_deal_seekers_chart_stands_over_its_own_bar(
+    browser_page, screenshot, analyst, business
+):
+    page = browser_page
+    page.goto("/console/login/")
+    page.fill("input[name=username]", analyst.username)
+    page.fill("input[name=password]", STAFF_PASSWORD)
+    page.click("main button:has-text('Sign in')")
+    page.wait_for_url("**/console/")
+    page.goto("/console/analytics/deal-seekers/")
+    _drawn(page, "deal-rates")
+    drawn = page.evaluate(
+        """() => {
+            const chart = window.Chart.getChart(document.querySelector("canvas[data-chart='deal-rates']"));
+            const x = (index) => chart.getDatasetMeta(index).data[0].x;
+            const legend = chart.legend.legendItems.map((item) => item.text);
+            // A bar's top stands at its own value: values that share a place are not added up.
+            const top = chart.getDatasetMeta(0).data[0].y;
+            const value = chart.scales.y.getPixelForValue(chart.data.datasets[0].data[0]);
+            return {bars: [x(0), x(2)], intervals: [x(1), x(3)], legend, top, value};
+        }"""
+    )
+    assert drawn["intervals"] == pytest.approx(drawn["bars"])  # over its own bar, not between the two
+    assert drawn["bars"][0] != pytest.approx(drawn["bars"][1])
+    assert drawn["top"] == pytest.approx(drawn["value"], abs=1)
+    assert sorted(drawn["legend"]) == ["95% interval", "Deal-seekers", "Others"]  # the interval named once
+    screenshot(page, "console-analytics-deal-seekers")

@@ -358,13 +358,17 @@ def _deal_seekers(run: AnalysisRun) -> dict[str, Any]:
         metrics = [row for row in rows if row["kind"] == kind]
         datasets = []
         for group, label in (("deal_seekers", _("Deal-seekers")), ("others", _("Others"))):
-            datasets.append({"label": label, "data": [row[f"{group}_estimate"] for row in metrics]})
+            # One stack per group: each interval is drawn over its own group's bar, like an error bar.
+            datasets.append(
+                {"label": label, "data": [row[f"{group}_estimate"] for row in metrics], "stack": group}
+            )
             datasets.append(
                 {
                     # xgettext:no-python-format
                     "label": _("95% interval"),
                     "data": [[row[f"{group}_low"], row[f"{group}_high"]] for row in metrics],
                     "interval": True,
+                    "stack": group,
                 }
             )
         charts.append(

@@ -21,7 +21,10 @@ document.addEventListener("DOMContentLoaded", () => {
         borderDash: dataset.dashed ? [4, 4] : [],
         pointRadius: spec.type === "line" ? 2 : undefined,
         barPercentage: dataset.interval && spec.datasets.length > 1 ? 0.25 : 0.8,
-        grouped: !dataset.interval || spec.datasets.length === 1,
+        // Datasets sharing a stack share a place (an interval over its own bar); a lone interval dataset
+        // without one is drawn over the bar of its category.
+        stack: dataset.stack,
+        grouped: dataset.stack !== undefined || !dataset.interval || spec.datasets.length === 1,
         order: dataset.interval ? 0 : 1, // intervals drawn over the bars, like error bars
         fill: false,
         tension: 0.2,
@@ -29,6 +32,8 @@ document.addEventListener("DOMContentLoaded", () => {
     });
     const valueAxis = {
       beginAtZero: true,
+      // Datasets that share a stack share a place, and their values are not added up.
+      stacked: false,
       ticks: spec.percent ? { callback: (value) => percent(value) } : {},
     };
     const scales = spec.horizontal ? { x: valueAxis } : { y: valueAxis };
@@ -41,7 +46,14 @@ document.addEventListener("DOMContentLoaded", () => {
         indexAxis: spec.horizontal ? "y" : "x",
         scales,
         plugins: {
-          legend: { display: datasets.length > 1 },
+          legend: {
+            display: datasets.length > 1,
+            // Each group's interval has the same name: the legend says it once.
+            labels: {
+              filter: (item, data) =>
+                data.datasets.findIndex((other) => other.label === item.text) === item.datasetIndex,
+            },
+          },
           tooltip: {
             callbacks: spec.percent
               ? {

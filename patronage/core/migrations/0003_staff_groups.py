@@ -2,8 +2,13 @@
 
 from django.db import migrations, models
 
-from patronage.core.permissions import ROLE_GRANTS
-from patronage.core.roles import grants_migration
+from patronage.core.roles import Role, grants_migration
+
+# ROLE_GRANTS as it was then, frozen: permissions that come later are granted by their own migration.
+GRANTS = {
+    "core.view_audit_log": {Role.ADMIN, Role.SERVICE_LEAD},
+    "core.manage_staff": {Role.ADMIN},
+}
 
 # The roles of decision 0005 and the groups that replace them, as they were when this ran.
 ROLE_GROUPS = {
@@ -71,5 +76,5 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(roles_to_groups, groups_to_roles),
         migrations.RemoveField(model_name="user", name="role"),
-        grants_migration(app_label="core", grants=ROLE_GRANTS),
+        grants_migration(app_label="core", grants=GRANTS),
     ]

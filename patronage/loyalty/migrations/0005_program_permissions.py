@@ -2,9 +2,17 @@
 
 from django.db import migrations
 
-from patronage.core.roles import grants_migration
-from patronage.loyalty.permissions import ROLE_GRANTS
+from patronage.core.roles import Role, grants_migration
 
+
+# ROLE_GRANTS as it was then, frozen: permissions that come later are granted by their own migration.
+GRANTS = {
+    "loyalty.view_loyalty": set(Role),
+    "loyalty.adjust_points": {Role.ADMIN, Role.PROGRAM_MANAGER, Role.SERVICE_LEAD, Role.SERVICE_AGENT},
+    "loyalty.adjust_points_large": {Role.ADMIN, Role.PROGRAM_MANAGER, Role.SERVICE_LEAD},
+    "loyalty.adjust_points_unlimited": {Role.ADMIN, Role.PROGRAM_MANAGER},
+    "loyalty.configure_programs": {Role.ADMIN, Role.PROGRAM_MANAGER},
+}
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -26,5 +34,5 @@ class Migration(migrations.Migration):
                 ]
             },
         ),
-        grants_migration(app_label="loyalty", grants=ROLE_GRANTS),
+        grants_migration(app_label="loyalty", grants=GRANTS),
     ]

@@ -176,6 +176,14 @@ def browser_page(live_server: Any) -> Iterator[Any]:
             pytest.fail("The Content-Security-Policy refused:\n" + "\n".join(refused))
 
 
+def console_sign_in(page: Any, user: User) -> None:
+    """Signs a staff user in on the console's sign-in page the browser is showing, as a person would."""
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", STAFF_PASSWORD)
+    page.click("main button:has-text('Sign in')")
+    page.wait_for_url("**/console/")
+
+
 @pytest.fixture
 def screenshot() -> Callable[[Any, str], None]:
     """Saves a screenshot of the page as NAME.png for the user guides."""

@@ -25,6 +25,8 @@ _BODY_PARAMETER = "payload"
 # ninja's own 401, when no auth method accepted the request, says only this.
 _BARE_UNAUTHORIZED = AuthenticationError().message
 
+NOT_FOUND = "There is nothing at this address."
+
 _TYPES_BY_STATUS = {400: "bad_request", 403: "permission_denied"}
 
 # Places in a body whose errors name only what follows them: a tagged union's tag and the object under it
@@ -84,9 +86,7 @@ def register_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-        return problem(
-            api, request, status=404, type_="not_found", detail="There is nothing at this address."
-        )
+        return problem(api, request, status=404, type_="not_found", detail=NOT_FOUND)
 
     @api.exception_handler(AuthenticationError)
     def not_authenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:

@@ -17,7 +17,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja.parser import Parser
 
-from patronage.api.errors import problem_body
+from patronage.api.errors import NOT_FOUND, problem_body
 from patronage.core.inputs import Refusal, body_refusal, text_refusal
 
 API_PREFIX = "/api/"
@@ -115,5 +115,5 @@ def _refused(field: str, refusal: Refusal) -> HttpResponse:
 
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     """Any address under /api/ that no endpoint answers: the problem shape, not Django's HTML page."""
-    body = problem_body(status=404, type_="not_found", detail="There is nothing at this address.")
+    body = problem_body(status=404, type_="not_found", detail=NOT_FOUND)
     return JsonResponse(body, status=404)

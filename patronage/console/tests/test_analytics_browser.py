@@ -11,7 +11,7 @@ import pytest
 from patronage.analytics.models import AnalysisRun, RunStatus
 from patronage.analytics.services import analysis_execute, analysis_request
 from patronage.analytics.tests.demo import demo_load
-from patronage.conftest import STAFF_PASSWORD
+from patronage.conftest import console_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,10 +49,7 @@ def test_an_analyst_recomputes_lifetime_value_and_studies_service_projects(
 ):
     page = browser_page
     page.goto("/console/login/")
-    page.fill("input[name=username]", analyst.username)
-    page.fill("input[name=password]", STAFF_PASSWORD)
-    page.click("main button:has-text('Sign in')")
-    page.wait_for_url("**/console/")
+    console_sign_in(page, analyst)
 
     page.click("nav.mainnav a:has-text('Analytics')")
     page.wait_for_url("**/console/analytics/")
@@ -96,10 +93,7 @@ def test_each_interval_of_the_deal_seekers_chart_stands_over_its_own_bar(
 ):
     page = browser_page
     page.goto("/console/login/")
-    page.fill("input[name=username]", analyst.username)
-    page.fill("input[name=password]", STAFF_PASSWORD)
-    page.click("main button:has-text('Sign in')")
-    page.wait_for_url("**/console/")
+    console_sign_in(page, analyst)
     page.goto("/console/analytics/deal-seekers/")
     _drawn(page, "deal-rates")
     drawn = page.evaluate(

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import translation
 
-from patronage.conftest import STAFF_PASSWORD
+from patronage.conftest import console_sign_in
 from patronage.core import clock
 from patronage.members.services import IdentityInput, member_create, timeline_record
 
@@ -34,10 +34,7 @@ def test_staff_find_a_customer_by_email_read_the_timeline_and_switch_to_korean(
 
     page = browser_page
     page.goto("/console/")
-    page.fill("input[name=username]", admin.username)
-    page.fill("input[name=password]", STAFF_PASSWORD)
-    page.click("main button:has-text('Sign in')")
-    page.wait_for_url("**/console/")
+    console_sign_in(page, admin)
     screenshot(page, "console-dashboard")
 
     page.goto("/console/customers/")

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from patronage.conftest import STAFF_PASSWORD
+from patronage.conftest import console_sign_in
 from patronage.loyalty import services
 
 from .loyalty_setup import catalogue_make, program_make, purchase
@@ -30,10 +30,7 @@ def test_a_manager_creates_a_gold_tier_and_sees_a_member_move_up(
 ):
     page = browser_page
     page.goto("/console/login/")
-    page.fill("input[name=username]", manager.username)
-    page.fill("input[name=password]", STAFF_PASSWORD)
-    page.click("main button:has-text('Sign in')")
-    page.wait_for_url("**/console/")
+    console_sign_in(page, manager)
 
     page.click("nav.mainnav a:has-text('Loyalty')")
     page.wait_for_url("**/console/loyalty/")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from patronage.conftest import STAFF_PASSWORD
+from patronage.conftest import console_sign_in
 from patronage.loyalty.models import EarnRule
 
 from .loyalty_setup import program_make
@@ -12,10 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def _sign_in(page, user) -> None:
     page.goto("/console/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", STAFF_PASSWORD)
-    page.click("main button:has-text('Sign in')")
-    page.wait_for_url("**/console/")
+    console_sign_in(page, user)
 
 
 def test_deleting_an_earn_rule_asks_first(browser_page, admin):

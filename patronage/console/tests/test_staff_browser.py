@@ -3,7 +3,7 @@ too, and see the person hold both."""
 
 import pytest
 
-from patronage.conftest import STAFF_PASSWORD
+from patronage.conftest import console_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -11,10 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_an_administrator_gives_a_lead_a_second_group(browser_page, screenshot, admin, agent, lead_analyst):
     page = browser_page
     page.goto("/console/login/")
-    page.fill("input[name=username]", admin.username)
-    page.fill("input[name=password]", STAFF_PASSWORD)
-    page.click("main button:has-text('Sign in')")
-    page.wait_for_url("**/console/")
+    console_sign_in(page, admin)
 
     page.click("nav a:has-text('Staff')")
     page.wait_for_url("**/console/settings/staff/")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +15,22 @@ from patronage.core.apikeys import apikey_create
 from patronage.core.models import User
 from patronage.core.roles import Role
 from patronage.core.services import staff_create
+from patronage.loyalty.models import Program
 from patronage.members.models import ConsentMethod, Member
 from patronage.members.services import IdentityInput, member_create
 
 STAFF_PASSWORD = "correct-horse-battery-9"
 MEMBER_PASSWORD = "member-secret-pass-7"
+# When the test programs were set up: before any purchase a test books (a purchase from before its program
+# existed is refused unless sent as historical).
+PROGRAMS_LAUNCHED = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def program_launched(program: Program) -> Program:
+    """The program as if set up at PROGRAMS_LAUNCHED, long before the purchases the tests book."""
+    Program.objects.filter(pk=program.pk).update(created_at=PROGRAMS_LAUNCHED)
+    program.refresh_from_db()
+    return program
 
 
 def _staff(username: str, *roles: Role) -> User:

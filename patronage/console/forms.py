@@ -26,9 +26,11 @@ class ServiceForm(forms.Form):
     """A form whose input a domain service checks; the service's error goes on the field it names."""
 
     def add_service_error(self, error: ApplicationError) -> None:
-        """Marks the field the error names; an error about no field of this form is left to the message."""
-        if error.field in self.fields:
-            self.add_error(error.field, error.message)
+        """Marks each field the error names, with its own message; an error about no field of this form is
+        left to the message."""
+        for problem in error.errors:
+            if problem["field"] in self.fields:
+                self.add_error(problem["field"], problem["message"])
 
 
 class StaffAuthenticationForm(ThrottledAuthenticationForm):

@@ -20,6 +20,16 @@ class ValidationFailed(ApplicationError):
     status = 422
     code = "validation_failed"
 
+    @classmethod
+    def every(cls, problems: list[tuple[str, str]]) -> ValidationFailed:
+        """One refusal naming every bad field (field, message), so a form or an integrator sees them all at
+        once; its message is the problems' own words, without field codes."""
+        return cls(
+            "; ".join(message for _field, message in problems),
+            field=problems[0][0],
+            errors=[{"field": field, "message": message} for field, message in problems],
+        )
+
 
 class NotFound(ApplicationError):
     status = 404

@@ -53,7 +53,9 @@ class _Params(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     window_start: Day | None = None
-    window_end: Day | None = None
+    window_end: Day | None = PydanticField(
+        None, description="the last day read; not before window_start (422 otherwise, naming window_end)"
+    )
 
 
 # Bounded numbers, the bounds inside the optional type so that the document states them.
@@ -68,7 +70,9 @@ def _number(low: float, high: float) -> Any:
 class ClvParams(_Params):
     model: Literal["bgnbd", "pareto"] | None = None
     time_unit: Literal["D", "W", "M"] | None = None
-    calibration_end: Day | None = None
+    calibration_end: Day | None = PydanticField(
+        None, description="the last day of the calibration period; before window_end (422 otherwise)"
+    )
     horizon_days: _whole(1, 3650) = None  # type: ignore[valid-type]
     margin: _number(0, 1) = None  # type: ignore[valid-type]
     discount_rate: _number(0, 1) = None  # type: ignore[valid-type]

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import BeforeValidator, ConfigDict, Field, StrictBool, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from patronage.api.schemas.common import MAX_ID, NOT_BLANK, Instant, Problem, ValueSchema, whole
@@ -188,8 +188,13 @@ class PurchaseFields(ValueSchema):
         pattern=r"^[A-Za-z]{3}$", description="the program's currency (ISO 4217, any case), e.g. KRW"
     )
     lines: list[LineIn] = Field(default_factory=list, max_length=MAX_LINES)
-    tax: Money = Field(Decimal(0), description="tax included in the amount")
-    shipping: Money = Field(Decimal(0), description="shipping included in the amount")
+    tax: Money = Field(
+        Decimal(0), description="tax included in the amount; tax and shipping together at most the amount"
+    )
+    shipping: Money = Field(
+        Decimal(0),
+        description="shipping included in the amount; tax and shipping together at most the amount",
+    )
     channel: str | None = Field(None, max_length=32, description="a channel code: app, web, store, ...")
     store: str | None = Field(
         None, max_length=32, description="a store code; its channel counts when none is sent"
@@ -227,7 +232,9 @@ class TransactionIn(PurchaseFields):
     member: MemberRef
     occurred_at: Instant = Field(description="when it happened at the till or in the shop")
     original_external_id: str | None = Field(
-        None, max_length=128, description="a return's purchase (its external_id); only for returns"
+        None,
+        max_length=128,
+        description="a return's purchase (its external_id): required for a return, refused on a purchase",
     )
     promotion_code: str = Field("", max_length=64)
     source: str = Field(
@@ -237,7 +244,12 @@ class TransactionIn(PurchaseFields):
         None,
         max_length=32,
         description="a purchase paid partly with points: the code of the redemption that paid (returning the "
-        "purchase gives those points back in proportion)",
+        "purchase gives those points back in proportion); refused on a return",
+    )
+    historical: StrictBool = Field(
+        False,
+        description="true to record a transaction from before the program existed (crediting past purchases "
+        "at a launch); without it such a date is refused with 409",
     )
 
     def as_input(self, *, member: Member) -> TransactionInput:
@@ -257,6 +269,7 @@ class TransactionIn(PurchaseFields):
             promotion_code=self.promotion_code,
             source=self.source,
             redemption_code=self.redemption_code,
+            historical=self.historical,
         )
 
 

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 
 from patronage.commerce.models import Channel, Store
+from patronage.conftest import program_launched
 from patronage.loyalty.models import Account, Benefit, BenefitGrant, Program, Reward, Tier
 from patronage.loyalty.services import (
     account_open,
@@ -32,6 +33,7 @@ def club(db: None) -> Program:
         values={"name": "Hanbit Club", "currency": "KRW", "time_zone": "Asia/Seoul", "pending_days": 0},
         actor=None,
     )
+    program_launched(program)
     earn_rule_save(
         program=program,
         code="base",

@@ -179,7 +179,7 @@ def test_a_whole_number_amount_is_exact_and_accepted(pos, alice):
 @pytest.mark.parametrize(
     ("change", "field", "status"),
     [
-        ({"currency": "JPY"}, "currency", 422),
+        ({"currency": "JPY"}, "currency", 409),
         ({"occurred_at": "2026-11-20T12:00:00"}, "occurred_at", 422),
         ({"occurred_at": "2026-11-21T12:00:00+09:00"}, "occurred_at", 422),
         ({"program": "nowhere"}, "program", 404),
@@ -189,7 +189,7 @@ def test_a_whole_number_amount_is_exact_and_accepted(pos, alice):
         ({"lines": [{"sku": "A", "quantity": 1.5, "unit_price": "1"}]}, "lines.0.quantity", 422),
         ({"tax": "20000"}, "amount", 422),
         ({"original_external_id": "P-0"}, "original_external_id", 422),
-        ({"store": "nowhere"}, "store", 422),
+        ({"store": "nowhere"}, "store", 404),
     ],
 )
 def test_bad_input_is_refused_naming_the_field_and_records_nothing(pos, alice, change, field, status):
@@ -199,6 +199,21 @@ def test_bad_input_is_refused_naming_the_field_and_records_nothing(pos, alice, c
     assert field in [error["field"] for error in response.json()["errors"]]
     assert Order.objects.count() == 0
     assert LedgerEntry.objects.count() == 0
+
+
+def test_a_purchase_from_before_the_program_existed_is_booked_only_when_sent_as_historical(pos, alice, club):
+    """A till whose clock says 1999 for a program set up in 2000 is wrong; a launch crediting the last
+    years' purchases says so on purpose."""
+    before = {"occurred_at": "1999-12-31T12:00:00+09:00"}
+
+    refused = pos(purchase(alice.pk, "P-1", **before))
+    booked = pos(purchase(alice.pk, "P-1", **before, historical=True))
+
+    assert refused.status_code == 409
+    assert refused.json()["errors"][0]["field"] == "occurred_at"
+    assert "2000-01-01T09:00:00+09:00" in refused.json()["errors"][0]["message"]
+    assert booked.status_code == 201
+    assert booked.json()["points"] == 100
 
 
 def test_partial_returns_take_back_in_proportion_and_never_more_than_was_earned(pos, alice):
@@ -220,7 +235,7 @@ def test_a_return_beyond_what_was_paid_is_refused_and_takes_nothing(pos, alice):
 
     response = pos(_return(alice.pk, "R-2", "P-1", "6000"))
 
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert response.json()["errors"][0]["field"] == "amount"
     assert Account.objects.get(member=alice).active == 40
 
@@ -245,7 +260,7 @@ def test_a_return_of_an_unknown_or_another_members_purchase_is_refused(pos, alic
 
     assert unknown.status_code == 404
     assert unknown.json()["errors"][0]["field"] == "original_external_id"
-    assert not_hers.status_code == 422
+    assert not_hers.status_code == 409
     assert Account.objects.get(member=alice).active == 100
 
 

@@ -102,6 +102,19 @@ def test_a_bad_email_is_refused_naming_email(client, db):
     assert Member.objects.count() == 0
 
 
+def test_every_bad_field_is_named_in_one_answer(client, db):
+    """The document's rules are checked together first (an e-mail's pattern); a request meeting them is
+    then checked against the rules it cannot state, all of them at once (a zone that exists, a birth date
+    not in the future)."""
+    response = post(
+        client, "/members", {"email": "a@b.co", "time_zone": "Mars/Base", "birth_date": "2090-01-01"}
+    )
+
+    assert response.status_code == 422
+    assert sorted(fields_named(response)) == ["birth_date", "time_zone"]
+    assert Member.objects.count() == 0
+
+
 def test_a_member_needs_at_least_one_identity(client, db):
     response = post(client, "/members", {"name": "Nobody"})
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+from patronage.conftest import program_launched
 from patronage.core import clock
 from patronage.loyalty import services
 from patronage.loyalty.models import Program
@@ -18,6 +19,7 @@ def program_make(code: str = "hanbit") -> Program:
         values={"name": "Hanbit Club", "currency": "KRW", "time_zone": "Asia/Seoul", "pending_days": 0},
         actor=None,
     )
+    program_launched(program)
     services.earn_rule_save(
         program=program,
         code="base",

@@ -165,6 +165,29 @@ def test_an_unknown_time_zone_is_refused_naming_the_field(client_as, agent, alic
     assert alice.time_zone == "UTC"
 
 
+def test_every_bad_field_of_the_profile_is_marked_on_the_first_submit(client_as, agent, alice):
+    response = _post(
+        client_as(agent),
+        "console:customer_edit",
+        alice,
+        {
+            "name": "Alice",
+            "email": "not-an-email",
+            "locale": "en",
+            "time_zone": "Mars/Base",
+            "birth_date": "2090-01-01",
+        },
+    )
+
+    assert response.status_code == 400
+    text = page_text(response)
+    assert "Time zone: 'Mars/Base' is not an IANA time zone" in text
+    assert "Primary e-mail: 'not-an-email' is not a valid e-mail address" in text
+    assert "Birth date: birth date is in the future" in text
+    alice.refresh_from_db()
+    assert (alice.time_zone, alice.birth_date) == ("UTC", None)
+
+
 def test_the_timeline_is_newest_first_loads_more_and_filters_by_kind(client_as, agent, admin, alice):
     for number in range(25):
         timeline_record(member=alice, kind="profile_changed", summary=f"change {number:02}")

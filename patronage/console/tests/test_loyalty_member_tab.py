@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from patronage.conftest import program_launched
 from patronage.loyalty import services
 from patronage.loyalty.models import (
     Account,
@@ -82,6 +83,7 @@ def test_expiring_points_are_shown_by_date(client_as, agent, alice):
         },
         actor=None,
     )
+    program_launched(program)
     services.earn_rule_save(
         program=program,
         code="base",

@@ -297,6 +297,11 @@ def demo_loyalty(*, period: Period, members: int, progress: bool = True) -> Loya
     manager = User.objects.filter(username=PROGRAM_MANAGER).first()
     programs = [_program_setup(spec, period, manager) for spec in PROGRAMS]
     since = period.end - timedelta(days=REPLAY_DAYS)
+    # The story: the programs were launched when the replayed orders begin, so their pages, and a till
+    # sending a purchase from before then, see the date a real business would.
+    Program.objects.filter(pk__in=[program.pk for program in programs]).update(created_at=since)
+    for program in programs:
+        program.created_at = since
     sample = Member.objects.filter(_sample(members))
     report = LoyaltyReport([p.code for p in programs], members, sample.count(), since)
     _replay(programs, since, period.end, sample, report, progress)

@@ -107,6 +107,8 @@ def test_members_earned_points_and_tiers_from_the_replayed_orders(demo: str) -> 
     )
     assert OrderPoints.objects.count() == replayed.count()
     assert not OrderPoints.objects.filter(order__occurred_at__lt=since).exists()
+    # The programs were launched when the replayed orders begin, not when the demo was loaded.
+    assert set(Program.objects.values_list("created_at", flat=True)) == {since}
     assert not OrderPoints.objects.values("order").annotate(n=Count("pk")).filter(n__gt=1).exists()
     assert OrderPoints.objects.filter(order__brand__code="hanbit", account__program__code="sora").count() == 0
     above_member = Account.objects.filter(tier__rank__gt=1)

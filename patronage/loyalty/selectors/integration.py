@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from django.utils.translation import gettext as _
 
 from patronage.commerce.models import Store
-from patronage.core.errors import InsufficientPoints, NotFound, ValidationFailed
+from patronage.core.errors import Conflict, InsufficientPoints, NotFound, ValidationFailed
 from patronage.loyalty.models import Account, BenefitGrant, Program
 from patronage.loyalty.rules import Evaluation, Purchase
 from patronage.loyalty.selectors.accounts import AccountSummary, account_find, account_summary
@@ -101,14 +101,20 @@ def account_to_spend(*, program: Program, member: Member, points: int) -> Accoun
     return account
 
 
-def purchase_preview(*, program: Program, member: Member | None, purchase: Purchase) -> Evaluation:
-    """What the purchase would earn (the member's tier and caps counted when one is named); writes nothing."""
-    if purchase.currency.upper() != program.currency:
-        raise ValidationFailed(
+def currency_check(*, program: Program, currency: str) -> None:
+    """A purchase in another currency than the program counts is refused: a conflict with the program's
+    settings (409), since the same purchase is right for a program counting that currency."""
+    if currency.upper() != program.currency:
+        raise Conflict(
             _("the program counts %(expected)s, not %(given)s")
-            % {"expected": program.currency, "given": purchase.currency},
+            % {"expected": program.currency, "given": currency},
             field="currency",
         )
+
+
+def purchase_preview(*, program: Program, member: Member | None, purchase: Purchase) -> Evaluation:
+    """What the purchase would earn (the member's tier and caps counted when one is named); writes nothing."""
+    currency_check(program=program, currency=purchase.currency)
     purchase = replace(purchase, currency=program.currency)
     if purchase.store and not purchase.channel:
         # Recording a purchase takes the channel from its store; the preview must earn what recording will.

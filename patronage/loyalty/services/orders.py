@@ -9,20 +9,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
 from patronage.commerce import timeline_kinds as commerce_kinds
 from patronage.commerce.models import Category, Channel, Order, OrderKind, OrderLine, Store
 from patronage.core import clock
-from patronage.core.errors import ValidationFailed
+from patronage.core.errors import Conflict, NotFound, ValidationFailed
 from patronage.core.inputs import FUTURE_GRACE, instant_refusal
 from patronage.loyalty import rules
 from patronage.loyalty.models import Program, Tier
+from patronage.loyalty.selectors.integration import currency_check
 from patronage.members.models import Member, TimelineEvent
 from patronage.members.services.files import require_active
 
-# Clocks of tills drift; a purchase stamped a little ahead of ours is believed, further is a mistake.
 MAX_LINES = 500
 
 
@@ -60,6 +61,9 @@ class TransactionInput:
     promotion_code: str = ""
     source: str = ""
     redemption_code: str | None = None  # points the member spent on this purchase (a redemption's code)
+    # Sent on purpose from before the program existed (a launch crediting past purchases): otherwise such a
+    # date is a mistake (a wrong year at the till) and is refused.
+    historical: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,20 +78,19 @@ class TransactionResult:
 
 
 def check_transaction(program: Program, data: TransactionInput) -> None:
-    """Refuses a transaction that cannot be recorded, naming the field; reads nothing but the program."""
+    """Refuses a transaction that cannot be recorded, naming the field; reads nothing but the program.
+
+    What the request alone makes wrong is a ValidationFailed (422); what the program's state refuses (closed,
+    another currency, before it existed) is a Conflict (409): the same request is right for another program.
+    """
     if not program.active:
-        raise ValidationFailed(_("program '%(code)s' is closed") % {"code": program.code}, field="program")
+        raise Conflict(_("program '%(code)s' is closed") % {"code": program.code}, field="program")
     require_active(data.member)
     if data.kind not in OrderKind.values:
         raise ValidationFailed(_("type must be purchase or return"), field="type")
     if not data.external_id.strip():
         raise ValidationFailed(_("external_id is required"), field="external_id")
-    if data.currency.upper() != program.currency:
-        raise ValidationFailed(
-            _("the program counts %(expected)s, not %(given)s")
-            % {"expected": program.currency, "given": data.currency},
-            field="currency",
-        )
+    currency_check(program=program, currency=data.currency)
     for name, value in (("amount", data.amount), ("tax", data.tax), ("shipping", data.shipping)):
         if value < 0:
             raise ValidationFailed(_("%(field)s cannot be negative") % {"field": name}, field=name)
@@ -97,6 +100,19 @@ def check_transaction(program: Program, data: TransactionInput) -> None:
         raise ValidationFailed(refusal.message(), field="occurred_at")
     if data.occurred_at > clock.now() + FUTURE_GRACE:
         raise ValidationFailed(_("occurred_at is in the future"), field="occurred_at")
+    if data.occurred_at < program.created_at and not data.historical:
+        raise Conflict(
+            _(
+                "occurred_at is before the program existed (it began %(start)s); send historical: true "
+                "to record an earlier purchase on purpose"
+            )
+            % {
+                "start": program.created_at.astimezone(ZoneInfo(program.time_zone)).isoformat(
+                    timespec="seconds"
+                )
+            },
+            field="occurred_at",
+        )
     if len(data.lines) > MAX_LINES:
         raise ValidationFailed(_("at most %(max)d lines") % {"max": MAX_LINES}, field="lines")
     for number, line in enumerate(data.lines, start=1):
@@ -153,11 +169,9 @@ class References:
 
     def check(self, data: TransactionInput) -> None:
         if data.store and data.store not in self.stores:
-            raise ValidationFailed(_("store '%(code)s' is not known") % {"code": data.store}, field="store")
+            raise NotFound(_("store '%(code)s' is not known") % {"code": data.store}, field="store")
         if data.channel and data.channel not in self.channels:
-            raise ValidationFailed(
-                _("channel '%(code)s' is not known") % {"code": data.channel}, field="channel"
-            )
+            raise NotFound(_("channel '%(code)s' is not known") % {"code": data.channel}, field="channel")
 
 
 def order_build(program: Program, data: TransactionInput, original: Order | None, refs: References) -> Order:

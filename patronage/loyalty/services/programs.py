@@ -73,10 +73,7 @@ def _refuse(errors: list[ParamError]) -> None:
 def _refuse_fields(problems: list[tuple[str, str]]) -> None:
     """One ValidationFailed naming every bad field, so a form shows them all at once; nothing if none."""
     if problems:
-        raise ValidationFailed(
-            "; ".join(f"{field}: {message}" for field, message in problems),
-            errors=[{"field": field, "message": message} for field, message in problems],
-        )
+        raise ValidationFailed.every(problems)
 
 
 _CHOICES: dict[str, type[TextChoices]] = {

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from patronage.commerce.models import Order, OrderLine
 from patronage.core import clock
-from patronage.core.errors import Conflict, NotFound, ValidationFailed
+from patronage.core.errors import Conflict, NotFound
 from patronage.core.models import OutboxEvent, User
 from patronage.core.sql import Insert, Update, ids_reserve_many, rows_write
 from patronage.loyalty import rules
@@ -130,9 +130,7 @@ def _paid_with(account: Account, code: str | None) -> int | None:
             field="redemption_code",
         )
     if redemption.status == Redemption.Status.CANCELLED:
-        raise ValidationFailed(
-            _("redemption '%(code)s' was cancelled") % {"code": code}, field="redemption_code"
-        )
+        raise Conflict(_("redemption '%(code)s' was cancelled") % {"code": code}, field="redemption_code")
     if OrderPoints.objects.filter(redemption=redemption).exists():
         raise Conflict(
             _("redemption '%(code)s' already paid for another purchase") % {"code": code},

@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from patronage.commerce.models import Order, OrderKind, OrderLine
-from patronage.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
+from patronage.core.errors import ApplicationError, Conflict, NotFound
 from patronage.core.models import User
 from patronage.loyalty import rules
 from patronage.loyalty import timeline_kinds as kinds
@@ -92,9 +92,7 @@ def _original(data: TransactionInput) -> Order:
             field="original_external_id",
         )
     if original.member_id != data.member.pk:
-        raise ValidationFailed(
-            _("the original purchase belongs to another member"), field="original_external_id"
-        )
+        raise Conflict(_("the original purchase belongs to another member"), field="original_external_id")
     return original
 
 
@@ -123,7 +121,7 @@ def return_book(
             order_timeline_event(account.program, account.member, order).save()
         return TransactionResult(order, True, 0, {}, account.tier, False)
     if earned.returned + order.amount > earned.amount:
-        raise ValidationFailed(
+        raise Conflict(
             _("returns would total %(total)s, more than the purchase's %(paid)s")
             % {"total": earned.returned + order.amount, "paid": earned.amount},
             field="amount",

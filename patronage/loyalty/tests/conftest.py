@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 
 from patronage.commerce.models import Order
+from patronage.conftest import program_launched
 from patronage.core import clock
 from patronage.loyalty.models import Account, Program
 from patronage.loyalty.services import account_open
@@ -12,7 +13,9 @@ from patronage.members.models import Member
 
 @pytest.fixture
 def program(db: None) -> Program:
-    return Program.objects.create(code="hanbit", name="Hanbit Club", currency="KRW", pending_days=14)
+    return program_launched(
+        Program.objects.create(code="hanbit", name="Hanbit Club", currency="KRW", pending_days=14)
+    )
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import codecs
 import csv
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -70,12 +70,45 @@ class RowInvalid(Exception):
         super().__init__(self.message.english)
         self.field = field
         self.line = line  # set when the error is on another line than the one being checked
+        self.others: tuple[RowInvalid, ...] = ()  # the row's other problems, reported with this one
+
+    def each(self) -> list[RowInvalid]:
+        return [self, *self.others]
+
+    @classmethod
+    def several(cls, problems: Sequence[RowInvalid]) -> RowInvalid:
+        first = problems[0]
+        first.others = tuple(problems[1:])
+        return first
 
     @classmethod
     def from_validation(cls, exc: ValidationFailed, default_field: str) -> RowInvalid:
         # Shared services translate at raise time: their message is kept as rendered (the check
-        # pass runs in English, see jobs._report_build).
-        return cls(exc.field or default_field, Message.plain(exc.message))
+        # pass runs in English, see jobs._report_build). A refusal naming several fields is one problem each.
+        found = [
+            cls(problem["field"] or default_field, Message.plain(problem["message"]))
+            for problem in exc.errors
+        ]
+        return cls.several(found) if found else cls(exc.field or default_field, Message.plain(exc.message))
+
+
+class RowProblems:
+    """Reads a row's cells one part at a time and keeps every part's problem, so that a row with three
+    bad cells is reported with three errors, not with the first one."""
+
+    def __init__(self) -> None:
+        self.found: list[RowInvalid] = []
+
+    def read(self, parse: Callable[[], _T]) -> _T | None:
+        try:
+            return parse()
+        except RowInvalid as problem:
+            self.found.extend(problem.each())
+            return None
+
+    def refuse_any(self) -> None:
+        if self.found:
+            raise RowInvalid.several(self.found)
 
 
 class FileRejected(Exception):
@@ -344,6 +377,7 @@ class RowIdentity:
 def row_identities(row: Row, columns: Mapping[str, str], namespace: str = "") -> list[RowIdentity]:
     """The row's identities, normalised; `columns` maps column name to identity kind."""
     found = []
+    problems = RowProblems()
     for column, kind in columns.items():
         value = row.get(column)
         if not value:
@@ -351,10 +385,12 @@ def row_identities(row: Row, columns: Mapping[str, str], namespace: str = "") ->
         try:
             normalised = identity_normalise(kind=kind, value=value, field=column)
         except ValidationFailed as exc:
-            raise RowInvalid.from_validation(exc, column) from None
+            problems.found.extend(RowInvalid.from_validation(exc, column).each())
+            continue
         found.append(
             RowIdentity(IdentityKey(kind, namespace if kind == "external" else "", normalised), column)
         )
+    problems.refuse_any()
     return found
 
 

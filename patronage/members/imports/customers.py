@@ -31,6 +31,7 @@ from patronage.members.imports.base import (
     RowError,
     RowIdentity,
     RowInvalid,
+    RowProblems,
     identity_owner,
     identity_owners,
     parse_bool,
@@ -115,22 +116,30 @@ class CustomerRow:
 
 
 def customer_row_parse(row: Row, *, namespace: str) -> CustomerRow:
-    """Reads and checks one row without the database; raises RowInvalid naming the column."""
-    identities = _identities(row, namespace)
-    if not identities:
-        raise RowInvalid("", gettext_noop("the row has none of external_id, email, phone, card_number"))
+    """Reads and checks one row without the database; raises RowInvalid naming each bad column."""
+    problems = RowProblems()
+    identities = problems.read(lambda: _identities(row, namespace))
+    if identities == []:
+        problems.found.append(
+            RowInvalid("", gettext_noop("the row has none of external_id, email, phone, card_number"))
+        )
     joined_at = row.get("joined_at")
     source = row.get("source")
     if len(source) > 32:
-        raise RowInvalid("source", gettext_noop("source is longer than 32 characters"))
-    return CustomerRow(
+        problems.found.append(RowInvalid("source", gettext_noop("source is longer than 32 characters")))
+    profile = problems.read(lambda: _profile(row))
+    joined = problems.read(lambda: parse_datetime(joined_at, "joined_at") if joined_at else None)
+    tags = problems.read(lambda: _tags(row.get("tags")))
+    consents = problems.read(lambda: _consents(row))
+    problems.refuse_any()
+    return CustomerRow(  # past refuse_any every part was read: the `or` only tells the type checker so
         line=row.line,
-        identities=identities,
-        profile=_profile(row),
-        joined_at=parse_datetime(joined_at, "joined_at") if joined_at else None,
+        identities=identities or [],
+        profile=profile or {},
+        joined_at=joined,
         source=source,
-        tags=_tags(row.get("tags")),
-        consents=_consents(row),
+        tags=tags or [],
+        consents=consents or {},
     )
 
 
@@ -147,14 +156,19 @@ def _profile(row: Row) -> dict[str, Any]:
         name := " ".join(filter(None, (row.get("first_name"), row.get("last_name"))))
     ):
         profile["name"] = name
+    problems = RowProblems()
     if "birth_date" in profile:
-        profile["birth_date"] = parse_date(profile["birth_date"], "birth_date")
+        birth_date = problems.read(lambda: parse_date(profile.pop("birth_date"), "birth_date"))
+        if birth_date is not None:
+            profile["birth_date"] = birth_date
     if "locale" in profile:
         profile["locale"] = profile["locale"].lower()
     try:
-        return profile_clean(profile)
+        cleaned = profile_clean(profile)
     except ValidationFailed as exc:
-        raise RowInvalid.from_validation(exc, "") from None
+        problems.found.extend(RowInvalid.from_validation(exc, "").each())
+    problems.refuse_any()
+    return cleaned
 
 
 def _tags(cell: str) -> list[str]:
@@ -192,12 +206,13 @@ class CustomerImporter(Importer):
     # The check pass
 
     def check(self, batch: list[Row]) -> list[RowError]:
-        errors, parsed = [], []
+        errors: list[RowError] = []
+        parsed: list[CustomerRow] = []
         for row in batch:
             try:
                 parsed.append(customer_row_parse(row, namespace=self.namespace))
             except RowInvalid as exc:
-                errors.append(RowError(row.line, exc.field, exc.message))
+                errors.extend(RowError(row.line, problem.field, problem.message) for problem in exc.each())
         owners = identity_owners(identity.key for customer in parsed for identity in customer.identities)
         for customer in parsed:
             try:

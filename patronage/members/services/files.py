@@ -32,7 +32,6 @@ from patronage.members.services.profile import (
     IDENTITY_FIELDS,
     IdentityInput,
     identity_normalise,
-    joined_at_check,
     profile_clean,
 )
 from patronage.members.services.timeline import timeline_record
@@ -192,9 +191,7 @@ def _member_open(
     joined_at: datetime | None,
     user: User | None,
 ) -> Member:
-    cleaned = profile_clean(profile)
-    if joined_at is not None:
-        joined_at_check(joined_at)
+    cleaned = profile_clean(profile, identities=identities, joined_at=joined_at)
     cleaned.setdefault("locale", "en")
     cleaned.setdefault("time_zone", "UTC")
     member = Member.objects.create(
@@ -225,7 +222,7 @@ def member_update(
     identities: Sequence[IdentityInput] = (),
 ) -> Member:
     """Changes profile fields and primary identities; an identity given replaces the primary of its kind."""
-    cleaned = profile_clean(profile or {})
+    cleaned = profile_clean(profile or {}, identities=identities)
     with transaction.atomic(durable=True):
         locked = Member.objects.select_for_update().get(pk=member.pk)
         require_active(locked)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -61,59 +61,71 @@ def identity_normalise(*, kind: str, value: str, field: str | None = None) -> st
     return _NORMALISERS[IdentityKind(kind)](value, field=field or kind)
 
 
-def profile_clean(values: dict[str, Any]) -> dict[str, Any]:
-    """Checks profile fields; returns them cleaned. Raises ValidationFailed naming the first bad field."""
-    unknown = set(values) - set(PROFILE_FIELDS)
-    if unknown:
-        raise ValidationFailed(
-            _("unknown field '%(field)s'") % {"field": sorted(unknown)[0]}, field=sorted(unknown)[0]
-        )
-    cleaned = dict(values)
-    for field, value in cleaned.items():
-        if isinstance(value, str) and (refusal := text_refusal(value)):
-            raise ValidationFailed(refusal.message(), field=field)
+def profile_clean(
+    values: dict[str, Any], *, identities: Sequence[IdentityInput] = (), joined_at: datetime | None = None
+) -> dict[str, Any]:
+    """Checks profile fields, and the identities and join time that come with them; returns the fields
+    cleaned. Refuses with one ValidationFailed naming every bad field, so a form shows them all at once."""
+    problems: list[tuple[str, str]] = []
+    for field in sorted(set(values) - set(PROFILE_FIELDS)):
+        problems.append((field, _("unknown field '%(field)s'") % {"field": field}))
+    cleaned = {field: value for field, value in values.items() if field in PROFILE_FIELDS}
     for field in ("name", "address", "city", "postal_code"):
-        if field in cleaned:
+        if isinstance(cleaned.get(field), str) or field in cleaned:
             cleaned[field] = (cleaned[field] or "").strip()
-    for field, limit in _TEXT_LIMITS.items():
-        if len(cleaned.get(field) or "") > limit:
-            raise ValidationFailed(
-                _("%(field)s is longer than %(limit)d characters")
-                % {"field": field.replace("_", " "), "limit": limit},
-                field=field,
-            )
-    if cleaned.get("locale") and cleaned["locale"] not in _LANGUAGES:
-        raise ValidationFailed(
-            _("language '%(locale)s' is not one of %(languages)s")
-            % {"locale": cleaned["locale"], "languages": ", ".join(sorted(_LANGUAGES))},
-            field="locale",
-        )
-    if cleaned.get("time_zone") and cleaned["time_zone"] not in _TIME_ZONES:
-        raise ValidationFailed(
-            _("'%(zone)s' is not an IANA time zone") % {"zone": cleaned["time_zone"]}, field="time_zone"
-        )
+    for field, value in cleaned.items():
+        if problem := _profile_problem(field, value):
+            problems.append((field, problem))
     if "country" in cleaned:
-        country = (cleaned["country"] or "").strip().upper()
-        if country and (len(country) != 2 or not country.isalpha()):
-            raise ValidationFailed(_("country must be a two-letter ISO 3166 code"), field="country")
-        cleaned["country"] = country
-    birth_date = cleaned.get("birth_date")
-    if isinstance(birth_date, date) and birth_date > clock.today():
-        raise ValidationFailed(_("birth date is in the future"), field="birth_date")
-    if isinstance(birth_date, date) and (refusal := date_refusal(birth_date)):
-        raise ValidationFailed(refusal.message(), field="birth_date")
-    if "preferences" in cleaned:
-        if not isinstance(cleaned["preferences"], dict):
-            raise ValidationFailed(_("preferences must be an object"), field="preferences")
-        if refusal := json_refusal(cleaned["preferences"]):
-            raise ValidationFailed(refusal.message(), field="preferences")
+        cleaned["country"] = (cleaned["country"] or "").strip().upper()
+    for identity in identities:
+        try:
+            identity_normalise(kind=identity.kind, value=identity.value)
+        except ValidationFailed as refused:
+            problems.append((refused.field or identity.kind, refused.message))
+    if joined_at is not None and (problem := _joined_at_problem(joined_at)):
+        problems.append(("joined_at", problem))
+    if problems:
+        raise ValidationFailed.every(problems)
     return cleaned
 
 
-def joined_at_check(joined_at: datetime) -> datetime:
-    """When a member joined: a storable moment, and not later than a day from now (clocks disagree)."""
+def _profile_problem(field: str, value: Any) -> str | None:
+    """What is wrong with one profile field's value, in words; None when nothing is."""
+    if isinstance(value, str) and (refusal := text_refusal(value)):
+        return refusal.message()
+    if field in _TEXT_LIMITS and len(value or "") > _TEXT_LIMITS[field]:
+        return _("%(field)s is longer than %(limit)d characters") % {
+            "field": field.replace("_", " "),
+            "limit": _TEXT_LIMITS[field],
+        }
+    if field == "locale" and value and value not in _LANGUAGES:
+        return _("language '%(locale)s' is not one of %(languages)s") % {
+            "locale": value,
+            "languages": ", ".join(sorted(_LANGUAGES)),
+        }
+    if field == "time_zone" and value and value not in _TIME_ZONES:
+        return _("'%(zone)s' is not an IANA time zone") % {"zone": value}
+    if field == "country":
+        country = (value or "").strip()
+        if country and (len(country) != 2 or not country.isalpha()):
+            return _("country must be a two-letter ISO 3166 code")
+    if field == "birth_date" and isinstance(value, date):
+        if value > clock.today():
+            return _("birth date is in the future")
+        if refusal := date_refusal(value):
+            return refusal.message()
+    if field == "preferences":
+        if not isinstance(value, dict):
+            return _("preferences must be an object")
+        if refusal := json_refusal(value):
+            return refusal.message()
+    return None
+
+
+def _joined_at_problem(joined_at: datetime) -> str | None:
     if refusal := instant_refusal(joined_at):
-        raise ValidationFailed(refusal.message(), field="joined_at")
+        return refusal.message()
     if joined_at > clock.now() + FUTURE_GRACE:
-        raise ValidationFailed(_("joined_at is in the future"), field="joined_at")
-    return joined_at
+        return _("joined_at is in the future")
+    return None

@@ -44,6 +44,26 @@ def test_bad_profile_input_names_the_field_and_changes_nothing(alice, admin):
     assert (alice.locale, alice.time_zone, alice.country) == ("en", "UTC", "")
 
 
+def test_every_bad_field_is_named_at_once(alice, admin):
+    with pytest.raises(ValidationFailed) as error:
+        member_update(
+            member=alice,
+            actor=admin,
+            profile={"time_zone": "Mars/Olympus", "birth_date": date(2090, 1, 1), "country": "KOR"},
+            identities=[IdentityInput("email", "not-an-email")],
+        )
+
+    assert [problem["field"] for problem in error.value.errors] == [
+        "time_zone",
+        "birth_date",
+        "country",
+        "email",
+    ]
+    assert "time_zone:" not in error.value.message  # people's words, not field codes
+    alice.refresh_from_db()
+    assert (alice.time_zone, alice.birth_date, alice.country) == ("UTC", None, "")
+
+
 def test_a_profile_change_is_on_the_timeline_and_in_the_audit_log(alice, admin):
     member_update(
         member=alice,

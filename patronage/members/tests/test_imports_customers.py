@@ -108,6 +108,19 @@ def test_every_bad_row_is_reported_not_only_the_first(db):
     ]
 
 
+def test_a_row_with_three_bad_cells_reports_all_three(db):
+    bad = GOOD + "C-4,not-an-email,12,,Lee Bad,2090-01-01,Incheon,,maybe\n"
+
+    errors, _more = import_job_errors(run_import(bad))
+
+    assert [(e["line"], e["field"]) for e in errors] == [
+        (5, "email"),
+        (5, "phone"),
+        (5, "birth_date"),
+        (5, "consent_email_marketing"),
+    ]
+
+
 def test_importing_the_same_file_twice_changes_nothing(db):
     run_import(GOOD)
     before = totals()

@@ -7,6 +7,7 @@ from itertools import count
 
 import pytest
 
+from patronage.conftest import program_launched
 from patronage.loyalty.models import (
     Account,
     Benefit,
@@ -24,7 +25,9 @@ _keys = count(1)
 
 @pytest.fixture
 def program(db: None) -> Program:
-    return Program.objects.create(code="hanbit", name="Hanbit Club", currency="KRW", pending_days=14)
+    return program_launched(
+        Program.objects.create(code="hanbit", name="Hanbit Club", currency="KRW", pending_days=14)
+    )
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from patronage.console.views import (
     imports,
     loyalty_catalogue,
     loyalty_member,
+    loyalty_overview,
     loyalty_programs,
     loyalty_rules,
     merge,
@@ -47,6 +48,7 @@ urlpatterns = [
     path("loyalty/", loyalty_programs.program_list, name="loyalty_programs"),
     path("loyalty/new/", loyalty_programs.program_create, name="loyalty_program_create"),
     path("loyalty/<slug:code>/", loyalty_programs.program_detail, name="loyalty_program"),
+    path("loyalty/<slug:code>/overview/", loyalty_overview.overview, name="loyalty_program_overview"),
     path(
         "loyalty/<slug:code>/settings/", loyalty_programs.program_settings_save, name="loyalty_program_save"
     ),

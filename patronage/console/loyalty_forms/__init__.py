@@ -1,8 +1,7 @@
 """Forms of the console's loyalty pages: they parse and shape input; the loyalty services decide what is valid.
 
 A service refuses a change whole and names every bad field (`ApplicationError.errors`); `add_service_error`
-puts each message next to the field it names, and an earn rule's settings, entered as JSON, get theirs
-under the settings box, each starting with the setting's name.
+puts each message next to the field it names, an earn rule's settings on the fields of the rule's kind.
 """
 
 from patronage.console.loyalty_forms.base import (
@@ -15,6 +14,7 @@ from patronage.console.loyalty_forms.base import (
     local_input,
     local_wall,
 )
+from patronage.console.loyalty_forms.earn_rules import RULE_KIND_LABELS, EarnRuleForm
 from patronage.console.loyalty_forms.member import (
     AdjustForm,
     BenefitGrantForm,
@@ -25,17 +25,13 @@ from patronage.console.loyalty_forms.member import (
     TierInviteForm,
 )
 from patronage.console.loyalty_forms.setup import (
-    RULE_KIND_HELP,
-    RULE_KIND_LABELS,
     BenefitForm,
-    EarnRuleForm,
     ProgramCreateForm,
     ProgramForm,
     RewardForm,
     SimulationForm,
     TierBenefitForm,
     TierForm,
-    earn_rule_initial,
     program_initial,
     reward_initial,
     tier_initial,
@@ -44,7 +40,6 @@ from patronage.console.loyalty_forms.setup import (
 __all__ = [
     "LOCAL_MINUTE",
     "MAX_SIMULATED_LINES",
-    "RULE_KIND_HELP",
     "RULE_KIND_LABELS",
     "AdjustForm",
     "BenefitForm",
@@ -63,7 +58,6 @@ __all__ = [
     "TierForm",
     "TierInviteForm",
     "choices_of",
-    "earn_rule_initial",
     "fresh_key",
     "in_zone",
     "local_input",

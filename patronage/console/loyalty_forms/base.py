@@ -25,8 +25,6 @@ def fresh_key() -> str:
 class LoyaltyForm(forms.Form):
     """A form checked again by a loyalty service; the service's errors go on the fields they name."""
 
-    # The field that gathers, as JSON, the settings a service names that are not fields of the form.
-    json_field: str | None = None
     # Several of these forms share one page: each gets its own element ids (the field names stay plain).
     id_prefix = "id"
 
@@ -41,10 +39,8 @@ class LoyaltyForm(forms.Form):
         """Marks each field the error names; one about no field of this form is left to the message."""
         for item in error.errors or []:
             name, message = item.get("field") or "", item.get("message") or error.message
-            if name in self.fields and name != self.json_field:
+            if name in self.fields:
                 self.add_error(name, message)
-            elif self.json_field and name:  # any other name is a setting inside the JSON box
-                self.add_error(self.json_field, f"{name}: {message}")
 
 
 def choices_of(choices: Any, *, blank: str | Promise | None = None) -> list[tuple[str, Any]]:

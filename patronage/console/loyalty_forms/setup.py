@@ -1,15 +1,13 @@
-"""Forms of program set-up: settings, earn rules and the simulator, tiers, benefits, rewards."""
+"""Forms of program set-up: settings, the simulator, tiers, benefits, rewards (earn rules: earn_rules.py)."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from patronage.commerce.models import Brand
@@ -19,14 +17,12 @@ from patronage.console.loyalty_forms.base import (
     choices_of,
     in_zone,
     local_input,
-    local_wall,
 )
 from patronage.core.errors import NotFound
 from patronage.loyalty import rules
 from patronage.loyalty.models import (
     BenefitKind,
     BenefitPeriod,
-    EarnRule,
     Enrolment,
     ExpiryPolicy,
     Program,
@@ -38,7 +34,6 @@ from patronage.loyalty.models import (
     TierDowngrade,
     TierWindow,
 )
-from patronage.loyalty.rules_params import RuleKind
 from patronage.members import selectors as member_selectors
 from patronage.members.models import Member
 
@@ -124,138 +119,6 @@ def program_initial(program: Program) -> dict[str, Any]:
     initial["brand"] = program.brand_id
     initial["excluded_skus"] = ", ".join(program.excluded_skus)
     return initial
-
-
-# --- Earn rules -------------------------------------------------------------------------------------------
-
-# The settings each kind takes (loyalty.rules_params states them), shown next to the JSON box.
-RULE_KIND_LABELS: dict[str, Promise] = {
-    RuleKind.SPEND: _("Per amount spent"),
-    RuleKind.PRODUCT: _("Per product"),
-    RuleKind.CATEGORY: _("Per category"),
-    RuleKind.CHANNEL: _("Per channel"),
-    RuleKind.STORE: _("Per store"),
-    RuleKind.TIER_MULTIPLIER: _("Tier multiplier"),
-    RuleKind.CAMPAIGN: _("Bonus campaign"),
-    RuleKind.EVENT: _("One-off event"),
-}
-RULE_KIND_HELP: dict[str, tuple[Promise, str]] = {
-    RuleKind.SPEND: (_("points per “per” of eligible spend"), '{"points": 1, "per": "1000"}'),
-    RuleKind.PRODUCT: (
-        _("skus, and points + per or points_per_unit"),
-        '{"skus": ["TEA-01"], "points_per_unit": 50}',
-    ),
-    RuleKind.CATEGORY: (
-        _("categories, and points + per or points_per_unit"),
-        '{"categories": ["tea"], "points": 2, "per": "1000"}',
-    ),
-    RuleKind.CHANNEL: (
-        _("channels, and points + per or multiplier"),
-        '{"channels": ["app"], "multiplier": "2"}',
-    ),
-    RuleKind.STORE: (
-        _("stores, and points + per or multiplier"),
-        '{"stores": ["gangnam"], "points": 1, "per": "500"}',
-    ),
-    RuleKind.TIER_MULTIPLIER: (
-        _("tiers, each with its multiplier"),
-        '{"tiers": {"gold": "1.5", "silver": "1.2"}}',
-    ),
-    RuleKind.CAMPAIGN: (
-        _("multiplier, or points + per, or bonus; min_spend optional; needs a start and an end"),
-        '{"multiplier": "2", "min_spend": "30000"}',
-    ),
-    RuleKind.EVENT: (
-        _("event (signup, birthday, referral, survey_answered or custom:<name>) and points"),
-        '{"event": "birthday", "points": 500}',
-    ),
-}
-
-
-class EarnRuleForm(LoyaltyForm):
-    json_field = "params"
-
-    code = forms.SlugField(label=_("Code"), max_length=48)
-    name = forms.CharField(label=_("Name"), max_length=100, required=False)
-    kind = forms.ChoiceField(label=_("Kind"), choices=[(k.value, RULE_KIND_LABELS[k]) for k in RuleKind])
-    params = forms.CharField(
-        label=_("Settings (JSON)"),
-        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
-        help_text=_("The settings of the kind chosen; see the table of kinds."),
-    )
-    priority = forms.IntegerField(label=_("Priority"), initial=100, help_text=_("Lower runs first."))
-    exclusive = forms.BooleanField(
-        label=_("Exclusive: when it earns, later rules are skipped"), required=False
-    )
-    stackable = forms.BooleanField(
-        label=_("Stackable: combines with rules that earned before it"), required=False, initial=True
-    )
-    active_from = forms.DateTimeField(label=_("Starts"), required=False, widget=local_input())
-    active_to = forms.DateTimeField(label=_("Ends (not included)"), required=False, widget=local_input())
-    cap_points = forms.IntegerField(label=_("Cap: at most this many points"), required=False)
-    cap_period = forms.ChoiceField(
-        label=_("Cap period"),
-        required=False,
-        choices=choices_of(
-            [
-                ("day", _("Per day")),
-                ("month", _("Per month")),
-                ("year", _("Per year")),
-                ("lifetime", _("Ever")),
-            ],
-            blank=_("No cap"),
-        ),
-    )
-    enabled = forms.BooleanField(label=_("Enabled"), required=False, initial=True)
-
-    def __init__(self, *args: Any, time_zone: str = "UTC", editing: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.time_zone = time_zone
-        if editing:
-            self.fields["code"].disabled = True
-
-    def clean_params(self) -> dict[str, Any]:
-        text = self.cleaned_data.get("params") or ""
-        try:
-            params = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ValidationError(
-                _("params: not valid JSON (line %(line)d, column %(column)d)"),
-                params={"line": exc.lineno, "column": exc.colno},
-            ) from exc
-        if not isinstance(params, dict):
-            raise ValidationError(_('params: the settings must be named values, such as {"points": 1}'))
-        return params
-
-    def clean_active_from(self) -> datetime | None:
-        return in_zone(self.cleaned_data.get("active_from"), self.time_zone)
-
-    def clean_active_to(self) -> datetime | None:
-        return in_zone(self.cleaned_data.get("active_to"), self.time_zone)
-
-    def rule_values(self) -> dict[str, Any]:
-        """earn_rule_save's arguments, less program and actor."""
-        data = dict(self.cleaned_data)
-        data["name"] = data.get("name") or ""
-        data["cap_period"] = data.get("cap_period") or ""
-        return data
-
-
-def earn_rule_initial(rule: EarnRule, time_zone: str) -> dict[str, Any]:
-    return {
-        "code": rule.code,
-        "name": rule.name,
-        "kind": rule.kind,
-        "params": json.dumps(rule.params, ensure_ascii=False, indent=1),
-        "priority": rule.priority,
-        "exclusive": rule.exclusive,
-        "stackable": rule.stackable,
-        "active_from": local_wall(rule.active_from, time_zone),
-        "active_to": local_wall(rule.active_to, time_zone),
-        "cap_points": rule.cap_points,
-        "cap_period": rule.cap_period,
-        "enabled": rule.enabled,
-    }
 
 
 # --- The simulator ----------------------------------------------------------------------------------------

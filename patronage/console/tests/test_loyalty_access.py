@@ -4,7 +4,6 @@ anonymous visitors go to the login, members get a 403, and staff whose role lack
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -86,7 +85,7 @@ _SETTINGS = {
     "tier_grace_days": "0",
     "active": "on",
 }
-_RULE = {"name": "Birthday", "kind": "event", "params": json.dumps({"event": "birthday", "points": 500})}
+_RULE = {"name": "Birthday", "kind": "event", "event-event": "birthday", "event-points": "500"}
 
 ENDPOINTS = [
     Endpoint("console:loyalty_programs", "get", LOYALTY_VIEW, _none),
@@ -123,7 +122,8 @@ ENDPOINTS = [
         lambda t: {
             "name": "Base",
             "kind": "spend",
-            "params": '{"points": 2, "per": "1000"}',
+            "spend-points": "2",
+            "spend-per": "1000",
             "priority": "5",
             "stackable": "on",
             "enabled": "on",

@@ -3,7 +3,6 @@ Each change goes through its service; a refused one names its field and changes 
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -12,7 +11,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from patronage.commerce.models import Category, Channel
 from patronage.core.models import AuditEntry
+from patronage.loyalty import services
 from patronage.loyalty.models import Benefit, EarnRule, Program, Reward, Tier, TierBenefit
 
 from .conftest import page_text
@@ -112,7 +113,62 @@ def test_rules_are_listed_in_evaluation_order_with_the_order_stated(client_as, a
     assert "Add a rule" not in text  # an analyst reads, never configures
 
 
+def test_each_rule_is_described_in_words_with_the_names_of_what_it_names(client_as, analyst, program):
+    Channel.objects.create(code="app", name="Hanbit app", kind="app")
+    services.tier_save(
+        program=program, code="silver", name="Silver", rank=1, threshold=Decimal(10), actor=None
+    )
+    services.earn_rule_save(
+        program=program,
+        code="silver-double",
+        name="Silver double",
+        kind="tier_multiplier",
+        params={"tiers": {"silver": "2"}},
+        priority=30,
+        actor=None,
+    )
+    text = page_text(client_as(analyst).get(reverse("console:loyalty_rules", args=["hanbit"])))
+    assert "1 point per 1,000 KRW" in text
+    assert "2× points on purchases through Hanbit app" in text
+    assert "2× points for Silver members" in text
+    assert "channels=" not in text
+
+
+def test_a_manager_sets_up_double_points_between_two_dates_without_typing_json(client_as, manager, program):
+    client = client_as(manager)
+    form_page = client.get(reverse("console:loyalty_rule_create", args=["hanbit"]))
+    assert "Settings of a rule “Bonus campaign”" in page_text(form_page)
+    assert "JSON" not in page_text(form_page)
+    response = client.post(
+        reverse("console:loyalty_rule_create", args=["hanbit"]),
+        {
+            "code": "double-days",
+            "name": "Double points days",
+            "kind": "campaign",
+            "campaign-earn_by": "multiply",
+            "campaign-multiplier": "2",
+            "campaign-min_spend": "30000",
+            "priority": "50",
+            "stackable": "on",
+            "active_from": "2026-11-20T00:00",
+            "active_to": "2026-11-23T00:00",
+            "enabled": "on",
+        },
+    )
+    assert response.status_code == 302
+    rule = EarnRule.objects.get(code="double-days")
+    assert rule.params == {"multiplier": "2", "min_spend": "30000"}
+    assert (rule.active_from, rule.active_to) == (
+        datetime(2026, 11, 20, tzinfo=ZoneInfo("Asia/Seoul")),
+        datetime(2026, 11, 23, tzinfo=ZoneInfo("Asia/Seoul")),
+    )
+    listing = page_text(client.get(reverse("console:loyalty_rules", args=["hanbit"])))
+    assert "Double points days" in listing
+    assert "2× points on purchases of 30,000 KRW or more" in listing
+
+
 def test_a_rule_is_saved_and_takes_its_place_in_the_order(client_as, manager, program):
+    Category.objects.create(code="tea", name="Tea")
     client = client_as(manager)
     response = client.post(
         reverse("console:loyalty_rule_create", args=["hanbit"]),
@@ -120,7 +176,9 @@ def test_a_rule_is_saved_and_takes_its_place_in_the_order(client_as, manager, pr
             "code": "tea-bonus",
             "name": "Tea bonus",
             "kind": "category",
-            "params": json.dumps({"categories": ["tea"], "points_per_unit": 50}),
+            "category-categories": ["tea"],
+            "category-earn_by": "per_unit",
+            "category-points_per_unit": "50",
             "priority": "15",
             "stackable": "on",
             "exclusive": "on",
@@ -137,61 +195,89 @@ def test_a_rule_is_saved_and_takes_its_place_in_the_order(client_as, manager, pr
     assert (rule.exclusive, rule.cap_points, rule.cap_period) == (True, 500, "month")
     # Typed on the program's clock (Asia/Seoul), not the server's.
     assert rule.active_from == datetime(2026, 1, 1, tzinfo=ZoneInfo("Asia/Seoul"))
-    order = [r.code for r in client.get(reverse("console:loyalty_rules", args=["hanbit"])).context["rules"]]
-    assert order == ["base", "tea-bonus", "app-double"]
+    listing = client.get(reverse("console:loyalty_rules", args=["hanbit"]))
+    assert [rule.code for rule, _ in listing.context["described_rules"]] == [
+        "base",
+        "tea-bonus",
+        "app-double",
+    ]
+    assert "50 points per unit of anything in Tea" in page_text(listing)
 
 
-def test_a_bad_rule_is_refused_with_each_field_named_and_nothing_saved(client_as, manager, program):
+def test_a_bad_rule_is_refused_with_every_problem_on_its_field_and_nothing_saved(client_as, manager, program):
     before = list(EarnRule.objects.values_list("code", "params"))
     response = client_as(manager).post(
         reverse("console:loyalty_rule_create", args=["hanbit"]),
         {
             "code": "broken",
             "kind": "spend",
-            "params": json.dumps({"points": 0, "per": "1000", "colour": "red"}),
+            "spend-points": "0",
+            "spend-per": "",
             "priority": "30",
             "cap_points": "0",
             "cap_period": "month",
+            "active_from": "2026-12-01T00:00",
+            "active_to": "2026-11-01T00:00",
             "stackable": "on",
         },
     )
     assert response.status_code == 400
-    errors = response.context["form"].errors
-    assert any(e.startswith("points: must be a whole number greater than zero") for e in errors["params"])
-    assert any(e.startswith("colour:") for e in errors["params"])
-    assert "greater than zero" in errors["cap_points"][0]
-    assert "points: must be a whole number greater than zero" in page_text(response)
+    form = response.context["form"]
+    settings = form.settings_of("spend")
+    assert settings.errors["points"] == ["Ensure this value is greater than or equal to 1."]
+    assert settings.errors["per"] == ["This field is required."]
+    assert form.errors["cap_points"] == ["Ensure this value is greater than or equal to 1."]
+    assert form.errors["active_to"] == ["The end must be after the start."]
+    text = page_text(response)
+    assert "Ensure this value is greater than or equal to 1." in text
     assert list(EarnRule.objects.values_list("code", "params")) == before
 
 
-def test_settings_that_are_not_json_are_refused(client_as, manager, program):
+def test_numbers_past_what_is_stored_get_a_message_not_a_server_error(client_as, manager, program):
     response = client_as(manager).post(
         reverse("console:loyalty_rule_create", args=["hanbit"]),
-        {"code": "broken", "kind": "spend", "params": "{points: 1", "priority": "30"},
+        {
+            "code": "huge",
+            "kind": "campaign",
+            "campaign-earn_by": "bonus",
+            "campaign-bonus": "1" + "0" * 20,
+            "priority": "9" * 15,
+            "cap_points": "4294967296",
+            "cap_period": "day",
+            "active_from": "0001-01-01T00:00",
+            "active_to": "9999-12-31T23:59",
+        },
     )
     assert response.status_code == 400
-    assert "not valid JSON" in response.context["form"].errors["params"][0]
-    assert not EarnRule.objects.filter(code="broken").exists()
+    form = response.context["form"]
+    assert "less than or equal to 10000000" in form.settings_of("campaign").errors["bonus"][0]
+    assert "less than or equal to 1000000" in form.errors["priority"][0]
+    assert "less than or equal to 10000000" in form.errors["cap_points"][0]
+    assert form.errors["active_from"] == ["Give a date between 2000 and 2999."]
+    assert not EarnRule.objects.filter(code="huge").exists()
 
 
 def test_a_rule_is_edited_and_deleted(client_as, manager, program):
     client = client_as(manager)
     edit = client.get(reverse("console:loyalty_rule_edit", args=["hanbit", "base"]))
-    assert json.loads(edit.context["form"].initial["params"]) == {"points": 1, "per": "1000"}
+    settings = edit.context["form"].settings_of("spend")
+    assert (settings["points"].value(), settings["per"].value()) == (1, "1000")
+    assert "1 point per 1,000 KRW" in page_text(edit)
     response = client.post(
         reverse("console:loyalty_rule_edit", args=["hanbit", "base"]),
         {
             "code": "ignored",
             "name": "Base",
             "kind": "spend",
-            "params": '{"points": 3, "per": "1000"}',
+            "spend-points": "3",
+            "spend-per": "1000",
             "priority": "10",
             "stackable": "on",
             "enabled": "on",
         },
     )
     assert response.status_code == 302
-    assert EarnRule.objects.get(code="base").params["points"] == 3
+    assert EarnRule.objects.get(code="base").params == {"points": 3, "per": "1000"}
     assert not EarnRule.objects.filter(code="ignored").exists()  # the code of a rule cannot change
     assert client.post(reverse("console:loyalty_rule_delete", args=["hanbit", "base"])).status_code == 302
     assert not EarnRule.objects.filter(code="base").exists()

@@ -18,6 +18,7 @@ from patronage.analytics.permissions import analysis_permissions
 from patronage.analytics.selectors import analysis_active, analysis_latest, member_names
 from patronage.analytics.whatif import PROJECTS, TARP_MINOR, WhatIfInputs
 from patronage.console.access import staff_required
+from patronage.console.charts import chart
 from patronage.console.views.analytics import PAGES, method_anchor
 from patronage.core.errors import ValidationFailed
 
@@ -97,29 +98,6 @@ PROJECT_LABELS: dict[str, str | Promise] = {
         )
     ),
 }
-
-
-def chart(
-    chart_id: str,
-    kind: str,
-    labels: list[Any],
-    datasets: list[dict[str, Any]],
-    *,
-    title: str | Promise = "",
-    horizontal: bool = False,
-    percent: bool = False,
-) -> dict[str, Any]:
-    """What console/analytics.js draws: a Chart.js type, labels and datasets ("interval" ones are floating
-    bars from low to high)."""
-    return {
-        "id": chart_id,
-        "type": kind,
-        "title": str(title),
-        "labels": [str(label) for label in labels],
-        "datasets": [{**d, "label": str(d.get("label", ""))} for d in datasets],
-        "horizontal": horizontal,
-        "percent": percent,
-    }
 
 
 def _edges_labels(histogram: dict[str, Any], *, digits: int = 0) -> list[str]:

@@ -15,7 +15,7 @@ from patronage.loyalty.models import Program
 from patronage.loyalty.permissions import LOYALTY_CONFIGURE
 
 # The set-up pages of a program, as its tabs show them: (url name, label is in the template).
-SETUP_SECTIONS = ("settings", "rules", "tiers", "benefits", "rewards")
+SETUP_SECTIONS = ("overview", "settings", "rules", "tiers", "benefits", "rewards")
 
 
 def is_htmx(request: HttpRequest) -> bool:

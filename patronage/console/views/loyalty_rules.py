@@ -1,5 +1,5 @@
-"""A program's earn rules, in the order they are evaluated, and the simulator that shows what a purchase
-would earn under them, rule by rule."""
+"""A program's earn rules, in the order they are evaluated and each in a sentence, the form that sets one
+up kind by kind, and the simulator that shows what a purchase would earn under them, rule by rule."""
 
 from __future__ import annotations
 
@@ -19,7 +19,9 @@ from patronage.core import clock
 from patronage.loyalty import selectors, services
 from patronage.loyalty.models import EarnRule, Program
 from patronage.loyalty.permissions import LOYALTY_CONFIGURE, LOYALTY_VIEW
+from patronage.loyalty.rule_words import RuleNames, rule_describe
 from patronage.loyalty.rules import Evaluation
+from patronage.loyalty.selectors import rule_names
 from patronage.loyalty.selectors import staff as staff_selectors
 
 
@@ -40,15 +42,20 @@ def _simulation(program: Program, form: forms.SimulationForm) -> dict[str, Any]:
     }
 
 
+def _sentence(program: Program, rule: EarnRule, names: RuleNames) -> str:
+    return rule_describe(selectors.rule_of(rule), currency=program.currency, names=names)
+
+
 def _rules_page(request: HttpRequest, program: Program) -> HttpResponse:
     context = setup_context(request, program, "rules")
     rules = list(staff_selectors.earn_rule_list(program=program))
+    names = rule_names.earn_rule_names(program=program, rules=rules)
     simulation_form = forms.SimulationForm(
         request.GET if "amount" in request.GET or "lines" in request.GET else None,
         time_zone=program.time_zone,
     )
     context.update(
-        rules=rules,
+        described_rules=[(rule, _sentence(program, rule, names)) for rule in rules],
         rule_names={rule.code: rule.name for rule in rules},
         kind_labels=forms.RULE_KIND_LABELS,
         **_simulation(program, simulation_form),
@@ -85,25 +92,30 @@ def _rule_or_404(program: Program, rule_code: str) -> EarnRule:
     return rule
 
 
+def _rule_form(request: HttpRequest, program: Program, rule: EarnRule | None = None) -> forms.EarnRuleForm:
+    return forms.EarnRuleForm(
+        request.POST or None,
+        names=rule_names.earn_rule_choices(program=program),
+        currency=program.currency,
+        time_zone=program.time_zone,
+        rule=rule,
+    )
+
+
 def _rule_form_page(
     request: HttpRequest, program: Program, form: forms.EarnRuleForm, rule: EarnRule | None
 ) -> HttpResponse:
     context = setup_context(request, program, "rules")
-    context.update(
-        form=form,
-        rule=rule,
-        kind_help=[
-            (kind, forms.RULE_KIND_LABELS[kind], fields, example)
-            for kind, (fields, example) in forms.RULE_KIND_HELP.items()
-        ],
-    )
+    context.update(form=form, rule=rule)
+    if rule is not None:
+        names = rule_names.earn_rule_names(program=program, rules=[rule])
+        context["sentence"] = _sentence(program, rule, names)
     status = 400 if form.is_bound else 200
     return render(request, "console/loyalty/rule_form.html", context, status=status)
 
 
 def _rule_save(request: HttpRequest, program: Program, form: forms.EarnRuleForm, code: str) -> bool:
     values = form.rule_values()
-    values.pop("code", None)
     return service_run(
         request,
         form,
@@ -116,7 +128,7 @@ def _rule_save(request: HttpRequest, program: Program, form: forms.EarnRuleForm,
 @require_http_methods(["GET", "POST"])
 def rule_create(request: HttpRequest, code: str) -> HttpResponse:
     program = program_or_404(code)
-    form = forms.EarnRuleForm(request.POST or None, time_zone=program.time_zone)
+    form = _rule_form(request, program)
     if request.method == "POST" and form.is_valid():
         rule_code = form.cleaned_data["code"]
         if staff_selectors.earn_rule_get(program=program, code=rule_code) is not None:
@@ -131,12 +143,7 @@ def rule_create(request: HttpRequest, code: str) -> HttpResponse:
 def rule_edit(request: HttpRequest, code: str, rule_code: str) -> HttpResponse:
     program = program_or_404(code)
     rule = _rule_or_404(program, rule_code)
-    form = forms.EarnRuleForm(
-        request.POST or None,
-        initial=forms.earn_rule_initial(rule, program.time_zone),
-        time_zone=program.time_zone,
-        editing=True,
-    )
+    form = _rule_form(request, program, rule)
     if request.method == "POST" and form.is_valid() and _rule_save(request, program, form, rule.code):
         return redirect("console:loyalty_rules", code=program.code)
     return _rule_form_page(request, program, form, rule)

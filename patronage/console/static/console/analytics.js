@@ -1,5 +1,5 @@
-// Draws the analytics pages' charts from the specs the page embeds with json_script (see
-// console/views/analytics_pages.py: chart()). Datasets marked "interval" are floating bars low-high.
+// Draws the console's charts from the specs the page embeds with json_script (see console/charts.py:
+// chart()). Datasets marked "interval" are floating bars low-high.
 document.addEventListener("DOMContentLoaded", () => {
   if (!window.Chart) return;
   const style = getComputedStyle(document.documentElement);
@@ -34,7 +34,7 @@ document.addEventListener("DOMContentLoaded", () => {
       beginAtZero: true,
       // Datasets that share a stack share a place, and their values are not added up.
       stacked: false,
-      ticks: spec.percent ? { callback: (value) => percent(value) } : {},
+      ticks: spec.percent ? { callback: (value) => percent(value) } : spec.whole ? { precision: 0 } : {},
     };
     const scales = spec.horizontal ? { x: valueAxis } : { y: valueAxis };
     new window.Chart(canvas, {

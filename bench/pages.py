@@ -18,13 +18,14 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from throwaway import run_on_throwaway_database  # noqa: E402  (bench/ is the script's folder)
 
 
 def _setup(var_dir: str, database_url: str | None) -> None:
@@ -57,16 +58,24 @@ def run(members: int, repeats: int) -> None:
     from django.core.management import call_command
     from django.test import Client
 
+    from patronage.analytics.services import analysis_execute, analysis_request
     from patronage.core.apikeys import apikey_create
+    from patronage.core.roles import Role
     from patronage.core.services import staff_create
+    from patronage.loyalty.models import Tier
     from patronage.members.models import Identity, Member
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
     call_command("demo", members=members, seed=7, verbosity=0)
     print(f"demo business of {members:,} members loaded in {time.perf_counter() - started:.1f} s")
+    # The demo leaves its analyses to a worker: compute the two whose scores the customer pages show.
+    started = time.perf_counter()
+    for kind in ("clv", "churn"):
+        analysis_execute(run_id=analysis_request(kind=kind, actor=None, enqueue=None).pk)
+    print(f"lifetime value and churn computed in {time.perf_counter() - started:.1f} s")
 
-    staff = staff_create(username="bench", password="bench-pass-12345", role="admin")
+    staff = staff_create(username="bench", password="bench-pass-12345", groups=[Role.ADMIN])
     console = Client()
     console.force_login(staff)
     _key, plain = apikey_create(name="bench", scopes=["members:read"], actor=None)
@@ -74,12 +83,24 @@ def run(members: int, repeats: int) -> None:
     middle = Member.objects.order_by("pk")[members // 2]
     email = Identity.objects.filter(member=middle, kind="email").values_list("value", flat=True).first()
     name = middle.name.split()[0] if middle.name else "Kim"
+    tier = Tier.objects.order_by("-rank").first()
+    tier_filter = f"program={tier.program.code}&tier={tier.pk}" if tier else ""
+    customers = "/console/customers/"
 
     requests: list[tuple[str, Callable[[], int]]] = [
         ("GET /healthz (anchor)", lambda: Client().get("/healthz").status_code),
         ("console dashboard", lambda: console.get("/console/").status_code),
         ("console customer list, page 1", lambda: console.get("/console/customers/").status_code),
         ("console customer list, page 200", lambda: console.get("/console/customers/?page=200").status_code),
+        ("console list by points", lambda: console.get(f"{customers}?sort=-points").status_code),
+        (
+            "console list by last purchase",
+            lambda: console.get(f"{customers}?sort=-last_purchase").status_code,
+        ),
+        ("console list by lifetime value", lambda: console.get(f"{customers}?sort=-clv").status_code),
+        ("console list by churn risk", lambda: console.get(f"{customers}?sort=-churn").status_code),
+        ("console list of one tier", lambda: console.get(f"{customers}?{tier_filter}").status_code),
+        ("console list of one city", lambda: console.get(f"{customers}?city={middle.city}").status_code),
         ("console search by e-mail", lambda: console.get(f"/console/customers/?q={email}").status_code),
         ("console search by name", lambda: console.get(f"/console/customers/?q={name}").status_code),
         ("console customer page", lambda: console.get(f"/console/customers/{middle.pk}/").status_code),
@@ -112,30 +133,12 @@ def main() -> None:
         "--postgres", help="server URL without a database name, e.g. postgres://postgres@127.0.0.1:5432"
     )
     options = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="patronage-bench-pages-") as var_dir:
-        if options.postgres:
-            _run_on_postgres(options, var_dir)
-        else:
-            _setup(var_dir, None)
-            run(options.members, options.repeats)
-
-
-def _run_on_postgres(options: argparse.Namespace, var_dir: str) -> None:
-    import psycopg
-
-    name = f"patronage_bench_pages_{os.getpid()}"
-    server = options.postgres.rstrip("/")
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        _setup(var_dir, f"{server}/{name}")
-        run(options.members, options.repeats)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    run_on_throwaway_database(
+        name="pages",
+        postgres=options.postgres,
+        setup=_setup,
+        run=lambda: run(options.members, options.repeats),
+    )
 
 
 if __name__ == "__main__":

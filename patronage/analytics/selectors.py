@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import polars as pl
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from patronage.analytics.models import (
@@ -168,6 +168,53 @@ def scores_export(*, run: AnalysisRun, format: str) -> tuple[bytes, str, str]:
         frame = frame.with_columns(pl.col("churn_reasons").list.join(";"))
     frame.write_csv(buffer)
     return buffer.getvalue(), "text/csv; charset=utf-8", name
+
+
+# The analyses that score each customer with one number, and the column that holds it.
+SCORE_OF_KIND = {AnalysisKind.CLV: "clv", AnalysisKind.CHURN: "churn_risk"}
+
+
+@dataclass(frozen=True)
+class MemberScore:
+    kind: str
+    # The latest finished run that scored the member, or else the latest of the kind; None: never run.
+    run: AnalysisRun | None
+    value: float | None  # the member's score in `run`; None when it did not score them
+
+
+def member_score(*, member: Member, kind: str) -> MemberScore:
+    """The member's lifetime value or churn risk from the latest finished run that scored them."""
+    column = SCORE_OF_KIND[AnalysisKind(_kind_checked(kind))]
+    score = (
+        CustomerScore.objects.select_related("run")
+        .defer("run__result")
+        .filter(member=member, run__kind=kind, run__status=RunStatus.DONE)
+        .order_by("-run__finished_at", "-run_id")
+        .first()
+    )
+    if score is not None:
+        return MemberScore(kind=kind, run=score.run, value=getattr(score, column))
+    # Not scored (no purchase in the run's window, or joined since): say which run left them out.
+    return MemberScore(kind=kind, run=score_run_latest(kind=kind), value=None)
+
+
+def score_run_latest(*, kind: str) -> AnalysisRun | None:
+    """The last finished run of a kind that scores customers, without its result: its scores are read."""
+    return (
+        AnalysisRun.objects.filter(kind=_kind_checked(kind), status=RunStatus.DONE)
+        .defer("result")
+        .order_by("-finished_at", "-id")
+        .first()
+    )
+
+
+def score_column(*, run: AnalysisRun) -> Subquery:
+    """Each member's score in the run (lifetime value or churn risk), as a column of a query of members;
+    NULL for those the run did not score. One probe per member row into the (run, member) unique index."""
+    column = SCORE_OF_KIND[AnalysisKind(run.kind)]
+    # No ordering: the model's default (run, member) would join both tables into every probe.
+    scores = CustomerScore.objects.filter(run=run, member=OuterRef("pk")).order_by()
+    return Subquery(scores.values(column)[:1])
 
 
 def member_names(member_ids: Iterable[int]) -> dict[int, str]:

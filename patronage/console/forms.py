@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -17,6 +18,7 @@ from patronage.core.errors import ApplicationError
 from patronage.core.login_throttle import ThrottledAuthenticationForm
 from patronage.core.models import User
 from patronage.core.roles import role_label
+from patronage.loyalty.models import Program, Tier
 from patronage.members import services
 from patronage.members.models import ConsentMethod, ConsentPurpose, IdentityKind, Member, MemberStatus
 from patronage.members.timeline import kinds_all
@@ -50,9 +52,16 @@ class StaffAuthenticationForm(ThrottledAuthenticationForm):
 
 
 class MemberSearchForm(forms.Form):
+    """The customer list's search, filters and sort; the tier and program pickers list what exists."""
+
     q = forms.CharField(label=_("Search"), required=False)
-    city = forms.CharField(label=_("City"), required=False)
-    tag = forms.CharField(label=_("Tag"), required=False)
+    program = forms.ChoiceField(label=_("Program"), required=False)
+    tier = forms.ChoiceField(label=_("Tier"), required=False)
+    # Pickers that can also be typed into: the browser offers the values of the datalists the page lists.
+    city = forms.CharField(
+        label=_("City"), required=False, widget=forms.TextInput(attrs={"list": "city-list"})
+    )
+    tag = forms.CharField(label=_("Tag"), required=False, widget=forms.TextInput(attrs={"list": "tag-list"}))
     source = forms.CharField(label=_("Source"), required=False)
     joined_from = forms.DateField(
         label=_("Joined from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -66,10 +75,43 @@ class MemberSearchForm(forms.Form):
         choices=[*MemberStatus.choices, ("all", _("All"))],
         initial=MemberStatus.ACTIVE,
     )
+    # Set by the column headings' links, and kept by the search and the filters.
+    sort = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None = None,
+        *,
+        programs: Sequence[Program] = (),
+        tiers: Sequence[tuple[Program, Sequence[Tier]]] = (),
+    ) -> None:
+        super().__init__(data)
+        self._programs = {program.code: program for program in programs}
+        self._tiers = {str(tier.pk): tier for _program, program_tiers in tiers for tier in program_tiers}
+        if len(programs) > 1:
+            program_field = cast(forms.ChoiceField, self.fields["program"])
+            program_field.choices = [(program.code, program.name) for program in programs]
+        else:
+            del self.fields["program"]  # one program or none: nothing to choose
+        if self._tiers:
+            groups = [
+                (program.name, [(str(t.pk), t.name) for t in program_tiers])
+                for program, program_tiers in tiers
+            ]
+            cast(forms.ChoiceField, self.fields["tier"]).choices = [("", _("Any tier")), *groups]
+        else:
+            del self.fields["tier"]
+
+    def _data(self) -> dict[str, Any]:
+        """The values of the fields that are valid: an invalid one is left out, not the whole search."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()  # cleaning keeps the valid fields' values in cleaned_data
+        return self.cleaned_data
 
     def filters(self) -> dict[str, Any]:
         """The member_list() arguments; an invalid field is dropped rather than failing the search."""
-        data = self.cleaned_data if self.is_valid() else {}
+        data = self._data()
         status = data.get("status") or MemberStatus.ACTIVE
         return {
             "search": data.get("q", ""),
@@ -80,6 +122,17 @@ class MemberSearchForm(forms.Form):
             "joined_to": data.get("joined_to"),
             "status": "" if status == "all" else status,
         }
+
+    def chosen_tier(self) -> Tier | None:
+        return self._tiers.get(self._data().get("tier", ""))
+
+    def chosen_program(self) -> Program | None:
+        """The program of the tier and points columns: the chosen tier's, else the one chosen."""
+        tier = self.chosen_tier()
+        return tier.program if tier else self._programs.get(self._data().get("program", ""))
+
+    def chosen_sort(self) -> str:
+        return str(self._data().get("sort", ""))
 
 
 class ProfileForm(ServiceForm):

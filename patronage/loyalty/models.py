@@ -111,6 +111,13 @@ class Program(models.Model):
         max_length=12, choices=TierDowngrade.choices, default=TierDowngrade.ONE_LEVEL
     )
     tier_grace_days = models.PositiveIntegerField(default=0)
+    adjustment_ceiling = models.PositiveIntegerField(
+        default=100_000,
+        help_text="the most points one manual adjustment may add or remove, without the unlimited permission",
+    )
+    adjustment_confirm_above = models.PositiveIntegerField(
+        default=10_000, help_text="the console asks for confirmation of a manual adjustment of more points"
+    )
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     revision = models.CharField(

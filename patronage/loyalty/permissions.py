@@ -1,7 +1,8 @@
 """What staff may do with the loyalty programmes, and which standard roles hold it at first.
 
 Adjusting points comes in three sizes: anyone who may adjust moves up to 1,000 points at a time,
-up to 10,000 with the large permission, and any number with the unlimited one.
+up to 10,000 with the large permission, and any number with the unlimited one. Without the unlimited
+permission, no one moves more than the program's own ceiling (Program.adjustment_ceiling).
 """
 
 from __future__ import annotations

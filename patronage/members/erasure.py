@@ -35,6 +35,7 @@ from patronage.core.models import AccountKind, AuditEntry, OutboxEvent, User
 from patronage.members.models import (
     Consent,
     ConsentEvent,
+    DuplicateDismissal,
     Identity,
     IdentityKind,
     ImportJob,
@@ -423,6 +424,16 @@ personal_data(
         rows=lambda subject: Note.objects.filter(member_id__in=subject.member_ids),
         delete=True,
         why="staff notes on the file",
+    )
+)
+personal_data(
+    PersonalTable(
+        "members.DuplicateDismissal",
+        rows=lambda subject: DuplicateDismissal.objects.filter(
+            Q(first_id__in=subject.member_ids) | Q(second_id__in=subject.member_ids)
+        ),
+        delete=True,
+        why="staff's word that the person's file and another are two people: ids only, gone with the file",
     )
 )
 personal_data(

@@ -77,6 +77,7 @@ class Member(models.Model):
             ("import_members", _("Can import customers and transactions")),
             ("merge_members", _("Can merge duplicate customers")),
             ("handle_personal_data", _("Can export and erase a customer's personal data")),
+            ("export_customers", _("Can download the customer list")),
         ]
 
     def __str__(self) -> str:
@@ -275,3 +276,28 @@ class ImportJob(models.Model):
     @property
     def progress_percent(self) -> int:
         return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0
+
+
+class DuplicateDismissal(models.Model):
+    """Two files staff found to be different people: the duplicate finder no longer pairs them.
+
+    The pair is stored once, the lower id first. The rows go with either file (the erasure registry, and
+    a merge, delete them)."""
+
+    first = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    dismissed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="duplicate_dismissal_one_per_pair"),
+            models.CheckConstraint(
+                condition=models.Q(first__lt=models.F("second")), name="duplicate_dismissal_lower_id_first"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.first_id} and #{self.second_id} are different people"

@@ -109,14 +109,19 @@ def loose(word: str) -> str:
     return word
 
 
-def _korean_words(name: str) -> list[str]:
+def korean_name_parts(name: str) -> tuple[str, str]:
+    """The Hangul family and given names (김민지: 김, 민지; 남궁민수: 남궁, 민수; 김 민 지: 김, 민지)."""
     parts = ["".join(char for char in part if _is_hangul(char)) for part in name.split()]
     parts = [part for part in parts if part]
     if len(parts) == 1:
         whole = parts[0]
         cut = 2 if len(whole) >= 3 and whole[:2] in _TWO_SYLLABLE_SURNAMES else 1
         parts = [whole[:cut], whole[cut:]] if len(whole) > 1 else [whole]
-    surname, given = parts[0], "".join(parts[1:])
+    return parts[0], "".join(parts[1:])
+
+
+def _korean_words(name: str) -> list[str]:
+    surname, given = korean_name_parts(name)
     surnames = [_romanised(surname), *KOREAN_SURNAMES.get(surname, ())]
     syllables = [hangul_syllable(char) for char in given]
     words = [*surnames]
@@ -148,10 +153,15 @@ def _is_han(char: str) -> bool:
     return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf" or "\uf900" <= char <= "\ufaff"
 
 
-def _japanese_words(name: str) -> list[str]:
+def _japanese_readings(name: str) -> list[str]:
+    """The Hepburn reading of each piece of a name in kana or kanji (佐藤花子: satou, hanako)."""
     pieces = [item for item in _kakasi().convert(name) if item["orig"].strip()]
     readings = [_ascii_word(item["hepburn"]) for item in pieces]
-    readings = [reading for reading in readings if reading]
+    return [reading for reading in readings if reading]
+
+
+def _japanese_words(name: str) -> list[str]:
+    readings = _japanese_readings(name)
     words = [*readings, "".join(readings)]
     return words + [_short_vowels(word) for word in words]
 
@@ -195,6 +205,32 @@ def name_words(name: str) -> list[str]:
     if not any(_is_kana(char) for char in name):
         words += _transliterated_words("".join(char for char in name if not _is_hangul(char)))
     return [word for word in dict.fromkeys(words) if word]
+
+
+def name_readings(name: str) -> list[tuple[str, ...]]:
+    """The ways a name may be read in Latin letters, each as its parts in the order written, by the rules of
+    name_words: 김민지 as ("gim", "minji"), ("kim", "minji"); 佐藤 花子 as ("satou", "hanako") and, read as
+    Chinese, ("zuoteng", "huazi"); "Min-ji Kim" as ("minji", "kim"). The duplicate finder compares them."""
+    readings: list[tuple[str, ...]] = []
+    if any(_is_hangul(char) for char in name):
+        surname, given = korean_name_parts(name)
+        given_latin = _romanised(given)
+        for family in [_romanised(surname), *KOREAN_SURNAMES.get(surname, ())]:
+            readings.append((family, given_latin) if given_latin else (family,))
+    if any(_is_kana(char) or _is_han(char) for char in name):
+        readings.append(tuple(_japanese_readings(name)))
+    if not any(_is_kana(char) for char in name):
+        readings.append(_latin_parts("".join(char for char in name if not _is_hangul(char))))
+    return [reading for reading in dict.fromkeys(readings) if reading]
+
+
+def _latin_parts(name: str) -> tuple[str, ...]:
+    """Each word of a name in ASCII letters, its pieces joined ("Min-ji" -> "minji"); a name written in Han
+    characters without spaces is read as Chinese, the first character its family name."""
+    words = unicodedata.normalize("NFKC", name).split()
+    if len(words) == 1 and len(words[0]) > 1 and all(_is_han(char) for char in words[0]):
+        return (_ascii_word(words[0][0]), _ascii_word(words[0][1:]))
+    return tuple(part for part in (_ascii_word(word) for word in words) if part)
 
 
 def name_latin(name: str) -> str:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from itertools import combinations
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Replace
 from django.utils import timezone
@@ -26,6 +26,7 @@ from patronage.members.models import (
     IdentityKind,
     Member,
     MemberStatus,
+    Tag,
     TimelineEvent,
 )
 from patronage.members.timeline import TimelineKind, kind_get, staff_only_kinds
@@ -113,6 +114,37 @@ def member_list(
     return members.order_by("-id")
 
 
+# A picker offers at most this many values; a longer list is typed into, not read.
+PICKER_VALUES = 1000
+
+
+def member_city_list() -> list[str]:
+    """The cities customers live in, alphabetically, for the list's city picker.
+
+    Read by hopping through the city index from each city to the next (a loose index scan): one index
+    seek per city, where SELECT DISTINCT reads an index entry per customer (5 ms at 100,000 of them, on
+    every opening of the list). Neither SQLite nor PostgreSQL does this by itself.
+    """
+    table = connection.ops.quote_name(Member._meta.db_table)
+    hops = f"""
+        WITH RECURSIVE cities (city, n) AS (
+            SELECT MIN(city), 1 FROM {table} WHERE city > ''
+            UNION ALL
+            SELECT (SELECT MIN(city) FROM {table} WHERE city > cities.city), n + 1
+            FROM cities WHERE cities.city IS NOT NULL AND n < %s
+        )
+        SELECT city FROM cities WHERE city IS NOT NULL
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(hops, [PICKER_VALUES])
+        return [city for (city,) in cursor.fetchall()]
+
+
+def tag_name_list() -> list[str]:
+    """Every tag's name, alphabetically, for the list's tag picker."""
+    return list(Tag.objects.order_by("name").values_list("name", flat=True)[:PICKER_VALUES])
+
+
 def _search_condition(search: str) -> Q:
     """Who a search finds (docs/guide/customer-file.md, "Finding a customer").
 
@@ -170,65 +202,6 @@ def member_identities(*, member: Member) -> dict[str, str]:
         ]
         primaries.setdefault(field_name, identity.value)
     return primaries
-
-
-@dataclass
-class DuplicateCandidate:
-    first: Member
-    second: Member
-    reasons: list[str] = field(default_factory=list)
-
-    @property
-    def score(self) -> int:
-        return len(self.reasons)
-
-
-def member_duplicates_find(*, limit: int = 100) -> list[DuplicateCandidate]:
-    """Pairs of active members who are probably one person: same name plus one more thing in common."""
-    shared_names = (
-        Member.objects.filter(status=MemberStatus.ACTIVE)
-        .exclude(name_key="")
-        .values("name_key")
-        .annotate(n=Count("id"))
-        .filter(n__gt=1, n__lte=20)  # a very common name alone says nothing
-        .order_by("-n")
-        .values_list("name_key", flat=True)[: limit * 5]
-    )
-    groups: dict[str, list[Member]] = {}
-    members = Member.objects.filter(
-        status=MemberStatus.ACTIVE, name_key__in=list(shared_names)
-    ).prefetch_related("identities")
-    for member in members:
-        groups.setdefault(member.name_key, []).append(member)
-    candidates = []
-    for group in groups.values():
-        for first, second in combinations(sorted(group, key=lambda m: m.pk), 2):
-            reasons = _shared_traits(first, second)
-            if reasons:
-                candidates.append(
-                    DuplicateCandidate(first=first, second=second, reasons=["same name", *reasons])
-                )
-    candidates.sort(key=lambda c: (-c.score, c.first.pk))
-    return candidates[:limit]
-
-
-def _shared_traits(first: Member, second: Member) -> list[str]:
-    reasons = []
-    if first.birth_date and first.birth_date == second.birth_date:
-        reasons.append("same birth date")
-    if first.postal_code and first.postal_code == second.postal_code:
-        reasons.append("same postal code")
-    elif first.city and first.city.casefold() == second.city.casefold():
-        reasons.append("same city")
-    first_mailboxes = {
-        normalise.email_key(i.value) for i in first.identities.all() if i.kind == IdentityKind.EMAIL
-    }
-    second_mailboxes = {
-        normalise.email_key(i.value) for i in second.identities.all() if i.kind == IdentityKind.EMAIL
-    }
-    if first_mailboxes & second_mailboxes:
-        reasons.append("same mailbox")
-    return reasons
 
 
 def member_export_data(*, member: Member) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from patronage.members.tasks import import_job_enqueue
 
 router = Router(tags=["imports"])
 # The form's fields: any other is refused, as unknown fields of a JSON body are (a typo never goes unnoticed).
-FORM_FIELDS = {"kind", "file", "namespace", "source"}
+FORM_FIELDS = {"kind", "file", "namespace", "source", "program", "historical"}
 IMPORTS = require_scope("imports")
 
 
@@ -34,13 +34,22 @@ def start_import(
     file: File[UploadedFile],
     namespace: Form[str] = "",
     source: Form[str] = "",
+    program: Form[str] = "",
+    # A form field is text: "true" or "false", as the document's enum says (not "0", "yes" or "on").
+    historical: Form[Literal["true", "false"]] = "false",
 ) -> Status[ImportJob]:
     """Queues a CSV import (`kind` customers or transactions). The whole file is checked first: a bad row
-    rejects the file with its line numbers, and nothing is written. Follow it with GET /imports/{id}."""
+    rejects the file with its line numbers, and nothing is written. Follow it with GET /imports/{id}.
+
+    Transactions: `program` books every order's points in that program (a row's `program` column wins);
+    `historical` lets purchases from before their program began earn."""
     unknown = sorted((set(request.POST) | set(request.FILES)) - FORM_FIELDS)
     if unknown:
         raise ValidationFailed(_("unknown field '%(field)s'") % {"field": unknown[0]}, field=unknown[0])
-    options = {name: value for name, value in (("namespace", namespace), ("source", source)) if value}
+    given = (("namespace", namespace), ("source", source), ("program", program))
+    options = {name: value for name, value in given if value}
+    if historical == "true":
+        options["historical"] = "yes"
     job = import_job_start(
         kind=kind,
         file_name=file.name or "upload.csv",

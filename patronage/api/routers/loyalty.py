@@ -145,7 +145,9 @@ def adjust_points(request: HttpRequest, member_id: PathId, payload: AdjustmentIn
     earlier = selectors.adjustment_find(program=program, idempotency_key=payload.idempotency_key)
     if earlier is not None and earlier.account.member_id != member.pk:
         raise Conflict(DIFFERENT_REQUEST, field="idempotency_key")
-    # A removal needs points to remove: a member without an account is refused without being given one.
+    # An adjustment past the program's ceiling, or a removal without points to remove, is refused without
+    # giving the member an account.
+    services.adjustment_check(program=program, points=payload.points, actor=acting_user(request))
     account = (
         services.account_open(program=program, member=member)
         if payload.points > 0

@@ -2,6 +2,7 @@
 
 # No `from __future__ import annotations` here: ninja reads `Query[...]` parameters at import time.
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import QuerySet, prefetch_related_objects
@@ -11,7 +12,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from patronage.api.auth import acting_user, require_scope
-from patronage.api.pagination import MAX_LIMIT, LimitOffset
+from patronage.api.pagination import LimitOffset
 from patronage.api.schemas.common import PROBLEM_STATUSES, PathId, Problem
 from patronage.api.schemas.members import (
     ConsentIn,
@@ -29,9 +30,9 @@ from patronage.api.schemas.members import (
 )
 from patronage.core.errors import Conflict
 from patronage.members import selectors, services
+from patronage.members.duplicates import DuplicateCandidate, member_duplicates_find
 from patronage.members.models import ConsentMethod, Member, TimelineEvent
 from patronage.members.permissions import MEMBERS_MERGE
-from patronage.members.selectors import DuplicateCandidate
 
 router = Router(tags=["members"])
 
@@ -97,9 +98,10 @@ def list_members(request: HttpRequest, filters: Query[MemberFilters]) -> QuerySe
 
 @router.get("/duplicates", response={200: list[DuplicateOut], PROBLEM_STATUSES: Problem}, auth=READ)
 @paginate(LimitOffset)
-def list_duplicates(request: HttpRequest) -> list[DuplicateCandidate]:
-    """Pairs of members who are probably one person, likeliest first, with the reasons."""
-    return selectors.member_duplicates_find(limit=MAX_LIMIT)
+def list_duplicates(request: HttpRequest) -> Sequence[DuplicateCandidate]:
+    """Pairs of members who are probably one person, likeliest first, with a score and the reasons; pairs
+    staff marked as two people are left out."""
+    return member_duplicates_find()
 
 
 @router.post("/merge", response={200: MemberOut, PROBLEM_STATUSES: Problem}, auth=MERGE)

@@ -145,6 +145,13 @@ class ProgramDetailOut(ProgramOut):
     tier_window_days: int | None
     tier_downgrade: str = Field(description="one_level or recompute, at the member's review only")
     tier_grace_days: int
+    adjustment_ceiling: int = Field(
+        description="the most points one adjustment may add or remove, by an integration or by staff "
+        "without the unlimited permission"
+    )
+    adjustment_confirm_above: int = Field(
+        description="the console asks staff to confirm an adjustment of more points; the API asks nothing"
+    )
     tiers: list[TierOut] = Field(description="lowest rank first")
 
     @staticmethod

@@ -235,6 +235,8 @@ class MemberRef(Schema):
 
 
 class DuplicateOut(Schema):
-    first: MemberRef
+    first: MemberRef = Field(description="the file with the lower id")
     second: MemberRef
-    reasons: list[str]
+    score: int = Field(description="55 to 100: 90 and more is very likely one person, 70 and more likely")
+    reasons: list[str] = Field(description="what the two files have in common, in words")
+    doubts: list[str] = Field(description="what speaks against, in words (different birth dates ...)")

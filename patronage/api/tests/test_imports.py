@@ -6,6 +6,9 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from config.celery import app as celery_app
+from patronage.conftest import program_launched
+from patronage.loyalty.models import Account, Program
+from patronage.loyalty.services import earn_rule_save
 from patronage.members.models import Member
 
 GOOD = b"external_id,email,name\nC-1,one@example.com,One\nC-2,two@example.com,Two\n"
@@ -108,3 +111,36 @@ def test_row_errors_are_in_english_unless_the_client_asks_for_another_language(a
     with translation.override("ko"):
         expected = gettext("'%(value)s' is not a date (YYYY-MM-DD)") % {"value": "31/12/1990"}
     assert korean == [{"line": 2, "field": "birth_date", "message": expected}]
+
+
+def test_a_transactions_import_books_points_in_the_program_it_names_and_says_so(
+    api_client, alice, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    Program.objects.create(code="other", name="Other Club", currency="KRW")
+    coffee = program_launched(Program.objects.create(code="coffee", name="Coffee Club", currency="KRW"))
+    earn_rule_save(
+        program=coffee, code="base", name="Base", kind="spend", params={"points": 1, "per": "100"}, actor=None
+    )
+    client = api_client("imports")
+    sales = b"order_id,email,occurred_at,amount\nR-1,alice@example.com,2024-05-01,15000\n"
+
+    celery_app.conf.task_always_eager = True
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                "/api/v1/imports",
+                {
+                    "kind": "transactions",
+                    "file": SimpleUploadedFile("sales.csv", sales),
+                    "program": "coffee",
+                    "historical": "true",
+                },
+            )
+    finally:
+        celery_app.conf.task_always_eager = False
+
+    job = client.get(f"/api/v1/imports/{response.json()['id']}").json()
+    assert job["status"] == "done"
+    assert job["notes"] == ["1 purchase booked in Coffee Club, earning 150 points"]
+    assert Account.objects.get(member=alice, program=coffee).pending == 150

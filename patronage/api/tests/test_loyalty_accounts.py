@@ -157,6 +157,22 @@ def test_a_removal_beyond_the_balance_is_409_and_opens_no_account(api, alice, bo
     assert not Account.objects.filter(member=bob).exists()
 
 
+def test_an_adjustment_past_the_programs_ceiling_is_refused_naming_points_and_opens_no_account(
+    api, alice, club
+):
+    club.adjustment_ceiling = 5000
+    club.save()
+    body = {"program": "hanbit", "points": 5001, "reason": "import", "idempotency_key": "big"}
+
+    response = api.post(f"/members/{alice.pk}/adjustments", body)
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "points"
+    assert "at most 5,000 points" in response.json()["errors"][0]["message"]
+    assert not Account.objects.filter(member=alice).exists()
+    assert api.get("/programs/hanbit").json()["adjustment_ceiling"] == 5000
+
+
 # ---- redemptions -------------------------------------------------------------------------------------
 
 

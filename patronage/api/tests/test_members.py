@@ -379,17 +379,24 @@ def test_merging_a_member_into_itself_changes_nothing(client, alice):
     assert alice.status == "active"
 
 
-def test_duplicates_name_both_members_and_the_reasons(client, db):
-    first = make_member("Hana Sato", "hana@example.com", city="Kyoto")
-    second = make_member("hana  sato", "h.sato@example.com", city="Kyoto")
+def test_duplicates_name_both_members_with_a_score_and_the_reasons(client, db):
+    first = make_member("Hanako Sato", "hanako.sato@gmail.com", city="Kyoto")
+    second = make_member("佐藤 花子", "hanakosato@gmail.com", city="Kyoto")
+    make_member("Hanako Sato", "another.hanako@example.com", city="Kyoto")  # a name and a city say too little
 
     page = client.get("/api/v1/members/duplicates").json()
 
     assert page["count"] == 1
     assert page["items"][0] == {
-        "first": {"id": first.pk, "name": "Hana Sato"},
-        "second": {"id": second.pk, "name": "hana  sato"},
-        "reasons": ["same name", "same city"],
+        "first": {"id": first.pk, "name": "Hanako Sato"},
+        "second": {"id": second.pk, "name": "佐藤 花子"},
+        "score": 80,
+        "reasons": [
+            "e-mails to the same mailbox (hanako.sato@gmail.com / hanakosato@gmail.com)",
+            "names match across scripts (Hanako Sato / 佐藤 花子)",
+            "same city",
+        ],
+        "doubts": [],
     }
 
 

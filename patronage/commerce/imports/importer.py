@@ -16,21 +16,27 @@ from patronage.commerce.imports.orders import (
     order_key_check,
     order_parse,
 )
+from patronage.commerce.imports.steps import ImportedOrder, order_import_steps
 from patronage.commerce.imports.write import OrderWriter
-from patronage.members.imports.base import CsvFile, ImportContext, Importer, Row, RowError, RowInvalid
+from patronage.members.imports.base import Column, CsvFile, ImportContext, Importer, Row, RowError, RowInvalid
 from patronage.members.imports.messages import Message
 
 DEFAULT_SOURCE = "import"
 
 
 class TransactionImporter(Importer):
-    columns = COLUMNS
+    columns: tuple[Column, ...] = COLUMNS
 
     def __init__(self, context: ImportContext):
         super().__init__(context)
         self.source = context.options.get("source") or DEFAULT_SOURCE
         self._checks = OrderChecks()
         self._writer = OrderWriter(context)
+        # What the apps above commerce do with the file's orders (loyalty books their points).
+        self._steps = [factory(context) for factory in order_import_steps]
+        step_columns = tuple(column for step in self._steps for column in step.columns)
+        self.columns = COLUMNS + step_columns
+        self._step_columns = tuple(column.name for column in step_columns)
 
     def header_check(self, csv_file: CsvFile) -> list[RowError]:
         missing = [column for column in ("external_id", "occurred_at") if not csv_file.has(column)]
@@ -39,7 +45,7 @@ class TransactionImporter(Importer):
                 1, column, Message.of(gettext_noop("the header has no %(column)s column"), {"column": column})
             )
             for column in missing
-        ]
+        ] + [error for step in self._steps for error in step.options_check()]
 
     def batches(self, rows: Iterable[Row]) -> Iterator[list[Row]]:
         return order_batches(rows, self.source)
@@ -51,18 +57,22 @@ class TransactionImporter(Importer):
                 drafts.append(self._order_parse(rows))
             except RowInvalid as exc:
                 errors.append(RowError(exc.line or rows[0].line, exc.field, exc.message))
-        return errors + self._checks.errors(drafts)
+        step_errors = [error for step in self._steps for error in step.check(drafts)]
+        return errors + self._checks.errors(drafts) + step_errors
 
     def write(self, batch: list[Row]) -> None:
         drafts = [self._order_parse(rows) for rows in order_groups(batch, self.source)]
-        created = self._writer.write(drafts)
-        self.counts.created += created
-        self.counts.unchanged += len(drafts) - created
+        written = self._writer.write(drafts)
+        self.counts.created += written.created
+        self.counts.unchanged += len(drafts) - written.created
+        imported = [ImportedOrder(draft, written.order_ids[draft.key]) for draft in drafts]
+        for step in self._steps:
+            step.write(imported)
 
     def notes(self) -> list[Message]:
-        return self._writer.references.notes()
+        return self._writer.references.notes() + [note for step in self._steps for note in step.notes()]
 
     def _order_parse(self, rows: list[Row]) -> OrderDraft:
         key = order_key(rows[0], self.source)
         order_key_check(key)
-        return order_parse(rows, source=key.source)
+        return order_parse(rows, source=key.source, step_columns=self._step_columns)

@@ -70,6 +70,8 @@ class OrderDraft:
     channel: str
     store: str
     lines: list[LineDraft] = field(default_factory=list)
+    # The cells of the columns the import's steps read (a program's code), merged as the order's own.
+    step_cells: dict[str, str] = field(default_factory=dict)
 
 
 def order_key(row: Row, default_source: str) -> OrderKey:
@@ -110,9 +112,9 @@ def order_batches(rows: Iterable[Row], default_source: str, size: int = BATCH_RO
         yield batch
 
 
-def order_parse(rows: list[Row], *, source: str) -> OrderDraft:
+def order_parse(rows: list[Row], *, source: str, step_columns: tuple[str, ...] = ()) -> OrderDraft:
     """Reads one order's rows; raises RowInvalid naming the column (and the line when not the first)."""
-    head = _head_merge(rows)
+    head = _head_merge(rows, ORDER_COLUMNS + step_columns)
     first = rows[0]
     lines = [line for row in rows if (line := _line_parse(row)) is not None]
     kind = _KINDS.get((head.get("type") or "purchase").lower())
@@ -150,13 +152,14 @@ def order_parse(rows: list[Row], *, source: str) -> OrderDraft:
         channel=_code(head, "channel", 32),
         store=_code(head, "store", 32),
         lines=lines,
+        step_cells={column: head[column] for column in step_columns if head.get(column)},
     )
 
 
-def _head_merge(rows: list[Row]) -> dict[str, str]:
-    head = {column: rows[0].get(column) for column in ORDER_COLUMNS if rows[0].get(column)}
+def _head_merge(rows: list[Row], columns: tuple[str, ...]) -> dict[str, str]:
+    head = {column: rows[0].get(column) for column in columns if rows[0].get(column)}
     for row in rows[1:]:
-        for column in ORDER_COLUMNS:
+        for column in columns:
             value = row.get(column)
             if value and head.setdefault(column, value) != value:
                 raise RowInvalid(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from patronage.commerce import timeline_kinds as kinds
 from patronage.commerce.imports.orders import LineDraft, OrderDraft, OrderKey
@@ -18,6 +18,11 @@ from patronage.members.models import TimelineEvent
 _ExistingOrders = dict[OrderKey, tuple[int, int | None]]
 
 
+class WrittenBatch(NamedTuple):
+    created: int  # orders new to the database
+    order_ids: dict[OrderKey, int]  # every order of the batch, new or imported before
+
+
 class OrderWriter:
     """Writes the orders not imported before (inside the import's transaction); others are left as they are."""
 
@@ -25,25 +30,26 @@ class OrderWriter:
         self.context = context
         self.references = References()
 
-    def write(self, drafts: list[OrderDraft]) -> int:
-        """Writes the new orders of a checked batch; returns how many there were."""
+    def write(self, drafts: list[OrderDraft]) -> WrittenBatch:
+        """Writes the new orders of a checked batch; the id of every order of the batch, new or not."""
         existing = _orders_find([draft.key for draft in drafts])
+        order_ids = {key: pk for key, (pk, _member) in existing.items()}
         new = [draft for draft in drafts if draft.key not in existing]
         if not new:
-            return 0
+            return WrittenBatch(0, order_ids)
         owners = identity_owners(identity.key for draft in new for identity in draft.customer)
         self.references.ensure(new)
         purchases = [draft for draft in new if draft.kind == OrderKind.PURCHASE]
-        self._orders_create(purchases, owners, originals={})
+        order_ids.update(self._orders_create(purchases, owners, originals={}))
         returns = [draft for draft in new if draft.kind == OrderKind.RETURN]
         if returns:
             originals = _orders_find([draft.original for draft in returns if draft.original])
-            self._orders_create(returns, owners, originals)
-        return len(new)
+            order_ids.update(self._orders_create(returns, owners, originals))
+        return WrittenBatch(len(new), order_ids)
 
     def _orders_create(
         self, drafts: list[OrderDraft], owners: dict[IdentityKey, int], originals: _ExistingOrders
-    ) -> None:
+    ) -> dict[OrderKey, int]:
         ids = ids_reserve(Order, len(drafts))
         orders = [
             self._order_row(order_id, draft, owners, originals)
@@ -66,6 +72,7 @@ class OrderWriter:
                 if order["member_id"] is not None
             ],
         )
+        return {draft.key: order_id for draft, order_id in zip(drafts, ids, strict=True)}
 
     def _order_row(
         self, order_id: int, draft: OrderDraft, owners: dict[IdentityKey, int], originals: _ExistingOrders

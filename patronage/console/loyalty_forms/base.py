@@ -10,11 +10,16 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from patronage.core.errors import ApplicationError
 
 LOCAL_MINUTE = "%Y-%m-%dT%H:%M"
 MAX_SIMULATED_LINES = 100
+# The earliest and latest times a rule may start or end, or a purchase be simulated at: inside what every
+# database and time zone holds (year 1 in Seoul is before year 1 in UTC, which Python cannot hold).
+FIRST_DATE = datetime(2000, 1, 1)
+LAST_DATE = datetime(2999, 12, 31, 23, 59)
 
 
 def fresh_key() -> str:
@@ -48,8 +53,25 @@ def choices_of(choices: Any, *, blank: str | Promise | None = None) -> list[tupl
     return [("", blank), *options] if blank is not None else options
 
 
+def within_dates(wall: datetime | None) -> None:
+    """Refuses a typed time outside FIRST_DATE to LAST_DATE, naming the years."""
+    if wall is not None and not FIRST_DATE <= wall.replace(tzinfo=None) <= LAST_DATE:
+        raise forms.ValidationError(
+            _("Give a date between %(first)s and %(last)s."),
+            params={"first": FIRST_DATE.year, "last": LAST_DATE.year},
+        )
+
+
 def local_input() -> forms.DateTimeInput:
-    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_MINUTE)
+    """A datetime-local input that offers only the dates within_dates takes."""
+    return forms.DateTimeInput(
+        attrs={
+            "type": "datetime-local",
+            "min": FIRST_DATE.strftime(LOCAL_MINUTE),
+            "max": LAST_DATE.strftime(LOCAL_MINUTE),
+        },
+        format=LOCAL_MINUTE,
+    )
 
 
 def in_zone(value: datetime | None, time_zone: str) -> datetime | None:

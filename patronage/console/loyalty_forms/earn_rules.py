@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from patronage.console.loyalty_forms.base import LoyaltyForm, choices_of, in_zone, local_input, local_wall
+from patronage.console.loyalty_forms.base import (
+    LoyaltyForm,
+    choices_of,
+    in_zone,
+    local_input,
+    local_wall,
+    within_dates,
+)
 from patronage.console.loyalty_forms.rule_settings import KIND_SETTINGS, RULE_KIND_LABELS, KindSettings
 from patronage.core.errors import ApplicationError
 from patronage.loyalty.models import EarnRule
@@ -28,15 +35,10 @@ if TYPE_CHECKING:
 
 # Far inside the 32-bit priority column, with room for any ordering people need.
 PRIORITY_LIMIT = 1_000_000
-# The earliest and latest dates a rule may start or end: inside what every database and time zone holds.
-FIRST_DATE = datetime(2000, 1, 1)
-LAST_DATE = datetime(2999, 12, 31, 23, 59)
 
 
 def _date_field(label: StrOrPromise) -> forms.DateTimeField:
-    widget = local_input()
-    widget.attrs.update(min=FIRST_DATE.strftime("%Y-%m-%dT%H:%M"), max=LAST_DATE.strftime("%Y-%m-%dT%H:%M"))
-    return forms.DateTimeField(label=label, required=False, widget=widget)
+    return forms.DateTimeField(label=label, required=False, widget=local_input())
 
 
 class EarnRuleForm(LoyaltyForm):
@@ -129,11 +131,7 @@ class EarnRuleForm(LoyaltyForm):
 
     def _in_zone(self, name: str) -> datetime | None:
         wall: datetime | None = self.cleaned_data.get(name)
-        if wall is not None and not FIRST_DATE <= wall.replace(tzinfo=None) <= LAST_DATE:
-            raise forms.ValidationError(
-                _("Give a date between %(first)s and %(last)s."),
-                params={"first": FIRST_DATE.year, "last": LAST_DATE.year},
-            )
+        within_dates(wall)
         return in_zone(wall, self.time_zone)
 
     def clean(self) -> dict[str, Any]:

@@ -5,15 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from patronage.console.loyalty_forms.base import LoyaltyForm, choices_of
+from patronage.core.models import User
 from patronage.loyalty.models import (
+    Program,
     Reward,
     Tier,
 )
 from patronage.loyalty.services.benefits import MAX_GRANT_QUANTITY, MAX_VALID_DAYS
 from patronage.loyalty.services.points import MAX_POINTS
+from patronage.members.models import Member
+
+CONFIRMATION_SALT = "patronage.console.loyalty.adjust-confirmation"
+# Long enough to read the confirmation and press the button; a staler one is simply asked again.
+CONFIRMATION_MAX_AGE = 15 * 60
 
 
 def _key_field() -> forms.CharField:
@@ -21,6 +29,8 @@ def _key_field() -> forms.CharField:
 
 
 class AdjustForm(LoyaltyForm):
+    """An adjustment by hand; a large one comes back once more with a confirmation signed for exactly it."""
+
     id_prefix = "adjust"
     points = forms.IntegerField(
         label=_("Points"),
@@ -30,6 +40,31 @@ class AdjustForm(LoyaltyForm):
     )
     reason = forms.CharField(label=_("Reason"), max_length=300)
     idempotency_key = _key_field()
+    confirmation = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)
+
+    def confirmation_sign(self, *, member: Member, program: Program, user: User) -> str:
+        """The token the confirmation step sends back: it holds for this adjustment, member, program and
+        person only, so a request edited after the confirmation was shown is asked again."""
+        return signing.dumps(self._confirmed(member, program, user), salt=CONFIRMATION_SALT)
+
+    def is_confirmed(self, *, member: Member, program: Program, user: User) -> bool:
+        token = self.cleaned_data.get("confirmation") or ""
+        try:
+            signed = signing.loads(token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE)
+        except signing.BadSignature:  # forged, edited or expired: SignatureExpired is a BadSignature
+            return False
+        return bool(signed == self._confirmed(member, program, user))
+
+    def _confirmed(self, member: Member, program: Program, user: User) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "member": member.pk,
+            "program": program.pk,
+            "user": user.pk,
+            "points": data["points"],
+            "reason": data["reason"].strip(),
+            "key": data["idempotency_key"],
+        }
 
 
 class RedeemForm(LoyaltyForm):
@@ -89,7 +124,11 @@ class BenefitGrantForm(LoyaltyForm):
 
 class BenefitUseForm(LoyaltyForm):
     id_prefix = "use"
-    grant = forms.IntegerField(widget=forms.HiddenInput)
+    # An id the page holds, never typed: anything else is a grant this member does not have.
+    grant = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={"invalid": _("this benefit was not granted to this member")},
+    )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
     idempotency_key = _key_field()
 

@@ -17,6 +17,7 @@ from patronage.console.loyalty_forms.base import (
     choices_of,
     in_zone,
     local_input,
+    within_dates,
 )
 from patronage.core.errors import NotFound
 from patronage.loyalty import rules
@@ -34,8 +35,17 @@ from patronage.loyalty.models import (
     TierDowngrade,
     TierWindow,
 )
+from patronage.loyalty.services.benefits import MAX_GRANT_QUANTITY, MAX_VALID_DAYS
+from patronage.loyalty.services.points import MAX_POINTS
 from patronage.members import selectors as member_selectors
 from patronage.members.models import Member
+
+# A hundred years: longer than any return window, expiry or tier window, and a date that far ahead is still
+# one every database and Python hold.
+MAX_DAYS = 36_500
+# Far inside the 32-bit columns, and more than any table of tiers or stock room needs.
+MAX_RANK = 1_000_000
+MAX_STOCK = 10_000_000
 
 
 class ProgramForm(LoyaltyForm):
@@ -54,6 +64,7 @@ class ProgramForm(LoyaltyForm):
     pending_days = forms.IntegerField(
         label=_("Days points stay pending"),
         min_value=0,
+        max_value=MAX_DAYS,
         initial=14,
         help_text=_("The return window: points become available after it."),
     )
@@ -68,21 +79,45 @@ class ProgramForm(LoyaltyForm):
     )
     expiry_policy = forms.ChoiceField(label=_("Points expire"), choices=ExpiryPolicy.choices)
     expiry_days = forms.IntegerField(
-        label=_("Expiry days"), required=False, min_value=1, help_text=_("N for the policies with N days.")
+        label=_("Expiry days"),
+        required=False,
+        min_value=1,
+        max_value=MAX_DAYS,
+        help_text=_("N for the policies with N days."),
     )
     expiry_warning_days = forms.IntegerField(
-        label=_("Warn members this many days before"), min_value=0, initial=30
+        label=_("Warn members this many days before"), min_value=0, max_value=MAX_DAYS, initial=30
     )
     return_policy = forms.ChoiceField(label=_("On a return"), choices=ReturnPolicy.choices)
     tier_basis = forms.ChoiceField(label=_("Tiers are reached by"), choices=TierBasis.choices)
     tier_window = forms.ChoiceField(label=_("Counted over"), choices=TierWindow.choices)
     tier_window_days = forms.IntegerField(
-        label=_("Window days"), required=False, min_value=1, help_text=_("For a rolling window.")
+        label=_("Window days"),
+        required=False,
+        min_value=1,
+        max_value=MAX_DAYS,
+        help_text=_("For a rolling window."),
     )
     tier_downgrade = forms.ChoiceField(
         label=_("At review, a member short of their tier goes"), choices=TierDowngrade.choices
     )
-    tier_grace_days = forms.IntegerField(label=_("Grace days before a downgrade"), min_value=0, initial=0)
+    tier_grace_days = forms.IntegerField(
+        label=_("Grace days before a downgrade"), min_value=0, max_value=MAX_DAYS, initial=0
+    )
+    adjustment_ceiling = forms.IntegerField(
+        label=_("Most points one adjustment by hand may move"),
+        min_value=1,
+        max_value=MAX_POINTS,
+        initial=100_000,
+        help_text=_("Adding or removing; only staff with the unlimited permission may move more."),
+    )
+    adjustment_confirm_above = forms.IntegerField(
+        label=_("Ask for confirmation of adjustments above"),
+        min_value=0,
+        max_value=MAX_POINTS,
+        initial=10_000,
+        help_text=_("Points: the console shows the points, their value and the member before booking."),
+    )
     active = forms.BooleanField(label=_("Open: members earn and spend points"), required=False, initial=True)
 
     def __init__(self, *args: Any, read_only: bool = False, **kwargs: Any) -> None:
@@ -183,7 +218,9 @@ class SimulationForm(forms.Form):
         return member
 
     def clean_at(self) -> datetime | None:
-        return in_zone(self.cleaned_data.get("at"), self.time_zone)
+        wall = self.cleaned_data.get("at")
+        within_dates(wall)
+        return in_zone(wall, self.time_zone)
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -243,7 +280,9 @@ def _line(number: int, row: str) -> rules.Line:
 class TierForm(LoyaltyForm):
     code = forms.SlugField(label=_("Code"), max_length=32)
     name = forms.CharField(label=_("Name"), max_length=100)
-    rank = forms.IntegerField(label=_("Rank"), min_value=0, help_text=_("Higher is better."))
+    rank = forms.IntegerField(
+        label=_("Rank"), min_value=0, max_value=MAX_RANK, help_text=_("Higher is better.")
+    )
     threshold = forms.DecimalField(
         label=_("Threshold"),
         min_value=Decimal(0),
@@ -263,7 +302,13 @@ class TierBenefitForm(LoyaltyForm):
     id_prefix = "entitlement"
     tier = forms.ChoiceField(label=_("Tier"))
     benefit = forms.ChoiceField(label=_("Benefit"))
-    quantity = forms.IntegerField(label=_("How many"), min_value=0, initial=1, help_text=_("0 removes it."))
+    quantity = forms.IntegerField(
+        label=_("How many"),
+        min_value=0,
+        max_value=MAX_GRANT_QUANTITY,
+        initial=1,
+        help_text=_("0 removes it."),
+    )
     period = forms.ChoiceField(label=_("Per"), choices=BenefitPeriod.choices, initial=BenefitPeriod.YEAR)
 
     def __init__(self, *args: Any, tiers: list[Tier], benefits: list[Any], **kwargs: Any) -> None:
@@ -278,7 +323,10 @@ class BenefitForm(LoyaltyForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=BenefitKind.choices)
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
     validity_days = forms.IntegerField(
-        label=_("Days a grant can be used"), initial=365, help_text=_("From the day it is granted.")
+        label=_("Days a grant can be used"),
+        max_value=MAX_VALID_DAYS,
+        initial=365,
+        help_text=_("From the day it is granted."),
     )
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
@@ -287,10 +335,16 @@ class RewardForm(LoyaltyForm):
     code = forms.SlugField(label=_("Code"), max_length=48)
     name = forms.CharField(label=_("Name"), max_length=100)
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
-    points_price = forms.IntegerField(label=_("Price in points"))
-    stock = forms.IntegerField(label=_("Stock"), required=False, help_text=_("Empty: unlimited."))
+    # The smallest values are the service's to refuse, in its words; the largest are what the columns hold.
+    points_price = forms.IntegerField(label=_("Price in points"), max_value=MAX_POINTS)
+    stock = forms.IntegerField(
+        label=_("Stock"), required=False, max_value=MAX_STOCK, help_text=_("Empty: unlimited.")
+    )
     per_member_limit = forms.IntegerField(
-        label=_("Limit per member"), required=False, help_text=_("Empty: no limit.")
+        label=_("Limit per member"),
+        required=False,
+        max_value=MAX_STOCK,
+        help_text=_("Empty: no limit."),
     )
     min_tier = forms.ChoiceField(label=_("Lowest tier allowed"), required=False)
     active = forms.BooleanField(label=_("Offered"), required=False, initial=True)

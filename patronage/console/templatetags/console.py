@@ -54,15 +54,6 @@ NAV: tuple[NavItem, ...] = (
     NavItem("console:apikeys", _("API keys"), STAFF_MANAGE, ("apikeys", "apikey_create")),
 )
 
-# The duplicate finder states its reasons in English; these are their translated labels.
-DUPLICATE_REASONS: dict[str, str | Promise] = {
-    "same name": _("same name"),
-    "same birth date": _("same birth date"),
-    "same postal code": _("same postal code"),
-    "same city": _("same city"),
-    "same mailbox": _("same mailbox"),
-}
-
 
 @register.inclusion_tag("console/_nav.html", takes_context=True)
 def console_nav(context: dict[str, Any]) -> dict[str, Any]:
@@ -76,11 +67,6 @@ def console_nav(context: dict[str, Any]) -> dict[str, Any]:
 @register.filter
 def timeline_kind(code: str) -> TimelineKind:
     return kind_get(code)
-
-
-@register.filter
-def duplicate_reason(reason: str) -> str | Promise:
-    return DUPLICATE_REASONS.get(reason, reason)
 
 
 @register.filter(name="role_label")

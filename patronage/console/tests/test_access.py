@@ -13,7 +13,13 @@ from patronage.core.apikeys import apikey_create
 from patronage.core.models import AuditEntry, User
 from patronage.core.permissions import AUDIT_VIEW, STAFF_MANAGE
 from patronage.members.models import Member, TimelineEvent
-from patronage.members.permissions import MEMBERS_EDIT, MEMBERS_MERGE, MEMBERS_PRIVACY, MEMBERS_VIEW
+from patronage.members.permissions import (
+    MEMBERS_EDIT,
+    MEMBERS_EXPORT,
+    MEMBERS_MERGE,
+    MEMBERS_PRIVACY,
+    MEMBERS_VIEW,
+)
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,7 @@ _PAIR = "first={alice}&second={bob}"
 ENDPOINTS = [
     Endpoint("console:home", "get", MEMBERS_VIEW),
     Endpoint("console:customers", "get", MEMBERS_VIEW),
+    Endpoint("console:customers_export", "post", MEMBERS_EXPORT),
     Endpoint("console:customer", "get", MEMBERS_VIEW, _member),
     Endpoint("console:customer_timeline", "get", MEMBERS_VIEW, _member),
     Endpoint("console:customer_edit", "get", MEMBERS_EDIT, _member),
@@ -50,6 +57,7 @@ ENDPOINTS = [
     Endpoint("console:customer_erase", "get", MEMBERS_PRIVACY, _member),
     Endpoint("console:customer_erase", "post", MEMBERS_PRIVACY, _member),
     Endpoint("console:duplicates", "get", MEMBERS_MERGE),
+    Endpoint("console:duplicates_dismiss", "post", MEMBERS_MERGE),
     Endpoint("console:merge", "get", MEMBERS_MERGE, query=_PAIR),
     Endpoint("console:merge", "post", MEMBERS_MERGE, query=_PAIR),
     Endpoint("console:audit", "get", AUDIT_VIEW),

@@ -28,7 +28,7 @@ def test_the_customer_page_shows_profile_identities_consents_and_timeline(client
     assert "Card number: CARD-0001 primary" in text
     assert "Marketing by e-mail Granted" in text
     assert "Marketing by text message Never asked" in text
-    assert "Joined · portal" in text
+    assert "Joined · via Member portal" in text
     assert "Add a note" not in text  # an analyst reads, but does not change
     assert "Erase personal data" not in text
 

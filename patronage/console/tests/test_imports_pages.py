@@ -9,6 +9,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
+from patronage.conftest import program_launched
+from patronage.loyalty.models import Program
+from patronage.loyalty.services import earn_rule_save
 from patronage.members.imports import import_job_run, import_job_start
 from patronage.members.models import ImportJob, ImportStatus, Member
 
@@ -131,6 +134,28 @@ def test_an_import_page_shows_the_options_it_was_given_and_what_it_created(clien
 
     assert "Sending system of the orders (transactions) pos" in text
     assert "1 new store created" in text
+
+
+def test_an_upload_naming_a_program_books_the_points_there_and_its_page_says_so(
+    client_as, manager, alice, django_capture_on_commit_callbacks
+):
+    Program.objects.create(code="other", name="Other Club", currency="KRW")
+    coffee = program_launched(Program.objects.create(code="coffee", name="Coffee Club", currency="KRW"))
+    earn_rule_save(
+        program=coffee, code="base", name="Base", kind="spend", params={"points": 1, "per": "100"}, actor=None
+    )
+    sales = b"order_id,email,occurred_at,amount\nR-1,alice@example.com,2024-05-01,15000\n"
+    client = client_as(manager)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("console:imports"),
+            {"kind": "transactions", "file": SimpleUploadedFile("sales.csv", sales), "program": "coffee"},
+        )
+    text = page_text(client.get(response.url))
+
+    assert "Loyalty program of the orders (transactions) coffee" in text
+    assert "1 purchase booked in Coffee Club, earning 150 points" in text
 
 
 def test_an_unknown_import_is_not_found(client_as, manager):

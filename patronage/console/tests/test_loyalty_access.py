@@ -83,6 +83,8 @@ _SETTINGS = {
     "tier_window": "calendar_year",
     "tier_downgrade": "one_level",
     "tier_grace_days": "0",
+    "adjustment_ceiling": "100000",
+    "adjustment_confirm_above": "10000",
     "active": "on",
 }
 _RULE = {"name": "Birthday", "kind": "event", "event-event": "birthday", "event-points": "500"}

@@ -55,7 +55,7 @@ def test_the_tab_shows_balances_ledger_and_tier(client_as, analyst, enrolled, al
     assert "500 active · 0 pending · 0 owed" in text
     assert "Earned" in text
     assert "+500" in text
-    assert "order" in text
+    assert "Purchase till-1" in text  # the cause in words, never its code
     assert "Member" in response.content.decode()  # the tier reached with the purchase
     assert "Book adjustment" not in text  # an analyst reads, never adjusts
 
@@ -193,7 +193,7 @@ def test_a_benefit_is_granted_by_hand_and_its_uses_recorded(client_as, agent, en
     grant = BenefitGrant.objects.get()
     page = client.get(_tab(alice))
     assert "1 of 1" in page_text(page)
-    _grant, usable, use_key = page.context["grants"][0]
+    _grant, usable, use_key, _given = page.context["grants"][0]
     assert usable
     use = {"grant": grant.pk, "note": "called the hotline", "idempotency_key": use_key}
     assert client.post(_action("benefit_use", alice), use).status_code == 302

@@ -38,6 +38,8 @@ SETTINGS = {
     "tier_window_days": "365",
     "tier_downgrade": "recompute",
     "tier_grace_days": "30",
+    "adjustment_ceiling": "100000",
+    "adjustment_confirm_above": "10000",
     "active": "on",
 }
 

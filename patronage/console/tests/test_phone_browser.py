@@ -47,6 +47,8 @@ NOT_PAGES = {
     "console:customer_identity_add": "POST only",
     "console:customer_consent": "POST only",
     "console:customer_export": "POST only, a download",
+    "console:duplicates_dismiss": "POST only",
+    "console:customers_export": "POST only, a download",
     "console:apikey_create": "POST only",
     "console:apikey_revoke": "POST only",
     "console:loyalty_program_save": "POST only",

@@ -412,6 +412,11 @@ def service_page(request: HttpRequest) -> HttpResponse:
 # --- what-if ------------------------------------------------------------------------------------
 
 
+# The most customers, and the highest value of one, the study takes: far beyond any business, and small
+# enough that its sums stay finite numbers to chart.
+WHATIF_MAX_COUNT = 1e12
+
+
 class WhatIfForm(forms.Form):
     """The study's inputs, prefilled with TARP's published figures (docs/guide/analytics-methods.md)."""
 
@@ -429,7 +434,7 @@ class WhatIfForm(forms.Form):
             self.fields[field.name] = forms.FloatField(
                 label=INPUT_LABELS[field.name],
                 min_value=0,
-                max_value=1 if share else None,
+                max_value=1 if share else WHATIF_MAX_COUNT,
                 widget=forms.NumberInput(attrs={"step": "any"}),
             )
         self.order_fields([*(f.name for f in fields(WhatIfInputs)), "change"])

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from patronage.console.access import staff_required
+from patronage.console.audit_words import audit_lines
 from patronage.console.forms import AuditFilterForm
 from patronage.core.permissions import AUDIT_VIEW
 from patronage.core.selectors import audit_actions, audit_entries
@@ -20,4 +21,5 @@ ENTRIES_PER_PAGE = 50
 def audit_list(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET, actions=audit_actions())
     page = Paginator(audit_entries(**form.filters()), ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "console/audit/list.html", {"form": form, "page": page})
+    context = {"form": form, "page": page, "lines": audit_lines(list(page.object_list))}
+    return render(request, "console/audit/list.html", context)

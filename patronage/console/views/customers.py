@@ -9,19 +9,28 @@ from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from patronage.console import customer_file
 from patronage.console import forms as console_forms
 from patronage.console.access import acting_user, staff_required
 from patronage.core.errors import ApplicationError, NotFound
 from patronage.core.selectors import staff_users
 from patronage.members import selectors, services
 from patronage.members.models import Member, MemberStatus
-from patronage.members.permissions import MEMBERS_EDIT, MEMBERS_MERGE, MEMBERS_PRIVACY, MEMBERS_VIEW
+from patronage.members.permissions import (
+    MEMBERS_EDIT,
+    MEMBERS_EXPORT,
+    MEMBERS_MERGE,
+    MEMBERS_PRIVACY,
+    MEMBERS_VIEW,
+)
 
 CUSTOMERS_PER_PAGE = 50
 TIMELINE_PER_PAGE = 20
@@ -38,16 +47,65 @@ def _member(member_id: int, *, include_erased: bool = False) -> Member:
         raise Http404(error.message) from error
 
 
+def _listing(
+    request: HttpRequest, data: QueryDict
+) -> tuple[console_forms.MemberSearchForm, customer_file.ListColumns, QuerySet[Member]]:
+    """The list's form, its columns as this viewer may see them, and the customers it lists in order."""
+    user = acting_user(request)
+    programs = customer_file.list_programs(user=user)
+    form = console_forms.MemberSearchForm(data, programs=programs.programs, tiers=programs.tiers)
+    columns = customer_file.list_columns(user=user, programs=programs, program=form.chosen_program())
+    members = customer_file.customer_query(
+        members=selectors.member_list(**form.filters()),
+        columns=columns,
+        tier=form.chosen_tier(),
+        sort=form.chosen_sort(),
+    )
+    return form, columns, members
+
+
 @staff_required(MEMBERS_VIEW)
 @require_GET
 def customer_list(request: HttpRequest) -> HttpResponse:
-    form = console_forms.MemberSearchForm(request.GET)
-    members = selectors.with_primary_identities(selectors.member_list(**form.filters()))
-    page = Paginator(members, CUSTOMERS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "rows": selectors.member_rows(page.object_list)}
-    template = "console/customers/_results.html" if _is_htmx(request) else "console/customers/list.html"
+    form, columns, members = _listing(request, request.GET)
+    ids = members.values_list("pk", flat=True)
+    page = Paginator(ids, CUSTOMERS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "columns": columns,
+        "rows": customer_file.customer_rows(list(page.object_list), columns),
+        "headings": customer_file.sort_headings(columns, form.chosen_sort()),
+        "can_export": acting_user(request).has_staff_perm(MEMBERS_EXPORT),
+        # What the list shows, for the export form to ask for the same (the page number aside).
+        "export_query": [(name, value) for name, value in request.GET.items() if name != "page"],
+    }
+    if _is_htmx(request):
+        template = "console/customers/_results.html"
+    else:
+        template = "console/customers/list.html"
+        context.update(cities=selectors.member_city_list(), tags=selectors.tag_name_list())
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@staff_required(MEMBERS_EXPORT)
+@require_POST
+def customers_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The list as filtered and sorted, every page of it, as a CSV file; the download is audited."""
+    form, columns, members = _listing(request, request.POST)
+    services.member_list_export_record(
+        actor=acting_user(request),
+        filters=customer_file.filters_described(
+            form.filters(), tier=form.chosen_tier(), sort=form.chosen_sort()
+        ),
+        rows=members.count(),
+    )
+    lines = customer_file.export_lines(members, columns)
+    response = StreamingHttpResponse(customer_file.csv_stream(lines), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="customers-{stamp}.csv"'
     return response
 
 
@@ -63,9 +121,12 @@ def _customer_page(
 ) -> HttpResponse:
     """The customer page; a form that failed is passed in bound, so it shows its values and errors."""
     user = acting_user(request)
+    erased = member.status == MemberStatus.ERASED
     context: dict[str, Any] = {
         **_timeline_page(request, member),
-        "erased": member.status == MemberStatus.ERASED,
+        "erased": erased,
+        # An erased file shows only that it was erased: its orders and points stay, without the person.
+        "header": None if erased else customer_file.customer_header(member=member, user=user),
         "can_edit": user.has_staff_perm(MEMBERS_EDIT),
         "can_merge": user.has_staff_perm(MEMBERS_MERGE),
         "can_privacy": user.has_staff_perm(MEMBERS_PRIVACY),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from patronage.console.access import acting_user, staff_required
+from patronage.console.audit_words import audit_lines
 from patronage.core.permissions import AUDIT_VIEW
 from patronage.core.selectors import audit_entries
 from patronage.members.imports import import_job_list
@@ -34,6 +35,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "signups_chart": signups_chart,
         "imports": list(import_job_list()[:5]),
         "can_import": user.has_staff_perm(MEMBERS_IMPORT),
-        "audit_entries": list(audit_entries()[:RECENT_AUDIT_ENTRIES]) if can_audit else None,
+        "audit_lines": audit_lines(list(audit_entries()[:RECENT_AUDIT_ENTRIES])) if can_audit else None,
     }
     return render(request, "console/home.html", context)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from patronage.console.access import acting_user, staff_required
 from patronage.core.errors import ApplicationError, NotFound
+from patronage.loyalty.selectors import program_list
 from patronage.members.imports import (
     import_job_errors,
     import_job_get,
@@ -43,9 +44,33 @@ class ImportUploadForm(forms.Form):
         max_length=32,
         help_text=_("default: import"),
     )
+    program = forms.ChoiceField(
+        label=_("Loyalty program of the orders (transactions)"),
+        required=False,
+        help_text=_(
+            "default: the file's program column, else the program of the order's brand, else the only program"
+        ),
+    )
+    historical = forms.BooleanField(
+        label=_("Orders from before the program began earn points (transactions)"),
+        required=False,
+        help_text=_("leave unticked: such orders are recorded without points"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        programs = [(program.code, program.name) for program in program_list()]
+        cast(forms.ChoiceField, self.fields["program"]).choices = [("", "—"), *programs]
 
     def options(self) -> dict[str, str]:
-        return {name: self.cleaned_data[name] for name in ("namespace", "source") if self.cleaned_data[name]}
+        options = {
+            name: self.cleaned_data[name]
+            for name in ("namespace", "source", "program")
+            if self.cleaned_data[name]
+        }
+        if self.cleaned_data["historical"]:
+            options["historical"] = "yes"
+        return options
 
 
 @staff_required(MEMBERS_IMPORT)

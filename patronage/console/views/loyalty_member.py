@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,8 +17,9 @@ from django.views.decorators.http import require_GET, require_POST
 from patronage.console import loyalty_forms as forms
 from patronage.console.access import acting_user, staff_required
 from patronage.console.views.loyalty_common import program_or_404, service_run
-from patronage.core.errors import InsufficientPoints, NotFound
+from patronage.core.errors import ApplicationError, InsufficientPoints, NotFound
 from patronage.loyalty import selectors, services
+from patronage.loyalty.benefit_words import grant_source_words
 from patronage.loyalty.models import Account, Program, Redemption
 from patronage.loyalty.permissions import LOYALTY_ADJUST, LOYALTY_CONFIGURE, LOYALTY_VIEW
 from patronage.loyalty.selectors import staff as staff_selectors
@@ -63,6 +65,7 @@ def _tab(
     member: Member,
     program_code: str | None,
     status: int = 200,
+    adjust_confirmation: dict[str, Any] | None = None,
     **bound: forms.LoyaltyForm,
 ) -> HttpResponse:
     user = acting_user(request)
@@ -78,6 +81,7 @@ def _tab(
         "chosen": chosen,
         "can_adjust": user.has_staff_perm(LOYALTY_ADJUST),
         "can_configure": user.has_staff_perm(LOYALTY_CONFIGURE),
+        "adjust_confirmation": adjust_confirmation,
     }
     if chosen is not None:
         program = chosen.program
@@ -89,11 +93,22 @@ def _tab(
             ledger = selectors.ledger_list(member=member, program=program).select_related("actor")
             grants = list(selectors.benefit_grants(account=account))
             usable = {grant.pk for grant in selectors.benefit_grants(account=account, usable_only=True)}
+            tier_names = {tier.code: tier.name for tier in selectors.tier_list(program=program)}
+            page = Paginator(ledger, LEDGER_PER_PAGE).get_page(request.GET.get("page"))
             context.update(
-                ledger=Paginator(ledger, LEDGER_PER_PAGE).get_page(request.GET.get("page")),
+                ledger=page,
+                ledger_lines=selectors.ledger_lines(list(page.object_list), for_member=False),
                 tier=selectors.tier_status(account=account),
                 tier_history=selectors.tier_history(account=account),
-                grants=[(grant, grant.pk in usable, forms.fresh_key()) for grant in grants],
+                grants=[
+                    (
+                        grant,
+                        grant.pk in usable,
+                        forms.fresh_key(),
+                        grant_source_words(grant.source, tier_names=tier_names, reason=grant.reason),
+                    )
+                    for grant in grants
+                ],
                 redemptions=staff_selectors.redemption_list(account=account)[:50],
                 offers=selectors.reward_offers(account=account, program=program),
             )
@@ -122,7 +137,11 @@ def _act(
     """Runs one service with a valid form, then back to the tab; a refusal re-renders it, unchanged."""
     if form.is_valid() and service_run(request, form, lambda: perform(form.cleaned_data), success):
         return redirect(_tab_url(member, program))
-    return _tab(request, member, program.code, status=400, **{form_name: form})
+    # A field the page holds (an id, a key) has no place to show its error: it is said as a message.
+    for error in (error for field in form.hidden_fields() for error in field.errors):
+        messages.error(request, str(error))
+    bound: dict[str, Any] = {form_name: form}
+    return _tab(request, member, program.code, status=400, **bound)
 
 
 def _account(program: Program, member: Member) -> Account:
@@ -140,24 +159,64 @@ def _existing_account(program: Program, member: Member) -> Account:
 @staff_required(LOYALTY_ADJUST)
 @require_POST
 def adjust(request: HttpRequest, member_id: int, code: str) -> HttpResponse:
-    member, program = _member(member_id), program_or_404(code)
+    """Books an adjustment; one above the program's threshold is first shown back for confirmation. The
+    confirmed request is checked again whole, and its idempotency key books it once however often it comes."""
+    member, program, user = _member(member_id), program_or_404(code), acting_user(request)
+    form = forms.AdjustForm(request.POST)
+    if not form.is_valid():
+        return _tab(request, member, program.code, status=400, adjust_form=form)
+    if "change" in request.POST:  # "Change" on the confirmation: the form again, filled in
+        return _tab(request, member, program.code, adjust_form=form)
+    large = services.adjustment_needs_confirmation(program=program, points=form.cleaned_data["points"])
+    if large and not form.is_confirmed(member=member, program=program, user=user):
+        return _adjust_confirmation(request, member, program, form)
 
     def perform(data: dict[str, Any]) -> object:
+        # Refused before the member is given an account, so a refusal changes nothing.
+        services.adjustment_check(program=program, points=data["points"], actor=user)
         account = selectors.account_find(program=program, member=member)
         if account is None and data["points"] < 0:
             raise InsufficientPoints(_("the member has no points to remove"), field="points")
-        account = account or _account(program, member)
-        return services.points_adjust(account=account, actor=acting_user(request), **data)
+        return services.points_adjust(
+            account=account or _account(program, member),
+            points=data["points"],
+            reason=data["reason"],
+            idempotency_key=data["idempotency_key"],
+            actor=user,
+            confirmed_by=user if large else None,
+        )
 
     return _act(
         request,
         member,
         program,
         form_name="adjust_form",
-        form=forms.AdjustForm(request.POST),
+        form=form,
         perform=perform,
         success=_("Adjustment booked."),
     )
+
+
+def _adjust_confirmation(
+    request: HttpRequest, member: Member, program: Program, form: forms.AdjustForm
+) -> HttpResponse:
+    """The tab with the adjustment stated for confirmation, once it is known to be allowed; nothing booked."""
+    user, points = acting_user(request), form.cleaned_data["points"]
+    try:
+        services.adjustment_check(program=program, points=points, actor=user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        form.add_service_error(error)
+        return _tab(request, member, program.code, status=400, adjust_form=form)
+    confirmation = {
+        "adds": points > 0,
+        "points": abs(points),
+        "value": abs(points) * program.point_value,
+        "reason": form.cleaned_data["reason"].strip(),
+        "idempotency_key": form.cleaned_data["idempotency_key"],
+        "token": form.confirmation_sign(member=member, program=program, user=user),
+    }
+    return _tab(request, member, program.code, adjust_confirmation=confirmation, adjust_form=form)
 
 
 @staff_required(LOYALTY_ADJUST)

@@ -30,6 +30,8 @@ OLD_TABLE: dict[str, set[Role]] = {
     # Added since (issue 11): the analyses of the work each role does; view_analytics is every analysis.
     "analytics.view_customer_analyses": {Role.PROGRAM_MANAGER},
     "analytics.view_service_analyses": {Role.SERVICE_LEAD},
+    # Downloading the customer list (issue 11): those who also bring customers in.
+    "members.export_customers": {Role.ADMIN, Role.PROGRAM_MANAGER},
 }
 
 

@@ -3,6 +3,7 @@ orders (purchases, returns, their lines and problems) with their events on the m
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
@@ -232,6 +233,17 @@ def _items(count: int) -> str:
     return "1 item" if count == 1 else f"{count} items"
 
 
+def _place_data(store: np.ndarray, channel: np.ndarray) -> list[str]:
+    """Where each order was placed as JSON members of its event's data: the store's name, else the channel's,
+    so that the timeline can say it in the reader's language."""
+    return [
+        f'"store": {json.dumps(cat.STORES[s].name)}'
+        if s >= 0
+        else f'"channel": {json.dumps(cat.CHANNELS[c].name)}'
+        for s, c in zip(store.tolist(), channel.tolist(), strict=True)
+    ]
+
+
 def _order_events(
     context: Context,
     kind: str,
@@ -241,6 +253,7 @@ def _order_events(
     amount: np.ndarray,
     items: np.ndarray,
     place: list[str],
+    place_data: list[str],
     extra: list[str],
 ) -> Iterator[tuple[object, ...]]:
     verb = " refunded" if kind == "return" else ""
@@ -251,12 +264,13 @@ def _order_events(
         amount.tolist(),
         items.tolist(),
         place,
+        place_data,
         extra,
         strict=True,
     )
-    for member_id, order_id, occurred, krw, count, where, note in columns:
+    for member_id, order_id, occurred, krw, count, where, placed, note in columns:
         summary = f"{krw:,} {CURRENCY}{verb} · {where} · {_items(count)}{note}"
-        data = f'{{"order_id": {order_id}, "amount": "{krw}", "currency": "{CURRENCY}"}}'
+        data = f'{{"order_id": {order_id}, "amount": "{krw}", "currency": "{CURRENCY}", {placed}, "items": {count}}}'
         yield (
             member_id,
             kind,
@@ -283,6 +297,7 @@ def purchase_event_rows(chunk: Chunk, context: Context) -> Iterator[tuple[object
         orders.amount,
         items,
         places(orders.store, orders.channel),
+        _place_data(orders.store, orders.channel),
         promo,
     )
 
@@ -300,6 +315,7 @@ def return_event_rows(chunk: Chunk, context: Context) -> Iterator[tuple[object, 
         returns.amount,
         items.astype(np.int64),
         places(orders.store[original], orders.channel[original]),
+        _place_data(orders.store[original], orders.channel[original]),
         [""] * original.size,
     )
 

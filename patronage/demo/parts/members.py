@@ -3,9 +3,12 @@ tags and the `joined` event of the timeline), and the tags it points at."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
+from datetime import timedelta
 
 import numpy as np
+from django.apps import apps
 
 from patronage.demo import catalogue as cat
 from patronage.demo.model import DAY
@@ -15,6 +18,7 @@ from patronage.demo.world import Context, Part, World
 from patronage.members.cards import card_numbers_new
 from patronage.members.models import Consent, ConsentEvent, Identity, Member, Tag, TimelineEvent
 from patronage.members.normalise import name_key, name_latin
+from patronage.members.services import IdentityInput, member_create
 
 VIP_SPEND = 1_000_000  # KRW over the period, with at least VIP_PURCHASES purchases
 VIP_PURCHASES = 5
@@ -301,4 +305,60 @@ def chunk_write(world: World, chunk: Chunk, context: Context) -> None:
     insert(TimelineEvent, TIMELINE_FIELDS, joined_rows(chunk, context))
 
 
-PART = Part("members", before=tags_save, per_chunk=chunk_write)
+# One customer in DUPLICATE_EVERY signed up a second time (another channel, a tagged e-mail address, the
+# name spaced differently), so that the duplicate finder has real work; at most MAX_DUPLICATES of them.
+DUPLICATE_EVERY = 250
+MAX_DUPLICATES = 40
+
+
+def duplicates_plant(world: World) -> None:
+    """Second files of the same people, opened through the service as a second sign-up would be; the
+    pairs go into the truth document (`duplicates`), for the finder to be checked against."""
+    wanted = min(MAX_DUPLICATES, max(3, world.members // DUPLICATE_EVERY))
+    with_email = Member.objects.filter(identities__kind="email", birth_date__isnull=False).exclude(
+        user__isnull=False
+    )
+    ids = list(with_email.order_by("pk").values_list("pk", flat=True).distinct())
+    chosen = ids[:: max(1, len(ids) // wanted)][:wanted]
+    before = _members_rows()
+    # They signed up again a season later, within the period (the demo's clock is the period's end).
+    last_moment = world.period.end - timedelta(days=1)
+    pairs = []
+    for member in Member.objects.filter(pk__in=chosen).prefetch_related("identities").order_by("pk"):
+        email = next(i.value for i in member.identities.all() if i.kind == "email")
+        local, _at, domain = email.partition("@")
+        twin = member_create(
+            actor=None,
+            identities=[IdentityInput("email", f"{local}+shop@{domain}")],
+            profile={
+                "name": _spaced_otherwise(member.name),
+                "birth_date": member.birth_date,
+                "city": member.city,
+                "postal_code": member.postal_code,
+                "country": member.country,
+                "locale": member.locale,
+                "time_zone": member.time_zone,
+            },
+            source="online",
+            joined_at=min(member.joined_at + timedelta(days=90), last_moment),
+        )
+        pairs.append([member.pk, twin.pk])
+    world.truth["duplicates"] = {"pairs": pairs}
+    world.counts.update(_members_rows() - before)
+    world.lines.append(f"Duplicates: {len(pairs)} customers signed up twice (Customers → Duplicates)")
+
+
+def _members_rows() -> Counter[str]:
+    models = apps.get_app_config("members").get_models()
+    return Counter({model._meta.label: model._default_manager.count() for model in models})
+
+
+def _spaced_otherwise(name: str) -> str:
+    """The name as a second form may hold it: "Kim Minjun" as "Kim  minjun", "김민준" as "김 민준"."""
+    if " " in name:
+        family, given = name.split(" ", 1)
+        return f"{family}  {given.lower()}"
+    return f"{name[:1]} {name[1:]}"
+
+
+PART = Part("members", before=tags_save, per_chunk=chunk_write, after=duplicates_plant)

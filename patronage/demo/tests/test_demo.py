@@ -28,6 +28,7 @@ from patronage.demo.simulate import (
     simulate_customers,
     simulate_purchases,
 )
+from patronage.members.duplicates import member_duplicates_find
 from patronage.members.models import Consent, ConsentEvent, Identity, Member, TimelineEvent
 from patronage.members.normalise import name_key, name_latin
 
@@ -82,8 +83,13 @@ def _wipe_demo() -> None:
 # --- what the command writes -------------------------------------------------------------------
 
 
+def _planted_duplicates(demo: Path) -> list[list[int]]:
+    pairs: list[list[int]] = json.loads((demo / "demo-truth.json").read_text())["duplicates"]["pairs"]
+    return pairs
+
+
 def test_it_creates_members_with_identities_consents_and_searchable_names(demo: Path) -> None:
-    assert Member.objects.count() == MEMBERS
+    assert Member.objects.count() == MEMBERS + len(_planted_duplicates(demo))
     assert Identity.objects.filter(kind="external").count() == MEMBERS
     assert Identity.objects.filter(kind="email").count() > MEMBERS * 0.9
     assert Consent.objects.count() == 3 * MEMBERS
@@ -154,7 +160,7 @@ def test_every_order_and_problem_has_its_timeline_event(demo: Path) -> None:
         assert f"{int(order.amount):,} KRW" in event.summary
     problem_events = TimelineEvent.objects.filter(kind="order_problem")
     assert problem_events.count() == OrderProblem.objects.count()
-    assert TimelineEvent.objects.filter(kind="joined").count() == MEMBERS
+    assert TimelineEvent.objects.filter(kind="joined").count() == Member.objects.count()
 
 
 def test_the_logins_file_holds_one_password_for_every_staff_role(demo: Path) -> None:
@@ -196,6 +202,15 @@ def test_the_top_spenders_have_the_account_manager(demo: Path) -> None:
     assert not others.filter(spent__gt=lowest_managed).exists()
 
 
+def test_some_customers_signed_up_twice_and_the_finder_pairs_each_of_them(demo: Path) -> None:
+    planted = _planted_duplicates(demo)
+
+    found = {(candidate.first.pk, candidate.second.pk) for candidate in member_duplicates_find()}
+
+    assert len(planted) == 3  # 1 in 250 of the 400 customers, at least 3
+    assert {tuple(pair) for pair in planted} <= found
+
+
 def test_the_truth_files_state_the_parameters_and_the_counts(demo: Path) -> None:
     truth = json.loads((demo / "demo-truth.json").read_text())
     assert truth["seed"] == 7
@@ -203,13 +218,14 @@ def test_the_truth_files_state_the_parameters_and_the_counts(demo: Path) -> None
     assert truth["purchases"]["time_unit"] == "week"
     assert set(truth["purchases"]["params"]) == {"r", "alpha", "a", "b"}
     assert set(truth["spend"]["params"]) == {"p", "q", "gamma"}
-    assert truth["counts"]["members.Member"] == MEMBERS
+    assert truth["counts"]["members.Member"] == MEMBERS + len(truth["duplicates"]["pairs"])
     assert truth["counts"]["commerce.Order"] == Order.objects.count()
     assert truth["counts"]["members.TimelineEvent"] == TimelineEvent.objects.count()
     with (demo / "demo-truth-customers.csv").open() as file:
         rows = list(csv.DictReader(file))
-    assert len(rows) == MEMBERS
-    assert {int(row["member_id"]) for row in rows} == set(Member.objects.values_list("pk", flat=True))
+    assert len(rows) == MEMBERS  # the simulated customers; their second sign-ups bought nothing
+    twins = {second for _first, second in truth["duplicates"]["pairs"]}
+    assert {int(row["member_id"]) for row in rows} == set(Member.objects.values_list("pk", flat=True)) - twins
     deal_seekers = [int(row["member_id"]) for row in rows if row["is_deal_seeker"] == "1"]
     promoted = Order.objects.filter(kind="purchase").exclude(promotion_code="")
     share = (
@@ -231,9 +247,10 @@ def test_if_empty_leaves_a_loaded_database_alone(demo: Path) -> None:
 
 
 def test_without_if_empty_a_database_with_members_is_refused(demo: Path) -> None:
+    before = Member.objects.count()
     with pytest.raises(CommandError, match="already holds members"):
         _demo("--members", "50")
-    assert Member.objects.count() == MEMBERS
+    assert Member.objects.count() == before
 
 
 def test_the_same_seed_gives_the_same_data(demo: Path) -> None:

@@ -34,6 +34,7 @@ from patronage.loyalty.selectors.earning import (
     purchase_simulate,
     rule_of,
 )
+from patronage.loyalty.selectors.ledger import LedgerLine, ledger_lines
 from patronage.loyalty.selectors.liability import Liability, points_liability
 from patronage.loyalty.selectors.tiers import (
     TierStatus,
@@ -51,6 +52,7 @@ from patronage.loyalty.selectors.tiers import (
 __all__ = [
     "AccountSummary",
     "Discrepancy",
+    "LedgerLine",
     "Liability",
     "PointsOn",
     "RewardOffer",
@@ -63,6 +65,7 @@ __all__ = [
     "benefit_list",
     "earn_settings",
     "evaluation_as_dict",
+    "ledger_lines",
     "ledger_list",
     "ledger_verify",
     "local_time",

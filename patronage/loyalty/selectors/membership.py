@@ -11,16 +11,15 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from patronage.commerce.models import Order
 from patronage.core import clock
 from patronage.core.errors import NotFound
 from patronage.loyalty.card import qr_svg
+from patronage.loyalty.ledger_words import EntryWords
 from patronage.loyalty.models import (
     Account,
     BenefitGrant,
     Bucket,
     EarnRule,
-    EntryKind,
     LedgerEntry,
     Program,
     Redemption,
@@ -36,6 +35,7 @@ from patronage.loyalty.selectors.accounts import (
     program_get,
 )
 from patronage.loyalty.selectors.catalogue import RewardOffer, benefit_grants, reward_offers
+from patronage.loyalty.selectors.ledger import ledger_lines
 from patronage.loyalty.selectors.tiers import TierStatus, tier_list, tier_status
 from patronage.members.cards import card_number_is_issued
 from patronage.members.models import Member
@@ -118,83 +118,21 @@ class HistoryLine:
     """One ledger entry as a member reads it."""
 
     entry: LedgerEntry
-    what: str
+    what: EntryWords
     where: str  # the bucket, in the member's words: pending, available or owed
 
 
 def history_lines(entries: Sequence[LedgerEntry]) -> list[HistoryLine]:
     """Describes each entry for a member: what happened and why, naming the purchase or reward it was for."""
-    orders = _order_refs([e.cause_id for e in entries if e.cause_type == "order"])
-    rewards = _reward_names([e.cause_id for e in entries if e.cause_type == "redemption"])
     return [
-        HistoryLine(entry, _entry_words(entry, orders=orders, rewards=rewards), _bucket_words(entry.bucket))
-        for entry in entries
+        HistoryLine(line.entry, line.words, _bucket_words(line.entry.bucket))
+        for line in ledger_lines(entries, for_member=True)
     ]
 
 
 def _bucket_words(bucket: str) -> str:
     words = {Bucket.PENDING: _("pending"), Bucket.ACTIVE: _("available"), Bucket.OWED: _("owed")}
     return words.get(Bucket(bucket), bucket)
-
-
-def _ids(values: Sequence[str]) -> list[int]:
-    return [int(value) for value in values if value.isdigit()]
-
-
-def _order_refs(ids: Sequence[str]) -> dict[str, str]:
-    rows = Order.objects.filter(pk__in=_ids(ids)).values_list("pk", "external_id")
-    return {str(pk): external_id for pk, external_id in rows}
-
-
-def _reward_names(ids: Sequence[str]) -> dict[str, str]:
-    rows = Redemption.objects.filter(pk__in=_ids(ids), reward__isnull=False).values_list("pk", "reward__name")
-    return {str(pk): name for pk, name in rows}
-
-
-def _entry_words(entry: LedgerEntry, *, orders: dict[str, str], rewards: dict[str, str]) -> str:
-    """What a member reads for an entry. Staff-written reasons are not shown: they are notes for staff."""
-    kind, cause = entry.kind, entry.cause_type
-    ref = orders.get(entry.cause_id, "")
-    if kind == EntryKind.EARN and cause == "order":
-        return _("Points for your purchase %(ref)s") % {"ref": ref} if ref else _("Points for a purchase")
-    if kind == EntryKind.EARN and cause == "event":
-        return _event_words(entry.reason)
-    if kind == EntryKind.EARN:
-        return _("Points earned")
-    if kind == EntryKind.ACTIVATE:
-        return _("Points became available: the return period is over")
-    if kind == EntryKind.REDEEM:
-        reward = rewards.get(entry.cause_id)
-        return _("Redeemed: %(reward)s") % {"reward": reward} if reward else _("Points spent")
-    if kind == EntryKind.REDEEM_CANCEL:
-        return _("Redemption cancelled: points given back")
-    if kind == EntryKind.ADJUST:
-        return _("Correction by our service team")
-    if kind == EntryKind.RETURN and entry.bucket == Bucket.OWED:
-        return (
-            _("Owed after the return %(ref)s: taken from your next points") % {"ref": ref}
-            if ref
-            else (_("Owed after a return: taken from your next points"))
-        )
-    if kind == EntryKind.RETURN:
-        return _("Taken back for the return %(ref)s") % {"ref": ref} if ref else _("Taken back for a return")
-    if kind == EntryKind.EXPIRE and cause == "account":
-        return _("Expired after a period without activity")
-    if kind == EntryKind.EXPIRE:
-        return _("Expired")
-    if kind == EntryKind.SETTLE:
-        return _("Points owed from a return paid back")
-    return str(EntryKind(kind).label) if kind in EntryKind.values else kind
-
-
-def _event_words(event: str) -> str:
-    words = {
-        "signup": _("Welcome bonus for joining"),
-        "birthday": _("Birthday bonus"),
-        "referral": _("Bonus for introducing a new member"),
-        "survey_answered": _("Thank you for answering a survey"),
-    }
-    return words.get(event, _("Bonus points"))
 
 
 @dataclass(frozen=True)

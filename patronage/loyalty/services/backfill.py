@@ -1,17 +1,19 @@
-"""Points for orders already in the customer file: imported before the program existed, or written by the
-demo loader. `transaction_record` cannot book them: it finds the order by its (source, external id) and
-answers as a replay, and a purchase it never counted is refused as "recorded outside this program".
+"""Points for orders already in the customer file: imported before the program existed, written by the
+demo loader, or written by a transactions import a moment earlier in its own transaction (services.imports).
+`transaction_record` cannot book them: it finds the order by its (source, external id) and answers as a
+replay, and a purchase it never counted is refused as "recorded outside this program".
 
 Each order goes through the very functions a live transaction uses (rules, caps, lots, the tier move,
-the timeline and the outbox), one durable transaction per order, oldest first. An order the program has
-already counted is skipped, so running it twice books nothing twice.
+the timeline and the outbox). An order the program has already counted is skipped, so running it twice
+books nothing twice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet, Sum
@@ -40,15 +42,13 @@ class BackfillResult:
 
 
 def orders_earn(*, program: Program, orders: QuerySet[Order], actor: User | None = None) -> BackfillResult:
-    """Books the points of existing orders the program has not counted yet, oldest first; counted ones are skipped."""
+    """Books the points of existing orders the program has not counted yet, oldest first; counted ones are skipped.
+
+    One durable transaction per order."""
     result = BackfillResult()
-    ordered = (
-        orders.select_related("member", "channel", "store", "original")
-        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.select_related("category")))
-        .order_by("occurred_at", "pk")
-    )
+    ordered = recorded_orders(orders).order_by("occurred_at", "pk")
     for order in ordered.iterator(chunk_size=BATCH):
-        if not _belongs(program, order):
+        if order_not_counted(program, order) is not None:
             result.skipped += 1
             continue
         try:
@@ -68,39 +68,100 @@ def orders_earn(*, program: Program, orders: QuerySet[Order], actor: User | None
     return result
 
 
-def _belongs(program: Program, order: Order) -> bool:
-    return (
-        order.member is not None
-        and order.member.status == MemberStatus.ACTIVE
-        and order.currency == program.currency
-        and (program.brand_id is None or order.brand_id == program.brand_id)
+class NotCounted(StrEnum):
+    """Why a program does not count an order of the customer file."""
+
+    NO_CUSTOMER = "no_customer"
+    CUSTOMER_CLOSED = "customer_closed"  # merged into another file, or erased
+    CURRENCY = "currency"
+    BRAND = "brand"
+    BEFORE_PROGRAM = "before_program"
+
+
+def order_not_counted(program: Program, order: Order, *, historical: bool = True) -> NotCounted | None:
+    """Why the program does not count the order, or None when it does.
+
+    An order naming no brand counts in the program it is booked in; one of another brand does not.
+    `historical`: a purchase dated before the program existed counts (a backfill is history on purpose),
+    as check_transaction lets such a transaction through only when it says so.
+    """
+    if order.member is None:
+        return NotCounted.NO_CUSTOMER
+    if order.member.status != MemberStatus.ACTIVE:
+        return NotCounted.CUSTOMER_CLOSED
+    if order.currency != program.currency:
+        return NotCounted.CURRENCY
+    if program.brand_id is not None and order.brand_id not in (None, program.brand_id):
+        return NotCounted.BRAND
+    if not historical and order.kind == OrderKind.PURCHASE and order.occurred_at < program.created_at:
+        return NotCounted.BEFORE_PROGRAM
+    return None
+
+
+def recorded_orders(orders: QuerySet[Order]) -> QuerySet[Order]:
+    """The orders with what booking them reads: member, channel, store, original and lines."""
+    return orders.select_related("member", "channel", "store", "original").prefetch_related(
+        Prefetch("lines", queryset=OrderLine.objects.select_related("category"))
     )
 
 
-def _book(program: Program, order: Order, actor: User | None) -> TransactionResult | None:
-    """One order, inside its durable transaction; None when there is nothing (more) to book."""
-    assert order.member is not None  # _belongs
-    if order.kind == OrderKind.RETURN:
-        purchase = _counted_purchase(program, order)
-        if purchase is None or _return_counted(order, purchase):
-            return None
-    elif OrderPoints.objects.filter(order=order, account__program=program).exists():
+def purchases_counted(program: Program, orders: Iterable[Order]) -> set[int]:
+    """The ids of those purchases the program has counted already."""
+    return set(
+        OrderPoints.objects.filter(
+            order__in=[order.pk for order in orders], account__program=program
+        ).values_list("order_id", flat=True)
+    )
+
+
+def recorded_purchases_book(
+    *, program: Program, orders: Sequence[Order], actor: User | None
+) -> list[TransactionResult]:
+    """Books the points of purchases already in the customer file (caller's transaction), in the order given.
+
+    The orders are read by `recorded_orders`; the program counts them (order_not_counted) and has not yet
+    (purchases_counted). Their orders and timeline events are in the file already: only points are booked.
+    """
+    return purchases_book(
+        program=program,
+        batch=[_input_of(order) for order in orders],
+        refs=_references(orders),
+        actor=actor,
+        recorded=list(orders),
+    )
+
+
+def recorded_return_book(*, program: Program, order: Order, actor: User | None) -> TransactionResult | None:
+    """Takes back what a return already in the customer file owes the program (caller's transaction).
+
+    None when there is nothing to take back: the program never counted its purchase, or has counted this
+    return already.
+    """
+    assert order.member is not None  # order_not_counted
+    purchase = _counted_purchase(program, order)
+    if purchase is None or _return_counted(order, purchase):
         return None
-    if order.kind == OrderKind.PURCHASE:
-        # The order and its timeline event are in the file already: only its points are booked.
-        return purchases_book(
-            program=program, batch=[_input_of(order)], refs=_references(order), actor=actor, recorded=[order]
-        )[0]
     # The same lock as a live transaction: one member's earnings are serialised on their account row.
     account = account_locked(program=program, member=order.member, at=order.occurred_at)
     assert order.original is not None  # _counted_purchase
     return return_book(account, order, order.original, actor, order_event=False)
 
 
-def _references(order: Order) -> References:
-    """The order's channel as the earn rules read it: the one stored on the order, loaded with it."""
+def _book(program: Program, order: Order, actor: User | None) -> TransactionResult | None:
+    """One order, inside its durable transaction; None when there is nothing (more) to book."""
+    if order.kind == OrderKind.RETURN:
+        return recorded_return_book(program=program, order=order, actor=actor)
+    if purchases_counted(program, [order]):
+        return None
+    return recorded_purchases_book(program=program, orders=[order], actor=actor)[0]
+
+
+def _references(orders: Iterable[Order]) -> References:
+    """The orders' channels as the earn rules read them: the ones stored on the orders, loaded with them."""
     return References(
-        channels={order.channel.code: order.channel} if order.channel else {}, stores={}, categories={}
+        channels={order.channel.code: order.channel for order in orders if order.channel},
+        stores={},
+        categories={},
     )
 
 

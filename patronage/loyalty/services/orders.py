@@ -235,7 +235,12 @@ def order_timeline_fields(program: Program, order: Order) -> dict[str, Any]:
         "kind": kind.code,
         "occurred_at": order.occurred_at,
         "summary": f"{order.amount} {program.currency}",
-        "data": {"order_id": order.pk, "external_id": order.external_id, "amount": str(order.amount)},
+        "data": {
+            "order_id": order.pk,
+            "external_id": order.external_id,
+            "amount": str(order.amount),
+            "currency": order.currency,
+        },
         "source_type": Order._meta.label_lower,
         "source_id": str(order.pk),
         "dedupe_key": f"order:{order.pk}",

@@ -47,8 +47,9 @@ class _Expiry(Enum):
 
 BY_POLICY = _Expiry.BY_POLICY
 # The most points one manual adjustment may move without the large or the unlimited permission. A bigger
-# goodwill gesture than an agent's limit goes to a lead, as the service-recovery steps ask; integrations
-# are bounded by the API.
+# goodwill gesture than an agent's limit goes to a lead, as the service-recovery steps ask. Below the
+# unlimited permission, the program's own ceiling (Program.adjustment_ceiling) bounds everyone further,
+# integrations too.
 ADJUSTMENT_LIMIT = 1_000
 ADJUSTMENT_LIMIT_LARGE = 10_000
 # The most points one change (an adjustment, a redemption) may move, whoever makes it: far inside the
@@ -57,10 +58,37 @@ MAX_POINTS = 10_000_000
 
 
 def adjustment_limit(actor: User | None) -> int | None:
-    """The most points `actor` may move in one adjustment; None for no limit."""
+    """The most points `actor`'s role lets them move in one adjustment; None for no limit of the role."""
     if actor is None or actor.has_perm(LOYALTY_ADJUST_UNLIMITED):
         return None
     return ADJUSTMENT_LIMIT_LARGE if actor.has_perm(LOYALTY_ADJUST_LARGE) else ADJUSTMENT_LIMIT
+
+
+def adjustment_check(*, program: Program, points: int, actor: User | None) -> None:
+    """Refuses, naming `points`, an adjustment beyond what one may move at once in the program; checks nothing
+    of the member's balance."""
+    if points == 0:
+        raise ValidationFailed(_("an adjustment must change the balance"), field="points")
+    _at_most_max(points)
+    unlimited = actor is not None and actor.has_perm(LOYALTY_ADJUST_UNLIMITED)
+    if not unlimited and abs(points) > program.adjustment_ceiling:
+        raise ValidationFailed(
+            _("one adjustment in %(program)s may move at most %(limit)s points; ask a program manager")
+            % {"program": program.name, "limit": f"{program.adjustment_ceiling:,}"},
+            field="points",
+        )
+    limit = adjustment_limit(actor)
+    if limit is not None and abs(points) > limit:
+        raise PermissionDenied(
+            _("your role may adjust at most %(limit)d points at a time; ask a lead or a program manager")
+            % {"limit": limit},
+            field="points",
+        )
+
+
+def adjustment_needs_confirmation(*, program: Program, points: int) -> bool:
+    """Whether the console asks staff to confirm this adjustment before booking it."""
+    return abs(points) > program.adjustment_confirm_above
 
 
 def _at_most_max(points: int) -> None:
@@ -249,31 +277,40 @@ class RedemptionResult:
 
 
 def points_adjust(
-    *, account: Account, points: int, reason: str, idempotency_key: str, actor: User | None
+    *,
+    account: Account,
+    points: int,
+    reason: str,
+    idempotency_key: str,
+    actor: User | None,
+    confirmed_by: User | None = None,
 ) -> LedgerEntry:
-    """A manual correction with its reason; a removal never takes more than the active balance."""
+    """A manual correction with its reason, within the program's ceiling and the actor's role; a removal never
+    takes more than the active balance. `confirmed_by`: who confirmed a large one, for the audit log."""
     return points_adjust_once(
-        account=account, points=points, reason=reason, idempotency_key=idempotency_key, actor=actor
+        account=account,
+        points=points,
+        reason=reason,
+        idempotency_key=idempotency_key,
+        actor=actor,
+        confirmed_by=confirmed_by,
     ).entry
 
 
 def points_adjust_once(
-    *, account: Account, points: int, reason: str, idempotency_key: str, actor: User | None
+    *,
+    account: Account,
+    points: int,
+    reason: str,
+    idempotency_key: str,
+    actor: User | None,
+    confirmed_by: User | None = None,
 ) -> AdjustmentResult:
     """points_adjust, saying whether this call made the adjustment or its key's first request had."""
     reason = reason.strip()
     if not reason:
         raise ValidationFailed(_("an adjustment needs a reason"), field="reason")
-    if points == 0:
-        raise ValidationFailed(_("an adjustment must change the balance"), field="points")
-    _at_most_max(points)
-    limit = adjustment_limit(actor)
-    if limit is not None and abs(points) > limit:
-        raise PermissionDenied(
-            _("your role may adjust at most %(limit)d points at a time; ask a lead or a program manager")
-            % {"limit": limit},
-            field="points",
-        )
+    adjustment_check(program=account.program, points=points, actor=actor)
     key = f"adjust:{account.program_id}:{idempotency_key}"
     # Only a fast path for a retry that comes after the first request: a copy racing the first passes it, and
     # the write below tells it.
@@ -319,7 +356,15 @@ def points_adjust_once(
             notify.points_changed(account=account, change=points, kind="adjust", cause=key, at=now)
             # A first tier with no threshold is reached by any activity, an adjustment included.
             tier_after_activity(account=account, at=now)
-            audit_change(actor=actor, action="points.adjusted", target=account, points=points, reason=reason)
+            confirmed = {"confirmed_by": confirmed_by.get_username()} if confirmed_by is not None else {}
+            audit_change(
+                actor=actor,
+                action="points.adjusted",
+                target=account,
+                points=points,
+                reason=reason,
+                **confirmed,
+            )
     except (IntegrityError, ApplicationError):
         # The unique key refused a copy racing the first request; or the first, committed while this copy
         # waited for the account's row, spent the points a removal would take. Either way the first answers.

@@ -38,6 +38,7 @@ from patronage.loyalty.models import (
 )
 from patronage.loyalty.rules_params import ParamError
 from patronage.loyalty.selectors import rule_of, tier_of
+from patronage.loyalty.services.points import MAX_POINTS
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 PROGRAM_FIELDS = (
@@ -61,6 +62,8 @@ PROGRAM_FIELDS = (
     "tier_window_days",
     "tier_downgrade",
     "tier_grace_days",
+    "adjustment_ceiling",
+    "adjustment_confirm_above",
     "active",
 )
 
@@ -109,10 +112,24 @@ def _program_check(program: Program) -> None:
         problems.append(("tier_window_days", _("a rolling window needs a number of days")))
     if program.point_value < 0:
         problems.append(("point_value", _("cannot be negative")))
+    problems += _adjustment_limits_check(program)
     for name, choices in _CHOICES.items():
         if getattr(program, name) not in choices.values:
             problems.append((name, _("'%(value)s' is not a choice") % {"value": getattr(program, name)}))
     _refuse_fields(problems)
+
+
+def _adjustment_limits_check(program: Program) -> list[tuple[str, str]]:
+    problems = []
+    if not 1 <= program.adjustment_ceiling <= MAX_POINTS:
+        problems.append(
+            ("adjustment_ceiling", _("give between 1 and %(max)s points") % {"max": f"{MAX_POINTS:,}"})
+        )
+    if not 0 <= program.adjustment_confirm_above <= MAX_POINTS:
+        problems.append(
+            ("adjustment_confirm_above", _("give between 0 and %(max)s points") % {"max": f"{MAX_POINTS:,}"})
+        )
+    return problems
 
 
 def program_save(*, code: str, values: dict[str, Any], actor: User | None) -> Program:

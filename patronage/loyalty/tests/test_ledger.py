@@ -207,3 +207,21 @@ def test_an_agent_may_adjust_only_within_the_limit_of_the_role(account, agent, m
     points_adjust(account=account, points=5000, reason="campaign fix", idempotency_key="mgr", actor=manager)
     account.refresh_from_db()
     assert account.active == 6000
+
+
+def test_the_programs_ceiling_bounds_integrations_and_staff_without_the_unlimited_permission(
+    account, lead, manager
+):
+    from patronage.core.errors import ValidationFailed
+    from patronage.loyalty.services import program_save
+
+    program_save(code=account.program.code, values={"adjustment_ceiling": 3000}, actor=None)
+    account.refresh_from_db()
+    for actor in (None, lead):
+        with pytest.raises(ValidationFailed) as refused:
+            points_adjust(account=account, points=-3001, reason="fix", idempotency_key="x", actor=actor)
+        assert refused.value.field == "points"
+        assert "at most 3,000 points" in refused.value.message
+    points_adjust(account=account, points=3001, reason="migration", idempotency_key="m", actor=manager)
+    account.refresh_from_db()
+    assert account.active == 3001

@@ -11,8 +11,8 @@ from patronage.members.services.files import (
     member_update,
     note_add,
 )
-from patronage.members.services.merge import member_merge
-from patronage.members.services.privacy import member_erase, member_export
+from patronage.members.services.merge import duplicate_dismiss, member_merge
+from patronage.members.services.privacy import member_erase, member_export, member_list_export_record
 from patronage.members.services.profile import (
     IDENTITY_FIELDS,
     PROFILE_FIELDS,
@@ -27,6 +27,7 @@ __all__ = [
     "PROFILE_FIELDS",
     "IdentityInput",
     "consent_set",
+    "duplicate_dismiss",
     "identity_add",
     "identity_normalise",
     "identity_remove",
@@ -34,6 +35,7 @@ __all__ = [
     "member_create",
     "member_erase",
     "member_export",
+    "member_list_export_record",
     "member_merge",
     "member_signup",
     "member_tags_set",

@@ -16,6 +16,7 @@ from patronage.core.models import AccountKind, User
 from patronage.members import hooks
 from patronage.members import timeline_kinds as kinds
 from patronage.members.cards import card_number_new
+from patronage.members.change_words import shareable_changes
 from patronage.members.models import (
     Consent,
     ConsentEvent,
@@ -227,6 +228,7 @@ def member_update(
         locked = Member.objects.select_for_update().get(pk=member.pk)
         require_active(locked)
         changed = {field: value for field, value in cleaned.items() if getattr(locked, field) != value}
+        before = {field: getattr(locked, field) for field in changed}
         for field, value in changed.items():
             setattr(locked, field, value)
         if changed:
@@ -239,10 +241,16 @@ def member_update(
                 member=locked,
                 kind=kinds.PROFILE_CHANGED.code,
                 summary=", ".join(sorted(changed)),
-                data={"fields": sorted(changed)},
+                data={"fields": sorted(changed), "changes": shareable_changes(before, changed)},
                 actor=actor,
             )
-            audit_change(actor=actor, action="member.updated", target=locked, fields=sorted(changed))
+            audit_change(
+                actor=actor,
+                action="member.updated",
+                target=locked,
+                fields=sorted(changed),
+                changes=shareable_changes(before, changed),
+            )
     return locked
 
 

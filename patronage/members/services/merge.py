@@ -1,8 +1,9 @@
-"""Folding a duplicate customer file into the surviving one."""
+"""Folding a duplicate customer file into the surviving one, or remembering that two files are two people."""
 
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from patronage.core import clock
@@ -14,6 +15,7 @@ from patronage.members import timeline_kinds as kinds
 from patronage.members.models import (
     Consent,
     ConsentEvent,
+    DuplicateDismissal,
     Identity,
     IdentityKind,
     Member,
@@ -65,8 +67,28 @@ def member_merge(*, survivor: Member, duplicate: Member, actor: User | None) -> 
             data={"duplicate_id": duplicate.pk},
             actor=actor,
         )
+        # The duplicate's file is closed and never listed again: its "not a duplicate" marks go with it.
+        DuplicateDismissal.objects.filter(Q(first=duplicate) | Q(second=duplicate)).delete()
         audit_record(actor=actor, action="member.merged", target=survivor, duplicate_id=duplicate.pk)
     return survivor
+
+
+def duplicate_dismiss(*, first: Member, second: Member, actor: User) -> DuplicateDismissal:
+    """Remembers that two files are different people, so the duplicate finder no longer pairs them.
+    Dismissing a pair again changes nothing."""
+    if first.pk == second.pk:
+        raise ValidationFailed(_("a customer cannot be a duplicate of themselves"), field="second")
+    lower, higher = sorted((first, second), key=lambda member: member.pk)
+    with transaction.atomic(durable=True):
+        require_active(lower)
+        require_active(higher)
+        # The unique pair decides, not a look-up first: two staff dismissing at once store it once.
+        dismissal, created = DuplicateDismissal.objects.get_or_create(
+            first=lower, second=higher, defaults={"dismissed_by": actor, "dismissed_at": clock.now()}
+        )
+        if created:
+            audit_record(actor=actor, action="member.duplicate_dismissed", target=lower, other_id=higher.pk)
+    return dismissal
 
 
 def _merge_profile(survivor: Member, duplicate: Member) -> None:

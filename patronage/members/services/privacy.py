@@ -53,6 +53,12 @@ def member_erase(*, member: Member, actor: User | None, reason: str) -> Member:
     return locked
 
 
+def member_list_export_record(*, actor: User, filters: dict[str, Any], rows: int) -> None:
+    """Audits a download of the customer list: who took how many customers' data out, chosen how."""
+    with transaction.atomic(durable=True):
+        audit_record(actor=actor, action="members.exported", rows=rows, filters=filters)
+
+
 def member_export(*, member: Member, actor: User | None) -> dict[str, Any]:
     """Everything the product holds about one person, as JSON-ready data (right of access)."""
     from patronage.members.selectors import member_export_data

@@ -5,7 +5,7 @@ import pytest
 from patronage.core.errors import Conflict, ValidationFailed
 from patronage.core.models import AuditEntry
 from patronage.members.models import ConsentEvent, Member
-from patronage.members.selectors import member_duplicates_find, member_find_by_identity, member_list
+from patronage.members.selectors import member_find_by_identity, member_list
 from patronage.members.services import (
     IdentityInput,
     consent_set,
@@ -109,29 +109,6 @@ def test_the_customer_list_finds_by_id_and_phone(alice, bob, admin):
     assert list(member_list(search=f"#{alice.pk}")) == [alice]
     assert list(member_list(search="+81-90-1234-5678")) == [bob]
     assert member_find_by_identity(value="+81 90 1234 5678") == bob
-
-
-def test_the_duplicate_finder_pairs_same_name_with_one_more_trait(admin):
-    first = member_create(
-        actor=admin,
-        identities=[IdentityInput("email", "minjun.kim@gmail.com")],
-        profile={"name": "Kim Min-jun", "city": "Seoul"},
-    )
-    second = member_create(
-        actor=admin,
-        identities=[IdentityInput("email", "minjunkim+shop@gmail.com")],
-        profile={"name": "kim minjun"},
-    )
-    member_create(
-        actor=admin,
-        identities=[IdentityInput("email", "other@example.com")],
-        profile={"name": "Kim Minjun", "city": "Tokyo"},
-    )
-
-    candidates = member_duplicates_find()
-
-    assert [(c.first, c.second) for c in candidates] == [(first, second)]
-    assert "same mailbox" in candidates[0].reasons
 
 
 def test_giving_the_current_primary_identity_again_records_no_change(alice, admin):

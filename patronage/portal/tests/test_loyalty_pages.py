@@ -414,3 +414,20 @@ def test_a_member_without_a_card_of_the_business_shows_the_number_issued_to_them
     assert card_number_is_issued(number)
     assert f'data-number="{number}"' in page
     assert "issued to you with your membership" in page
+
+
+def test_the_history_says_what_each_entry_was_for_and_links_the_redemption(
+    alice, program, rewards, client_as
+):
+    give(alice, program, 1000)
+    client = client_as(alice.user)
+    _page, key = _redeem_form(client)
+    _redeem(client, key)
+    redemption = Redemption.objects.get(account__member=alice)
+
+    page = client.get(reverse("portal:points")).content.decode()
+
+    assert f'href="{reverse("portal:redemption", args=[redemption.code])}"' in page
+    assert "Redeemed: " in page
+    assert "adjustment " not in page
+    assert "redemption " + str(redemption.pk) not in page

@@ -52,6 +52,16 @@ class Command(BaseCommand):
             "--namespace", default="", help="customers: the system the external ids come from"
         )
         parser.add_argument("--source", default="", help="transactions: the sending system (default: import)")
+        parser.add_argument(
+            "--program",
+            default="",
+            help="transactions: the loyalty program (code) of every order; a row's program column wins",
+        )
+        parser.add_argument(
+            "--historical",
+            action="store_true",
+            help="transactions: purchases from before their program began earn points too",
+        )
         parser.add_argument("--dry-run", action="store_true", help="check the file only; import nothing")
 
     @no_translations
@@ -59,7 +69,9 @@ class Command(BaseCommand):
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"{path} is not a file")
-        job_options = {name: options[name] for name in ("namespace", "source") if options[name]}
+        job_options = {name: options[name] for name in ("namespace", "source", "program") if options[name]}
+        if options["historical"]:
+            job_options["historical"] = "yes"
         if options["dry_run"]:
             self._check(options["kind"], path, job_options)
         else:

@@ -241,6 +241,11 @@ def action_words(action: str, detail: Mapping[str, Any]) -> str:
     special = _SPECIAL.get(action)
     if special is not None and (words := special(detail)) is not None:
         return words
+    return action_label(action)
+
+
+def action_label(action: str) -> str:
+    """An action in words, as the log's filter lists it; an action without words, its code split into words."""
     label = _ACTIONS.get(action)
     return str(label) if label is not None else action.replace("_", " ").replace(".", ": ")
 

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from patronage.console.audit_words import action_label
 from patronage.core.apikeys import SCOPES
 from patronage.core.errors import ApplicationError
 from patronage.core.login_throttle import ThrottledAuthenticationForm
@@ -269,7 +270,8 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args: Any, actions: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", _("Any")), *((a, a) for a in actions)]  # type: ignore[attr-defined]
+        named = sorted(((action, action_label(action)) for action in actions), key=lambda choice: choice[1])
+        self.fields["action"].choices = [("", _("Any")), *named]  # type: ignore[attr-defined]
 
     def filters(self) -> dict[str, str]:
         data = self.cleaned_data if self.is_valid() else {}

@@ -27,6 +27,15 @@ def test_the_audit_log_lists_staff_changes_and_filters_them(client_as, admin, ag
     assert "added a note" not in by_action.split("entries", 1)[1]
 
 
+def test_the_action_filter_lists_actions_in_words(client_as, admin, alice):
+    note_add(member=alice, actor=admin, body="First")
+
+    form = client_as(admin).get(reverse("console:audit")).context["form"]
+
+    assert ("note.added", "added a note") in form.fields["action"].choices
+    assert all("." not in str(label) for _code, label in form.fields["action"].choices)
+
+
 def test_the_audit_log_is_paginated(client_as, admin, alice):
     for number in range(55):
         note_add(member=alice, actor=admin, body=f"n{number}")

@@ -62,7 +62,7 @@ def run(members: int, repeats: int) -> None:
     from patronage.core.apikeys import apikey_create
     from patronage.core.roles import Role
     from patronage.core.services import staff_create
-    from patronage.loyalty.models import Tier
+    from patronage.loyalty.models import Program, Tier
     from patronage.members.models import Identity, Member
 
     call_command("migrate", verbosity=0)
@@ -86,6 +86,7 @@ def run(members: int, repeats: int) -> None:
     tier = Tier.objects.order_by("-rank").first()
     tier_filter = f"program={tier.program.code}&tier={tier.pk}" if tier else ""
     customers = "/console/customers/"
+    program = Program.objects.order_by("pk").values_list("code", flat=True).first()
 
     requests: list[tuple[str, Callable[[], int]]] = [
         ("GET /healthz (anchor)", lambda: Client().get("/healthz").status_code),
@@ -104,6 +105,11 @@ def run(members: int, repeats: int) -> None:
         ("console search by e-mail", lambda: console.get(f"/console/customers/?q={email}").status_code),
         ("console search by name", lambda: console.get(f"/console/customers/?q={name}").status_code),
         ("console customer page", lambda: console.get(f"/console/customers/{middle.pk}/").status_code),
+        ("console duplicates", lambda: console.get("/console/customers/duplicates/").status_code),
+        (
+            "console program overview",
+            lambda: console.get(f"/console/loyalty/{program}/overview/").status_code,
+        ),
         ("API list members", lambda: api.get("/api/v1/members?limit=50").status_code),
         ("API search by e-mail", lambda: api.get(f"/api/v1/members?q={email}").status_code),
         ("API one member", lambda: api.get(f"/api/v1/members/{middle.pk}").status_code),

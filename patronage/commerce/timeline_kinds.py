@@ -5,6 +5,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from patronage.commerce.models import ProblemKind
 from patronage.core.words import decimal_or_none, money_words
 from patronage.members.timeline import register
 
@@ -38,6 +39,14 @@ def _return(data: Mapping[str, Any], summary: str) -> str | None:
     return _order_words(data, refunded=True)
 
 
+def _order_problem(data: Mapping[str, Any], summary: str) -> str | None:
+    """'Delivery delay on order WEB-000001234'; None before the event held the order's number."""
+    problem, order = data.get("problem"), data.get("order")
+    if not isinstance(problem, str) or problem not in ProblemKind.values or not order:
+        return None
+    return _("%(problem)s on order %(order)s") % {"problem": ProblemKind(problem).label, "order": order}
+
+
 PURCHASE = register("purchase", gettext_lazy("Purchase"), "🛍", "good", render=_purchase)
 RETURN = register("return", gettext_lazy("Return"), "↩", "bad", render=_return)
-ORDER_PROBLEM = register("order_problem", gettext_lazy("Order problem"), "⚠", "bad")
+ORDER_PROBLEM = register("order_problem", gettext_lazy("Order problem"), "⚠", "bad", render=_order_problem)

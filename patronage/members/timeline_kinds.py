@@ -42,6 +42,19 @@ def _consent_changed(data: Mapping[str, Any], summary: str) -> str | None:
     return _("%(purpose)s: withdrawn (%(method)s)") % {"purpose": purpose, "method": method}
 
 
+def _note_added(data: Mapping[str, Any], summary: str) -> str | None:
+    """The note's text as its author wrote it (its first 120 characters are the summary)."""
+    # Translators: a staff note's text quoted as written; use your language's quotation marks.
+    return _("“%(text)s”") % {"text": summary} if summary else None
+
+
+def _merged(data: Mapping[str, Any], summary: str) -> str | None:
+    duplicate = data.get("duplicate_id")
+    if not isinstance(duplicate, int) or isinstance(duplicate, bool):
+        return None
+    return _("Merged customer #%(id)s into this file") % {"id": duplicate}
+
+
 JOINED = register("joined", gettext_lazy("Joined"), "★", "good", render=_joined)
 PROFILE_CHANGED = register(
     "profile_changed", gettext_lazy("Profile changed"), "✎", personal=True, render=_profile_changed
@@ -52,6 +65,8 @@ IDENTITY_ADDED = register(
 CONSENT_CHANGED = register(
     "consent_changed", gettext_lazy("Consent changed"), "✓", "info", personal=True, render=_consent_changed
 )
-NOTE_ADDED = register("note_added", gettext_lazy("Note"), "✉", personal=True, staff_only=True)
-MERGED = register("merged", gettext_lazy("Duplicate merged in"), "⇄", "info")
+NOTE_ADDED = register(
+    "note_added", gettext_lazy("Note"), "✉", personal=True, staff_only=True, render=_note_added
+)
+MERGED = register("merged", gettext_lazy("Duplicate merged in"), "⇄", "info", render=_merged)
 DATA_EXPORTED = register("data_exported", gettext_lazy("Personal data exported"), "⇩", "info", personal=True)

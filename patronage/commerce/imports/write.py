@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 from patronage.commerce import timeline_kinds as kinds
 from patronage.commerce.imports.orders import LineDraft, OrderDraft, OrderKey
 from patronage.commerce.imports.reference import References
-from patronage.commerce.models import Order, OrderKind, OrderLine, Store
+from patronage.commerce.models import Channel, Order, OrderKind, OrderLine, Store
 from patronage.core.sql import ids_reserve, rows_insert
 from patronage.members.imports.base import IdentityKey, ImportContext, chunks, identity_owner, identity_owners
 from patronage.members.imports.bulk import timeline_row
@@ -126,11 +126,29 @@ class OrderWriter:
             order["member_id"],
             kind.code,
             order_summary(draft.amount, draft.currency, store, draft.lines),
-            {"order_id": order["id"], "external_id": draft.key.external_id, "amount": str(draft.amount)},
+            {
+                "order_id": order["id"],
+                "external_id": draft.key.external_id,
+                "amount": str(draft.amount),
+                "currency": draft.currency,
+                **_place(store, self.references.channels.get(draft.channel)),
+                **(
+                    {"items": str(sum((line.quantity for line in draft.lines), Decimal(0)))}
+                    if draft.lines
+                    else {}
+                ),
+            },
             occurred_at=draft.occurred_at,
             source=(Order._meta.label_lower, str(order["id"])),
             dedupe_key=f"order:{order['id']}",
         )
+
+
+def _place(store: Store | None, channel: Channel | None) -> dict[str, str]:
+    """Where the order was placed, by name, as an API purchase's event data says it."""
+    if store is not None:
+        return {"store": store.name}
+    return {"channel": channel.name} if channel is not None else {}
 
 
 def order_summary(amount: Decimal, currency: str, store: Store | None, lines: list[LineDraft]) -> str:

@@ -10,6 +10,7 @@ from patronage.commerce.imports.write import OrderWriter
 from patronage.commerce.models import Channel, Order, OrderLine, Product, Store
 from patronage.members.imports import import_job_errors, import_job_notes, import_job_run, import_job_start
 from patronage.members.models import ImportJob, ImportStatus, TimelineEvent
+from patronage.members.timeline import kind_get
 
 HEADER = "order_id,type,original_order_id,email,card_number,occurred_at,currency,store,sku,product_name,qty,price\n"
 LINES = (
@@ -72,6 +73,14 @@ def test_orders_appear_on_their_members_timeline(alice):
     ]
     purchase = Order.objects.get(external_id="R-1")
     assert events[0].dedupe_key == f"order:{purchase.pk}"
+
+
+def test_an_imported_purchase_reads_with_its_store_and_items_like_an_api_one(alice):
+    run_import(HEADER + LINES.replace("CARD-0002", ""))
+
+    purchase = TimelineEvent.objects.get(member=alice, kind="purchase")
+    assert purchase.data["currency"] == "KRW"
+    assert kind_get("purchase").words(purchase.data, "stored") == "45,000 KRW at gangnam, 3 items"
 
 
 def test_a_return_refers_to_its_original_and_inherits_its_customer(alice, bob):

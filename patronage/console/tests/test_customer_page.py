@@ -39,7 +39,7 @@ def test_an_agent_adds_a_note_and_sees_it_on_the_timeline(client_as, agent, alic
     assert response.status_code == 302
     text = page_text(client.get(response.url))
     assert "Note added." in text
-    assert "Note · Asked about the spring sale" in text
+    assert "Note · “Asked about the spring sale”" in text
     assert AuditEntry.objects.filter(action="note.added", actor=agent).exists()
 
 

@@ -9,6 +9,7 @@ from patronage.console.audit_words import action_words
 from patronage.loyalty import services
 from patronage.loyalty.models import Account, Reward
 from patronage.members.services import member_update
+from patronage.members.timeline_kinds import MERGED, NOTE_ADDED
 
 from .conftest import page_text
 from .loyalty_setup import catalogue_make, program_make, purchase
@@ -66,3 +67,13 @@ def test_the_customer_timeline_reads_in_words(client_as, agent, account, alice):
 def test_an_unknown_action_still_reads_without_its_detail_codes():
     assert action_words("member.updated", {"fields": ["country", "email"]}) == "changed country and e-mail"
     assert action_words("something.new", {"x": 1}) == "something: new"
+
+
+def test_a_merge_names_the_customer_merged_in():
+    assert MERGED.words({"duplicate_id": 12}, "#12 Kim") == "Merged customer #12 into this file"
+    assert MERGED.words({}, "#12 Kim") == "#12 Kim"
+
+
+def test_a_note_shows_its_text_as_written():
+    assert NOTE_ADDED.words({}, "Called about the late parcel") == "“Called about the late parcel”"
+    assert NOTE_ADDED.words({}, "") == ""

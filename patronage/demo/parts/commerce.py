@@ -346,7 +346,7 @@ def problem_event_rows(chunk: Chunk, context: Context) -> Iterator[tuple[object,
     )
     for member_id, problem_id, order_id, at, kind, order_number, reported, resolved, satisfied in columns:
         summary = f"{PROBLEM_LABELS[kind]} · {order_number} · {_problem_state(reported, resolved, satisfied)}"
-        data = f'{{"order_id": {order_id}, "problem": "{bk.PROBLEM_KINDS[kind]}"}}'
+        data = json.dumps({"order_id": order_id, "order": order_number, "problem": bk.PROBLEM_KINDS[kind]})
         source = ("commerce.orderproblem", str(problem_id), f"order_problem:{problem_id}")
         yield member_id, "order_problem", at, summary, data, *source, context.now
 

@@ -99,6 +99,7 @@ def _granted_event(grant: BenefitGrant, *, actor: User | None) -> TimelineEvent:
         data={
             "program": grant.account.program.code,
             "benefit": grant.benefit.code,
+            "name": grant.benefit.name,
             "quantity": grant.quantity,
         },
         source_type=BenefitGrant._meta.label_lower,
@@ -239,7 +240,11 @@ def benefit_use_once(
                 kind=kinds.BENEFIT_USED.code,
                 occurred_at=now,
                 summary=grant.benefit.name,
-                data={"program": grant.account.program.code, "benefit": grant.benefit.code},
+                data={
+                    "program": grant.account.program.code,
+                    "benefit": grant.benefit.code,
+                    "name": grant.benefit.name,
+                },
                 source=use,
                 actor=actor,
             )

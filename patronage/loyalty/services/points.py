@@ -350,7 +350,7 @@ def points_adjust_once(
                 kind=kinds.POINTS_ADJUSTED.code,
                 occurred_at=now,
                 summary=f"{points:+d}: {reason}",
-                data={"program": account.program.code, "points": points},
+                data={"program": account.program.code, "points": points, "reason": reason},
                 actor=actor,
             )
             notify.points_changed(account=account, change=points, kind="adjust", cause=key, at=now)
@@ -476,7 +476,12 @@ def _redemption_told(*, redemption: Redemption, points: int, cause: str, at: dat
         kind=kinds.POINTS_REDEEMED.code,
         occurred_at=at,
         summary=f"{points:+d} {name}",
-        data={"program": account.program.code, "points": points, "code": redemption.code},
+        data={
+            "program": account.program.code,
+            "points": points,
+            "code": redemption.code,
+            "reward": redemption.reward.name if redemption.reward else None,
+        },
         source=redemption,
     )
     notify.points_changed(account=account, change=points, kind="redeem", cause=cause, at=at)

@@ -80,6 +80,8 @@ def tier_moves_book(*, moves: list[TierMove]) -> list[TierChange]:
                     "program": account.program.code,
                     "from": old.code if old else None,
                     "to": new.code if new else None,
+                    "from_name": old.name if old else None,
+                    "to_name": new.name if new else None,
                 },
                 source_type=TierChange._meta.label_lower,
                 source_id=str(change.pk),

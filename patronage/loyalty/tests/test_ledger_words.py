@@ -166,3 +166,61 @@ def test_points_events_read_as_points(monkeypatch):
     assert loyalty_kinds.POINTS_EXPIRING.words(expiring, "") == "300 points expire on Dec. 31, 2026"
     monkeypatch.setattr(commerce_kinds, "_", lambda text: f"«{text}»")
     assert commerce_kinds.RETURN.words({"amount": Decimal("5"), "currency": "KRW"}, "") == "«5 KRW refunded»"
+
+
+def test_a_hand_adjustment_says_its_points_and_the_reason_as_written():
+    data = {"points": 500, "reason": "Welcome gift"}
+    assert loyalty_kinds.POINTS_ADJUSTED.words(data, "+500: Welcome gift") == (
+        "Adjusted by hand: +500 points (Welcome gift)"
+    )
+    assert loyalty_kinds.POINTS_ADJUSTED.words({"points": -20}, "-20: old") == "-20: old"
+
+
+def test_a_redemption_names_its_reward_and_a_cancellation_gives_the_points_back():
+    data = {"points": -300, "reward": "Steel tumbler"}
+    assert (
+        loyalty_kinds.POINTS_REDEEMED.words(data, "-300 Steel tumbler")
+        == "Redeemed 300 points for Steel tumbler"
+    )
+    cancelled = {"points": 300, "reward": "Steel tumbler"}
+    assert (
+        loyalty_kinds.POINTS_REDEEMED.words(cancelled, "")
+        == "Redemption cancelled: 300 points back for Steel tumbler"
+    )
+    assert loyalty_kinds.POINTS_REDEEMED.words({"points": -300, "code": "X"}, "-300 old") == "-300 old"
+
+
+def test_a_tier_change_names_both_tiers():
+    data = {"from": "silver", "to": "gold", "from_name": "Silver", "to_name": "Gold"}
+    assert loyalty_kinds.TIER_CHANGED.words(data, "Silver → Gold") == "Moved from Silver to Gold"
+    assert loyalty_kinds.TIER_CHANGED.words({"from_name": None, "to_name": "Silver"}, "") == "Reached Silver"
+    assert (
+        loyalty_kinds.TIER_CHANGED.words({"from": "silver", "to": "gold"}, "Silver → Gold") == "Silver → Gold"
+    )
+
+
+def test_a_benefit_granted_names_the_benefit():
+    data = {"benefit": "delivery", "name": "Free delivery", "quantity": 1}
+    assert loyalty_kinds.BENEFIT_GRANTED.words(data, "Free delivery x1") == "Benefit granted: Free delivery"
+    three = {**data, "quantity": 3}
+    assert loyalty_kinds.BENEFIT_GRANTED.words(three, "") == "Benefit granted: Free delivery (3 uses)"
+    assert (
+        loyalty_kinds.BENEFIT_GRANTED.words({"benefit": "delivery"}, "Free delivery x1") == "Free delivery x1"
+    )
+
+
+def test_a_benefit_used_names_the_benefit():
+    data = {"benefit": "delivery", "name": "Free delivery"}
+    assert loyalty_kinds.BENEFIT_USED.words(data, "Free delivery") == "Benefit used: Free delivery"
+    assert loyalty_kinds.BENEFIT_USED.words({"benefit": "delivery"}, "Free delivery") == "Free delivery"
+
+
+def test_an_order_problem_names_the_problem_and_the_order():
+    data = {"order_id": 7, "order": "WEB-000000007", "problem": "delay"}
+    assert commerce_kinds.ORDER_PROBLEM.words(data, "stored") == "Delivery delay on order WEB-000000007"
+    assert commerce_kinds.ORDER_PROBLEM.words({"order_id": 7, "problem": "delay"}, "stored") == "stored"
+
+
+def test_the_new_sentences_go_through_gettext(monkeypatch):
+    monkeypatch.setattr(loyalty_kinds, "_", lambda text: f"«{text}»")
+    assert loyalty_kinds.BENEFIT_USED.words({"name": "Free delivery"}, "") == "«Benefit used: Free delivery»"

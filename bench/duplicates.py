@@ -22,7 +22,6 @@ pairs of one person listed / all of them).
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -34,17 +33,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from throwaway import run_on_throwaway_database  # noqa: E402  (bench/ is the script's folder)
-
-
-def _setup(var_dir: str, database_url: str | None) -> None:
-    os.environ["PATRONAGE_VAR_DIR"] = var_dir
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    os.environ["LOG_LEVEL"] = "WARNING"
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
-    import django
-
-    django.setup()
 
 
 def _median_seconds(work: Callable[[], object], repeats: int) -> float:
@@ -127,7 +115,6 @@ def main() -> None:
     run_on_throwaway_database(
         name="duplicates",
         postgres=options.postgres,
-        setup=_setup,
         run=lambda: run(options.members, options.repeats),
     )
 

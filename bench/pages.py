@@ -15,7 +15,6 @@ slowest_page_vs_healthz = the largest of those multiples.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -26,17 +25,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from throwaway import run_on_throwaway_database  # noqa: E402  (bench/ is the script's folder)
-
-
-def _setup(var_dir: str, database_url: str | None) -> None:
-    os.environ["PATRONAGE_VAR_DIR"] = var_dir
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    os.environ["LOG_LEVEL"] = "WARNING"
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
-    import django
-
-    django.setup()
 
 
 def _timed(request: Callable[[], int], repeats: int) -> list[float]:
@@ -142,7 +130,6 @@ def main() -> None:
     run_on_throwaway_database(
         name="pages",
         postgres=options.postgres,
-        setup=_setup,
         run=lambda: run(options.members, options.repeats),
     )
 

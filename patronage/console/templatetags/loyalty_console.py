@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
-from babel.numbers import get_currency_precision
 from django import template
-from django.utils.formats import number_format
 from django.utils.translation import gettext, pgettext_lazy
 
+from patronage.core.words import money_words
 from patronage.loyalty.explanation import Explanation
 
 register = template.Library()
@@ -56,8 +55,4 @@ def cap_period_label(period: str) -> str:
 @register.filter
 def money(amount: Decimal | int | None, currency: str) -> str:
     """An amount with the reader's thousands separators, rounded to the currency's unit, then its code."""
-    if amount is None:
-        return "—"
-    places = get_currency_precision(currency.upper())  # ISO 4217's minor unit: 0 for KRW and JPY, 2 for USD
-    rounded = Decimal(amount).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return f"{number_format(rounded, decimal_pos=places, use_l10n=True, force_grouping=True)} {currency}"
+    return "—" if amount is None else money_words(amount, currency)

@@ -59,6 +59,16 @@ def _fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _business_fresh() -> Iterator[None]:
+    """The business's settings are kept a few seconds per process; a test must not read another's."""
+    from patronage.core.business import business_forget
+
+    business_forget()
+    yield
+    business_forget()
+
+
+@pytest.fixture(autouse=True)
 def _private_cache(settings: Any) -> None:
     """Each test gets its own empty cache, not the shared folder a running product uses."""
     settings.CACHES = {

@@ -100,3 +100,41 @@ class OutboxEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic} #{self.pk}"
+
+
+def default_time_zone() -> str:
+    from django.conf import settings
+
+    return str(settings.TIME_ZONE)
+
+
+def every_language() -> list[str]:
+    from django.conf import settings
+
+    return [code for code, _name in settings.LANGUAGES]
+
+
+class Business(models.Model):
+    """The business that runs the product: its name, its clock, its languages and its brand. One row.
+
+    Read it with `patronage.core.business.business()`, which stands in the defaults until an
+    administrator first saves the settings page.
+    """
+
+    name = models.CharField(_("business name"), max_length=100, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, default=default_time_zone)
+    # The languages the business writes its names in; the first is the one a missing translation falls back to.
+    languages: models.JSONField[list[str]] = models.JSONField(_("languages"), default=every_language)
+    logo = models.BinaryField(_("logo"), null=True, blank=True, max_length=256 * 1024)
+    logo_type = models.CharField(max_length=32, blank=True, help_text="the logo's media type")
+    # Buttons, links and the current page in the menus; the text on it is black or white, whichever reads.
+    colour = models.CharField(_("brand colour"), max_length=7, default="#2f5bd3")
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("business")
+        verbose_name_plural = _("business")
+        permissions = [("manage_business", _("Can change the business's name, clock, languages and brand"))]
+
+    def __str__(self) -> str:
+        return self.name

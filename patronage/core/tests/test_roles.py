@@ -32,6 +32,8 @@ OLD_TABLE: dict[str, set[Role]] = {
     "analytics.view_service_analyses": {Role.SERVICE_LEAD},
     # Downloading the customer list (issue 11): those who also bring customers in.
     "members.export_customers": {Role.ADMIN, Role.PROGRAM_MANAGER},
+    # The business's name, clock, languages and brand (issue 11).
+    "core.manage_business": {Role.ADMIN},
 }
 
 

@@ -58,6 +58,15 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def business_set(**fields: Any) -> None:
+    """Saves the business's settings (its clock, languages, name) as an administrator would, for a test."""
+    from patronage.core.business import business_forget
+    from patronage.core.models import Business
+
+    Business.objects.update_or_create(pk=1, defaults=fields)
+    business_forget()
+
+
 @pytest.fixture(autouse=True)
 def _business_fresh() -> Iterator[None]:
     """The business's settings are kept a few seconds per process; a test must not read another's."""

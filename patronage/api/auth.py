@@ -21,7 +21,7 @@ from patronage.analytics.permissions import ANALYTICS_ANY
 from patronage.core.apikeys import SCOPES, apikey_authenticate
 from patronage.core.audit import integration_acting
 from patronage.core.models import ApiKey, User
-from patronage.loyalty.permissions import LOYALTY_ADJUST, LOYALTY_VIEW
+from patronage.loyalty.permissions import LOYALTY_ADJUST, LOYALTY_CONFIGURE, LOYALTY_VIEW
 from patronage.members.permissions import MEMBERS_EDIT, MEMBERS_IMPORT, MEMBERS_PRIVACY, MEMBERS_VIEW
 
 # The permission a staff session needs for each scope (a tuple: any one of them); a new scope adds its
@@ -33,6 +33,7 @@ SCOPE_PERMISSIONS: dict[str, str | tuple[str, ...]] = {
     "imports": MEMBERS_IMPORT,
     "loyalty:read": LOYALTY_VIEW,
     "loyalty:write": LOYALTY_ADJUST,
+    "loyalty:configure": LOYALTY_CONFIGURE,
     "analytics": ANALYTICS_ANY,
 }
 

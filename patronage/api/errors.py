@@ -106,6 +106,8 @@ def field_name(loc: Sequence[str | int]) -> str:
         parts = parts[1:]
     if parts and parts[0] == _BODY_PARAMETER:
         parts = parts[1:]
+    if parts and parts[-1] == "[key]":  # pydantic's mark on a refused key of an object: the key names it
+        parts = parts[:-1]
     for prefix in UNWRAPPED_PREFIXES:
         if len(parts) > len(prefix) and tuple(parts[: len(prefix)]) == prefix:
             parts = parts[len(prefix) :]

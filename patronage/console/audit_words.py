@@ -168,7 +168,12 @@ def _apikeys(ids: set[int]) -> dict[str, Target]:
     }
 
 
+def _business(ids: set[int]) -> dict[str, Target]:
+    return {str(pk): Target(_("the business's settings"), reverse("console:business")) for pk in ids}
+
+
 _READERS: Mapping[str, Callable[[set[int]], dict[str, Target]]] = {
+    "core.business": _business,
     "core.user": _users,
     "core.apikey": _apikeys,
     "members.member": _members,
@@ -231,6 +236,7 @@ _ACTIONS = {
     "apikey.revoked": gettext_lazy("revoked the API key"),
     "staff.created": gettext_lazy("added the staff member"),
     "staff.groups_changed": gettext_lazy("changed the staff member's roles"),
+    "business.updated": gettext_lazy("changed the business's settings"),
     "import.done": gettext_lazy("finished an import"),
     "analysis.request": gettext_lazy("asked for an analysis"),
 }

@@ -24,6 +24,7 @@ from patronage.analytics import selectors as analytics
 from patronage.analytics.models import AnalysisKind, AnalysisRun
 from patronage.analytics.permissions import CUSTOMER_SCORES_VIEW
 from patronage.commerce import selectors as commerce
+from patronage.core.business import business_zone
 from patronage.core.models import User
 from patronage.loyalty.models import Program, Tier
 from patronage.loyalty.permissions import LOYALTY_VIEW
@@ -241,7 +242,8 @@ def _text(value: str) -> str:
 
 
 def _local_date(moment: datetime | None) -> str:
-    return timezone.localtime(moment).date().isoformat() if moment else ""
+    # The export streams after the request's clock is gone: the business's zone is named here.
+    return timezone.localtime(moment, business_zone()).date().isoformat() if moment else ""
 
 
 def _number(value: float | int | None, places: int = 0) -> str:

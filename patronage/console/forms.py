@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from patronage.console.audit_words import action_label
 from patronage.core.apikeys import SCOPES
+from patronage.core.brand import LOGO_MAX_BYTES
 from patronage.core.errors import ApplicationError
 from patronage.core.login_throttle import ThrottledAuthenticationForm
 from patronage.core.models import User
@@ -309,3 +310,73 @@ def member_profile_initial(member: Member, primaries: dict[str, str]) -> dict[st
     initial: dict[str, Any] = {field: getattr(member, field) for field in ProfileForm.PROFILE_FIELDS}
     initial.update(email=primaries.get("email", ""), phone=primaries.get("phone", ""))
     return initial
+
+
+def _language_choices() -> list[tuple[str, str]]:
+    return [(code, str(name)) for code, name in settings.LANGUAGES]
+
+
+class BusinessForm(ServiceForm):
+    """The business's settings. The service checks every value; this form turns the ticked languages and
+    the main one into the service's list, main language first."""
+
+    name = forms.CharField(label=_("Business name"), required=False)
+    time_zone = forms.CharField(
+        label=_("Time zone"),
+        help_text=_("Dates and times on every page are shown in this zone. Type to search, e.g. Asia/Seoul."),
+        widget=forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off", "spellcheck": "false"}),
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"),
+        choices=_language_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The languages you write the names of programmes, tiers and rewards in."),
+    )
+    main_language = forms.ChoiceField(
+        label=_("Main language"),
+        choices=_language_choices,
+        help_text=_("Shown where a name has not been written in the reader's language."),
+    )
+    colour = forms.CharField(
+        label=_("Brand colour"),
+        widget=forms.TextInput(attrs={"type": "color"}),
+        help_text=_(
+            "Buttons, links and the current menu item; their text is black or white, whichever reads."
+        ),
+    )
+    logo = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+        help_text=_("PNG, JPEG or WebP, at most 256 KiB; it is scaled down to 512 pixels at most."),
+    )
+    logo_remove = forms.BooleanField(label=_("Remove the logo"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        main, ticked = cleaned.get("main_language"), cleaned.get("languages") or []
+        if main and ticked and main not in ticked:
+            self.add_error("main_language", _("Tick the main language among the languages too."))
+        return cleaned
+
+    def service_values(self) -> dict[str, Any]:
+        """The keyword arguments of business_update (all but the actor) from the valid form."""
+        data = self.cleaned_data
+        main = data["main_language"]
+        # The checkboxes list the languages in the settings' order: keep the order already saved, so that
+        # saving the page unchanged changes nothing.
+        saved = list(self.initial.get("languages") or [])
+        ticked = sorted(
+            data["languages"], key=lambda code: saved.index(code) if code in saved else len(saved)
+        )
+        upload = data.get("logo")
+        return {
+            "name": data["name"],
+            "time_zone": data["time_zone"].strip(),
+            "languages": [main, *(code for code in ticked if code != main)] if ticked else [],
+            "colour": data["colour"],
+            # Read at most one byte past the limit: the service refuses a larger file without reading it all.
+            "logo": upload.read(LOGO_MAX_BYTES + 1) if upload else None,
+            "logo_remove": data["logo_remove"],
+        }

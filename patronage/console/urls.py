@@ -6,6 +6,7 @@ from patronage.console.views import (
     apikeys,
     audit,
     auth,
+    business,
     customers,
     home,
     imports,
@@ -46,6 +47,7 @@ urlpatterns = [
     path("settings/api-keys/", apikeys.apikeys, name="apikeys"),
     path("settings/api-keys/new/", apikeys.apikey_new, name="apikey_create"),
     path("settings/api-keys/<int:key_id>/revoke/", apikeys.apikey_revoke_view, name="apikey_revoke"),
+    path("settings/business/", business.business_page, name="business"),
     # Loyalty: program set-up (programs, rules and the simulator, tiers, benefits, rewards).
     path("loyalty/", loyalty_programs.program_list, name="loyalty_programs"),
     path("loyalty/new/", loyalty_programs.program_create, name="loyalty_program_create"),

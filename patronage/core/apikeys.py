@@ -24,6 +24,7 @@ SCOPES: dict[str, object] = {
     "imports": _("Run bulk imports"),
     "loyalty:read": _("Read programs, balances and ledgers"),
     "loyalty:write": _("Adjust and redeem points, record transactions"),
+    "loyalty:configure": _("Name programs, tiers, benefits and rewards in each language"),
     "analytics": _("Read and recompute analyses and customer scores"),
 }
 _LAST_USED_RESOLUTION = timedelta(minutes=1)

@@ -49,3 +49,11 @@ def business_zone() -> ZoneInfo:
 def business_languages() -> list[str]:
     """The languages the business writes its names in, its main language first."""
     return list(business().languages) or [settings.LANGUAGE_CODE]
+
+
+def business_version() -> str:
+    """A token that changes whenever the settings are saved: the brand's addresses carry it (`?v=`), so
+    a browser fetches the new logo and colours at once and keeps the unchanged ones in its cache."""
+    updated = business().updated_at
+    # Microseconds too: two saves within one second must not share a token.
+    return f"{int(updated.timestamp())}{updated.microsecond:06d}" if updated is not None else "0"

@@ -1,13 +1,16 @@
-"""Numbers as people read them in the active language: money with its currency, signed points."""
+"""Numbers and clocks as people read them in the active language: money with its currency, signed points,
+time zones by their place."""
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from babel.core import UnknownLocaleError
+from babel.dates import get_timezone_location
 from babel.numbers import get_currency_precision
 from django.utils.formats import number_format
+from django.utils.translation import get_language, ngettext, to_locale
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 
 def money_words(amount: Decimal | int | str, currency: str) -> str:
@@ -34,3 +37,14 @@ def decimal_or_none(value: object) -> Decimal | None:
         return Decimal(str(value))
     except InvalidOperation:
         return None
+
+
+def zone_words(zone: str) -> str:
+    """A time zone by its place in the reader's language, as CLDR names it: 'South Korea Time', '한국 시간'."""
+    if zone in {"UTC", "Etc/UTC", "GMT", "Etc/GMT"}:
+        # CLDR has no place for UTC and would say "Unknown Region (UTC) Time".
+        return _("Coordinated Universal Time (UTC)")
+    try:
+        return get_timezone_location(zone, locale=to_locale(get_language() or "en"))
+    except (LookupError, UnknownLocaleError, ValueError):
+        return zone

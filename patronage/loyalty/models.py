@@ -9,6 +9,7 @@ available to spend or expire, drawn earliest-expiring first; each draw is record
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from patronage.commerce.models import Brand, Order
+from patronage.core.names import in_reader_language
 from patronage.loyalty.program_cache import program_forget
 from patronage.members.models import Member
 
@@ -64,6 +66,26 @@ class ReturnPolicy(models.TextChoices):
     ALLOW_NEGATIVE = "allow_negative", _("Take back everything; a shortfall is owed")
 
 
+def _translations_field(verbose_name: Any) -> models.JSONField[dict[str, str]]:
+    # Language code -> text, for each of the business's languages but its main one (which is `name`,
+    # or `description`); decision 0021.
+    return models.JSONField(verbose_name, default=dict, blank=True)
+
+
+class NamedInLanguages:
+    """A record whose name (and description) is written in each of the business's languages."""
+
+    @property
+    def reader_name(self) -> str:
+        """The name in the reader's language, else in the main language."""
+        return in_reader_language(self, "name")
+
+    @property
+    def reader_description(self) -> str:
+        """The description in the reader's language, else in the main language (may be empty)."""
+        return in_reader_language(self, "description")
+
+
 def new_revision() -> str:
     return uuid.uuid4().hex
 
@@ -74,9 +96,10 @@ def program_revision(program_id: int) -> str:
     return Program.objects.values_list("revision", flat=True).get(pk=program_id)
 
 
-class Program(models.Model):
+class Program(NamedInLanguages, models.Model):
     code = models.SlugField(max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    name_translations = _translations_field(_("name in other languages"))
     brand = models.ForeignKey(Brand, null=True, blank=True, on_delete=models.PROTECT, related_name="programs")
     currency = models.CharField(max_length=3)
     time_zone = models.CharField(max_length=64, default="UTC")
@@ -172,7 +195,7 @@ class _ProgramPart(models.Model):
             self.program.revision = program_revision(self.program_id)
 
 
-class Tier(_ProgramPart):
+class Tier(NamedInLanguages, _ProgramPart):
     """A VIP level of a program, reached when the qualifying value reaches its threshold (inclusive)."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="tiers")
@@ -182,6 +205,8 @@ class Tier(_ProgramPart):
     threshold = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
     invitation_only = models.BooleanField(default=False)
     description = models.CharField(_("description"), max_length=300, blank=True)
+    name_translations = _translations_field(_("name in other languages"))
+    description_translations = _translations_field(_("description in other languages"))
 
     class Meta:
         ordering = ["program", "rank"]
@@ -462,7 +487,7 @@ class BenefitPeriod(models.TextChoices):
     ONCE = "once", _("Once while in the tier")
 
 
-class Benefit(models.Model):
+class Benefit(NamedInLanguages, models.Model):
     """A privilege that is not a discount, given with a tier or one by one."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="benefits")
@@ -470,6 +495,8 @@ class Benefit(models.Model):
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(max_length=16, choices=BenefitKind.choices)
     description = models.CharField(_("description"), max_length=300, blank=True)
+    name_translations = _translations_field(_("name in other languages"))
+    description_translations = _translations_field(_("description in other languages"))
     validity_days = models.PositiveIntegerField(default=365, help_text="how long a grant can be used")
     active = models.BooleanField(default=True)
 
@@ -532,6 +559,12 @@ class BenefitGrant(models.Model):
     def remaining(self) -> int:
         return self.quantity - self.used
 
+    @property
+    def valid_until(self) -> datetime:
+        """The last moment the grant can be used, as a person reads its end ("until Dec 31"): valid_to is
+        the first moment it no longer can (midnight of the next day)."""
+        return self.valid_to - timedelta(microseconds=1)
+
 
 class BenefitUse(models.Model):
     """One use of a granted benefit, recorded by staff or an integration."""
@@ -551,13 +584,15 @@ class BenefitUse(models.Model):
         return f"use of {self.grant_id} at {self.at:%Y-%m-%d}"
 
 
-class Reward(models.Model):
+class Reward(NamedInLanguages, models.Model):
     """An item of the rewards catalogue, bought with points."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="rewards")
     code = models.SlugField(max_length=48)
     name = models.CharField(_("name"), max_length=100)
     description = models.CharField(_("description"), max_length=300, blank=True)
+    name_translations = _translations_field(_("name in other languages"))
+    description_translations = _translations_field(_("description in other languages"))
     points_price = models.PositiveIntegerField()
     stock = models.PositiveIntegerField(null=True, blank=True, help_text="empty: unlimited")
     per_member_limit = models.PositiveIntegerField(null=True, blank=True, help_text="empty: no limit")

@@ -2,10 +2,12 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 
+from patronage.core.names import text_in_language
 from patronage.core.words import points_words
 from patronage.loyalty.ledger_words import event_words
 from patronage.members.timeline import register
@@ -39,7 +41,7 @@ def _points_expiring(data: Mapping[str, Any], summary: str) -> str | None:
         return None
     return _("%(points)s expire on %(date)s") % {
         "points": points_words(points, signed=False),
-        "date": date_format(day, "DATE_FORMAT"),
+        "date": date_format(timezone.localtime(day) if timezone.is_aware(day) else day, "DATE_FORMAT"),
     }
 
 
@@ -47,6 +49,15 @@ def _text(data: Mapping[str, Any], key: str) -> str | None:
     """A name or reason stored as written; None when the event predates it."""
     value = data.get(key)
     return value if isinstance(value, str) else None
+
+
+def _name(data: Mapping[str, Any], key: str) -> str | None:
+    """A name stored with the event, in the reader's language when the event kept its translations
+    (under `<key>s`, decision 0021), else as written in the main language."""
+    name, names = _text(data, key), data.get(key + "s")
+    if not name or not isinstance(names, Mapping):
+        return name
+    return text_in_language(name, names, get_language())
 
 
 def _points_adjusted(data: Mapping[str, Any], summary: str) -> str | None:
@@ -64,7 +75,7 @@ def _points_redeemed(data: Mapping[str, Any], summary: str) -> str | None:
     points = _points(data)
     if points is None or "reward" not in data:
         return None
-    reward, words = _text(data, "reward"), points_words(points, signed=False)
+    reward, words = _name(data, "reward"), points_words(points, signed=False)
     if points > 0:
         if reward:
             return _("Redemption cancelled: %(points)s back for %(reward)s") % {
@@ -81,7 +92,7 @@ def _tier_changed(data: Mapping[str, Any], summary: str) -> str | None:
     """'Moved from Silver to Gold', by the tiers' names when the event was written."""
     if "from_name" not in data or "to_name" not in data:
         return None
-    old, new = _text(data, "from_name"), _text(data, "to_name")
+    old, new = _name(data, "from_name"), _name(data, "to_name")
     if old and new:
         return _("Moved from %(old)s to %(new)s") % {"old": old, "new": new}
     if new:
@@ -93,7 +104,7 @@ def _tier_changed(data: Mapping[str, Any], summary: str) -> str | None:
 
 def _benefit_granted(data: Mapping[str, Any], summary: str) -> str | None:
     """'Benefit granted: Free delivery', or '... (3 times)' for more than one use."""
-    name, quantity = _text(data, "name"), data.get("quantity")
+    name, quantity = _name(data, "name"), data.get("quantity")
     if not name:
         return None
     if isinstance(quantity, int) and not isinstance(quantity, bool) and quantity > 1:
@@ -106,7 +117,7 @@ def _benefit_granted(data: Mapping[str, Any], summary: str) -> str | None:
 
 
 def _benefit_used(data: Mapping[str, Any], summary: str) -> str | None:
-    name = _text(data, "name")
+    name = _name(data, "name")
     return _("Benefit used: %(benefit)s") % {"benefit": name} if name else None
 
 

@@ -487,6 +487,7 @@ if apps.is_installed(
         )
 
 no_personal_data("core.ApiKey", "an integration's name, key hash and scopes, set by staff")
+no_personal_data("core.Business", "the business's own name, clock, languages and brand")
 no_personal_data("auth.Group", "the staff roles")
 no_personal_data("auth.Permission", "the rights staff roles carry")
 no_personal_data("contenttypes.ContentType", "the names of the tables")

@@ -6,8 +6,12 @@ URL here names a member; a redemption code of someone else's is not found.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Protocol
+
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -32,6 +36,14 @@ from patronage.members.models import Member
 from patronage.portal.access import member_required
 from patronage.portal.forms_loyalty import RedeemForm, redeem_key_new
 
+
+class ProgramPart(Protocol):
+    """One program's part of a loyalty page (its points, benefits or rewards)."""
+
+    @property
+    def program(self) -> Program: ...
+
+
 HISTORY_PER_PAGE = 20
 REDEMPTIONS_PER_PAGE = 10
 CANCEL_REASON = "cancelled by the member in the portal"
@@ -48,10 +60,16 @@ def _history_program(programs: list[ProgramPoints], code: str | None) -> Program
     return next(iter(enrolled or [p.program for p in programs]), None)
 
 
+def _brands_read(parts: Sequence[ProgramPart]) -> None:
+    """Reads the brands that head each program's part of a page in one query, not one per program."""
+    prefetch_related_objects([part.program for part in parts], "brand")
+
+
 @member_required
 @require_GET
 def points(request: HttpRequest, member: Member) -> HttpResponse:
     programs = member_points(member=member)
+    _brands_read(programs)
     chosen = _history_program(programs, request.GET.get("program"))
     history = None
     if chosen is not None:
@@ -78,7 +96,9 @@ def points_summary(request: HttpRequest, member: Member) -> HttpResponse:
 @member_required
 @require_GET
 def benefits(request: HttpRequest, member: Member) -> HttpResponse:
-    context = {"member": member, "programs": member_benefits(member=member)}
+    programs = member_benefits(member=member)
+    _brands_read(programs)
+    context = {"member": member, "programs": programs}
     return render(request, "portal/loyalty/benefits.html", context)
 
 
@@ -88,7 +108,9 @@ def rewards(request: HttpRequest, member: Member) -> HttpResponse:
     redemptions = Paginator(member_redemptions(member=member), REDEMPTIONS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    context = {"member": member, "programs": member_rewards(member=member), "redemptions": redemptions}
+    programs = member_rewards(member=member)
+    _brands_read(programs)
+    context = {"member": member, "programs": programs, "redemptions": redemptions}
     return render(request, "portal/loyalty/rewards.html", context)
 
 
@@ -104,7 +126,7 @@ def reward(request: HttpRequest, member: Member, program: str, code: str) -> Htt
     if request.method == "POST" and form.is_valid():
         if seen.account is None:
             messages.error(
-                request, _("You have no points in %(program)s yet.") % {"program": seen.program.name}
+                request, _("You have no points in %(program)s yet.") % {"program": seen.program.reader_name}
             )
             return redirect("portal:reward", program=program, code=code)
         reward_ = seen.offer.reward
@@ -123,16 +145,23 @@ def reward(request: HttpRequest, member: Member, program: str, code: str) -> Htt
                 _(
                     "You do not have enough points for %(reward)s: it costs %(price)s points, you have %(balance)s."
                 )
-                % {"reward": reward_.name, "price": reward_.points_price, "balance": seen.summary.balance},
+                % {
+                    "reward": reward_.reader_name,
+                    "price": reward_.points_price,
+                    "balance": seen.summary.balance,
+                },
             )
             return redirect("portal:reward", program=program, code=code)
         except ApplicationError as error:
             messages.error(
                 request,
-                _("%(reward)s cannot be redeemed: %(why)s") % {"reward": reward_.name, "why": error.message},
+                _("%(reward)s cannot be redeemed: %(why)s")
+                % {"reward": reward_.reader_name, "why": error.message},
             )
             return redirect("portal:reward", program=program, code=code)
-        messages.success(request, _("Done! Show this code to collect %(reward)s.") % {"reward": reward_.name})
+        messages.success(
+            request, _("Done! Show this code to collect %(reward)s.") % {"reward": reward_.reader_name}
+        )
         return redirect("portal:redemption", code=redemption.code)
     context = {"member": member, "seen": seen, "form": form}
     return render(request, "portal/loyalty/reward.html", context)

@@ -6,6 +6,8 @@ Purchases and returns are in routers/transactions.py.
 
 # No `from __future__ import annotations` here: ninja reads `Query[...]` parameters at import time.
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router
@@ -28,8 +30,10 @@ from patronage.api.schemas.loyalty import (
     LedgerEntryOut,
     LiabilityFilters,
     LiabilityOut,
+    NamesOut,
     ProgramDetailOut,
     ProgramFilter,
+    ProgramNamesIn,
     ProgramOut,
     RedemptionCancelIn,
     RedemptionIn,
@@ -37,6 +41,7 @@ from patronage.api.schemas.loyalty import (
     RewardFilters,
     RewardOut,
     TierChangeOut,
+    TranslationsIn,
 )
 from patronage.api.schemas.transactions import SimulationIn
 from patronage.core.errors import Conflict
@@ -50,6 +55,7 @@ router = Router(tags=["loyalty"])
 
 READ = require_scope("loyalty:read")
 WRITE = require_scope("loyalty:write")
+CONFIGURE = require_scope("loyalty:configure")
 
 DIFFERENT_REQUEST = "this idempotency key was already used for a different request"
 
@@ -77,6 +83,52 @@ def get_program(request: HttpRequest, code: str) -> ProgramDetailOut:
     """One program, open or closed, with its settings and its tiers, lowest first."""
     program = _program(code)
     return ProgramDetailOut.of(program, list(selectors.tier_list(program=program)))
+
+
+def _names_set(request: HttpRequest, item: Any, payload: ProgramNamesIn) -> NamesOut:
+    changed = services.names_set(
+        item=item,
+        name_translations=payload.name_translations,
+        description_translations=getattr(payload, "description_translations", None),
+        actor=acting_user(request),
+    )
+    return NamesOut.of(changed)
+
+
+@router.put("/programs/{code}/names", response={200: NamesOut, PROBLEM_STATUSES: Problem}, auth=CONFIGURE)
+def set_program_names(request: HttpRequest, code: str, payload: ProgramNamesIn) -> NamesOut:
+    """Writes the program's name in other languages (a program has no description)."""
+    return _names_set(request, _program(code), payload)
+
+
+@router.put(
+    "/programs/{code}/tiers/{tier}/names",
+    response={200: NamesOut, PROBLEM_STATUSES: Problem},
+    auth=CONFIGURE,
+)
+def set_tier_names(request: HttpRequest, code: str, tier: str, payload: TranslationsIn) -> NamesOut:
+    """Writes a tier's name and description in other languages."""
+    return _names_set(request, selectors.tier_get(program=_program(code), code=tier), payload)
+
+
+@router.put(
+    "/programs/{code}/benefits/{benefit}/names",
+    response={200: NamesOut, PROBLEM_STATUSES: Problem},
+    auth=CONFIGURE,
+)
+def set_benefit_names(request: HttpRequest, code: str, benefit: str, payload: TranslationsIn) -> NamesOut:
+    """Writes a benefit's name and description in other languages."""
+    return _names_set(request, selectors.benefit_get(program=_program(code), code=benefit), payload)
+
+
+@router.put(
+    "/programs/{code}/rewards/{reward}/names",
+    response={200: NamesOut, PROBLEM_STATUSES: Problem},
+    auth=CONFIGURE,
+)
+def set_reward_names(request: HttpRequest, code: str, reward: str, payload: TranslationsIn) -> NamesOut:
+    """Writes a reward's name and description in other languages."""
+    return _names_set(request, selectors.reward_get(program=_program(code), code=reward), payload)
 
 
 @router.get("/programs/{code}/liability", response={200: LiabilityOut, PROBLEM_STATUSES: Problem}, auth=READ)

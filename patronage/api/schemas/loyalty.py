@@ -11,14 +11,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
+from django.conf import settings
 from django.utils.translation import gettext
 from ninja import Field, Schema
-from pydantic import ConfigDict, field_validator
+from pydantic import ConfigDict, StringConstraints, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
-from patronage.api.schemas.common import NOT_BLANK, Instant, JsonInt, PathId, ValueSchema
+from patronage.api.schemas.common import NOT_BLANK, SAFE_TEXT, Instant, JsonInt, PathId, ValueSchema
 from patronage.core import clock
 from patronage.core.errors import ValidationFailed
 from patronage.loyalty.explanation import Explanation, decimal_text
@@ -26,6 +27,7 @@ from patronage.loyalty.models import BenefitGrant, LedgerEntry, Program, Redempt
 from patronage.loyalty.selectors import Liability, TierStatus
 from patronage.loyalty.selectors.integration import AccountView
 from patronage.loyalty.services.points import MAX_POINTS
+from patronage.loyalty.services.programs import DESCRIPTION_MAX, NAME_MAX
 
 # The ledger records the key as an adjustment's cause, whose column holds 64 characters.
 MAX_KEY_LENGTH = 64
@@ -35,6 +37,78 @@ KEY_DESCRIPTION = "your id for this request, unique per program; a retry with it
 NOT_GIVEN: Any = None
 # As loyalty.rules_params checks an event rule's name.
 EVENT_PATTERN = r"^(?:signup|birthday|referral|survey_answered|custom:[a-z0-9][a-z0-9_.-]{0,63})$"
+
+# ---- names in each language (decision 0021) --------------------------------------------------------
+
+# A key is a language of the product, as settings.LANGUAGES writes it ("zh-hans"); the document states it,
+# and any other key is a 422 naming the field and the key.
+LANGUAGE_PATTERN = "^(?:" + "|".join(code for code, _name in settings.LANGUAGES) + ")$"
+LanguageCode = Annotated[str, StringConstraints(pattern=LANGUAGE_PATTERN)]
+MAX_LANGUAGES = len(settings.LANGUAGES)
+
+
+def _translations_schema(max_length: int) -> dict[str, Any]:
+    """An object from language code to text, as the document states it: pydantic would write
+    `patternProperties`, which leaves any other key valid to a reader of the document."""
+    return {
+        "type": "object",
+        "propertyNames": {"type": "string", "pattern": LANGUAGE_PATTERN},
+        "additionalProperties": {"type": "string", "maxLength": max_length, "pattern": SAFE_TEXT},
+        "maxProperties": MAX_LANGUAGES,
+    }
+
+
+NameTranslations = Annotated[
+    dict[LanguageCode, Annotated[str, StringConstraints(max_length=NAME_MAX, pattern=SAFE_TEXT)]],
+    WithJsonSchema(_translations_schema(NAME_MAX)),
+]
+DescriptionTranslations = Annotated[
+    dict[LanguageCode, Annotated[str, StringConstraints(max_length=DESCRIPTION_MAX, pattern=SAFE_TEXT)]],
+    WithJsonSchema(_translations_schema(DESCRIPTION_MAX)),
+]
+NAMES_DESCRIPTION = (
+    "the name in other languages, by language code (en, ko, ja, zh-hans); `name` is the text in the "
+    "business's main language"
+)
+DESCRIPTIONS_DESCRIPTION = "the description in other languages, by language code, as name_translations"
+
+
+class ProgramNamesIn(Schema):
+    """A program's name to write in other languages (a program has no description); each language given
+    replaces that language's text, an empty text removes it, a language left out keeps its text."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name_translations: NameTranslations = Field(
+        NOT_GIVEN, description=NAMES_DESCRIPTION, max_length=MAX_LANGUAGES
+    )
+
+
+class TranslationsIn(ProgramNamesIn):
+    """Names and descriptions to write, as ProgramNamesIn."""
+
+    description_translations: DescriptionTranslations = Field(
+        NOT_GIVEN, description=DESCRIPTIONS_DESCRIPTION, max_length=MAX_LANGUAGES
+    )
+
+
+class NamesOut(Schema):
+    code: str
+    name: str = Field(description="in the business's main language")
+    name_translations: dict[str, str] = Field(description=NAMES_DESCRIPTION)
+    description: str | None = Field(description="null for a program, which has none")
+    description_translations: dict[str, str] | None = Field(description=DESCRIPTIONS_DESCRIPTION)
+
+    @staticmethod
+    def of(item: Any) -> NamesOut:
+        return NamesOut(
+            code=item.code,
+            name=item.name,
+            name_translations=item.name_translations,
+            description=getattr(item, "description", None),
+            description_translations=getattr(item, "description_translations", None),
+        )
+
 
 # ---- shared output pieces ----------------------------------------------------------------------------
 
@@ -113,7 +187,8 @@ class EvaluationOut(ValueSchema):
 
 class ProgramOut(Schema):
     code: str
-    name: str
+    name: str = Field(description="in the business's main language")
+    name_translations: dict[str, str] = Field(description=NAMES_DESCRIPTION)
     currency: str
     time_zone: str
     pending_days: int = Field(description="days new points stay pending (the return window)")
@@ -127,11 +202,13 @@ class ProgramOut(Schema):
 
 class TierOut(Schema):
     code: str
-    name: str
+    name: str = Field(description="in the business's main language")
+    name_translations: dict[str, str] = Field(description=NAMES_DESCRIPTION)
     rank: int = Field(description="higher is better")
     threshold: Decimal = Field(description="the qualifying value that reaches the tier (inclusive)")
     invitation_only: bool
     description: str
+    description_translations: dict[str, str] = Field(description=DESCRIPTIONS_DESCRIPTION)
 
 
 class ProgramDetailOut(ProgramOut):
@@ -168,8 +245,10 @@ class RewardFilters(Schema):
 
 class RewardOut(Schema):
     code: str
-    name: str
+    name: str = Field(description="in the business's main language")
+    name_translations: dict[str, str] = Field(description=NAMES_DESCRIPTION)
     description: str
+    description_translations: dict[str, str] = Field(description=DESCRIPTIONS_DESCRIPTION)
     points_price: int
     stock: int | None = Field(description="null: unlimited")
     per_member_limit: int | None = Field(description="null: no limit")
@@ -182,7 +261,9 @@ class RewardOut(Schema):
         return RewardOut(
             code=reward.code,
             name=reward.name,
+            name_translations=reward.name_translations,
             description=reward.description,
+            description_translations=reward.description_translations,
             points_price=reward.points_price,
             stock=reward.stock,
             per_member_limit=reward.per_member_limit,
@@ -458,9 +539,11 @@ class EventOut(Schema):
 
 class BenefitRef(Schema):
     code: str
-    name: str
+    name: str = Field(description="in the business's main language")
+    name_translations: dict[str, str] = Field(description=NAMES_DESCRIPTION)
     kind: str = Field(description="trial, upgrade, trade_in, hotline, event_seat, gift or custom")
     description: str
+    description_translations: dict[str, str] = Field(description=DESCRIPTIONS_DESCRIPTION)
 
 
 class BenefitFilters(ProgramFilter):
@@ -485,7 +568,12 @@ class BenefitGrantOut(Schema):
     def resolve_benefit(grant: BenefitGrant) -> BenefitRef:
         benefit = grant.benefit
         return BenefitRef(
-            code=benefit.code, name=benefit.name, kind=benefit.kind, description=benefit.description
+            code=benefit.code,
+            name=benefit.name,
+            name_translations=benefit.name_translations,
+            kind=benefit.kind,
+            description=benefit.description,
+            description_translations=benefit.description_translations,
         )
 
     @staticmethod

@@ -8,6 +8,7 @@ import pytest
 
 from patronage.commerce.imports.write import OrderWriter
 from patronage.commerce.models import Channel, Order, OrderLine, Product, Store
+from patronage.conftest import business_set
 from patronage.members.imports import import_job_errors, import_job_notes, import_job_run, import_job_start
 from patronage.members.models import ImportJob, ImportStatus, TimelineEvent
 from patronage.members.timeline import kind_get
@@ -175,8 +176,8 @@ def test_unknown_store_and_product_codes_are_created_and_counted(alice, bob):
     assert [note["message"] for note in stored] == import_job_notes(job)  # kept on the job, in English
 
 
-def test_an_amount_column_overrides_the_sum_of_lines_and_a_naive_time_is_local(settings, db):
-    settings.TIME_ZONE = "Asia/Seoul"
+def test_an_amount_column_overrides_the_sum_of_lines_and_a_naive_time_is_local(db):
+    business_set(time_zone="Asia/Seoul")
 
     run_import("transaction_id,date,total,currency\nT-1,2024-05-01 10:00,1234.50,usd\n", source="shop")
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from patronage.console.loyalty_forms.names import field_of_error, languages_add, translations_gather
 from patronage.core.errors import ApplicationError
 
 LOCAL_MINUTE = "%Y-%m-%dT%H:%M"
@@ -32,10 +33,20 @@ class LoyaltyForm(forms.Form):
 
     # Several of these forms share one page: each gets its own element ids (the field names stay plain).
     id_prefix = "id"
+    # Fields typed in each of the business's languages (names.py): one input per language.
+    in_languages: tuple[str, ...] = ()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
         super().__init__(*args, **kwargs)
+        if self.in_languages:
+            languages_add(self, self.in_languages)
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        if self.in_languages:
+            translations_gather(self, self.in_languages)
+        return self.cleaned_data
 
     def _choices_set(self, name: str, choices: list[tuple[str, Any]]) -> None:
         cast(forms.ChoiceField, self.fields[name]).choices = choices
@@ -43,7 +54,7 @@ class LoyaltyForm(forms.Form):
     def add_service_error(self, error: ApplicationError) -> None:
         """Marks each field the error names; one about no field of this form is left to the message."""
         for item in error.errors or []:
-            name, message = item.get("field") or "", item.get("message") or error.message
+            name, message = field_of_error(item.get("field") or ""), item.get("message") or error.message
             if name in self.fields:
                 self.add_error(name, message)
 

@@ -78,7 +78,9 @@ class RedeemForm(LoyaltyForm):
         self.rewards = {reward.code: reward for reward in rewards}
         self._choices_set(
             "reward",
-            choices_of([(r.code, f"{r.name} · {r.points_price}") for r in rewards], blank=_("Points only")),
+            choices_of(
+                [(r.code, f"{r.reader_name} · {r.points_price}") for r in rewards], blank=_("Points only")
+            ),
         )
 
     def clean_reward(self) -> Reward | None:
@@ -116,7 +118,7 @@ class BenefitGrantForm(LoyaltyForm):
     def __init__(self, *args: Any, benefits: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.benefits = {benefit.code: benefit for benefit in benefits}
-        self._choices_set("benefit", [(b.code, b.name) for b in benefits])
+        self._choices_set("benefit", [(b.code, b.reader_name) for b in benefits])
 
     def clean_benefit(self) -> Any:
         return self.benefits[self.cleaned_data["benefit"]]
@@ -141,7 +143,9 @@ class TierFloorForm(LoyaltyForm):
     def __init__(self, *args: Any, tiers: list[Tier], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.tiers = {tier.code: tier for tier in tiers}
-        self._choices_set("tier", choices_of([(t.code, t.name) for t in tiers], blank=_("None (remove)")))
+        self._choices_set(
+            "tier", choices_of([(t.code, t.reader_name) for t in tiers], blank=_("None (remove)"))
+        )
 
     def clean_tier(self) -> Tier | None:
         return self.tiers.get(self.cleaned_data.get("tier") or "")
@@ -154,7 +158,7 @@ class TierInviteForm(LoyaltyForm):
     def __init__(self, *args: Any, tiers: list[Tier], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.tiers = {tier.code: tier for tier in tiers if tier.invitation_only}
-        self._choices_set("tier", [(t.code, t.name) for t in self.tiers.values()])
+        self._choices_set("tier", [(t.code, t.reader_name) for t in self.tiers.values()])
 
     def clean_tier(self) -> Tier:
         return self.tiers[self.cleaned_data["tier"]]

@@ -19,9 +19,12 @@ from patronage.console.loyalty_forms.base import (
     local_input,
     within_dates,
 )
+from patronage.console.loyalty_forms.names import translations_initial
+from patronage.core.business import business
 from patronage.core.errors import NotFound
 from patronage.loyalty import rules
 from patronage.loyalty.models import (
+    Benefit,
     BenefitKind,
     BenefitPeriod,
     Enrolment,
@@ -49,13 +52,17 @@ MAX_STOCK = 10_000_000
 
 
 class ProgramForm(LoyaltyForm):
+    in_languages = ("name",)
     name = forms.CharField(label=_("Name"), max_length=100)
     brand = forms.ModelChoiceField(
         label=_("Brand"), queryset=Brand.objects.order_by("name"), required=False, empty_label="—"
     )
     currency = forms.CharField(label=_("Currency"), max_length=3, help_text=_("Three letters, such as KRW."))
     time_zone = forms.CharField(
-        label=_("Time zone"), max_length=64, initial="UTC", help_text=_("Such as Asia/Seoul.")
+        label=_("Time zone"),
+        max_length=64,
+        initial=lambda: business().time_zone,
+        help_text=_("Such as Asia/Seoul. The program's days (caps, expiry, tier years) follow it."),
     )
     enrolment = forms.ChoiceField(label=_("Enrolment"), choices=Enrolment.choices)
     point_value = forms.DecimalField(
@@ -122,6 +129,7 @@ class ProgramForm(LoyaltyForm):
 
     def __init__(self, *args: Any, read_only: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.name_fields = [name for name in self.fields if name == "name" or name.startswith("name_in_")]
         if read_only:
             for field in self.fields.values():
                 field.disabled = True
@@ -153,7 +161,7 @@ def program_initial(program: Program) -> dict[str, Any]:
     initial = {name: getattr(program, name) for name in names}
     initial["brand"] = program.brand_id
     initial["excluded_skus"] = ", ".join(program.excluded_skus)
-    return initial
+    return initial | translations_initial(program, ProgramForm.in_languages)
 
 
 # --- The simulator ----------------------------------------------------------------------------------------
@@ -278,6 +286,7 @@ def _line(number: int, row: str) -> rules.Line:
 
 
 class TierForm(LoyaltyForm):
+    in_languages = ("name", "description")
     code = forms.SlugField(label=_("Code"), max_length=32)
     name = forms.CharField(label=_("Name"), max_length=100)
     rank = forms.IntegerField(
@@ -295,7 +304,8 @@ class TierForm(LoyaltyForm):
 
 
 def tier_initial(tier: Tier) -> dict[str, Any]:
-    return {name: getattr(tier, name) for name in TierForm.base_fields}
+    initial = {name: getattr(tier, name) for name in TierForm.base_fields}
+    return initial | translations_initial(tier, TierForm.in_languages)
 
 
 class TierBenefitForm(LoyaltyForm):
@@ -313,11 +323,12 @@ class TierBenefitForm(LoyaltyForm):
 
     def __init__(self, *args: Any, tiers: list[Tier], benefits: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._choices_set("tier", [(t.code, t.name) for t in tiers])
-        self._choices_set("benefit", [(b.code, b.name) for b in benefits])
+        self._choices_set("tier", [(t.code, t.reader_name) for t in tiers])
+        self._choices_set("benefit", [(b.code, b.reader_name) for b in benefits])
 
 
 class BenefitForm(LoyaltyForm):
+    in_languages = ("name", "description")
     code = forms.SlugField(label=_("Code"), max_length=48)
     name = forms.CharField(label=_("Name"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=BenefitKind.choices)
@@ -331,7 +342,13 @@ class BenefitForm(LoyaltyForm):
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
 
+def benefit_initial(benefit: Benefit) -> dict[str, Any]:
+    initial = {name: getattr(benefit, name) for name in BenefitForm.base_fields}
+    return initial | translations_initial(benefit, BenefitForm.in_languages)
+
+
 class RewardForm(LoyaltyForm):
+    in_languages = ("name", "description")
     code = forms.SlugField(label=_("Code"), max_length=48)
     name = forms.CharField(label=_("Name"), max_length=100)
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
@@ -352,7 +369,9 @@ class RewardForm(LoyaltyForm):
     def __init__(self, *args: Any, tiers: list[Tier], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.tiers = {tier.code: tier for tier in tiers}
-        self._choices_set("min_tier", choices_of([(t.code, t.name) for t in tiers], blank=_("Every member")))
+        self._choices_set(
+            "min_tier", choices_of([(t.code, t.reader_name) for t in tiers], blank=_("Every member"))
+        )
 
     def clean_min_tier(self) -> Tier | None:
         return self.tiers.get(self.cleaned_data.get("min_tier") or "")
@@ -361,7 +380,7 @@ class RewardForm(LoyaltyForm):
 def reward_initial(reward: Reward) -> dict[str, Any]:
     initial = {name: getattr(reward, name) for name in RewardForm.base_fields if name != "min_tier"}
     initial["min_tier"] = reward.min_tier.code if reward.min_tier else ""
-    return initial
+    return initial | translations_initial(reward, RewardForm.in_languages)
 
 
 # --- A member's loyalty tab -------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from patronage.analytics.permissions import ANALYTICS_ANY
-from patronage.core.permissions import AUDIT_VIEW, STAFF_MANAGE
+from patronage.core.permissions import AUDIT_VIEW, BUSINESS_MANAGE, STAFF_MANAGE
 from patronage.core.roles import role_label
 from patronage.loyalty.permissions import LOYALTY_VIEW
 from patronage.members.permissions import MEMBERS_IMPORT, MEMBERS_MERGE, MEMBERS_VIEW
@@ -52,6 +52,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("console:audit", _("Audit log"), AUDIT_VIEW, ("audit",)),
     NavItem("console:staff", _("Staff"), STAFF_MANAGE, ("staff", "staff_groups")),
     NavItem("console:apikeys", _("API keys"), STAFF_MANAGE, ("apikeys", "apikey_create")),
+    NavItem("console:business", _("Business"), BUSINESS_MANAGE, ("business",)),
 )
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext, pgettext_lazy
 
 from patronage.core.words import money_words
@@ -29,13 +32,31 @@ def explain(value: Explanation | Mapping[str, Any] | None) -> str:
     if value is None:
         return ""
     if isinstance(value, Explanation):
-        return value.render(gettext)
+        return gettext(value.template) % _readable(value.params)
     template_text = str(value.get("template", ""))
     params = value.get("params") or {}
     try:
-        return gettext(template_text) % dict(params) if params else gettext(template_text)
+        return gettext(template_text) % _readable(params) if params else gettext(template_text)
     except (KeyError, TypeError, ValueError):
         return str(value.get("message", template_text))
+
+
+def _readable(params: Mapping[str, Any]) -> dict[str, Any]:
+    """Parameters as the page shows them: an instant (kept as ISO 8601 with its offset, so that the API and
+    stored explanations stay exact) on the reader's clock, in the reader's format."""
+    return {
+        name: _instant_words(value) if isinstance(value, str) else value for name, value in params.items()
+    }
+
+
+def _instant_words(text: str) -> str:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if len(text) < 16 or moment.tzinfo is None:  # a plain day or number-like text, not an instant
+        return text
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 _CAP_PERIODS = {

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 
 from patronage.conftest import MEMBER_PASSWORD, STAFF_PASSWORD
@@ -47,11 +48,13 @@ def test_logout_is_a_post_and_signs_out(client_as, agent):
     assert client.get(reverse("console:home")).status_code == 302
 
 
+@pytest.mark.django_db  # every page reads the business's clock
 def test_the_login_page_has_the_language_switch(client):
     response = client.get(reverse("console:login"))
     assert 'name="language"' in response.content.decode()
 
 
+@pytest.mark.django_db  # every page reads the business's clock
 def test_the_sign_in_pages_carry_the_business_name_not_the_servers_address(client, settings):
     settings.PATRONAGE_SITE_NAME = "Hanbit Living"
     for url in (reverse("console:login"), reverse("portal:login")):

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from patronage.commerce.models import Category, Channel
+from patronage.conftest import business_set
 from patronage.core.models import AuditEntry
 from patronage.loyalty import services
 from patronage.loyalty.models import Benefit, EarnRule, Program, Reward, Tier, TierBenefit
@@ -137,6 +138,7 @@ def test_each_rule_is_described_in_words_with_the_names_of_what_it_names(client_
 
 
 def test_a_manager_sets_up_double_points_between_two_dates_without_typing_json(client_as, manager, program):
+    business_set(time_zone="Asia/Seoul")
     client = client_as(manager)
     form_page = client.get(reverse("console:loyalty_rule_create", args=["hanbit"]))
     assert "Settings of a rule “Bonus campaign”" in page_text(form_page)
@@ -170,6 +172,7 @@ def test_a_manager_sets_up_double_points_between_two_dates_without_typing_json(c
 
 
 def test_a_rule_is_saved_and_takes_its_place_in_the_order(client_as, manager, program):
+    business_set(time_zone="Asia/Seoul")
     Category.objects.create(code="tea", name="Tea")
     client = client_as(manager)
     response = client.post(

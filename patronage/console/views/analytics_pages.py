@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import fields
+from datetime import date
 from typing import Any
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -214,14 +216,29 @@ def _heat(value: float | None) -> dict[str, Any]:
     return {"text": f"{100 * value:.0f}%", "alpha": round(0.1 + 0.9 * value, 2), "dark": value > 0.55}
 
 
+def _period_label(start: str, period: str) -> str:
+    """A period of a churn run (stored as the ISO day it starts) as people name it: 'Jan 2026', '2026 Q1',
+    the week's first day."""
+    try:
+        day = date.fromisoformat(str(start)[:10])
+    except ValueError:
+        return str(start)
+    if period == "M":
+        return date_format(day, "YEAR_MONTH_FORMAT")
+    if period == "Q":
+        return _("%(year)s Q%(quarter)s") % {"year": day.year, "quarter": (day.month - 1) // 3 + 1}
+    return date_format(day, "DATE_FORMAT")
+
+
 def _churn(run: AnalysisRun) -> dict[str, Any]:
     result = run.result
     rates, curve, model = result["rates"], result["curve"], result["model"]
+    period = str(result.get("period", "M"))
     charts = [
         chart(
             "churn-rate",
             "line",
-            [row["period"] for row in rates],
+            [_period_label(row["period"], period) for row in rates],
             [{"label": _("Churn rate"), "data": [row["churn_rate"] for row in rates]}],
             title=_("Churn rate by period"),
             percent=True,
@@ -249,7 +266,11 @@ def _churn(run: AnalysisRun) -> dict[str, Any]:
         ),
     ]
     cohorts = [
-        {"cohort": row["cohort"], "size": row["size"], "cells": [_heat(v) for v in row["retention"]]}
+        {
+            "cohort": _period_label(row["cohort"], period),
+            "size": row["size"],
+            "cells": [_heat(v) for v in row["retention"]],
+        }
         for row in result["cohorts"]["rows"]
     ]
     top = [

@@ -6,8 +6,6 @@ the one with the same code (an item's Edit link fills the form in).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -91,9 +89,7 @@ def _benefits_page(
     context = setup_context(request, program, "benefits")
     benefits = list(selectors.benefit_list(program=program))
     editing = next((b for b in benefits if b.code == request.GET.get("edit")), None)
-    initial: dict[str, Any] | None = None
-    if editing is not None:
-        initial = {name: getattr(editing, name) for name in forms.BenefitForm.base_fields}
+    initial = forms.benefit_initial(editing) if editing is not None else None
     context.update(benefits=benefits, editing=editing, form=form or forms.BenefitForm(initial=initial))
     return render(request, "console/loyalty/benefits.html", context, status=status)
 

@@ -93,7 +93,7 @@ def _tab(
             ledger = selectors.ledger_list(member=member, program=program).select_related("actor")
             grants = list(selectors.benefit_grants(account=account))
             usable = {grant.pk for grant in selectors.benefit_grants(account=account, usable_only=True)}
-            tier_names = {tier.code: tier.name for tier in selectors.tier_list(program=program)}
+            tier_names = {tier.code: tier.reader_name for tier in selectors.tier_list(program=program)}
             page = Paginator(ledger, LEDGER_PER_PAGE).get_page(request.GET.get("page"))
             context.update(
                 ledger=page,

@@ -16,6 +16,7 @@ from patronage.console import loyalty_forms as forms
 from patronage.console.access import acting_user, staff_required
 from patronage.console.views.loyalty_common import is_htmx, program_or_404, service_run, setup_context
 from patronage.core import clock
+from patronage.core.business import business
 from patronage.loyalty import selectors, services
 from patronage.loyalty.models import EarnRule, Program
 from patronage.loyalty.permissions import LOYALTY_CONFIGURE, LOYALTY_VIEW
@@ -52,7 +53,7 @@ def _rules_page(request: HttpRequest, program: Program) -> HttpResponse:
     names = rule_names.earn_rule_names(program=program, rules=rules)
     simulation_form = forms.SimulationForm(
         request.GET if "amount" in request.GET or "lines" in request.GET else None,
-        time_zone=program.time_zone,
+        time_zone=business().time_zone,
     )
     context.update(
         described_rules=[(rule, _sentence(program, rule, names)) for rule in rules],
@@ -76,7 +77,7 @@ def simulate(request: HttpRequest, code: str) -> HttpResponse:
     program = program_or_404(code)
     if not is_htmx(request):
         return _rules_page(request, program)
-    form = forms.SimulationForm(request.GET, time_zone=program.time_zone)
+    form = forms.SimulationForm(request.GET, time_zone=business().time_zone)
     rules = staff_selectors.earn_rule_list(program=program)
     context = {"program": program, "rule_names": {rule.code: rule.name for rule in rules}}
     context.update(_simulation(program, form))
@@ -97,7 +98,7 @@ def _rule_form(request: HttpRequest, program: Program, rule: EarnRule | None = N
         request.POST or None,
         names=rule_names.earn_rule_choices(program=program),
         currency=program.currency,
-        time_zone=program.time_zone,
+        time_zone=business().time_zone,
         rule=rule,
     )
 

@@ -56,6 +56,7 @@ def test_without_https_the_deploy_check_asks_for_it(tmp_path):
     assert "SECURE_HSTS_SECONDS" in result.stderr
 
 
+@pytest.mark.django_db  # every page reads the business's clock
 def test_the_default_run_serves_plain_http(client, settings):
     assert not settings.SECURE_SSL_REDIRECT
     response = client.get(reverse("console:login"))

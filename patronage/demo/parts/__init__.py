@@ -5,10 +5,11 @@ members, for each chunk of members, and after them. An app adds its demo part wi
 its line below, after the apps it builds on.
 """
 
-from patronage.demo.parts import analytics, commerce, loyalty, members, staff
+from patronage.demo.parts import analytics, business, commerce, loyalty, members, staff
 from patronage.demo.world import Part
 
 PARTS: tuple[Part, ...] = (
+    business.PART,
     staff.PART,
     members.PART,
     commerce.PART,

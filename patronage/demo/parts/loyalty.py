@@ -35,6 +35,7 @@ from patronage.core import clock
 from patronage.core.models import OutboxEvent, User
 from patronage.demo import catalogue as cat
 from patronage.demo.model import Period
+from patronage.demo.parts.loyalty_names import in_languages
 from patronage.demo.world import Part, World
 from patronage.loyalty import models as loyalty
 from patronage.loyalty import services
@@ -317,11 +318,25 @@ def demo_loyalty(*, period: Period, members: int, progress: bool = True) -> Loya
 # --- the programs ---------------------------------------------------------------------------------
 
 
+def _names(name: str, description: str) -> dict[str, Any]:
+    """A name and description as the services take them: the main language's text and the others'."""
+    main_name, name_translations = in_languages(name)
+    main_description, description_translations = in_languages(description)
+    return {
+        "name": main_name,
+        "name_translations": name_translations,
+        "description": main_description,
+        "description_translations": description_translations,
+    }
+
+
 def _program_setup(spec: ProgramSpec, period: Period, actor: User | None) -> Program:
+    name, name_translations = in_languages(spec.name)
     program = services.program_save(
         code=spec.code,
         values={
-            "name": spec.name,
+            "name": name,
+            "name_translations": name_translations,
             "currency": cat.CURRENCY,
             "time_zone": "Asia/Seoul",
             "enrolment": loyalty.Enrolment.FIRST_PURCHASE,
@@ -344,12 +359,11 @@ def _program_setup(spec: ProgramSpec, period: Period, actor: User | None) -> Pro
         t.code: services.tier_save(
             program=program,
             code=t.code,
-            name=t.name,
             rank=rank,
             threshold=Decimal(t.threshold),
             invitation_only=t.invitation_only,
-            description=t.description,
             actor=actor,
+            **_names(t.name, t.description),
         )
         for rank, t in enumerate(TIERS, start=1)
     }
@@ -359,8 +373,7 @@ def _program_setup(spec: ProgramSpec, period: Period, actor: User | None) -> Pro
         services.reward_save(
             program=program,
             code=reward.code,
-            name=reward.name,
-            description=reward.description,
+            **_names(reward.name, reward.description),
             points_price=reward.points,
             stock=reward.stock,
             per_member_limit=reward.per_member_limit,
@@ -456,9 +469,8 @@ def _benefits(program: Program, spec: ProgramSpec, tiers: dict[str, Tier], actor
         saved = services.benefit_save(
             program=program,
             code=benefit.code,
-            name=benefit.name,
+            **_names(benefit.name, benefit.description),
             kind=benefit.kind,
-            description=benefit.description,
             validity_days=benefit.validity_days,
             actor=actor,
         )
@@ -628,11 +640,12 @@ def _portal_member_gift(programs: list[Program], actor: User | None) -> None:
 
 def _tier_counts(programs: list[Program]) -> dict[str, int]:
     counts: Counter[str] = Counter()
-    for name in Account.objects.filter(program__in=programs, tier__isnull=False).values_list(
-        "tier__name", flat=True
+    # By code: the stored names are in the business's main language, the summary's in English.
+    for code in Account.objects.filter(program__in=programs, tier__isnull=False).values_list(
+        "tier__code", flat=True
     ):
-        counts[name] += 1
-    return {t.name: counts[t.name] for t in TIERS if counts[t.name]}
+        counts[code] += 1
+    return {t.name: counts[t.code] for t in TIERS if counts[t.code]}
 
 
 def _counts() -> Counter[str]:

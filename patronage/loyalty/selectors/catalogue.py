@@ -64,7 +64,7 @@ def reward_blocker(*, account: Account | None, reward: Reward, redeemed: int) ->
     if reward.min_tier is not None:
         tier = account.tier if account is not None else None
         if tier is None or tier.rank < reward.min_tier.rank:
-            return _("for %(tier)s members and above") % {"tier": reward.min_tier.name}
+            return _("for %(tier)s members and above") % {"tier": reward.min_tier.reader_name}
     if reward.per_member_limit is not None and redeemed >= reward.per_member_limit:
         return _("limit of %(limit)d per member reached") % {"limit": reward.per_member_limit}
     available = account.active - account.owed if account is not None else 0

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import get_language
+
 from patronage.commerce.models import Order
+from patronage.core.names import text_in_language
 from patronage.loyalty.ledger_words import (
     LOT,
     ORDER,
@@ -37,13 +40,16 @@ def ledger_facts(entries: Sequence[LedgerEntry]) -> LedgerFacts:
     )
     orders = _orders({*_ids(entries, ORDER), *lot_orders.values()})
     redemptions = Redemption.objects.filter(pk__in=_ids(entries, REDEMPTION)).values_list(
-        "pk", "code", "reward__name"
+        "pk", "code", "reward__name", "reward__name_translations"
     )
+    language = get_language()
     return LedgerFacts(
         orders={str(pk): facts for pk, facts in orders.items()},
         lot_orders={str(lot): orders[order] for lot, order in lot_orders.items() if order in orders},
-        rewards={str(pk): name for pk, _code, name in redemptions if name},
-        redemption_codes={str(pk): code for pk, code, _name in redemptions},
+        rewards={
+            str(pk): text_in_language(name, names, language) for pk, _code, name, names in redemptions if name
+        },
+        redemption_codes={str(pk): code for pk, code, _name, _names in redemptions},
     )
 
 

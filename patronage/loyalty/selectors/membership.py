@@ -50,7 +50,7 @@ class ProgramPoints:
     summary: AccountSummary
     status: TierStatus | None  # None before the member's first points: no tier to show progress in
     tiers: list[Tier]
-    earn_ways: list[str]
+    earn_ways: list[EarnWay]
 
     @property
     def progress_percent(self) -> int | None:
@@ -92,12 +92,22 @@ def _program_points(*, member: Member, program: Program, at: datetime) -> Progra
     )
 
 
-def earn_ways(*, program: Program, at: datetime) -> list[str]:
-    """The names of the program's earn rules that apply now, in the order they are evaluated."""
+@dataclass(frozen=True)
+class EarnWay:
+    """A way to earn points a member is told of: an earn rule by its name, with its dates when it has any."""
+
+    name: str
+    starts: datetime | None
+    ends: datetime | None  # the first moment it no longer applies
+
+
+def earn_ways(*, program: Program, at: datetime) -> list[EarnWay]:
+    """The program's earn rules that apply now or later (a campaign announced ahead), in evaluation order."""
     rules = EarnRule.objects.filter(program=program, enabled=True).filter(
-        Q(active_from__isnull=True) | Q(active_from__lte=at), Q(active_to__isnull=True) | Q(active_to__gt=at)
+        Q(active_to__isnull=True) | Q(active_to__gt=at)
     )
-    return list(rules.order_by("priority", "code").values_list("name", flat=True))
+    rows = rules.order_by("priority", "code").values_list("name", "active_from", "active_to")
+    return [EarnWay(name, starts, ends) for name, starts, ends in rows]
 
 
 def member_program_get(*, member: Member, code: str) -> Program:

@@ -48,4 +48,4 @@ def earn_rule_names(*, program: Program, rules: Iterable[EarnRule]) -> RuleNames
 
 
 def _tier_names(program: Program) -> dict[str, str]:
-    return dict(tier_list(program=program).values_list("code", "name"))
+    return {tier.code: tier.reader_name for tier in tier_list(program=program)}

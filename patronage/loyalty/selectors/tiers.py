@@ -9,8 +9,10 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from patronage.core import clock
+from patronage.core.errors import NotFound
 from patronage.loyalty import tiers as rules
 from patronage.loyalty.explanation import Explanation
 from patronage.loyalty.models import Account, EntryKind, LedgerEntry, OrderPoints, Program, Tier, TierChange
@@ -25,8 +27,18 @@ def tier_list(*, program: Program) -> QuerySet[Tier]:
     return Tier.objects.filter(program=program).order_by("rank")
 
 
-def tier_of(tier: Tier) -> rules.Tier:
-    return rules.Tier(tier.code, tier.name, tier.rank, tier.threshold, tier.invitation_only)
+def tier_get(*, program: Program, code: str) -> Tier:
+    tier = Tier.objects.filter(program=program, code=code).first()
+    if tier is None:
+        raise NotFound(_("tier '%(code)s' does not exist in this program") % {"code": code}, field="tier")
+    return tier
+
+
+def tier_of(tier: Tier, *, for_reader: bool = False) -> rules.Tier:
+    """The tier for the pure rules; `for_reader` names it in the reader's language, for sentences shown
+    now (never for what is stored or kept between requests)."""
+    name = tier.reader_name if for_reader else tier.name
+    return rules.Tier(tier.code, name, tier.rank, tier.threshold, tier.invitation_only)
 
 
 def tier_table(*, program: Program) -> dict[str, Tier]:
@@ -124,8 +136,8 @@ def tier_status(*, account: Account, at: datetime | None = None) -> TierStatus:
     at = at or clock.now()
     program = account.program
     table = tier_table(program=program)
-    pure = tuple(tier_of(tier) for tier in table.values())
-    current = tier_of(account.tier) if account.tier else None
+    pure = tuple(tier_of(tier, for_reader=True) for tier in table.values())
+    current = tier_of(account.tier, for_reader=True) if account.tier else None
     policy = tier_policy(program=program)
     value = qualifying_value(account=account, as_of=at)
     progress = rules.progress(

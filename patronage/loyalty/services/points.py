@@ -481,6 +481,7 @@ def _redemption_told(*, redemption: Redemption, points: int, cause: str, at: dat
             "points": points,
             "code": redemption.code,
             "reward": redemption.reward.name if redemption.reward else None,
+            "rewards": redemption.reward.name_translations if redemption.reward else None,
         },
         source=redemption,
     )

@@ -4,19 +4,23 @@ whole (every bad field named), audited, and leaves nothing half-written."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import TextChoices
 from django.utils.translation import gettext as _
 
 from patronage.commerce.models import Brand
 from patronage.core.audit import audit_change
+from patronage.core.business import business_languages
 from patronage.core.errors import Conflict, ValidationFailed
 from patronage.core.models import User
+from patronage.core.names import translations_clean, translations_merge
 from patronage.loyalty import rules
 from patronage.loyalty import tiers as tier_rules
 from patronage.loyalty.models import (
@@ -43,6 +47,7 @@ from patronage.loyalty.services.points import MAX_POINTS
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 PROGRAM_FIELDS = (
     "name",
+    "name_translations",
     "brand",
     "currency",
     "time_zone",
@@ -79,6 +84,39 @@ def _refuse_fields(problems: list[tuple[str, str]]) -> None:
         raise ValidationFailed.every(problems)
 
 
+# As the models' columns: a translation is bounded like the text in the main language.
+NAME_MAX = 100
+DESCRIPTION_MAX = 300
+Translations = Mapping[str, str] | None
+
+
+def translations_check(
+    *, name: Translations = None, description: Translations = None
+) -> tuple[dict[str, dict[str, str]], list[tuple[str, str]]]:
+    """The translations given, cleaned (by field, each language's text or "" to remove it), and every
+    problem with them. A key must be a language of the product (settings.LANGUAGES)."""
+    languages = [code for code, _name in settings.LANGUAGES]
+    cleaned: dict[str, dict[str, str]] = {}
+    problems: list[tuple[str, str]] = []
+    for field, texts, max_length in (
+        ("name_translations", name, NAME_MAX),
+        ("description_translations", description, DESCRIPTION_MAX),
+    ):
+        if texts is None:
+            continue  # not given: the stored translations stay
+        kept, found = translations_clean(texts, field=field, languages=languages, max_length=max_length)
+        cleaned[field] = kept
+        problems += found
+    return cleaned, problems
+
+
+def _translations_write(obj: Program | Tier | Benefit | Reward, given: dict[str, dict[str, str]]) -> None:
+    """Writes the given languages over the record's translations; the others keep their text."""
+    main = business_languages()[0]
+    for field, texts in given.items():
+        setattr(obj, field, translations_merge(getattr(obj, field), texts, main_language=main))
+
+
 _CHOICES: dict[str, type[TextChoices]] = {
     "rounding": Rounding,
     "enrolment": Enrolment,
@@ -95,8 +133,8 @@ def _code_check(code: str) -> None:
         raise ValidationFailed(_("a code is 1 to 32 lower-case letters, digits, - and _"), field="code")
 
 
-def _program_check(program: Program) -> None:
-    problems: list[tuple[str, str]] = []
+def _program_check(program: Program, problems: list[tuple[str, str]]) -> None:
+    """Refuses the program with every problem in its settings, after the `problems` found before."""
     try:
         ZoneInfo(program.time_zone)
     except (ZoneInfoNotFoundError, ValueError):
@@ -139,17 +177,20 @@ def program_save(*, code: str, values: dict[str, Any], actor: User | None) -> Pr
         raise ValidationFailed(
             _("not a program setting: %(names)s") % {"names": ", ".join(unknown)}, field=unknown[0]
         )
+    settings_given = {name: value for name, value in values.items() if name != "name_translations"}
+    translations, problems = translations_check(name=values.get("name_translations"))
     with transaction.atomic(durable=True):
         program = Program.objects.select_for_update().filter(code=code).first()
         created = program is None
         if program is None:
             _code_check(code)
             program = Program(code=code, name=values.get("name") or code, currency=values.get("currency", ""))
-        for name, value in values.items():
+        for name, value in settings_given.items():
             setattr(program, name, value)
         if isinstance(program.currency, str):
             program.currency = program.currency.upper()
-        _program_check(program)
+        _program_check(program, problems)
+        _translations_write(program, translations)
         program.save()
         audit_change(
             actor=actor,
@@ -230,16 +271,24 @@ def tier_save(
     threshold: Decimal,
     invitation_only: bool = False,
     description: str = "",
+    name_translations: Translations = None,
+    description_translations: Translations = None,
     actor: User | None,
 ) -> Tier:
-    """Creates or changes a tier; refused when the table would no longer rise with rank."""
+    """Creates or changes a tier; refused when the table would no longer rise with rank.
+
+    Translations left out (None) stay as they are; given, they replace the stored ones.
+    """
     _code_check(code)
+    translations, problems = translations_check(name=name_translations, description=description_translations)
+    _refuse_fields(problems)
     with transaction.atomic(durable=True):
         tier = Tier.objects.select_for_update().filter(program=program, code=code).first() or Tier(
             program=program, code=code
         )
         tier.name, tier.rank, tier.threshold = name.strip() or code, rank, threshold
         tier.invitation_only, tier.description = invitation_only, description
+        _translations_write(tier, translations)
         others = [tier_of(t) for t in Tier.objects.filter(program=program).exclude(code=code)]
         _refuse(tier_rules.tiers_check([*others, tier_of(tier)]))
         created = tier.pk is None
@@ -266,27 +315,55 @@ def benefit_save(
     description: str = "",
     validity_days: int = 365,
     active: bool = True,
+    name_translations: Translations = None,
+    description_translations: Translations = None,
     actor: User | None,
 ) -> Benefit:
+    """Creates or changes a benefit; translations left out (None) stay as they are."""
     _code_check(code)
+    translations, problems = translations_check(name=name_translations, description=description_translations)
     if kind not in BenefitKind.values:
-        raise ValidationFailed(_("'%(value)s' is not a kind of benefit") % {"value": kind}, field="kind")
+        problems.append(("kind", _("'%(value)s' is not a kind of benefit") % {"value": kind}))
     if validity_days <= 0:
-        raise ValidationFailed(_("must be a whole number greater than zero"), field="validity_days")
+        problems.append(("validity_days", _("must be a whole number greater than zero")))
+    _refuse_fields(problems)
     with transaction.atomic(durable=True):
-        benefit, created = Benefit.objects.update_or_create(
-            program=program,
-            code=code,
-            defaults={
-                "name": name.strip() or code,
-                "kind": kind,
-                "description": description,
-                "validity_days": validity_days,
-                "active": active,
-            },
+        benefit = Benefit.objects.select_for_update().filter(program=program, code=code).first() or Benefit(
+            program=program, code=code
         )
+        created = benefit.pk is None
+        benefit.name, benefit.kind, benefit.description = name.strip() or code, kind, description
+        benefit.validity_days, benefit.active = validity_days, active
+        _translations_write(benefit, translations)
+        benefit.save()
         audit_change(actor=actor, action="benefit.created" if created else "benefit.changed", target=benefit)
     return benefit
+
+
+def names_set(
+    *,
+    item: Program | Tier | Benefit | Reward,
+    name_translations: Translations = None,
+    description_translations: Translations = None,
+    actor: User | None,
+) -> Program | Tier | Benefit | Reward:
+    """Writes the given languages of an item's name and description; the other languages keep theirs."""
+    translations, problems = translations_check(name=name_translations, description=description_translations)
+    if isinstance(item, Program) and description_translations is not None:
+        problems.append(("description_translations", _("a program has no description")))
+    _refuse_fields(problems)
+    with transaction.atomic(durable=True):
+        # Locked and read again: two edits of different languages at once must both stay.
+        locked = type(item).objects.select_for_update().get(pk=item.pk)
+        _translations_write(locked, translations)
+        locked.save(update_fields=list(translations))
+        audit_change(
+            actor=actor,
+            action=f"{type(item)._meta.model_name}.changed",
+            target=locked,
+            **{field: getattr(locked, field) for field in translations},
+        )
+    return locked
 
 
 def tier_benefit_set(
@@ -328,10 +405,13 @@ def reward_save(
     per_member_limit: int | None = None,
     min_tier: Tier | None = None,
     active: bool = True,
+    name_translations: Translations = None,
+    description_translations: Translations = None,
     actor: User | None,
 ) -> Reward:
+    """Creates or changes a reward; translations left out (None) stay as they are."""
     _code_check(code)
-    problems = []
+    translations, problems = translations_check(name=name_translations, description=description_translations)
     if points_price <= 0:
         problems.append(("points_price", _("must be a whole number greater than zero")))
     if stock is not None and stock < 0:
@@ -342,18 +422,14 @@ def reward_save(
         problems.append(("min_tier", _("the tier belongs to another program")))
     _refuse_fields(problems)
     with transaction.atomic(durable=True):
-        reward, created = Reward.objects.update_or_create(
-            program=program,
-            code=code,
-            defaults={
-                "name": name.strip() or code,
-                "description": description,
-                "points_price": points_price,
-                "stock": stock,
-                "per_member_limit": per_member_limit,
-                "min_tier": min_tier,
-                "active": active,
-            },
+        reward = Reward.objects.select_for_update().filter(program=program, code=code).first() or Reward(
+            program=program, code=code
         )
+        created = reward.pk is None
+        reward.name, reward.description, reward.points_price = name.strip() or code, description, points_price
+        reward.stock, reward.per_member_limit, reward.min_tier = stock, per_member_limit, min_tier
+        reward.active = active
+        _translations_write(reward, translations)
+        reward.save()
         audit_change(actor=actor, action="reward.created" if created else "reward.changed", target=reward)
     return reward

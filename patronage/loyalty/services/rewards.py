@@ -30,7 +30,7 @@ def reward_reserve(*, account: Account, reward: Reward) -> None:
     if minimum is not None and (locked.tier is None or locked.tier.rank < minimum.rank):
         raise ValidationFailed(
             _("reward '%(code)s' is for %(tier)s members and above")
-            % {"code": reward.code, "tier": minimum.name},
+            % {"code": reward.code, "tier": minimum.reader_name},
             field="reward",
         )
     if reward.per_member_limit is not None:

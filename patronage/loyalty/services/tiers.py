@@ -82,6 +82,9 @@ def tier_moves_book(*, moves: list[TierMove]) -> list[TierChange]:
                     "to": new.code if new else None,
                     "from_name": old.name if old else None,
                     "to_name": new.name if new else None,
+                    # Each reader sees the names in their language (timeline_kinds._name).
+                    "from_names": old.name_translations if old else None,
+                    "to_names": new.name_translations if new else None,
                 },
                 source_type=TierChange._meta.label_lower,
                 source_id=str(change.pk),

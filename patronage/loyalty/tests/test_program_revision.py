@@ -37,6 +37,9 @@ CHANGES: dict[str, Callable[[Program], object]] = {
     "rule updated by a queryset": lambda p: EarnRule.objects.filter(program=p).update(enabled=False),
     "rule deleted by a queryset": lambda p: EarnRule.objects.filter(program=p).delete(),
     "tier updated by a queryset": lambda p: Tier.objects.filter(program=p).update(threshold=Decimal(5)),
+    "tier renamed in other languages by a queryset": lambda p: Tier.objects.filter(program=p).update(
+        name_translations={"ko": "골드"}
+    ),
     "tier deleted by a queryset": lambda p: Tier.objects.filter(program=p).delete(),
     "tiers inserted in bulk": lambda p: Tier.objects.bulk_create(
         [Tier(program=p, code="black", name="Black", rank=2, threshold=Decimal(900))]

@@ -17,12 +17,11 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import NamedTuple, TypeVar
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext_noop
 
+from patronage.core.business import business_zone
 from patronage.core.errors import ValidationFailed
 from patronage.core.inputs import date_refusal, instant_refusal, text_refusal
 from patronage.core.models import User
@@ -304,7 +303,7 @@ def parse_date(value: str, column: str) -> date:
 
 
 def parse_datetime(value: str, column: str) -> datetime:
-    """ISO 8601 date or date-time; a time without an offset is taken in settings.TIME_ZONE."""
+    """ISO 8601 date or date-time; a time without an offset is on the business's clock."""
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
@@ -314,7 +313,7 @@ def parse_datetime(value: str, column: str) -> datetime:
             {"value": value},
         ) from None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
+        parsed = parsed.replace(tzinfo=business_zone())
     if refusal := instant_refusal(parsed):
         raise RowInvalid(column, refusal.template, refusal.params)
     return parsed

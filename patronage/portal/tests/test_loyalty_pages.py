@@ -51,7 +51,7 @@ def test_the_points_page_shows_balances_tier_progress_and_expiry(alice, program,
     assert 'data-balance="active">1,200<' in page
     assert '<span class="badge good tier-name">Silver</span>' in page
     assert "3800 more points to reach Gold" in page
-    assert "1,200 points expire on Jan. 1, 2027, midnight" in page
+    assert "1,200 points expire on Jan 1, 2027, 12:00 AM" in page
     assert "Birthday bonus" in page
 
 

@@ -26,3 +26,31 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+
+// <form data-brand-form>: the preview in the form follows the name and the colour as they are typed.
+document.addEventListener("input", (event) => {
+  const field = event.target;
+  const form = field instanceof HTMLInputElement ? field.closest("[data-brand-form]") : null;
+  if (!form) return;
+  if (field.name === "name") {
+    const name = form.querySelector("[data-preview-name]");
+    if (name) name.textContent = field.value;
+  }
+  const swatch = form.querySelector("[data-preview-swatch]");
+  if (field.name === "colour" && swatch && /^#[0-9a-f]{6}$/i.test(field.value)) {
+    swatch.style.background = field.value;
+    swatch.style.color = brandInk(field.value);
+  }
+});
+
+// White or near-black, whichever contrasts more with the colour (WCAG 2), as the server's colours.css.
+function brandInk(colour) {
+  const linear = (hex) => {
+    const value = parseInt(hex, 16) / 255;
+    return value <= 0.04045 ? value / 12.92 : ((value + 0.055) / 1.055) ** 2.4;
+  };
+  const [r, g, b] = [1, 3, 5].map((at) => linear(colour.slice(at, at + 2)));
+  const luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  const dark = 0.2126 * linear("11") + 0.7152 * linear("11") + 0.0722 * linear("11");
+  return 1.05 / (luminance + 0.05) >= (luminance + 0.05) / (dark + 0.05) ? "#fff" : "#111";
+}

@@ -6,10 +6,13 @@ committed; the webhooks capability delivers them in id order. The key makes a re
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.functional import Promise
 
 from patronage.core import clock
 from patronage.core.models import OutboxEvent
@@ -32,3 +35,32 @@ def outbox_publish(
     except IntegrityError:
         return False
     return True
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A kind of business event integrators may subscribe a webhook to (its name is the event's `topic`).
+
+    Each app registers the topics it publishes (in its `webhook_topics` module, imported from `ready()`),
+    with a sentence for the console and an example payload for the API guide.
+    """
+
+    name: str
+    description: str | Promise
+    example: Mapping[str, Any] = field(default_factory=dict)
+
+
+_TOPICS: dict[str, Topic] = {}
+
+
+def topic_register(topic: Topic) -> Topic:
+    """Declares a topic an app publishes; registering one name twice is a programming error."""
+    if topic.name in _TOPICS:
+        raise ValueError(f"webhook topic {topic.name!r} is registered twice")
+    _TOPICS[topic.name] = topic
+    return topic
+
+
+def topics() -> dict[str, Topic]:
+    """Every topic the product publishes, by name, sorted."""
+    return dict(sorted(_TOPICS.items()))

@@ -7,4 +7,10 @@ class LoyaltyConfig(AppConfig):
     verbose_name = "Loyalty"
 
     def ready(self) -> None:
-        from patronage.loyalty import commerce_hooks, erasure, member_hooks, timeline_kinds  # noqa: F401
+        from patronage.loyalty import (  # noqa: F401
+            commerce_hooks,
+            erasure,
+            member_hooks,
+            timeline_kinds,
+            webhook_topics,
+        )

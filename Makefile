@@ -26,7 +26,7 @@ run: $(VENV)/.installed
 	$(BIN)/patronage migrate --noinput
 	$(BIN)/patronage collectstatic --noinput --verbosity 0
 	$(BIN)/patronage demo --if-empty --members $(DEMO_MEMBERS)
-	$(BIN)/patronage serve
+	WEBHOOKS_ALLOW_PRIVATE=$${WEBHOOKS_ALLOW_PRIVATE:-true} $(BIN)/patronage serve
 
 ## make test: install what tests need, then lint, type-check and run every test on SQLite and PostgreSQL.
 test: test-deps lint typecheck test-sqlite test-postgres

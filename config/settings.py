@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "patronage.members",
     "patronage.commerce",
     "patronage.loyalty",
+    "patronage.messages",
     "patronage.analytics",
     "patronage.demo",
     "patronage.api",
@@ -295,8 +296,18 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "loyalty-tier-benefits-refresh": {"task": "loyalty.tier_benefits_refresh", "schedule": 6 * 3600.0},
     # Analytics: every standard analysis recomputed once a day, each run by its own task.
     "analytics-refresh": {"task": "analytics.refresh", "schedule": 24 * 3600.0},
+    # Webhooks: fan out new outbox events and send the deliveries due, every few seconds; once a day,
+    # disable endpoints failing for 3 days and purge the outbox rows older than WEBHOOKS_RETENTION_DAYS.
+    "messaging-webhooks-pump": {"task": "messaging.webhooks_pump", "schedule": 5.0},
+    "messaging-webhooks-housekeeping": {"task": "messaging.webhooks_housekeeping", "schedule": 24 * 3600.0},
 }
 CELERY_TIMEZONE = "UTC"
+
+# Webhooks (decision 0023). A URL resolving to a loopback, private, link-local or reserved address is
+# refused, at registration and at each send, unless allowed (by default only while DEBUG is on).
+WEBHOOKS_ALLOW_PRIVATE = _env_bool("WEBHOOKS_ALLOW_PRIVATE", DEBUG)
+WEBHOOKS_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOKS_TIMEOUT_SECONDS", "").strip() or 10)
+WEBHOOKS_RETENTION_DAYS = _env_int("WEBHOOKS_RETENTION_DAYS", 30)
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {

@@ -78,6 +78,12 @@ def _business_fresh() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _webhooks_to_local_receivers(settings: Any) -> None:
+    """Tests receive webhooks on 127.0.0.1; the refusal of private addresses is tested by turning it back on."""
+    settings.WEBHOOKS_ALLOW_PRIVATE = True
+
+
+@pytest.fixture(autouse=True)
 def _private_cache(settings: Any) -> None:
     """Each test gets its own empty cache, not the shared folder a running product uses."""
     settings.CACHES = {

@@ -10,7 +10,7 @@ from ninja.operation import Operation
 from patronage.api.errors import register_error_handlers
 from patronage.api.guard import GuardedParser
 from patronage.api.openapi import stated
-from patronage.api.routers import analytics, imports, loyalty, members, transactions
+from patronage.api.routers import analytics, imports, loyalty, members, transactions, webhooks
 
 
 class PatronageAPI(NinjaAPI):
@@ -39,3 +39,4 @@ api.add_router("/imports", imports.router)
 api.add_router("", loyalty.router)
 api.add_router("", transactions.router)
 api.add_router("/analytics", analytics.router)
+api.add_router("", webhooks.router)

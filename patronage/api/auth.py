@@ -23,6 +23,7 @@ from patronage.core.audit import integration_acting
 from patronage.core.models import ApiKey, User
 from patronage.loyalty.permissions import LOYALTY_ADJUST, LOYALTY_CONFIGURE, LOYALTY_VIEW
 from patronage.members.permissions import MEMBERS_EDIT, MEMBERS_IMPORT, MEMBERS_PRIVACY, MEMBERS_VIEW
+from patronage.messages.permissions import WEBHOOKS_MANAGE
 
 # The permission a staff session needs for each scope (a tuple: any one of them); a new scope adds its
 # line here. An endpoint may ask more of a session once it knows what is read (an analysis's kind).
@@ -35,6 +36,7 @@ SCOPE_PERMISSIONS: dict[str, str | tuple[str, ...]] = {
     "loyalty:write": LOYALTY_ADJUST,
     "loyalty:configure": LOYALTY_CONFIGURE,
     "analytics": ANALYTICS_ANY,
+    "webhooks:manage": WEBHOOKS_MANAGE,
 }
 
 NOT_AUTHENTICATED = (
@@ -51,9 +53,9 @@ class Caller:
 
 
 class ApiKeyAuth(HttpBearer):
-    """`Authorization: Bearer KEY`, holding `scope`."""
+    """`Authorization: Bearer KEY`, holding `scope` (None: any valid key)."""
 
-    def __init__(self, scope: str) -> None:
+    def __init__(self, scope: str | None) -> None:
         self.scope = scope
         super().__init__()
 
@@ -62,7 +64,7 @@ class ApiKeyAuth(HttpBearer):
         # A caller who sends a key means to use it: say it is wrong rather than falling back to a session.
         if key is None:
             raise AuthenticationError(message="The API key is not valid: it is unknown or has been revoked.")
-        if self.scope not in key.scopes:
+        if self.scope is not None and self.scope not in key.scopes:
             raise AuthorizationError(message=f"This API key does not hold the '{self.scope}' scope.")
         integration_acting(f"apikey:{key.prefix} ({key.name})")
         return Caller(api_key=key)
@@ -74,7 +76,7 @@ class StaffSessionAuth(APIKeyCookie):
 
     param_name = settings.SESSION_COOKIE_NAME
 
-    def __init__(self, permission: str | tuple[str, ...]) -> None:
+    def __init__(self, permission: str | tuple[str, ...] | None) -> None:
         self.permissions = (permission,) if isinstance(permission, str) else permission
         super().__init__(csrf=True)
 
@@ -91,7 +93,9 @@ class StaffSessionAuth(APIKeyCookie):
             raise AuthorizationError(
                 message="CSRF check failed: send the csrftoken cookie's value as the X-CSRFToken header."
             )
-        if not any(user.has_staff_perm(permission) for permission in self.permissions):
+        if self.permissions is not None and not any(
+            user.has_staff_perm(permission) for permission in self.permissions
+        ):
             needed = " or ".join(f"'{permission}'" for permission in self.permissions)
             raise AuthorizationError(
                 message=f"Your groups ({user.roles_display or 'none'}) may not do this: it needs the "
@@ -105,6 +109,12 @@ def require_scope(scope: str, *, staff_permission: str | tuple[str, ...] | None 
     if scope not in SCOPES or scope not in SCOPE_PERMISSIONS:
         raise ValueError(f"unknown API scope '{scope}'")
     return [ApiKeyAuth(scope), StaffSessionAuth(staff_permission or SCOPE_PERMISSIONS[scope])]
+
+
+def require_any_caller() -> list[AuthBase]:
+    """The `auth=` of an endpoint that describes the API itself (the webhook topics): any valid key, whatever
+    its scopes, or any staff session."""
+    return [ApiKeyAuth(None), StaffSessionAuth(None)]
 
 
 def acting_user(request: HttpRequest) -> User | None:

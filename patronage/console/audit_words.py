@@ -23,6 +23,7 @@ from patronage.core.words import points_words
 from patronage.loyalty.models import Account, BenefitGrant, Program, Redemption
 from patronage.members.change_words import changes_words
 from patronage.members.models import ConsentPurpose, IdentityKind, Member
+from patronage.messages.models import WebhookDelivery, WebhookEndpoint
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,28 @@ def _apikeys(ids: set[int]) -> dict[str, Target]:
     }
 
 
+def _webhook_endpoints(ids: set[int]) -> dict[str, Target]:
+    return {
+        str(endpoint.pk): Target(
+            _("webhook endpoint %(url)s") % {"url": endpoint.url},
+            reverse("console:webhook", args=[endpoint.pk]),
+        )
+        for endpoint in WebhookEndpoint.objects.filter(pk__in=ids)
+    }
+
+
+def _webhook_deliveries(ids: set[int]) -> dict[str, Target]:
+    deliveries = WebhookDelivery.objects.filter(pk__in=ids).select_related("endpoint", "event")
+    return {
+        str(delivery.pk): Target(
+            _("delivery of %(topic)s to %(url)s")
+            % {"topic": delivery.event.topic, "url": delivery.endpoint.url},
+            reverse("console:webhook", args=[delivery.endpoint_id]) + f"#delivery-{delivery.pk}",
+        )
+        for delivery in deliveries
+    }
+
+
 def _business(ids: set[int]) -> dict[str, Target]:
     return {str(pk): Target(_("the business's settings"), reverse("console:business")) for pk in ids}
 
@@ -185,6 +208,8 @@ _READERS: Mapping[str, Callable[[set[int]], dict[str, Target]]] = {
     "loyalty.benefit": _part_of_program("loyalty.Benefit"),
     "loyalty.reward": _part_of_program("loyalty.Reward"),
     "loyalty.earnrule": _part_of_program("loyalty.EarnRule"),
+    "messaging.webhookendpoint": _webhook_endpoints,
+    "messaging.webhookdelivery": _webhook_deliveries,
 }
 
 
@@ -239,6 +264,12 @@ _ACTIONS = {
     "business.updated": gettext_lazy("changed the business's settings"),
     "import.done": gettext_lazy("finished an import"),
     "analysis.request": gettext_lazy("asked for an analysis"),
+    "webhook.created": gettext_lazy("registered the webhook endpoint"),
+    "webhook.changed": gettext_lazy("changed the webhook endpoint"),
+    "webhook.secret_rotated": gettext_lazy("rotated the webhook endpoint's signing secret"),
+    "webhook.deleted": gettext_lazy("deleted the webhook endpoint"),
+    "webhook.resent": gettext_lazy("re-sent a webhook delivery"),
+    "webhook.replayed": gettext_lazy("replayed the webhook endpoint's deliveries"),
 }
 
 

@@ -17,6 +17,7 @@ from patronage.console.views import (
     loyalty_rules,
     merge,
     staff,
+    webhooks,
 )
 
 app_name = "console"
@@ -48,6 +49,19 @@ urlpatterns = [
     path("settings/api-keys/new/", apikeys.apikey_new, name="apikey_create"),
     path("settings/api-keys/<int:key_id>/revoke/", apikeys.apikey_revoke_view, name="apikey_revoke"),
     path("settings/business/", business.business_page, name="business"),
+    path("settings/webhooks/", webhooks.webhook_list, name="webhooks"),
+    path("settings/webhooks/new/", webhooks.webhook_create, name="webhook_create"),
+    path("settings/webhooks/<int:endpoint_id>/", webhooks.webhook_detail, name="webhook"),
+    path("settings/webhooks/<int:endpoint_id>/edit/", webhooks.webhook_edit, name="webhook_edit"),
+    path("settings/webhooks/<int:endpoint_id>/enabled/", webhooks.webhook_enable, name="webhook_enable"),
+    path("settings/webhooks/<int:endpoint_id>/rotate/", webhooks.webhook_rotate, name="webhook_rotate"),
+    path("settings/webhooks/<int:endpoint_id>/delete/", webhooks.webhook_delete, name="webhook_delete"),
+    path("settings/webhooks/<int:endpoint_id>/replay/", webhooks.webhook_replay, name="webhook_replay"),
+    path(
+        "settings/webhooks/<int:endpoint_id>/deliveries/<int:delivery_id>/resend/",
+        webhooks.webhook_resend,
+        name="webhook_resend",
+    ),
     # Loyalty: program set-up (programs, rules and the simulator, tiers, benefits, rewards).
     path("loyalty/", loyalty_programs.program_list, name="loyalty_programs"),
     path("loyalty/new/", loyalty_programs.program_create, name="loyalty_program_create"),

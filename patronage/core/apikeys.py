@@ -26,6 +26,7 @@ SCOPES: dict[str, object] = {
     "loyalty:write": _("Adjust and redeem points, record transactions"),
     "loyalty:configure": _("Name programs, tiers, benefits and rewards in each language"),
     "analytics": _("Read and recompute analyses and customer scores"),
+    "webhooks:manage": _("Register, change and remove webhooks; re-send and replay deliveries"),
 }
 _LAST_USED_RESOLUTION = timedelta(minutes=1)
 

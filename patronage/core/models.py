@@ -85,7 +85,9 @@ class ApiKey(models.Model):
 class OutboxEvent(models.Model):
     """A business event for the webhooks to deliver, written in the same transaction as its cause.
 
-    One outbox for every app: a consumer reads undelivered events in id order.
+    One outbox for every app: the webhooks read the events not yet handed to them in id order.
+    `delivered_at` is when the event was handed to the webhooks (one delivery made per matching endpoint,
+    messaging.WebhookDelivery), not when any endpoint received it; events are purged some days after.
     """
 
     topic = models.CharField(max_length=48, db_index=True)

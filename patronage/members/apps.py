@@ -7,5 +7,6 @@ class MembersConfig(AppConfig):
     verbose_name = "Customer file"
 
     def ready(self) -> None:
-        # Registers the customer file's timeline kinds, and its tables in the erasure registry.
-        from patronage.members import erasure, timeline_kinds  # noqa: F401
+        # Registers the customer file's timeline kinds, its tables in the erasure registry and the webhook
+        # topics it publishes.
+        from patronage.members import erasure, timeline_kinds, webhook_topics  # noqa: F401

@@ -34,6 +34,7 @@ from patronage.core.apikeys import KEY_PREFIX, SCOPES
 from patronage.core.models import ApiKey
 from patronage.loyalty.models import BenefitGrant, Program
 from patronage.members.models import Member
+from patronage.messages import webhook_services
 
 from .conftest import give
 
@@ -172,7 +173,7 @@ def planted(
     bob: Member,
 ) -> Iterator[None]:
     """A program `hanbit` with tiers, a reward and a benefit; two members with small ids (those a fuzzer
-    tries first), with points and a grant; the fuzzing key. Queued imports and analyses stay queued."""
+    tries first), with points and a grant; a webhook endpoint with a delivery; the fuzzing key. Queued imports and analyses stay queued."""
     settings.MEDIA_ROOT = tmp_path
     from patronage.analytics import tasks as analytics_tasks
     from patronage.members import tasks as members_tasks
@@ -180,6 +181,9 @@ def planted(
     monkeypatch.setattr(analytics_tasks.analysis_execute_task, "delay", lambda run_id: None)
     monkeypatch.setattr(members_tasks.import_job_run_task, "delay", lambda job_id: None)
     give(bob, club, 500)
+    # A webhook endpoint with a delivery (of the points just given), for the operations on their ids.
+    webhook_services.endpoint_create(actor=None, url="https://hooks.example.com/patronage", topics=["*"])
+    webhook_services.events_fan_out()
     ApiKey.objects.create(
         name="fuzz",
         prefix=PREFIX,

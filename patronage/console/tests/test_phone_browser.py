@@ -6,6 +6,7 @@ navigation. Takes the guides' phone pictures (phone-*.png)."""
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from patronage.analytics.models import RunStatus
 from patronage.analytics.services import analysis_execute, analysis_request
 from patronage.analytics.tests.demo import demo_load
 from patronage.conftest import MEMBER_PASSWORD, STAFF_PASSWORD
+from patronage.core import clock
 from patronage.core.apikeys import apikey_create
 from patronage.core.roles import Role
 from patronage.core.services import staff_create
@@ -24,8 +26,10 @@ from patronage.loyalty import services as loyalty
 from patronage.loyalty.models import Account
 from patronage.members.imports import import_job_run, import_job_start
 from patronage.members.services import IdentityInput, member_create, member_tags_set, note_add
+from patronage.messages.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 from .loyalty_setup import catalogue_make, program_make, purchase
+from .webhook_setup import endpoint_with_deliveries
 
 PHONE = {"width": 390, "height": 844}
 LANGUAGES = ("en", "ko", "ja", "zh-hans")
@@ -68,6 +72,12 @@ NOT_PAGES = {
     "console:analytics_recompute": "POST only",
     "console:analytics_progress": "fragment of the analytics pages",
     "console:analytics_export": "a download",
+    "console:webhook_create": "POST only (its answer, the secret, is measured after the form is sent)",
+    "console:webhook_edit": "POST only",
+    "console:webhook_enable": "POST only",
+    "console:webhook_rotate": "POST only (answers the same secret page as webhook_create)",
+    "console:webhook_resend": "POST only",
+    "console:webhook_replay": "POST only",
     "portal:logout": "POST only",
     "portal:data_download": "POST only, a download",
     "portal:points_summary": "fragment of the overview",
@@ -248,6 +258,18 @@ def business(request: Any, settings: Any, tmp_path: Path, admin) -> dict[str, An
         enqueue=None,
     )
     import_job_run(job_id=job.pk)
+    # A webhook endpoint with a long address, description and answer; another the product disabled.
+    endpoint, _secret = endpoint_with_deliveries(
+        actor=admin, url=LONG_WORD + "/hooks?store=" + LONG_WORD[-40:], description=LONG_REASON[:200]
+    )
+    WebhookDelivery.objects.filter(endpoint=endpoint, status=DeliveryStatus.FAILED).update(
+        last_response=LONG_WORD * 3, last_error="connection refused: " + LONG_WORD
+    )
+    failing, _secret = endpoint_with_deliveries(actor=admin, url=LONG_WORD + "/failing")
+    now = clock.now()
+    WebhookEndpoint.objects.filter(pk=failing.pk).update(
+        enabled=False, disabled_at=now, disabled_reason="failing", failing_since=now - timedelta(days=3)
+    )
     return {
         "alice": alice,
         "bob": bob,
@@ -257,6 +279,7 @@ def business(request: Any, settings: Any, tmp_path: Path, admin) -> dict[str, An
         "rule_code": program.earn_rules.order_by("code").values_list("code", flat=True)[0],
         "job_id": job.pk,
         "user_id": admin.pk,
+        "endpoint_id": endpoint.pk,
         "portal:reward": {"program": program.code, "code": reward.code},
         "portal:redemption": {"code": redemption.code},
         "console:merge": f"?first={alice.pk}&second={carol.pk}",
@@ -368,6 +391,13 @@ def test_every_page_fits_a_phone_in_every_language(browser_page, live_server, sc
         page.click("#simulator button[type=submit]")
         page.wait_for_selector("#simulation-total")
         widths.measure("console:loyalty_rules, simulated", language)
+        # A new webhook endpoint's secret, shown once.
+        page.goto(_path("console:webhooks", business))
+        page.fill("#id_url", LONG_WORD + "/" + language)
+        page.check("#id_topics_0")
+        page.click("main form[action$='/webhooks/new/'] button[type=submit]")
+        page.wait_for_selector("#webhook-secret")
+        widths.measure("console:webhook_create, the secret", language)
 
     _in_language(page, live_server.url, "en")
     bob = business["bob"]

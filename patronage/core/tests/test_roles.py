@@ -34,6 +34,8 @@ OLD_TABLE: dict[str, set[Role]] = {
     "members.export_customers": {Role.ADMIN, Role.PROGRAM_MANAGER},
     # The business's name, clock, languages and brand (issue 11).
     "core.manage_business": {Role.ADMIN},
+    # Registering webhooks and re-sending their deliveries (issue 12).
+    "messaging.manage_webhooks": {Role.ADMIN},
 }
 
 

@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from patronage.core import clock
 from patronage.core.audit import audit_change
 from patronage.core.errors import Conflict, ValidationFailed
-from patronage.core.models import User
+from patronage.core.models import OutboxEvent, User
 from patronage.core.sql import objects_insert
 from patronage.loyalty import timeline_kinds as kinds
 from patronage.loyalty.models import Account, Benefit, BenefitGrant, BenefitPeriod, BenefitUse, TierBenefit
+from patronage.loyalty.services import notify
 from patronage.members.models import TimelineEvent
 from patronage.members.services import timeline_record
 
@@ -47,9 +48,13 @@ def tier_benefits_grant(*, account: Account, at: datetime) -> list[BenefitGrant]
 
 
 def tier_benefits_grant_many(
-    *, accounts: list[Account], at_by_account: dict[int, datetime]
+    *, accounts: list[Account], at_by_account: dict[int, datetime], outbox: list[OutboxEvent] | None = None
 ) -> list[BenefitGrant]:
-    """tier_benefits_grant for many locked accounts of one program, in a few statements."""
+    """tier_benefits_grant for many locked accounts of one program, in a few statements.
+
+    With `outbox`, the `benefit.granted` events are added to it for the caller to write with its own
+    (the tier moves of a purchase write all their events in one statement); without, they are written here.
+    """
     with_tier = [account for account in accounts if account.tier_id is not None]
     if not with_tier:
         return []
@@ -87,6 +92,12 @@ def tier_benefits_grant_many(
     granted = [g for g in wanted if g.idempotency_key not in have]
     objects_insert(BenefitGrant, granted)
     objects_insert(TimelineEvent, [_granted_event(grant, actor=None) for grant in granted])
+    # The grants' keys were not there (looked up above, under the accounts' locks): nor are their events'.
+    events = [notify.benefit_granted_event(grant) for grant in granted]
+    if outbox is None:
+        objects_insert(OutboxEvent, events)
+    else:
+        outbox.extend(events)
     return granted
 
 
@@ -137,6 +148,8 @@ def _grant(
     except IntegrityError:
         return None
     _granted_event(grant, actor=actor).save()
+    # The grant's unique key was free, so its event's is too.
+    notify.benefit_granted_event(grant).save()
     return grant
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from patronage.core.models import OutboxEvent
 from patronage.core.outbox import outbox_publish
-from patronage.loyalty.models import Account, Tier
+from patronage.loyalty.models import Account, BenefitGrant, Redemption, Tier
 
 
 def points_changed(
@@ -51,3 +51,50 @@ def tier_changed_event(
         "at": at.isoformat(),
     }
     return OutboxEvent(topic="tier.changed", key=f"tier.changed:{key}", payload=payload, created_at=at)
+
+
+def redemption_event(*, redemption: Redemption, topic: str, at: datetime) -> None:
+    """Publishes `reward.redeemed` or `redemption.cancelled`; each happens once to a redemption (its row is
+    created, or moved from confirmed, in this transaction), so its id keys the event.
+
+    The redemption's code is left out: whoever holds it can collect the reward. Its id names it.
+    """
+    account = redemption.account
+    reward = redemption.reward
+    outbox_publish(
+        new=True,
+        topic=topic,
+        key=f"{topic}:{redemption.pk}",
+        at=at,
+        payload={
+            "member": account.member_id,
+            "program": account.program.code,
+            "redemption": redemption.pk,
+            "reward": reward.code if reward is not None else None,
+            "points": redemption.points,
+            "at": at.isoformat(),
+        },
+    )
+
+
+def benefit_granted_event(grant: BenefitGrant) -> OutboxEvent:
+    """The `benefit.granted` event of one grant, not yet saved: tier benefits are granted many at a time.
+    The grant's own unique key keys it."""
+    at = grant.valid_from
+    payload: dict[str, Any] = {
+        "member": grant.account.member_id,
+        "program": grant.account.program.code,
+        "grant": grant.pk,
+        "benefit": grant.benefit.code,
+        "quantity": grant.quantity,
+        "valid_from": grant.valid_from.isoformat(),
+        "valid_to": grant.valid_to.isoformat(),
+        "source": grant.source,
+        "at": at.isoformat(),
+    }
+    return OutboxEvent(
+        topic="benefit.granted",
+        key=f"benefit.granted:{grant.idempotency_key}",
+        payload=payload,
+        created_at=at,
+    )

@@ -455,6 +455,7 @@ def points_redeem_once(
             _redemption_told(
                 redemption=redemption, points=-points, cause=f"redemption:{redemption.pk}", at=now
             )
+            notify.redemption_event(redemption=redemption, topic="reward.redeemed", at=now)
     except (IntegrityError, ApplicationError):
         # The unique key refused a copy racing the first request; or the first, committed while this copy
         # waited for the account's row, took the last of the stock, the member's limit or the points.
@@ -529,12 +530,15 @@ def redemption_cancel(*, redemption: Redemption, actor: User | None, reason: str
         for allocation in spent.allocations.all():
             Lot.objects.filter(pk=allocation.lot_id).update(remaining=F("remaining") + allocation.points)
         reward_restock(redemption=redemption)
+        now = clock.now()
         _redemption_told(
             redemption=redemption,
             points=redemption.points,
             cause=f"redemption:{redemption.pk}:cancel",
-            at=clock.now(),
+            at=now,
         )
+        # The conditional update above lets one call through, so the event is written once.
+        notify.redemption_event(redemption=redemption, topic="redemption.cancelled", at=now)
         audit_change(actor=actor, action="redemption.cancelled", target=redemption)
     redemption.refresh_from_db()
     return redemption

@@ -116,11 +116,13 @@ def tier_moves_book(*, moves: list[TierMove]) -> list[TierChange]:
         ),
     )
     objects_insert(TimelineEvent, events)
-    objects_insert(OutboxEvent, outbox)
+    # The benefits the new tiers bring add their events to the moves': one insert for all of them.
     tier_benefits_grant_many(
         accounts=[move.account for move in moves if move.to_tier is not None],
         at_by_account={move.account.pk: move.at for move in moves},
+        outbox=outbox,
     )
+    objects_insert(OutboxEvent, outbox)
     return changes
 
 

@@ -443,6 +443,7 @@ class ImportContext:
     actor: User | None
     options: Mapping[str, str]
     started_at: datetime
+    job_id: int | None = None  # None for a dry run (import_file_check), which writes nothing
 
     @property
     def actor_id(self) -> int | None:

@@ -15,6 +15,7 @@ from typing import Any
 from django.utils.translation import gettext_noop
 
 from patronage.core.errors import ValidationFailed
+from patronage.core.models import OutboxEvent
 from patronage.core.sql import ids_reserve, rows_insert
 from patronage.members import timeline_kinds as kinds
 from patronage.members.cards import card_numbers_new
@@ -54,7 +55,7 @@ from patronage.members.models import (
     TimelineEvent,
 )
 from patronage.members.normalise import name_key, name_latin
-from patronage.members.services import IDENTITY_FIELDS, profile_clean
+from patronage.members.services import IDENTITY_FIELDS, notify, profile_clean
 
 BULK_BATCH = 5_000
 EMPTY_PROFILE = {
@@ -279,6 +280,7 @@ class CustomerImporter(Importer):
                 pending.consent_add(member_id, purpose, granted, current=None)
             pending.tags.extend((member_id, tag) for tag in customer.tags)
             pending.event_add(member_id, kinds.JOINED.code, member["source"], occurred_at=member["joined_at"])
+            pending.member_created(member_id, member["source"], member["joined_at"])
         self._pending_save(pending)
         self.counts.created += len(members)
 
@@ -325,6 +327,7 @@ class CustomerImporter(Importer):
                     owner, kinds.PROFILE_CHANGED.code, ", ".join(described), {"fields": described}
                 )
             if described or consents_changed:
+                pending.member_updated(owner, [*described, *(["consents"] if consents_changed else [])])
                 self.counts.updated += 1
             else:
                 self.counts.unchanged += 1
@@ -357,6 +360,7 @@ class CustomerImporter(Importer):
         )
         rows_insert(ConsentEvent, pending.consent_events)
         rows_insert(TimelineEvent, pending.events)
+        rows_insert(OutboxEvent, pending.outbox)
         self._tags_save(pending.tags)
 
     def _tags_save(self, member_tags: list[tuple[int, str]]) -> None:
@@ -442,6 +446,25 @@ class _Pending:
     consent_events: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     tags: list[tuple[int, str]] = field(default_factory=list)
+    outbox: list[dict[str, Any]] = field(default_factory=list)
+
+    def member_created(self, member_id: int, source: str, joined_at: datetime) -> None:
+        """`member.created` of a file this import opened: its id is new, so its key is too."""
+        at = self.context.started_at
+        payload = notify.member_created_payload(member_id, source=source, joined_at=joined_at, at=at)
+        self.outbox.append(
+            notify.outbox_row(
+                topic="member.created", key=f"member.created:{member_id}", payload=payload, at=at
+            )
+        )
+
+    def member_updated(self, member_id: int, fields: list[str]) -> None:
+        """`member.updated` of a file this import changed, keyed by the job: a customer is on one line of a
+        file, and a job that failed and runs again rolled its first events back with it."""
+        at = self.context.started_at
+        key = f"member.updated:import:{self.context.job_id or at.isoformat()}:{member_id}"
+        payload = {"member": member_id, "fields": sorted(fields), "at": at.isoformat()}
+        self.outbox.append(notify.outbox_row(topic="member.updated", key=key, payload=payload, at=at))
 
     def consent_add(self, member_id: int, purpose: str, granted: bool, *, current: Consent | None) -> None:
         at = self.context.started_at

@@ -32,6 +32,7 @@ from patronage.members.imports.base import (
 )
 from patronage.members.imports.messages import Message
 from patronage.members.models import ImportJob, ImportKind, ImportStatus
+from patronage.members.services import notify
 from patronage.members.uploads import upload_forget, upload_store
 
 logger = logging.getLogger(__name__)
@@ -152,7 +153,7 @@ def import_file_check(
 
 
 def _importer_for(job: ImportJob) -> Importer:
-    context = ImportContext(actor=job.created_by, options=job.options, started_at=clock.now())
+    context = ImportContext(actor=job.created_by, options=job.options, started_at=clock.now(), job_id=job.pk)
     importer: Importer = import_string(_IMPORTERS[ImportKind(job.kind)])(context)
     return importer
 
@@ -251,6 +252,7 @@ def _job_set(job: ImportJob, **values: object) -> None:
 def _job_finish(job: ImportJob, status: str, **values: object) -> ImportJob:
     with transaction.atomic(durable=True):
         _job_set(job, status=status, finished_at=clock.now(), **values)
+        notify.import_finished(job=job)
         if status in _FINAL:
             transaction.on_commit(partial(upload_forget, job.file_path))
     _progress_publish(job.pk, job.rows_done, job.rows_total)

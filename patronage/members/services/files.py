@@ -29,6 +29,7 @@ from patronage.members.models import (
     Note,
     Tag,
 )
+from patronage.members.services import notify
 from patronage.members.services.profile import (
     IDENTITY_FIELDS,
     IdentityInput,
@@ -92,8 +93,8 @@ def _field_of(kind: str) -> str:
 
 def _consent_apply(
     *, member: Member, purpose: str, granted: bool, method: str, evidence: str, actor: User | None
-) -> bool:
-    """Records the answer; returns False (and writes nothing) when it repeats the current one."""
+) -> ConsentEvent | None:
+    """Records the answer; returns None (and writes nothing) when it repeats the current one."""
     if purpose not in ConsentPurpose.values:
         raise ValidationFailed(
             _("unknown consent purpose '%(purpose)s'") % {"purpose": purpose}, field="purpose"
@@ -103,11 +104,11 @@ def _consent_apply(
     now = clock.now()
     current = Consent.objects.select_for_update().filter(member=member, purpose=purpose).first()
     if current is not None and current.granted == granted:
-        return False
+        return None
     Consent.objects.update_or_create(
         member=member, purpose=purpose, defaults={"granted": granted, "updated_at": now}
     )
-    ConsentEvent.objects.create(
+    event = ConsentEvent.objects.create(
         member=member,
         purpose=purpose,
         granted=granted,
@@ -124,7 +125,7 @@ def _consent_apply(
         data={"purpose": purpose, "granted": granted, "method": method},
         actor=actor,
     )
-    return True
+    return event
 
 
 def member_create(
@@ -211,6 +212,7 @@ def _member_open(
     timeline_record(
         member=member, kind=kinds.JOINED.code, occurred_at=member.joined_at, summary=source, actor=actor
     )
+    notify.member_created(member=member)
     audit_change(actor=actor, action="member.created", target=member)
     return member
 
@@ -237,13 +239,15 @@ def member_update(
             if _identity_make_primary(member=locked, identity=identity):
                 changed[_field_of(identity.kind)] = identity.value
         if changed:
-            timeline_record(
+            event = timeline_record(
                 member=locked,
                 kind=kinds.PROFILE_CHANGED.code,
                 summary=", ".join(sorted(changed)),
                 data={"fields": sorted(changed), "changes": shareable_changes(before, changed)},
                 actor=actor,
             )
+            # The timeline event is this change's own row: it keys the event, so a retry writes none.
+            notify.member_updated(member=locked, fields=changed, cause=f"timeline:{event.pk}")
             audit_change(
                 actor=actor,
                 action="member.updated",
@@ -298,14 +302,15 @@ def consent_set(
     """Records a grant or withdrawal with how it was given; a repeat of the current answer changes nothing."""
     with transaction.atomic(durable=True):
         require_active(member)
-        changed = _consent_apply(
+        event = _consent_apply(
             member=member, purpose=purpose, granted=granted, method=method, evidence=evidence, actor=actor
         )
-        if changed:
+        if event is not None:
+            notify.member_updated(member=member, fields=["consents"], cause=f"consent:{event.pk}")
             audit_change(
                 actor=actor, action="consent.changed", target=member, purpose=purpose, granted=granted
             )
-    return changed
+    return event is not None
 
 
 def note_add(*, member: Member, actor: User, body: str) -> Note:

@@ -23,6 +23,7 @@ from patronage.members.models import (
     Note,
     TimelineEvent,
 )
+from patronage.members.services import notify
 from patronage.members.services.files import require_active
 from patronage.members.services.timeline import timeline_record
 
@@ -69,6 +70,7 @@ def member_merge(*, survivor: Member, duplicate: Member, actor: User | None) -> 
         )
         # The duplicate's file is closed and never listed again: its "not a duplicate" marks go with it.
         DuplicateDismissal.objects.filter(Q(first=duplicate) | Q(second=duplicate)).delete()
+        notify.member_merged(survivor=survivor, duplicate=duplicate)
         audit_record(actor=actor, action="member.merged", target=survivor, duplicate_id=duplicate.pk)
     return survivor
 

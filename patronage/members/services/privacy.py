@@ -20,6 +20,7 @@ from patronage.members.models import (
     Member,
     MemberStatus,
 )
+from patronage.members.services import notify
 from patronage.members.services.files import require_active
 from patronage.members.services.timeline import timeline_record
 from patronage.members.uploads import import_files_sweep
@@ -46,6 +47,8 @@ def member_erase(*, member: Member, actor: User | None, reason: str) -> Member:
             user=None, account_manager=None, status=MemberStatus.ERASED, erased_at=now, updated_at=now
         )
         locked.refresh_from_db()
+        # After the scrub, which reaches this member's earlier events: this one holds their id alone.
+        notify.member_erased(member=locked)
         # The reason is kept; a person named in it (a request "from Alice Kim") is not.
         audit_record(actor=actor, action="member.erased", target=locked, reason=subject.own.text(reason))
         # Uploaded import files may list the person: those of every import that is not running go.

@@ -1,0 +1,41 @@
+"""What erasure does to the webhooks' tables (the members.erasure registry).
+
+A delivery stores no payload: its body is built from the outbox event when it is sent, and the event's
+payload is scrubbed by core's entry, so a delivery still pending after an erasure sends the scrubbed event.
+It names the member only by id (member_key); what a receiver answered is free text and may echo them.
+"""
+
+from __future__ import annotations
+
+from patronage.members.erasure import PersonalTable, Scrub, Subject, no_personal_data, personal_data
+from patronage.messages.models import WebhookAttempt, WebhookDelivery
+
+
+def _keys(subject: Subject) -> list[str]:
+    return [str(member_id) for member_id in subject.member_ids]
+
+
+personal_data(
+    PersonalTable(
+        "messaging.WebhookDelivery",
+        rows=lambda subject: WebhookDelivery.objects.filter(member_key__in=_keys(subject)),
+        fields={
+            "member_key": Scrub.KEEP,
+            "status": Scrub.KEEP,
+            "last_response": Scrub.REDACT,
+            "last_error": Scrub.REDACT,
+        },
+        why="a delivery names its member by id only; a receiver's answer may echo what it knew of them",
+    )
+)
+personal_data(
+    PersonalTable(
+        "messaging.WebhookAttempt",
+        rows=lambda subject: WebhookAttempt.objects.filter(delivery__member_key__in=_keys(subject)),
+        fields={"response_excerpt": Scrub.REDACT, "error": Scrub.REDACT},
+        why="a receiver's answer may echo what it knew of the member",
+    )
+)
+no_personal_data(
+    "messaging.WebhookEndpoint", "an integration's URL, topics, secret and description, set by staff"
+)

@@ -1,0 +1,112 @@
+"""Webhooks: the endpoints integrators register, one delivery per outbox event and endpoint, its attempts.
+
+A delivery is sent at least once: it keeps one `webhook-id` (msg_<event id>) on every retry, so a receiver
+drops duplicates; after a 2xx it is never sent again unless a person re-sends it (decision 0023).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from patronage.core.models import OutboxEvent
+
+EVERY_TOPIC = "*"
+EXCERPT_BYTES = 1024
+
+
+class WebhookEndpoint(models.Model):
+    """A URL that receives the events of its topics, signed with its secret (Standard Webhooks)."""
+
+    url = models.URLField(max_length=500)
+    description = models.CharField(max_length=200, blank=True)
+    topics: models.JSONField[list[str]] = models.JSONField(default=list, help_text='topic names; ["*"] = all')
+    # Kept in plain text because every delivery is signed with it; shown to people only at creation and
+    # at rotation.
+    secret = models.CharField(max_length=64)
+    previous_secret = models.CharField(max_length=64, blank=True)
+    previous_secret_until = models.DateTimeField(null=True, blank=True)
+    enabled = models.BooleanField(default=True)
+    disabled_at = models.DateTimeField(null=True, blank=True)
+    disabled_reason = models.CharField(
+        max_length=20, blank=True, help_text='"failing" when the product disabled it, "" by a person'
+    )
+    failing_since = models.DateTimeField(
+        null=True, blank=True, help_text="the first failed attempt of an unbroken run of failures"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-id"]
+        permissions = [
+            ("manage_webhooks", _("Can register, change and remove webhooks and re-send deliveries")),
+        ]
+
+    def __str__(self) -> str:
+        return self.url
+
+    def wants(self, topic: str) -> bool:
+        return EVERY_TOPIC in self.topics or topic in self.topics
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("pending")
+    DELIVERED = "delivered", _("delivered")
+    FAILED = "failed", _("failed")
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint: pending until a 2xx (delivered) or until the retries run out (failed)."""
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.ForeignKey(OutboxEvent, on_delete=models.CASCADE, related_name="+")
+    member_key = models.CharField(
+        max_length=32, blank=True, help_text="the event's member, as text: one member's deliveries keep order"
+    )
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    claimed_until = models.DateTimeField(null=True, blank=True, help_text="a worker's lease while it sends")
+    last_status_code = models.PositiveIntegerField(null=True, blank=True)
+    last_response = models.TextField(blank=True, help_text="the start of the last answer's body (1 KiB)")
+    last_error = models.CharField(max_length=300, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [models.UniqueConstraint(fields=["endpoint", "event"], name="webhook_delivery_once")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="webhook_delivery_due"),
+            models.Index(fields=["endpoint", "member_key", "status"], name="webhook_delivery_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} → {self.endpoint_id} ({self.status})"
+
+    @property
+    def webhook_id(self) -> str:
+        """The same on every retry and re-send, so a receiver can drop duplicates."""
+        return f"msg_{self.event_id}"
+
+
+class WebhookAttempt(models.Model):
+    """One HTTP request of a delivery and what came back (or why none did)."""
+
+    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_set")
+    at = models.DateTimeField()
+    status_code = models.PositiveIntegerField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+    response_excerpt = models.TextField(blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id} @ {self.at:%Y-%m-%d %H:%M:%S}: {self.status_code or self.error}"

@@ -1,0 +1,11 @@
+"""What staff may do with the outgoing messages and webhooks, and which standard roles hold it at first."""
+
+from __future__ import annotations
+
+from patronage.core.roles import Role, RoleGrants
+
+WEBHOOKS_MANAGE = "messaging.manage_webhooks"
+
+ROLE_GRANTS: RoleGrants = {
+    WEBHOOKS_MANAGE: {Role.ADMIN},
+}

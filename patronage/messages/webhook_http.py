@@ -93,37 +93,93 @@ def host_resolve(host: str, port: int, *, allow_private: bool) -> str:
 
 def post(*, url: str, body: bytes, headers: Mapping[str, str]) -> Outcome:
     """POSTs once: no retry, no redirect followed, at most EXCERPT_BYTES of the answer read."""
-    started = time.monotonic()
-    parts = urlsplit(url)
-    try:
-        host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
-        address = host_resolve(host, port, allow_private=settings.WEBHOOKS_ALLOW_PRIVATE)
-        response = _request(parts.scheme, host, address, port, _target(parts), body, headers)
-    except AddressRefused as refused:
-        return Outcome(None, "", str(refused)[:300], _ms(started))
-    except (urllib3.exceptions.HTTPError, OSError, ValueError) as failed:
-        return Outcome(None, "", _error_words(failed)[:300], _ms(started))
-    try:
-        remaining = response.length_remaining
-        wanted = EXCERPT_BYTES if remaining is None else min(EXCERPT_BYTES, remaining)
-        excerpt = response.read(wanted) if wanted else b""
-    except (urllib3.exceptions.HTTPError, OSError) as failed:
-        response.close()
-        return Outcome(response.status, "", _error_words(failed)[:300], _ms(started))
-    if response.length_remaining == 0:
-        response.release_conn()
-    else:
-        response.close()  # an answer longer than the excerpt is not read to its end; the connection goes
-    return Outcome(response.status, excerpt.decode("utf-8", "replace"), "", _ms(started))
+    return Sender().post(url=url, body=body, headers=headers)
+
+
+class Sender:
+    """The sending of one batch: each host is resolved and checked once, at the batch's send time, and its
+    requests go to that checked address through one keep-alive pool; one signer per secret."""
+
+    def __init__(self) -> None:
+        self._addresses: dict[tuple[str, int], str | AddressRefused] = {}
+        self._pools: dict[tuple[str, str, str, int], urllib3.HTTPConnectionPool] = {}
+        self._signers: dict[str, Webhook] = {}
+        self._timeout = urllib3.Timeout(total=settings.WEBHOOKS_TIMEOUT_SECONDS)
+        self._allow_private = settings.WEBHOOKS_ALLOW_PRIVATE
+
+    def sign(self, *, secrets: list[str], msg_id: str, at: datetime, body: bytes) -> str:
+        """`v1,<sig>` per secret, space-separated (two during a rotation's grace period)."""
+        return " ".join(
+            self._signer(secret).sign(msg_id=msg_id, timestamp=at, data=body) for secret in secrets
+        )
+
+    def post(self, *, url: str, body: bytes, headers: Mapping[str, str]) -> Outcome:
+        """POSTs once: no retry, no redirect followed, at most EXCERPT_BYTES of the answer read."""
+        started = time.monotonic()
+        parts = urlsplit(url)
+        try:
+            host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
+            address = self._address(host, port)
+            pool = self._pool(parts.scheme, host, address, port)
+            response = _request(pool, parts.scheme, host, port, _target(parts), body, headers, self._timeout)
+        except AddressRefused as refused:
+            return Outcome(None, "", str(refused)[:300], _ms(started))
+        except (urllib3.exceptions.HTTPError, OSError, ValueError) as failed:
+            return Outcome(None, "", _error_words(failed)[:300], _ms(started))
+        try:
+            remaining = response.length_remaining
+            wanted = EXCERPT_BYTES if remaining is None else min(EXCERPT_BYTES, remaining)
+            excerpt = response.read(wanted) if wanted else b""
+        except (urllib3.exceptions.HTTPError, OSError) as failed:
+            response.close()
+            return Outcome(response.status, "", _error_words(failed)[:300], _ms(started))
+        if response.length_remaining == 0:
+            response.release_conn()
+        else:
+            response.close()  # an answer longer than the excerpt is not read to its end; the connection goes
+        return Outcome(response.status, excerpt.decode("utf-8", "replace"), "", _ms(started))
+
+    def _address(self, host: str, port: int) -> str:
+        """The host's checked address, resolved on its first request of the batch (a refusal is kept too)."""
+        known = self._addresses.get((host, port))
+        if known is None:
+            try:
+                known = host_resolve(host, port, allow_private=self._allow_private)
+            except AddressRefused as refused:
+                known = refused
+            self._addresses[(host, port)] = known
+        if isinstance(known, AddressRefused):
+            raise known
+        return known
+
+    def _pool(self, scheme: str, host: str, address: str, port: int) -> urllib3.HTTPConnectionPool:
+        key = (scheme, host, address, port)
+        pool = self._pools.get(key)
+        if pool is None or pool.pool is None:  # None once closed: the manager let it go for newer ones
+            pool_kwargs: dict[str, Any] = {}
+            if scheme == "https":
+                pool_kwargs = {"server_hostname": host, "assert_hostname": host}
+            pool = _pool.connection_from_host(address, port=port, scheme=scheme, pool_kwargs=pool_kwargs)
+            self._pools[key] = pool
+        return pool
+
+    def _signer(self, secret: str) -> Webhook:
+        signer = self._signers.get(secret)
+        if signer is None:
+            signer = self._signers[secret] = Webhook(secret)
+        return signer
 
 
 def _request(
-    scheme: str, host: str, address: str, port: int, target: str, body: bytes, headers: Mapping[str, str]
+    pool: urllib3.HTTPConnectionPool,
+    scheme: str,
+    host: str,
+    port: int,
+    target: str,
+    body: bytes,
+    headers: Mapping[str, str],
+    timeout: urllib3.Timeout,
 ) -> urllib3.BaseHTTPResponse:
-    pool_kwargs: dict[str, Any] = {}
-    if scheme == "https":
-        pool_kwargs = {"server_hostname": host, "assert_hostname": host}
-    pool = _pool.connection_from_host(address, port=port, scheme=scheme, pool_kwargs=pool_kwargs)
     host_header = host if parts_default_port(scheme, port) else f"{host}:{port}"
     return pool.urlopen(
         "POST",
@@ -138,7 +194,7 @@ def _request(
         redirect=False,
         retries=False,
         preload_content=False,
-        timeout=urllib3.Timeout(total=settings.WEBHOOKS_TIMEOUT_SECONDS),
+        timeout=timeout,
     )
 
 

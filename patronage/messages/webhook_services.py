@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext as _
 
@@ -43,6 +43,7 @@ DESCRIPTION_MAX = 200
 # A worker's claim outlives the longest send of a batch; a worker that dies frees its deliveries then.
 LEASE_MARGIN = timedelta(seconds=60)
 PUMP_BATCH = 100
+RECORD_CHUNK = 250  # deliveries per UPDATE when recording outcomes (SQLite's variables stay few)
 _FAN_OUT_LOCK = 0x5EB400C  # pg_try_advisory_xact_lock key: one fan-out at a time keeps event order
 
 
@@ -177,7 +178,8 @@ def webhooks_pump(*, limit: int = PUMP_BATCH) -> int:
     events_fan_out()
     claimed = deliveries_due_claim(now=clock.now(), limit=limit)
     # Sent one after another, recorded together: one transaction per batch, not per delivery.
-    outcomes = [_attempt_send(delivery) for delivery in claimed]
+    sender = webhook_http.Sender()  # each host resolved and checked once, one keep-alive pool per address
+    outcomes = [_attempt_send(delivery, sender) for delivery in claimed]
     _attempts_record(outcomes)
     return len(claimed)
 
@@ -213,11 +215,13 @@ def events_fan_out(*, limit: int = 1000) -> int:
 def deliveries_due_claim(*, now: datetime, limit: int = PUMP_BATCH) -> list[WebhookDelivery]:
     """Takes a lease on up to `limit` deliveries due, oldest event first; a delivery another worker claimed
     first is skipped (the conditional update finds it taken), so no attempt is ever sent twice at once."""
-    earlier_pending = WebhookDelivery.objects.filter(
+    # `event_id + 0`: the earlier deliveries are looked up by (endpoint, member, status), a few rows, not by
+    # a range of the (endpoint, event) key, which covers every earlier event of the endpoint.
+    earlier_pending = WebhookDelivery.objects.alias(event_number=F("event_id") + 0).filter(
         endpoint_id=OuterRef("endpoint_id"),
         member_key=OuterRef("member_key"),
         status=DeliveryStatus.PENDING,
-        event_id__lt=OuterRef("event_id"),
+        event_number__lt=OuterRef("event_id"),
     )
     due = (
         WebhookDelivery.objects.filter(
@@ -228,15 +232,13 @@ def deliveries_due_claim(*, now: datetime, limit: int = PUMP_BATCH) -> list[Webh
         .values_list("id", flat=True)[:limit]
     )
     lease = now + limit * timedelta(seconds=settings.WEBHOOKS_TIMEOUT_SECONDS) + LEASE_MARGIN
-    claimed = []
     with transaction.atomic(durable=True):
-        # In id order, so that two workers' row locks never wait on each other in a circle.
-        for delivery_id in sorted(due):
-            taken = WebhookDelivery.objects.filter(
-                _claimable(now), id=delivery_id, status=DeliveryStatus.PENDING
-            ).update(claimed_until=lease)
-            if taken:
-                claimed.append(delivery_id)
+        if (
+            connection.features.can_return_columns_from_insert
+        ):  # UPDATE ... RETURNING: PostgreSQL, SQLite 3.35+
+            claimed = _claim_at_once(due, now=now, lease=lease)
+        else:
+            claimed = _claim_one_by_one(due, now=now, lease=lease)
     by_id = WebhookDelivery.objects.select_related("endpoint", "event").in_bulk(claimed)
     return sorted(by_id.values(), key=lambda delivery: (delivery.event_id, delivery.id))
 
@@ -244,7 +246,7 @@ def deliveries_due_claim(*, now: datetime, limit: int = PUMP_BATCH) -> list[Webh
 def delivery_attempt(*, delivery: WebhookDelivery) -> WebhookAttempt:
     """Signs and POSTs one claimed delivery and records the outcome: delivered on a 2xx, else retried later
     or, its retries spent, failed."""
-    return _attempts_record([_attempt_send(delivery)])[0]
+    return _attempts_record([_attempt_send(delivery, webhook_http.Sender())])[0]
 
 
 def endpoints_failing_disable(*, now: datetime) -> int:
@@ -276,17 +278,57 @@ def outbox_purge(*, now: datetime, chunk: int = 2000) -> int:
 # Helpers
 
 
-def _attempt_send(delivery: WebhookDelivery) -> tuple[WebhookDelivery, webhook_http.Outcome, datetime]:
+def _claim_at_once(due: Any, *, now: datetime, lease: datetime) -> list[int]:
+    """One statement: the conditional update over the deliveries due, returning the ids it took. On
+    PostgreSQL the due rows are locked as they are chosen, skipping those another worker is claiming;
+    the update's own condition (unclaimed, pending) is checked again on each row it takes."""
+    if connection.vendor == "postgresql":
+        due = due.select_for_update(skip_locked=True, of=("self",))
+    due_sql, due_params = due.query.sql_with_params()
+    table, ops = WebhookDelivery._meta.db_table, connection.ops
+    claimed_until, status, pk = (
+        ops.quote_name(_field(name).column) for name in ("claimed_until", "status", "id")
+    )
+    lease_db, now_db = (ops.adapt_datetimefield_value(value) for value in (lease, now))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # The CTE is chosen (and locked) once: a subquery in IN could be run again and take more rows.
+            f"WITH due AS MATERIALIZED ({due_sql})"
+            f" UPDATE {ops.quote_name(table)} SET {claimed_until} = %s"
+            f" WHERE {pk} IN (SELECT {pk} FROM due) AND {status} = %s"
+            f" AND ({claimed_until} IS NULL OR {claimed_until} < %s)"
+            f" RETURNING {pk}",
+            [*due_params, lease_db, DeliveryStatus.PENDING.value, now_db],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _claim_one_by_one(due: Any, *, now: datetime, lease: datetime) -> list[int]:
+    """Without UPDATE ... RETURNING: one conditional update per delivery due."""
+    claimed = []
+    # In id order, so that two workers' row locks never wait on each other in a circle.
+    for delivery_id in sorted(due):
+        taken = WebhookDelivery.objects.filter(
+            _claimable(now), id=delivery_id, status=DeliveryStatus.PENDING
+        ).update(claimed_until=lease)
+        if taken:
+            claimed.append(delivery_id)
+    return claimed
+
+
+def _attempt_send(
+    delivery: WebhookDelivery, sender: webhook_http.Sender
+) -> tuple[WebhookDelivery, webhook_http.Outcome, datetime]:
     endpoint, event, at = delivery.endpoint, delivery.event, clock.now()
     body = webhook_http.body_encode(topic=event.topic, created_at=event.created_at, payload=event.payload)
     headers = {
         "webhook-id": delivery.webhook_id,
         "webhook-timestamp": str(int(at.timestamp())),
-        "webhook-signature": webhook_http.signature_header(
+        "webhook-signature": sender.sign(
             secrets=_signing_secrets(endpoint, at), msg_id=delivery.webhook_id, at=at, body=body
         ),
     }
-    return delivery, webhook_http.post(url=endpoint.url, body=body, headers=headers), at
+    return delivery, sender.post(url=endpoint.url, body=body, headers=headers), at
 
 
 def _attempt_fields(delivery: WebhookDelivery, outcome: webhook_http.Outcome, at: datetime) -> dict[str, Any]:
@@ -324,28 +366,16 @@ def _attempts_record(
         )
         for delivery, outcome, at in outcomes
     ]
-    delivered = [(delivery, at) for delivery, outcome, at in outcomes if outcome.ok]
-    others = [(delivery, outcome, at) for delivery, outcome, at in outcomes if not outcome.ok]
+    # One UPDATE per kind of outcome (delivered, retried, failed): what differs from row to row is a CASE.
+    kinds: dict[tuple[str, ...], list[tuple[int, dict[str, Any]]]] = {}
+    for delivery, outcome, at in outcomes:
+        fields = _attempt_fields(delivery, outcome, at)
+        kinds.setdefault(tuple(sorted(fields)), []).append((delivery.pk, fields))
     with transaction.atomic(durable=True):
-        WebhookAttempt.objects.bulk_create(attempts)
-        if delivered:
-            WebhookDelivery.objects.filter(pk__in=[delivery.pk for delivery, _at in delivered]).update(
-                status=DeliveryStatus.DELIVERED,
-                delivered_at=delivered[-1][1],
-                attempts=F("attempts") + 1,
-                claimed_until=None,
-                last_status_code=200,
-                last_response="",
-                last_error="",
-            )
-            # The excerpt and exact code and time of each: one more statement per distinct answer only.
-            for delivery, outcome, at in outcomes:
-                if outcome.ok and (outcome.status_code != 200 or outcome.excerpt or at != delivered[-1][1]):
-                    WebhookDelivery.objects.filter(pk=delivery.pk).update(
-                        last_status_code=outcome.status_code, last_response=outcome.excerpt, delivered_at=at
-                    )
-        for delivery, outcome, at in others:
-            WebhookDelivery.objects.filter(pk=delivery.pk).update(**_attempt_fields(delivery, outcome, at))
+        WebhookAttempt.objects.bulk_create(attempts, batch_size=500)
+        for rows in kinds.values():
+            for start in range(0, len(rows), RECORD_CHUNK):
+                _deliveries_update(rows[start : start + RECORD_CHUNK])
         for endpoint_id, ok, at in _endpoint_news(outcomes):
             if ok:
                 WebhookEndpoint.objects.filter(pk=endpoint_id, failing_since__isnull=False).update(
@@ -360,6 +390,43 @@ def _attempts_record(
             setattr(delivery, name, value)
         attempt.delivery = delivery
     return attempts
+
+
+def _deliveries_update(rows: list[tuple[int, dict[str, Any]]]) -> None:
+    """One UPDATE for deliveries whose new fields have the same names: a value the rows share is set once,
+    the others by a CASE on the id; a delivered one's attempts count goes up by one in the database."""
+    meta, ops = WebhookDelivery._meta, connection.ops
+    pk = ops.quote_name(meta.pk.column)
+    delivered = rows[0][1].get("status") == DeliveryStatus.DELIVERED
+    assignments, params = [], []
+    for name in rows[0][1]:
+        field = _field(name)
+        column = ops.quote_name(field.column)
+        if delivered and name == "attempts":
+            assignments.append(f"{column} = {column} + 1")
+            continue
+        slot = f"CAST(%s AS {field.db_type(connection)})" if connection.vendor == "postgresql" else "%s"
+        values = [field.get_db_prep_save(fields[name], connection) for _pk, fields in rows]
+        if all(value == values[0] for value in values):
+            assignments.append(f"{column} = {slot}")
+            params.append(values[0])
+        else:
+            assignments.append(f"{column} = CASE {pk}" + f" WHEN %s THEN {slot}" * len(rows) + " END")
+            for (row_pk, _fields), value in zip(rows, values, strict=True):
+                params += [row_pk, value]
+    ids = [row_pk for row_pk, _fields in rows]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {ops.quote_name(meta.db_table)} SET {', '.join(assignments)}"
+            f" WHERE {pk} IN ({', '.join(['%s'] * len(ids))})",
+            [*params, *ids],
+        )
+
+
+def _field(name: str) -> models.Field[Any, Any]:
+    field = WebhookDelivery._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return field
 
 
 def _endpoint_news(

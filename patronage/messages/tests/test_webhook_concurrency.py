@@ -90,3 +90,14 @@ def test_workers_pumping_at_once_fan_out_each_event_once_and_keep_each_members_o
             if events[int(i.removeprefix("msg_"))] == member
         ]
         assert ids == sorted(ids)
+
+
+def test_a_claim_takes_no_more_than_its_limit():
+    with receiving():
+        endpoint_create(actor=None, url="http://127.0.0.1:9/hooks", topics=["*"])
+        for number in range(120):
+            outbox_publish(topic="points.changed", payload={"member": number}, key=f"k{number}")
+        events_fan_out()
+
+        assert len(deliveries_due_claim(now=clock.now(), limit=50)) == 50
+        assert len(deliveries_due_claim(now=clock.now(), limit=200)) == 70

@@ -300,6 +300,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # disable endpoints failing for 3 days and purge the outbox rows older than WEBHOOKS_RETENTION_DAYS.
     "messaging-webhooks-pump": {"task": "messaging.webhooks_pump", "schedule": 5.0},
     "messaging-webhooks-housekeeping": {"task": "messaging.webhooks_housekeeping", "schedule": 24 * 3600.0},
+    # Messages to people: send those due (quiet hours over, retry time come) every few seconds.
+    "messaging-messages-send": {"task": "messaging.messages_send", "schedule": 5.0},
 }
 CELERY_TIMEZONE = "UTC"
 
@@ -308,6 +310,14 @@ CELERY_TIMEZONE = "UTC"
 WEBHOOKS_ALLOW_PRIVATE = _env_bool("WEBHOOKS_ALLOW_PRIVATE", DEBUG)
 WEBHOOKS_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOKS_TIMEOUT_SECONDS", "").strip() or 10)
 WEBHOOKS_RETENTION_DAYS = _env_int("WEBHOOKS_RETENTION_DAYS", 30)
+
+# Messages to people (decision 0024): marketing waits out the quiet hours in the member's time zone and
+# goes at most N times a week; links in messages (unsubscribe) start with the site's public address.
+MESSAGES_QUIET_HOURS = os.environ.get("MESSAGES_QUIET_HOURS", "21:00-08:00")
+MESSAGES_MARKETING_PER_WEEK = _env_int("MESSAGES_MARKETING_PER_WEEK", 3)
+MESSAGES_BASE_URL = os.environ.get("MESSAGES_BASE_URL", "http://localhost:8000")
+# News older than this is not sent (a backfill of last year's orders must not mail every member).
+MESSAGES_LATE_AFTER = timedelta(hours=_env_int("MESSAGES_LATE_AFTER_HOURS", 48))
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {

@@ -14,4 +14,5 @@ urlpatterns = [
     re_path(r"^api/", api_not_found),
     path("console/", include("patronage.console.urls")),
     path("portal/", include("patronage.portal.urls")),
+    path("messages/", include("patronage.messages.urls")),
 ]

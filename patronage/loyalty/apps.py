@@ -11,6 +11,7 @@ class LoyaltyConfig(AppConfig):
             commerce_hooks,
             erasure,
             member_hooks,
+            message_kinds,
             timeline_kinds,
             webhook_topics,
         )

@@ -8,4 +8,4 @@ class MessagesConfig(AppConfig):
     verbose_name = "Messages"
 
     def ready(self) -> None:
-        from patronage.messages import erasure  # noqa: F401
+        from patronage.messages import erasure, hooks, timeline_kinds  # noqa: F401

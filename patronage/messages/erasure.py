@@ -8,7 +8,7 @@ It names the member only by id (member_key); what a receiver answered is free te
 from __future__ import annotations
 
 from patronage.members.erasure import PersonalTable, Scrub, Subject, no_personal_data, personal_data
-from patronage.messages.models import WebhookAttempt, WebhookDelivery
+from patronage.messages.models import Message, WebhookAttempt, WebhookDelivery
 
 
 def _keys(subject: Subject) -> list[str]:
@@ -39,3 +39,26 @@ personal_data(
 no_personal_data(
     "messaging.WebhookEndpoint", "an integration's URL, topics, secret and description, set by staff"
 )
+personal_data(
+    PersonalTable(
+        "messaging.Message",
+        rows=lambda subject: Message.objects.filter(member_id__in=subject.member_ids),
+        fields={
+            "kind": Scrub.KEEP,
+            "channel": Scrub.KEEP,
+            "language": Scrub.KEEP,
+            "address": Scrub.WIPE,
+            "subject": Scrub.WIPE,
+            "text_body": Scrub.WIPE,
+            "html_body": Scrub.WIPE,
+            "unsubscribe_url": Scrub.WIPE,
+            "status": Scrub.KEEP,
+            "skip_reason": Scrub.KEEP,
+            "idempotency_key": Scrub.REKEY,
+            "last_error": Scrub.REDACT,
+        },
+        # A message still queued then finds no address and is skipped, never sent to the erased person.
+        why="a message holds the person's address and a text written to them by name",
+    )
+)
+no_personal_data("messaging.MessageTemplate", "a business's wording of a kind of message, with variables")

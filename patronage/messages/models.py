@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from patronage.core.models import OutboxEvent
 
@@ -55,7 +56,7 @@ class WebhookEndpoint(models.Model):
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", _("pending")
+    PENDING = "pending", pgettext_lazy("a webhook delivery", "pending")
     DELIVERED = "delivered", _("delivered")
     FAILED = "failed", _("failed")
 
@@ -110,3 +111,97 @@ class WebhookAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delivery_id} @ {self.at:%Y-%m-%d %H:%M:%S}: {self.status_code or self.error}"
+
+
+# Messages to people (decision 0024)
+
+
+class MessageChannel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("Text message")
+
+
+class MessageTemplate(models.Model):
+    """A business's own wording of one kind of message in one channel and language; it overrides the
+    wording shipped with the product (templates/messages/<kind>/<language>.{subject,txt,html})."""
+
+    kind = models.CharField(max_length=48)
+    channel = models.CharField(max_length=10, choices=MessageChannel.choices, default=MessageChannel.EMAIL)
+    language = models.CharField(max_length=16)
+    subject = models.CharField(max_length=300, blank=True)
+    text_body = models.TextField()
+    html_body = models.TextField(blank=True, help_text="empty: the e-mail is sent as plain text only")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["kind", "channel", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "channel", "language"], name="message_template_one"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}/{self.channel}/{self.language}"
+
+
+class MessageStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    SENDING = "sending", _("sending")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+    SKIPPED = "skipped", _("skipped")
+    BOUNCED = "bounced", _("bounced")
+
+
+class SkipReason(models.TextChoices):
+    NO_CONSENT = "no consent", _("no consent")
+    OPTED_OUT = "opted out", _("opted out")
+    NO_ADDRESS = "no address", _("no address")
+    FREQUENCY_CAP = "frequency cap", _("weekly limit reached")
+    LATE = "late", _("too late: the news is old")
+
+
+class Message(models.Model):
+    """One message to one person, rendered when queued: the delivery log. Sent at most once: a worker
+    claims it by a conditional update before sending (messages_send_due)."""
+
+    kind = models.CharField(max_length=48)
+    marketing = models.BooleanField(default=False, help_text="counts against the weekly cap")
+    member = models.ForeignKey(
+        "members.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    channel = models.CharField(max_length=10, choices=MessageChannel.choices, default=MessageChannel.EMAIL)
+    language = models.CharField(max_length=16)
+    address = models.CharField(max_length=254, blank=True)
+    subject = models.CharField(max_length=300, blank=True)
+    text_body = models.TextField(blank=True)
+    html_body = models.TextField(blank=True)
+    unsubscribe_url = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=MessageStatus.choices, default=MessageStatus.QUEUED)
+    skip_reason = models.CharField(max_length=20, choices=SkipReason.choices, blank=True)
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    send_after = models.DateTimeField()
+    claimed_until = models.DateTimeField(null=True, blank=True, help_text="a worker's lease while it sends")
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(
+                fields=["send_after", "id"],
+                name="message_due",
+                condition=models.Q(status="queued"),
+            ),
+            models.Index(fields=["member", "marketing", "created_at"], name="message_member_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.address or '-'} ({self.status})"

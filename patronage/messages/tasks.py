@@ -4,6 +4,7 @@ claimed with a lease by a conditional update, so several workers may pump at onc
 from celery import shared_task
 
 from patronage.core import clock
+from patronage.messages.message_services import messages_send_due
 from patronage.messages.webhook_services import endpoints_failing_disable, outbox_purge, webhooks_pump
 
 
@@ -19,3 +20,9 @@ def webhooks_housekeeping_task() -> int:
     now = clock.now()
     endpoints_failing_disable(now=now)
     return outbox_purge(now=now)
+
+
+@shared_task(name="messaging.messages_send")
+def messages_send_task() -> int:
+    """Sends the messages due (each claimed first, so several workers never send one twice)."""
+    return messages_send_due(limit=200)

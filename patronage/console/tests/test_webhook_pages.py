@@ -276,6 +276,19 @@ def test_an_endpoint_the_product_disabled_is_announced_with_a_warning(client_as,
     assert "This endpoint failed every delivery since" in page
 
 
+def test_the_dashboard_warns_who_looks_after_webhooks_of_an_endpoint_switched_off(
+    client_as, admin, manager, endpoint
+):
+    now = clock.now()
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+        enabled=False, disabled_at=now, disabled_reason="failing", failing_since=now - timedelta(days=3)
+    )
+    warning = f"The endpoint {RECEIVER} failed every delivery since"
+
+    assert warning in page_text(client_as(admin).get(reverse("console:home")))
+    assert warning not in page_text(client_as(manager).get(reverse("console:home")))
+
+
 def test_rotating_shows_the_new_secret_once_and_the_old_ones_end(client_as, admin, endpoint):
     client = client_as(admin)
     old = endpoint.secret

@@ -15,6 +15,8 @@ from patronage.core.selectors import audit_entries
 from patronage.members.imports import import_job_list
 from patronage.members.permissions import MEMBERS_IMPORT, MEMBERS_VIEW
 from patronage.members.selectors import member_dashboard_counts
+from patronage.messages.permissions import WEBHOOKS_MANAGE
+from patronage.messages.webhook_selectors import endpoints_disabled_for_failing
 
 RECENT_AUDIT_ENTRIES = 8
 
@@ -36,5 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "imports": list(import_job_list()[:5]),
         "can_import": user.has_staff_perm(MEMBERS_IMPORT),
         "audit_lines": audit_lines(list(audit_entries()[:RECENT_AUDIT_ENTRIES])) if can_audit else None,
+        # Whoever looks after the webhooks hears first thing that the product switched one off.
+        "failing": list(endpoints_disabled_for_failing()) if user.has_staff_perm(WEBHOOKS_MANAGE) else [],
     }
     return render(request, "console/home.html", context)

@@ -8,7 +8,9 @@ from django.db import transaction
 from django.db.models import Min, Sum
 
 from patronage.core import clock
+from patronage.core.message_kinds import InLanguages, message_request
 from patronage.core.outbox import outbox_publish
+from patronage.loyalty import message_kinds
 from patronage.loyalty import timeline_kinds as kinds
 from patronage.loyalty.models import Account, Bucket, EntryKind, ExpiryPolicy, Lot, Program
 from patronage.loyalty.selectors import local_time
@@ -110,5 +112,16 @@ def _warn(*, program: Program, account_id: int, points: int, expires_at: datetim
             summary=f"{points} ({program.name}) {day}",
             data={"program": program.code, "points": points, "expires_at": expires_at.isoformat()},
             dedupe_key=f"points.expiring:{account.pk}:{day}",
+        )
+        message_request(
+            kind=message_kinds.POINTS_EXPIRING.code,
+            member_id=account.member_id,
+            context={
+                "program": InLanguages(program.name, program.name_translations),
+                "points": points,
+                "expires_at": expires_at,
+            },
+            key=f"points_expiring:{account.pk}:{day}",
+            occurred_at=now,
         )
     return 1

@@ -15,8 +15,10 @@ from django.utils.translation import gettext_noop
 from patronage.core import clock
 from patronage.core.audit import audit_change
 from patronage.core.errors import ValidationFailed
+from patronage.core.message_kinds import InLanguages, message_request
 from patronage.core.models import OutboxEvent, User
 from patronage.core.sql import objects_insert, rows_update
+from patronage.loyalty import message_kinds
 from patronage.loyalty import tiers as rules
 from patronage.loyalty import timeline_kinds as kinds
 from patronage.loyalty.explanation import Explanation
@@ -96,6 +98,8 @@ def tier_moves_book(*, moves: list[TierMove]) -> list[TierChange]:
                 account=account, old=old, new=new, decision=move.decision, at=move.at, key=str(change.pk)
             )
         )
+        if new is not None:
+            _tier_message(account=account, old=old, new=new, change=change)
         account.tier = new
         account.tier_since = move.at if new is not None else None
         account.tier_below_since = None
@@ -124,6 +128,23 @@ def tier_moves_book(*, moves: list[TierMove]) -> list[TierChange]:
     )
     objects_insert(OutboxEvent, outbox)
     return changes
+
+
+def _tier_message(*, account: Account, old: Tier | None, new: Tier, change: TierChange) -> None:
+    """Tells the member of their new tier (a move out of every tier is not announced)."""
+    program = account.program
+    message_request(
+        kind=message_kinds.TIER_CHANGED.code,
+        member_id=account.member_id,
+        context={
+            "program": InLanguages(program.name, program.name_translations),
+            "tier": InLanguages(new.name, new.name_translations),
+            "previous_tier": InLanguages(old.name, old.name_translations) if old else "",
+            "upgraded": old is None or new.rank > old.rank,
+        },
+        key=f"tier_changed:{change.pk}",
+        occurred_at=change.at,
+    )
 
 
 def _next_review(account: Account, at: datetime) -> datetime | None:

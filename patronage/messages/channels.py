@@ -1,0 +1,72 @@
+"""The ways a message reaches a person. Each channel sends one rendered message or raises ChannelError.
+
+E-mail goes through Django's mail framework: SMTP as configured by EMAIL_URL, or a hosted provider through
+django-anymail's backends, by configuration only. Text messages and chat have no provider yet: the
+console channel writes them to the log, the stand-in the campaigns will replace with a real one.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+
+from patronage.messages.models import Message, MessageChannel
+
+logger = logging.getLogger(__name__)
+
+
+class ChannelError(Exception):
+    """A channel could not hand the message over; the message says why, for the delivery log."""
+
+
+class Channel(Protocol):
+    def send(self, message: Message) -> None: ...
+
+
+class EmailChannel:
+    """A multipart e-mail (text, and HTML when the template has one); a message that can be refused
+    carries the one-click unsubscribe headers (RFC 2369 and RFC 8058), which mail clients show as a button."""
+
+    def send(self, message: Message) -> None:
+        headers = {}
+        if message.unsubscribe_url:
+            headers = {
+                "List-Unsubscribe": f"<{message.unsubscribe_url}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            }
+        email = EmailMultiAlternatives(
+            subject=message.subject,
+            body=message.text_body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[message.address],
+            headers=headers,
+        )
+        if message.html_body:
+            email.attach_alternative(message.html_body, "text/html")
+        try:
+            email.send(fail_silently=False)
+        except Exception as error:  # SMTP, socket and every provider's own errors alike
+            raise ChannelError(f"e-mail not accepted: {type(error).__name__}: {error}"[:300]) from error
+
+
+class ConsoleSmsChannel:
+    """Writes the text message to the log instead of sending it: the stand-in for SMS and chat."""
+
+    def send(self, message: Message) -> None:
+        logger.info("sms to %s: %s", message.address, message.text_body)
+
+
+_CHANNELS: dict[str, Channel] = {
+    MessageChannel.EMAIL: EmailChannel(),
+    MessageChannel.SMS: ConsoleSmsChannel(),
+}
+
+
+def channel_get(code: str) -> Channel:
+    try:
+        return _CHANNELS[code]
+    except KeyError:
+        raise ChannelError(f"no channel {code!r}") from None

@@ -1,0 +1,398 @@
+"""Messages to people: queued inside the transaction of the change they report, rendered in the recipient's
+language at once, sent later by the workers (decision 0024).
+
+Queueing decides everything a person could notice (language, consent, address, quiet hours, the weekly
+cap) and writes the outcome as one row, so the delivery log shows a skipped message with its reason as
+plainly as a sent one. Sending only hands rendered text to a channel.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.html import format_html
+
+from patronage.core import clock
+from patronage.core.business import business_languages, business_name
+from patronage.core.message_kinds import InLanguages, MessageKind, message_kind_get
+from patronage.core.models import User
+from patronage.core.names import language_key, text_in_language
+from patronage.members.models import Consent, ConsentMethod, Identity, IdentityKind, Member, MemberStatus
+from patronage.members.services import consent_set, timeline_record
+from patronage.messages import timeline_kinds as kinds
+from patronage.messages.channels import ChannelError, channel_get
+from patronage.messages.message_render import part_render
+from patronage.messages.models import (
+    Message,
+    MessageChannel,
+    MessageStatus,
+    MessageTemplate,
+    SkipReason,
+)
+from patronage.messages.quiet_hours import quiet_hours_end, quiet_hours_parse
+from patronage.messages.words import words_for
+
+logger = logging.getLogger(__name__)
+
+TEMPLATE_DIR = Path(__file__).parent / "templates" / "messages"
+# Retries after a channel error: 1, 5 and 30 minutes, then the message is failed.
+BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30))
+# A worker's hold on a message while it sends. One still held past it is failed, never sent again: the
+# channel may have accepted it before the worker stopped, and a message is never sent twice.
+LEASE = timedelta(minutes=10)
+UNSUBSCRIBE_SALT = "messaging.unsubscribe"
+# The consent a marketing message needs, per channel.
+CONSENT_PURPOSE: dict[str, str] = {
+    MessageChannel.EMAIL: "email_marketing",
+    MessageChannel.SMS: "sms_marketing",
+}
+# Every template may use these besides its kind's variables.
+COMMON_VARIABLES: dict[str, Any] = {"name": "Ji-woo Kim", "business": "Hanbit Coffee"}
+
+
+@dataclass(frozen=True)
+class Parts:
+    language: str
+    subject: str
+    text: str
+    html: str
+
+
+# Queueing
+
+
+def message_queue(
+    *,
+    kind: str,
+    member: Member | None = None,
+    staff: User | None = None,
+    context: Mapping[str, Any],
+    key: str,
+    channel: str = MessageChannel.EMAIL,
+    occurred_at: datetime | None = None,
+) -> Message | None:
+    """Queues one message to a member or a staff user, inside the caller's transaction; None when a message
+    with this key exists already (a retried cause writes nothing). News that `occurred_at` longer ago than
+    MESSAGES_LATE_AFTER is kept as skipped ("late"), not sent."""
+    spec = message_kind_get(kind)
+    if Message.objects.filter(idempotency_key=key).exists():
+        return None
+    now = clock.now()
+    message = Message(
+        kind=kind,
+        marketing=spec.marketing,
+        member=member,
+        staff=staff,
+        channel=channel,
+        language=_language(member),
+        address=_address(member=member, staff=staff, channel=channel),
+        idempotency_key=key,
+        send_after=now,
+        created_at=now,
+    )
+    late = occurred_at is not None and now - occurred_at > settings.MESSAGES_LATE_AFTER
+    if reason := (SkipReason.LATE if late else _refusal(spec=spec, member=member, message=message, now=now)):
+        message.status, message.skip_reason = MessageStatus.SKIPPED, reason
+    else:
+        _fill(message, spec=spec, member=member, staff=staff, context=context, now=now)
+    try:
+        with transaction.atomic():
+            message.save()
+    except IntegrityError:  # the same key, queued at the same moment by another transaction
+        return None
+    return message
+
+
+def _language(member: Member | None) -> str:
+    """The member's language when the product speaks it, else the business's main language."""
+    known = {code for code, _name in settings.LANGUAGES}
+    wanted = language_key(member.locale) if member is not None else ""
+    for code in (wanted, wanted.split("-")[0]):
+        if code in known:
+            return code
+    return language_key(business_languages()[0])
+
+
+def _address(*, member: Member | None, staff: User | None, channel: str) -> str:
+    if staff is not None:
+        return staff.email if channel == MessageChannel.EMAIL else ""
+    if member is None or member.status != MemberStatus.ACTIVE:
+        return ""
+    identity_kind = IdentityKind.EMAIL if channel == MessageChannel.EMAIL else IdentityKind.PHONE
+    value = (
+        Identity.objects.filter(member=member, kind=identity_kind)
+        .order_by("-is_primary", "id")
+        .values_list("value", flat=True)
+        .first()
+    )
+    return value or ""
+
+
+def _refusal(*, spec: MessageKind, member: Member | None, message: Message, now: datetime) -> str:
+    """Why the message must not go ("" when it may), in the order a person would ask."""
+    if not message.address:
+        return SkipReason.NO_ADDRESS
+    if member is None or not spec.refusable:
+        return ""
+    consent = (
+        Consent.objects.filter(member=member, purpose=CONSENT_PURPOSE[message.channel])
+        .values_list("granted", flat=True)
+        .first()
+    )
+    if spec.marketing and consent is not True:
+        return SkipReason.NO_CONSENT
+    if consent is False:  # an opt-out service message stops at an explicit withdrawal only
+        return SkipReason.OPTED_OUT
+    if (
+        spec.marketing
+        and _marketing_this_week(member=member, now=now) >= settings.MESSAGES_MARKETING_PER_WEEK
+    ):
+        return SkipReason.FREQUENCY_CAP
+    return ""
+
+
+def _marketing_this_week(*, member: Member, now: datetime) -> int:
+    # Two transactions queueing at once may both pass the cap by one: a cap is a courtesy, not a ledger.
+    return (
+        Message.objects.filter(member=member, marketing=True, created_at__gt=now - timedelta(days=7))
+        .exclude(status__in=[MessageStatus.SKIPPED, MessageStatus.FAILED])
+        .count()
+    )
+
+
+def _fill(
+    message: Message,
+    *,
+    spec: MessageKind,
+    member: Member | None,
+    staff: User | None,
+    context: Mapping[str, Any],
+    now: datetime,
+) -> None:
+    """Renders the message in its language and the recipient's time zone, and sets when it may go."""
+    zone = _zone(member)
+    if member is not None and spec.refusable:
+        message.unsubscribe_url = unsubscribe_url(member=member, channel=message.channel)
+    values = {
+        **COMMON_VARIABLES,
+        "name": member.name if member is not None else (staff.get_full_name() if staff else ""),
+        "business": business_name(),
+        **context,
+    }
+    parts = message_render(
+        kind=spec.code,
+        channel=message.channel,
+        language=message.language,
+        context=values,
+        zone=zone,
+        unsubscribe=message.unsubscribe_url,
+    )
+    message.language, message.subject, message.text_body, message.html_body = (
+        parts.language,
+        parts.subject,
+        parts.text,
+        parts.html,
+    )
+    if member is not None and spec.refusable:
+        window = quiet_hours_parse(settings.MESSAGES_QUIET_HOURS)
+        message.send_after = quiet_hours_end(at=now, zone=zone, window=window) or now
+
+
+def _zone(member: Member | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(member.time_zone if member is not None else settings.TIME_ZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(settings.TIME_ZONE)
+
+
+def message_render(
+    *,
+    kind: str,
+    channel: str,
+    language: str,
+    context: Mapping[str, Any],
+    zone: ZoneInfo,
+    unsubscribe: str = "",
+) -> Parts:
+    """The message's subject, text and HTML in `language` (or the nearest language that has a template),
+    with the unsubscribe footer when there is a link."""
+    found, sources = template_sources(kind=kind, channel=channel, language=language)
+    values = {
+        name: text_in_language(value.main, value.translations, found)
+        if isinstance(value, InLanguages)
+        else value
+        for name, value in context.items()
+    }
+    with translation.override(found), timezone.override(zone):
+        subject = " ".join(part_render(sources["subject"], values, html=False).split())
+        text = part_render(sources["txt"], values, html=False).strip()
+        html = part_render(sources["html"], values, html=True).strip() if sources["html"] else ""
+    if unsubscribe:
+        words, business = words_for(found), str(values.get("business", ""))
+        text += "\n\n-- \n" + words["footer_text"].format(business=business, url=unsubscribe)
+        if html:
+            html += format_html(
+                '\n<p style="font-size:12px;color:#666">{} <a href="{}">{}</a></p>',
+                words["footer_html"].format(business=business),
+                unsubscribe,
+                words["footer_link"],
+            )
+    return Parts(language=found, subject=subject, text=text, html=html)
+
+
+def template_sources(*, kind: str, channel: str, language: str) -> tuple[str, dict[str, str]]:
+    """The texts of the kind's template in the first of `language`, the business's main language and
+    English that has one: the business's edited row, else the file shipped with the product."""
+    main = language_key(business_languages()[0])
+    for code in dict.fromkeys([language, main, "en"]):
+        row = MessageTemplate.objects.filter(kind=kind, channel=channel, language=code).first()
+        if row is not None:
+            return code, {"subject": row.subject, "txt": row.text_body, "html": row.html_body}
+        folder = TEMPLATE_DIR / kind
+        if (folder / f"{code}.txt").is_file():
+            return code, {
+                part: (
+                    path.read_text(encoding="utf-8") if (path := folder / f"{code}.{part}").is_file() else ""
+                )
+                for part in ("subject", "txt", "html")
+            }
+    raise LookupError(f"message kind {kind!r} has no template for {channel} in {language}, {main} or en")
+
+
+# Sending
+
+
+def messages_send_due(*, limit: int = 100, now: datetime | None = None) -> int:
+    """Sends up to `limit` messages whose time has come; returns how many were sent. Each is claimed by a
+    conditional update first, so workers running at once never send one twice."""
+    now = now or clock.now()
+    _abandoned_fail(now=now)
+    due = Message.objects.filter(status=MessageStatus.QUEUED, send_after__lte=now).order_by(
+        "send_after", "id"
+    )
+    sent = 0
+    for pk in list(due.values_list("pk", flat=True)[:limit]):
+        claimed = Message.objects.filter(pk=pk, status=MessageStatus.QUEUED, send_after__lte=now).update(
+            status=MessageStatus.SENDING, claimed_until=now + LEASE, attempts=F("attempts") + 1
+        )
+        if claimed:
+            sent += _send(Message.objects.select_related("member").get(pk=pk))
+    return sent
+
+
+def _send(message: Message) -> int:
+    if not message.address:  # the member was erased while it waited
+        _finish(message, status=MessageStatus.SKIPPED, skip_reason=SkipReason.NO_ADDRESS)
+        return 0
+    try:
+        channel_get(message.channel).send(message)
+    except ChannelError as error:
+        _retry_or_fail(message, error=str(error))
+        return 0
+    with transaction.atomic():
+        _finish(message, status=MessageStatus.SENT, sent_at=clock.now())
+        if message.member is not None:
+            _on_timeline(message)
+    return 1
+
+
+def _finish(message: Message, **fields: Any) -> None:
+    Message.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(claimed_until=None, **fields)
+
+
+def _retry_or_fail(message: Message, *, error: str) -> None:
+    logger.warning("message %s not sent (attempt %s): %s", message.pk, message.attempts, error)
+    if message.attempts > len(BACKOFF):
+        _finish(message, status=MessageStatus.FAILED, last_error=error[:300])
+        return
+    _finish(
+        message,
+        status=MessageStatus.QUEUED,
+        last_error=error[:300],
+        send_after=clock.now() + BACKOFF[message.attempts - 1],
+    )
+
+
+def _abandoned_fail(*, now: datetime) -> None:
+    """A message still held past its lease: its worker stopped while sending, perhaps after the channel
+    took it. Failed rather than sent again, so that nobody gets it twice."""
+    Message.objects.filter(status=MessageStatus.SENDING, claimed_until__lt=now).update(
+        status=MessageStatus.FAILED,
+        claimed_until=None,
+        last_error="the worker stopped while sending; not sent again, so that it never arrives twice",
+    )
+
+
+def _on_timeline(message: Message) -> None:
+    assert message.member is not None
+    timeline_record(
+        member=message.member,
+        kind=kinds.MESSAGE_SENT.code,
+        occurred_at=clock.now(),
+        summary=f"{message.channel}: {message.subject or message.kind}",
+        data={"kind": message.kind, "channel": message.channel, "message": message.pk},
+        source=message,
+        dedupe_key=f"message.sent:{message.pk}",
+    )
+
+
+# Unsubscribing
+
+
+@dataclass(frozen=True)
+class UnsubscribeLink:
+    member: Member
+    channel: str
+
+    @property
+    def purpose(self) -> str:
+        return CONSENT_PURPOSE[self.channel]
+
+
+class BadLink(Exception):
+    """An unsubscribe token that is not one we signed (changed, cut short, or for a file that is gone)."""
+
+
+def unsubscribe_url(*, member: Member, channel: str) -> str:
+    """The link, signed and needing no login, that withdraws the member's marketing consent for a channel."""
+    token = signing.dumps({"m": member.pk, "c": channel}, salt=UNSUBSCRIBE_SALT, compress=True)
+    path = reverse("messaging:unsubscribe", args=[token])
+    return settings.MESSAGES_BASE_URL.rstrip("/") + path
+
+
+def unsubscribe_link_read(*, token: str) -> UnsubscribeLink:
+    """Whose link it is; BadLink when the token is not ours or names no active member."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        channel, member_id = data["c"], int(data["m"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise BadLink from None
+    member = Member.objects.filter(pk=member_id, status=MemberStatus.ACTIVE).first()
+    if member is None or channel not in CONSENT_PURPOSE:
+        raise BadLink
+    return UnsubscribeLink(member=member, channel=channel)
+
+
+def unsubscribe_confirm(*, link: UnsubscribeLink) -> bool:
+    """Withdraws the consent through the members' consent service, so its history records how; False when
+    it was already withdrawn (a second click changes nothing)."""
+    return consent_set(
+        member=link.member,
+        actor=None,
+        purpose=link.purpose,
+        granted=False,
+        method=ConsentMethod.PORTAL,
+        evidence="unsubscribe link in a message",
+    )

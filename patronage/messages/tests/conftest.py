@@ -1,0 +1,1 @@
+from patronage.loyalty.tests.conftest import account, program  # noqa: F401

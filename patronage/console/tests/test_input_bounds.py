@@ -25,11 +25,14 @@ from patronage.console import forms as console_forms
 from patronage.console import loyalty_forms
 from patronage.console.loyalty_forms.rule_settings import KIND_SETTINGS
 from patronage.console.views.analytics_pages import WhatIfForm, _whatif_initial
+from patronage.console.webhook_forms import ReplayForm
 from patronage.core.models import User
 from patronage.loyalty import services
 from patronage.loyalty.models import Account, Benefit, Program
 from patronage.loyalty.selectors import rule_names
 from patronage.members.models import Member
+from patronage.messages.models import WebhookEndpoint
+from patronage.messages.webhook_services import endpoint_create
 
 from .loyalty_setup import catalogue_make, program_make, purchase
 
@@ -277,7 +280,22 @@ PAGES = [
         lambda w, _f: {"grant": w.grant_id, "idempotency_key": _key()},
         lambda w: [loyalty_forms.BenefitUseForm()],
     ),
+    Page(
+        "webhook replay",
+        (ReplayForm,),
+        lambda w: reverse("console:webhook_replay", args=[_endpoint_id()]),
+        lambda w, _f: {"start": "2026-11-01T00:00", "end": "2026-11-02T00:00"},
+        lambda w: [ReplayForm()],
+    ),
 ]
+
+
+def _endpoint_id() -> int:
+    found = WebhookEndpoint.objects.values_list("pk", flat=True).first()
+    if found is None:
+        endpoint, _secret = endpoint_create(actor=None, url="https://pos.example.com/hooks", topics=["*"])
+        found = endpoint.pk
+    return found
 
 
 def test_every_form_with_a_number_or_a_date_is_sent_its_extremes_by_a_page_below():

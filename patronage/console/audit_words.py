@@ -23,7 +23,7 @@ from patronage.core.words import points_words
 from patronage.loyalty.models import Account, BenefitGrant, Program, Redemption
 from patronage.members.change_words import changes_words
 from patronage.members.models import ConsentPurpose, IdentityKind, Member
-from patronage.messages.models import WebhookDelivery, WebhookEndpoint
+from patronage.messages.models import MessageTemplate, WebhookDelivery, WebhookEndpoint
 
 
 @dataclass(frozen=True)
@@ -191,6 +191,17 @@ def _webhook_deliveries(ids: set[int]) -> dict[str, Target]:
     }
 
 
+def _message_templates(ids: set[int]) -> dict[str, Target]:
+    return {
+        str(template.pk): Target(
+            _("the %(kind)s message in %(language)s")
+            % {"kind": template.kind, "language": template.language},
+            reverse("console:message_template", args=[template.kind, template.language]),
+        )
+        for template in MessageTemplate.objects.filter(pk__in=ids)
+    }
+
+
 def _business(ids: set[int]) -> dict[str, Target]:
     return {str(pk): Target(_("the business's settings"), reverse("console:business")) for pk in ids}
 
@@ -210,6 +221,7 @@ _READERS: Mapping[str, Callable[[set[int]], dict[str, Target]]] = {
     "loyalty.earnrule": _part_of_program("loyalty.EarnRule"),
     "messaging.webhookendpoint": _webhook_endpoints,
     "messaging.webhookdelivery": _webhook_deliveries,
+    "messaging.messagetemplate": _message_templates,
 }
 
 
@@ -270,6 +282,8 @@ _ACTIONS = {
     "webhook.deleted": gettext_lazy("deleted the webhook endpoint"),
     "webhook.resent": gettext_lazy("re-sent a webhook delivery"),
     "webhook.replayed": gettext_lazy("replayed the webhook endpoint's deliveries"),
+    "message_template.saved": gettext_lazy("changed the text of a message"),
+    "message_template.reset": gettext_lazy("reset a message to the shipped text"),
 }
 
 

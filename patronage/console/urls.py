@@ -16,6 +16,7 @@ from patronage.console.views import (
     loyalty_programs,
     loyalty_rules,
     merge,
+    message_pages,
     staff,
     webhooks,
 )
@@ -49,6 +50,18 @@ urlpatterns = [
     path("settings/api-keys/new/", apikeys.apikey_new, name="apikey_create"),
     path("settings/api-keys/<int:key_id>/revoke/", apikeys.apikey_revoke_view, name="apikey_revoke"),
     path("settings/business/", business.business_page, name="business"),
+    path("settings/messages/", message_pages.message_settings, name="messages"),
+    path("settings/messages/log/", message_pages.message_log, name="message_log"),
+    path(
+        "settings/messages/<slug:kind>/<slug:language>/",
+        message_pages.message_template,
+        name="message_template",
+    ),
+    path(
+        "settings/messages/<slug:kind>/<slug:language>/reset/",
+        message_pages.message_template_reset,
+        name="message_template_reset",
+    ),
     path("settings/webhooks/", webhooks.webhook_list, name="webhooks"),
     path("settings/webhooks/new/", webhooks.webhook_create, name="webhook_create"),
     path("settings/webhooks/<int:endpoint_id>/", webhooks.webhook_detail, name="webhook"),

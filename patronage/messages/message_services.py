@@ -229,6 +229,20 @@ def message_render(
     """The message's subject, text and HTML in `language` (or the nearest language that has a template),
     with the unsubscribe footer when there is a link."""
     found, sources = template_sources(kind=kind, channel=channel, language=language)
+    return parts_render(language=found, sources=sources, context=context, zone=zone, unsubscribe=unsubscribe)
+
+
+def parts_render(
+    *,
+    language: str,
+    sources: Mapping[str, str],
+    context: Mapping[str, Any],
+    zone: ZoneInfo,
+    unsubscribe: str = "",
+) -> Parts:
+    """Renders template texts ({"subject", "txt", "html"}) in `language`: what message_render does once it
+    found the texts, and what the console's preview does with texts not saved yet."""
+    found = language
     values = {
         name: text_in_language(value.main, value.translations, found)
         if isinstance(value, InLanguages)

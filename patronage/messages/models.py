@@ -141,6 +141,9 @@ class MessageTemplate(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kind", "channel", "language"], name="message_template_one"),
         ]
+        permissions = [
+            ("manage_messages", _("Can edit message templates and read the messages sent")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind}/{self.channel}/{self.language}"

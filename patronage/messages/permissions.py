@@ -5,7 +5,9 @@ from __future__ import annotations
 from patronage.core.roles import Role, RoleGrants
 
 WEBHOOKS_MANAGE = "messaging.manage_webhooks"
+MESSAGES_MANAGE = "messaging.manage_messages"
 
 ROLE_GRANTS: RoleGrants = {
     WEBHOOKS_MANAGE: {Role.ADMIN},
+    MESSAGES_MANAGE: {Role.ADMIN, Role.PROGRAM_MANAGER},
 }

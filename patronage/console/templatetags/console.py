@@ -15,7 +15,7 @@ from patronage.core.roles import role_label
 from patronage.loyalty.permissions import LOYALTY_VIEW
 from patronage.members.permissions import MEMBERS_IMPORT, MEMBERS_MERGE, MEMBERS_VIEW
 from patronage.members.timeline import TimelineKind, kind_get
-from patronage.messages.permissions import WEBHOOKS_MANAGE
+from patronage.messages.permissions import MESSAGES_MANAGE, WEBHOOKS_MANAGE
 
 register = template.Library()
 
@@ -53,6 +53,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("console:audit", _("Audit log"), AUDIT_VIEW, ("audit",)),
     NavItem("console:staff", _("Staff"), STAFF_MANAGE, ("staff", "staff_groups")),
     NavItem("console:apikeys", _("API keys"), STAFF_MANAGE, ("apikeys", "apikey_create")),
+    NavItem("console:messages", _("Messages"), MESSAGES_MANAGE, (), "message"),
     NavItem("console:webhooks", _("Webhooks"), WEBHOOKS_MANAGE, (), "webhook"),
     NavItem("console:business", _("Business"), BUSINESS_MANAGE, ("business",)),
 )

@@ -26,7 +26,16 @@ from patronage.loyalty import services as loyalty
 from patronage.loyalty.models import Account
 from patronage.members.imports import import_job_run, import_job_start
 from patronage.members.services import IdentityInput, member_create, member_tags_set, note_add
-from patronage.messages.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from patronage.messages.message_services import message_queue
+from patronage.messages.message_template_services import template_languages
+from patronage.messages.models import (
+    DeliveryStatus,
+    Message,
+    MessageStatus,
+    SkipReason,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 
 from .loyalty_setup import catalogue_make, program_make, purchase
 from .webhook_setup import endpoint_with_deliveries
@@ -78,6 +87,7 @@ NOT_PAGES = {
     "console:webhook_rotate": "POST only (answers the same secret page as webhook_create)",
     "console:webhook_resend": "POST only",
     "console:webhook_replay": "POST only",
+    "console:message_template_reset": "POST only",
     "portal:logout": "POST only",
     "portal:data_download": "POST only, a download",
     "portal:points_summary": "fragment of the overview",
@@ -270,9 +280,19 @@ def business(request: Any, settings: Any, tmp_path: Path, admin) -> dict[str, An
     WebhookEndpoint.objects.filter(pk=failing.pk).update(
         enabled=False, disabled_at=now, disabled_reason="failing", failing_since=now - timedelta(days=3)
     )
+    # The delivery log: a message with a long subject and tier name, and one skipped with its reason.
+    long_tier = {"program": LONG_WORD, "tier": LONG_WORD, "previous_tier": "Silver", "upgraded": True}
+    message_queue(kind="tier_changed", member=alice, context=long_tier, key="phone-1")
+    skipped = message_queue(kind="tier_changed", member=bob, context=long_tier, key="phone-2")
+    if skipped is not None:
+        Message.objects.filter(pk=skipped.pk).update(
+            status=MessageStatus.SKIPPED, skip_reason=SkipReason.OPTED_OUT, last_error=LONG_REASON[:300]
+        )
     return {
         "alice": alice,
         "bob": bob,
+        "kind": "tier_changed",
+        "language": template_languages()[0],
         # path arguments, by name
         "member_id": alice.pk,
         "code": program.code,

@@ -36,6 +36,8 @@ OLD_TABLE: dict[str, set[Role]] = {
     "core.manage_business": {Role.ADMIN},
     # Registering webhooks and re-sending their deliveries (issue 12).
     "messaging.manage_webhooks": {Role.ADMIN},
+    # Editing message templates and reading the delivery log (issue 12).
+    "messaging.manage_messages": {Role.ADMIN, Role.PROGRAM_MANAGER},
 }
 
 

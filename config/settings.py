@@ -317,6 +317,8 @@ MESSAGES_QUIET_HOURS = os.environ.get("MESSAGES_QUIET_HOURS", "21:00-08:00")
 MESSAGES_MARKETING_PER_WEEK = _env_int("MESSAGES_MARKETING_PER_WEEK", 3)
 MESSAGES_BASE_URL = os.environ.get("MESSAGES_BASE_URL", "http://localhost:8000")
 # News older than this is not sent (a backfill of last year's orders must not mail every member).
+# Inbound e-mail: the largest message the API and `patronage inbound` accept, in bytes (10 MiB).
+INBOUND_EMAIL_MAX_BYTES = _env_int("INBOUND_EMAIL_MAX_BYTES", 10 * 1024 * 1024)
 MESSAGES_LATE_AFTER = timedelta(hours=_env_int("MESSAGES_LATE_AFTER_HOURS", 48))
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")

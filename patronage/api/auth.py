@@ -23,7 +23,7 @@ from patronage.core.audit import integration_acting
 from patronage.core.models import ApiKey, User
 from patronage.loyalty.permissions import LOYALTY_ADJUST, LOYALTY_CONFIGURE, LOYALTY_VIEW
 from patronage.members.permissions import MEMBERS_EDIT, MEMBERS_IMPORT, MEMBERS_PRIVACY, MEMBERS_VIEW
-from patronage.messages.permissions import WEBHOOKS_MANAGE
+from patronage.messages.permissions import INBOUND_RECEIVE, WEBHOOKS_MANAGE
 
 # The permission a staff session needs for each scope (a tuple: any one of them); a new scope adds its
 # line here. An endpoint may ask more of a session once it knows what is read (an analysis's kind).
@@ -37,6 +37,7 @@ SCOPE_PERMISSIONS: dict[str, str | tuple[str, ...]] = {
     "loyalty:configure": LOYALTY_CONFIGURE,
     "analytics": ANALYTICS_ANY,
     "webhooks:manage": WEBHOOKS_MANAGE,
+    "inbound:write": INBOUND_RECEIVE,
 }
 
 NOT_AUTHENTICATED = (

@@ -4,6 +4,9 @@ A body over the configured size (413); text holding a NUL character or an unpair
 query or anywhere in a JSON body, and JSON nested past any shape the API takes (422, naming the place).
 Each of these reached the database before and ended in a server error. The JSON body is parsed once
 here and handed to ninja's parser (`GuardedParser`), so a bulk request is not parsed twice.
+
+A raw e-mail (`INBOUND_EMAIL_PATH`) is no JSON and has its own limit, INBOUND_EMAIL_MAX_BYTES: it is read
+here within that limit and handed on as the request's body, unparsed.
 """
 
 from __future__ import annotations
@@ -19,6 +22,9 @@ from ninja.parser import Parser
 
 from patronage.api.errors import NOT_FOUND, problem_body
 from patronage.core.inputs import Refusal, body_refusal, text_refusal
+from patronage.messages.inbound_parse import max_bytes, size_refusal
+
+INBOUND_EMAIL_PATH = "/api/v1/inbound/email"
 
 API_PREFIX = "/api/"
 _PARSED = "_patronage_json"
@@ -30,7 +36,11 @@ class ApiInputGuardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith(API_PREFIX):
+        if request.path == INBOUND_EMAIL_PATH:
+            refused = _inbound_too_large(request) or _bad_query(request)
+            if refused is not None:
+                return refused
+        elif request.path.startswith(API_PREFIX):
             refused = _too_large(request) or _bad_query(request) or _bad_body(request)
             if refused is not None:
                 return refused
@@ -63,6 +73,22 @@ def _too_large(request: HttpRequest) -> HttpResponse | None:
             return None
     detail = f"The request body is larger than {limit // (1024 * 1024)} MiB; send fewer items at a time."
     return JsonResponse(problem_body(status=413, type_="payload_too_large", detail=detail), status=413)
+
+
+def _inbound_too_large(request: HttpRequest) -> HttpResponse | None:
+    """Reads a raw e-mail within its own limit (Django's DATA_UPLOAD_MAX_MEMORY_SIZE is for the JSON bodies)."""
+    try:
+        length = int(request.headers.get("Content-Length") or 0)
+    except ValueError:
+        length = 0
+    body = b"" if length > max_bytes() else request.read(max_bytes() + 1)
+    refused = size_refusal(max(length, len(body)))
+    if refused is None:
+        request._body = body  # what HttpRequest.body answers from now on
+        return None
+    return JsonResponse(
+        problem_body(status=413, type_="payload_too_large", detail=refused.message), status=413
+    )
 
 
 def _bad_query(request: HttpRequest) -> HttpResponse | None:

@@ -27,6 +27,7 @@ SCOPES: dict[str, object] = {
     "loyalty:configure": _("Name programs, tiers, benefits and rewards in each language"),
     "analytics": _("Read and recompute analyses and customer scores"),
     "webhooks:manage": _("Register, change and remove webhooks; re-send and replay deliveries"),
+    "inbound:write": _("Hand over received e-mail messages"),
 }
 _LAST_USED_RESOLUTION = timedelta(minutes=1)
 

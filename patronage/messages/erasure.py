@@ -3,12 +3,19 @@
 A delivery stores no payload: its body is built from the outbox event when it is sent, and the event's
 payload is scrubbed by core's entry, so a delivery still pending after an erasure sends the scrubbed event.
 It names the member only by id (member_key); what a receiver answered is free text and may echo them.
+An inbound e-mail from a member is theirs: its sender, subject and bodies are wiped, its attachments deleted.
 """
 
 from __future__ import annotations
 
 from patronage.members.erasure import PersonalTable, Scrub, Subject, no_personal_data, personal_data
-from patronage.messages.models import Message, WebhookAttempt, WebhookDelivery
+from patronage.messages.models import (
+    InboundAttachment,
+    InboundEmail,
+    Message,
+    WebhookAttempt,
+    WebhookDelivery,
+)
 
 
 def _keys(subject: Subject) -> list[str]:
@@ -62,3 +69,29 @@ personal_data(
     )
 )
 no_personal_data("messaging.MessageTemplate", "a business's wording of a kind of message, with variables")
+personal_data(
+    PersonalTable(
+        "messaging.InboundEmail",
+        rows=lambda subject: InboundEmail.objects.filter(member_id__in=subject.member_ids),
+        fields={
+            "message_id": Scrub.KEEP,
+            "from_address": Scrub.WIPE,
+            "from_name": Scrub.WIPE,
+            "to": Scrub.WIPE,
+            "subject": Scrub.WIPE,
+            "text_body": Scrub.WIPE,
+            "html_body": Scrub.WIPE,
+            "handled_by": Scrub.KEEP,
+        },
+        # Message-ID stays so that the same message handed over again is still recognised, not stored anew.
+        why="an e-mail the person wrote: their address, name and words",
+    )
+)
+personal_data(
+    PersonalTable(
+        "messaging.InboundAttachment",
+        rows=lambda subject: InboundAttachment.objects.filter(email__member_id__in=subject.member_ids),
+        delete=True,
+        why="a file the person sent",
+    )
+)

@@ -208,3 +208,69 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.address or '-'} ({self.status})"
+
+
+# Inbound e-mail (issue 12): messages a mail server or a provider hands over, for the apps' handlers
+
+INBOUND_BODY_CHARS = 256 * 1024
+
+
+class InboundEmail(models.Model):
+    """One e-mail received, parsed and matched to a member by its From address; stored once per Message-ID."""
+
+    message_id = models.CharField(
+        max_length=255, blank=True, help_text="the Message-ID header; blank when absent"
+    )
+    from_address = models.CharField(max_length=254, help_text="normalised as the members' e-mail identities")
+    from_name = models.CharField(max_length=200, blank=True)
+    to = models.CharField(max_length=1000, blank=True)
+    subject = models.CharField(max_length=998, blank=True)
+    sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="the Date header, when it reads as a date"
+    )
+    received_at = models.DateTimeField()
+    text_body = models.TextField(blank=True, help_text="the plain-text part, at most 256 Ki characters")
+    html_body = models.TextField(blank=True, help_text="the HTML part, at most 256 Ki characters")
+    member = models.ForeignKey(
+        "members.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    handled_by = models.CharField(
+        max_length=200, blank=True, help_text="the handler that took it; blank: none"
+    )
+    raw_size = models.PositiveIntegerField(help_text="bytes of the message as received")
+
+    # Not a column: set by inbound_email_receive when the Message-ID was stored before.
+    already_stored = False
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message_id"],
+                condition=~models.Q(message_id=""),
+                name="inbound_email_message_id_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["member", "received_at"], name="inbound_email_member")]
+        permissions = [
+            ("receive_inbound_email", _("Can hand over received e-mail messages (the inbound API)")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_address}: {self.subject}"
+
+
+class InboundAttachment(models.Model):
+    """A file that came with an inbound e-mail, of an allowed type and size."""
+
+    email = models.ForeignKey(InboundEmail, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=127)
+    size = models.PositiveIntegerField()
+    content = models.BinaryField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.content_type}, {self.size} bytes)"

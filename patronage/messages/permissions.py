@@ -6,8 +6,10 @@ from patronage.core.roles import Role, RoleGrants
 
 WEBHOOKS_MANAGE = "messaging.manage_webhooks"
 MESSAGES_MANAGE = "messaging.manage_messages"
+INBOUND_RECEIVE = "messaging.receive_inbound_email"
 
 ROLE_GRANTS: RoleGrants = {
     WEBHOOKS_MANAGE: {Role.ADMIN},
     MESSAGES_MANAGE: {Role.ADMIN, Role.PROGRAM_MANAGER},
+    INBOUND_RECEIVE: {Role.ADMIN},
 }

@@ -38,6 +38,8 @@ OLD_TABLE: dict[str, set[Role]] = {
     "messaging.manage_webhooks": {Role.ADMIN},
     # Editing message templates and reading the delivery log (issue 12).
     "messaging.manage_messages": {Role.ADMIN, Role.PROGRAM_MANAGER},
+    # Receiving raw e-mail through the API (issue 12): administrators, for the mail server's key.
+    "messaging.receive_inbound_email": {Role.ADMIN},
 }
 
 

@@ -18,7 +18,7 @@ from django.db.models import Count, F, Max, Min, Q, Sum
 from django.test import RequestFactory
 
 from patronage.commerce.models import Order, OrderLine, OrderProblem
-from patronage.core.models import AuditEntry, User
+from patronage.core.models import AuditEntry, OutboxEvent, User
 from patronage.core.roles import Role
 from patronage.demo.load import demo_period
 from patronage.demo.model import BgNbd, Model, Outcome, Problems
@@ -71,6 +71,8 @@ def _totals() -> dict[str, Any]:
 
 
 def _wipe_demo() -> None:
+    # The demo chooses its members' ids, so a second load reuses them: their events go with them.
+    OutboxEvent.objects.all().delete()
     TimelineEvent.objects.all().delete()
     OrderProblem.objects.all().delete()
     OrderLine.objects.all().delete()

@@ -31,6 +31,7 @@ from patronage.demo.simulate import (
 from patronage.members.duplicates import member_duplicates_find
 from patronage.members.models import Consent, ConsentEvent, Identity, Member, TimelineEvent
 from patronage.members.normalise import name_key, name_latin
+from patronage.messages.models import WebhookDelivery, WebhookEndpoint
 
 MEMBERS = 300
 PERIOD = demo_period(date(2023, 6, 1), 2)
@@ -73,6 +74,7 @@ def _totals() -> dict[str, Any]:
 def _wipe_demo() -> None:
     # The demo chooses its members' ids, so a second load reuses them: their events go with them.
     OutboxEvent.objects.all().delete()
+    WebhookEndpoint.objects.all().delete()
     TimelineEvent.objects.all().delete()
     OrderProblem.objects.all().delete()
     OrderLine.objects.all().delete()
@@ -253,6 +255,13 @@ def test_without_if_empty_a_database_with_members_is_refused(demo: Path) -> None
     with pytest.raises(CommandError, match="already holds members"):
         _demo("--members", "50")
     assert Member.objects.count() == before
+
+
+def test_the_till_is_registered_for_webhooks_and_hears_nothing_of_the_past(demo: Path) -> None:
+    till = WebhookEndpoint.objects.get()
+    assert till.url == "http://127.0.0.1:8765/"
+    assert not OutboxEvent.objects.filter(delivered_at__isnull=True).exists()
+    assert not WebhookDelivery.objects.exists()
 
 
 def test_the_same_seed_gives_the_same_data(demo: Path) -> None:

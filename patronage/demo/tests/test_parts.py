@@ -64,7 +64,7 @@ def test_a_new_part_runs_before_the_members_for_each_chunk_after_the_others_and_
 
 
 def test_leaving_out_a_part_that_does_not_exist_is_refused(db: None, tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="no part named messages"):
+    with pytest.raises(ValueError, match="no part named partners"):
         demo_load(
             members=10,
             seed=1,
@@ -72,7 +72,7 @@ def test_leaving_out_a_part_that_does_not_exist_is_refused(db: None, tmp_path: P
             truth_path=tmp_path / "truth.json",
             logins_path=tmp_path / "logins.json",
             progress=False,
-            leave_out=["messages"],
+            leave_out=["partners"],
         )
     assert not Member.objects.exists()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,14 @@ TRANSLATIONS_SUFFIX = "_translations"
 def language_key(language: str | None) -> str:
     """'zh-hans' from 'zh-Hans', 'zh_Hans' or 'ZH-HANS': the form settings.LANGUAGES writes codes in."""
     return (language or "").strip().replace("_", "-").lower()
+
+
+def product_language(language: str | None) -> str | None:
+    """The language of settings.LANGUAGES that serves `language` (itself, else its family: 'ja' for
+    'ja-JP'); None when the product does not speak it."""
+    known = {code for code, _name in settings.LANGUAGES}
+    wanted = language_key(language)
+    return next((code for code in (wanted, wanted.split("-")[0]) if code in known), None)
 
 
 def text_in_language(main: str, translations: Mapping[str, Any] | None, language: str | None) -> str:

@@ -28,7 +28,7 @@ from patronage.core import clock
 from patronage.core.business import business_languages, business_name
 from patronage.core.message_kinds import InLanguages, MessageKind, message_kind_get
 from patronage.core.models import User
-from patronage.core.names import language_key, text_in_language
+from patronage.core.names import language_key, product_language, text_in_language
 from patronage.members.models import Consent, ConsentMethod, Identity, IdentityKind, Member, MemberStatus
 from patronage.members.services import consent_set, timeline_record
 from patronage.messages import timeline_kinds as kinds
@@ -97,13 +97,18 @@ def message_queue(
         staff=staff,
         channel=channel,
         language=_language(member),
-        address=_address(member=member, staff=staff, channel=channel),
         idempotency_key=key,
         send_after=now,
         created_at=now,
     )
-    late = occurred_at is not None and now - occurred_at > settings.MESSAGES_LATE_AFTER
-    if reason := (SkipReason.LATE if late else _refusal(spec=spec, member=member, message=message, now=now)):
+    if occurred_at is not None and now - occurred_at > settings.MESSAGES_LATE_AFTER:
+        # A backfill asks for thousands of these: no address to look up for a message that goes nowhere,
+        # and no savepoint (a key queued meanwhile by another transaction keeps its row).
+        message.status, message.skip_reason = MessageStatus.SKIPPED, SkipReason.LATE
+        Message.objects.bulk_create([message], ignore_conflicts=True)
+        return message
+    message.address = _address(member=member, staff=staff, channel=channel)
+    if reason := _refusal(spec=spec, member=member, message=message, now=now):
         message.status, message.skip_reason = MessageStatus.SKIPPED, reason
     else:
         _fill(message, spec=spec, member=member, staff=staff, context=context, now=now)
@@ -117,12 +122,8 @@ def message_queue(
 
 def _language(member: Member | None) -> str:
     """The member's language when the product speaks it, else the business's main language."""
-    known = {code for code, _name in settings.LANGUAGES}
-    wanted = language_key(member.locale) if member is not None else ""
-    for code in (wanted, wanted.split("-")[0]):
-        if code in known:
-            return code
-    return language_key(business_languages()[0])
+    spoken = product_language(member.locale) if member is not None else None
+    return spoken or language_key(business_languages()[0])
 
 
 def _address(*, member: Member | None, staff: User | None, channel: str) -> str:

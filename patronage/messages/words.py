@@ -8,16 +8,13 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from patronage.core.names import language_key
+from patronage.core.names import product_language
 
 
 def words_for(language: str | None) -> dict[str, str]:
     """The sentences in `language` (its family, else the site's default language); `{business}`, `{what}`
     and `{url}` are filled in by the caller."""
-    known = {code for code, _name in settings.LANGUAGES}
-    wanted = language_key(language)
-    chosen = next((code for code in (wanted, wanted.split("-")[0]) if code in known), settings.LANGUAGE_CODE)
-    with translation.override(chosen):
+    with translation.override(product_language(language) or settings.LANGUAGE_CODE):
         return {
             "footer_text": _("You receive this because you are a member of {business}. Unsubscribe: {url}"),
             "footer_html": _("You receive this because you are a member of {business}."),

@@ -22,11 +22,13 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	@touch $@
 
 ## make run: install, migrate, load the demo business once, serve with background jobs.
+# The demo's till listens on 127.0.0.1: webhooks to private addresses are allowed, for the demo only.
+run: export WEBHOOKS_ALLOW_PRIVATE ?= true
 run: $(VENV)/.installed
 	$(BIN)/patronage migrate --noinput
 	$(BIN)/patronage collectstatic --noinput --verbosity 0
 	$(BIN)/patronage demo --if-empty --members $(DEMO_MEMBERS)
-	WEBHOOKS_ALLOW_PRIVATE=$${WEBHOOKS_ALLOW_PRIVATE:-true} $(BIN)/patronage serve
+	$(BIN)/patronage serve
 
 ## make test: install what tests need, then lint, type-check and run every test on SQLite and PostgreSQL.
 test: test-deps lint typecheck test-sqlite test-postgres

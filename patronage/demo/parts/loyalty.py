@@ -9,8 +9,8 @@ points, expiry, tier reviews) run at the end of each day. So the ledger, lots, t
 are the engine's own, and `patronage ledger verify` holds.
 
 The engine books an order in about 12 ms on SQLite (some 35 queries: rules, caps, lots, tier, timeline,
-outbox, message; Django's building of the queries costs four times their running), so the window is four
-months, which keeps `make run`'s 3,000 members under a minute and its first run under two; above
+outbox, message; Django's building of the queries costs four times their running), so the window is a
+quarter, which keeps `make run`'s 3,000 members under a minute and its first run under two; above
 FULL_REPLAY_LIMIT members only a sample of SAMPLE_MEMBERS (the first members, the portal member among
 them, and the top spenders) gets its history, so a million members still load in minutes.
 """
@@ -44,8 +44,8 @@ from patronage.loyalty.models import Account, Program, Tier
 from patronage.loyalty.services.backfill import orders_earn
 from patronage.members.models import Member, TimelineEvent
 
-REPLAY_DAYS = 122  # the programs started four months before the period's end
-BIRTHDAY_DAYS = 91  # the birthday rule is newer: the last quarter's birthdays earned
+REPLAY_DAYS = 92  # the programs started a quarter before the period's end
+BIRTHDAY_DAYS = 61  # the birthday rule is newer: the last two months' birthdays earned
 FULL_REPLAY_LIMIT = 5_000  # members; above it only a sample's history is replayed
 SAMPLE_MEMBERS = 3_000
 PROGRAM_MANAGER = "manager"  # the demo's program manager sets the programs up

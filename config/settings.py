@@ -264,7 +264,8 @@ CACHES = {
 
 # Celery: a real broker (Redis or RabbitMQ) in production; the embedded default uses
 # kombu's filesystem transport under var/ so that `make run` needs no server.
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
+# "localhost" only quiets kombu's warning that a URL without a host names localhost.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://localhost//")
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "broker"

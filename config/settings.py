@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "patronage.commerce",
     "patronage.loyalty",
     "patronage.messages",
+    "patronage.care",
     "patronage.analytics",
     "patronage.demo",
     "patronage.api",

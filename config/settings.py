@@ -304,6 +304,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "messaging-webhooks-housekeeping": {"task": "messaging.webhooks_housekeeping", "schedule": 24 * 3600.0},
     # Messages to people: send those due (quiet hours over, retry time come) every few seconds.
     "messaging-messages-send": {"task": "messaging.messages_send", "schedule": 5.0},
+    # Care: breaches are stamped with their due time whenever the sweep runs; it runs often so that the
+    # escalation reaches the lead within a minute of the breach.
+    "care-sla-sweep": {"task": "care.sla_sweep", "schedule": 30.0},
 }
 CELERY_TIMEZONE = "UTC"
 

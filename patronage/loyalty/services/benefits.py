@@ -214,6 +214,28 @@ def benefit_grant(
     return existing
 
 
+def benefit_goodwill(
+    *, account: Account, benefit: Benefit, key: str, reason: str, actor: User | None, at: datetime
+) -> BenefitGrant:
+    """One benefit given to put a wrong right (a complaint's compensation), in the caller's transaction;
+    the same key again returns the first grant."""
+    if benefit.program_id != account.program_id:
+        raise ValidationFailed(_("the benefit belongs to another program"), field="benefit")
+    key = f"goodwill:{account.program_id}:{key}"
+    grant = _grant(
+        account=account,
+        benefit=benefit,
+        quantity=1,
+        valid_from=at,
+        valid_to=at + timedelta(days=benefit.validity_days),
+        source="manual",
+        key=key,
+        actor=actor,
+        reason=reason,
+    )
+    return grant or BenefitGrant.objects.get(idempotency_key=key)
+
+
 @dataclass(frozen=True)
 class BenefitUseResult:
     use: BenefitUse

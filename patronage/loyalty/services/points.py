@@ -276,6 +276,38 @@ class RedemptionResult:
     created: bool  # False: the key was used before, and `redemption` is the first one made under it
 
 
+def points_goodwill(
+    *, account: Account, points: int, cause: Cause, key: str, reason: str, actor: User | None, at: datetime
+) -> LedgerEntry:
+    """Points given to put a wrong right (a complaint's compensation), in the caller's transaction, which
+    owns the key's uniqueness: active at once, counted as an adjustment (not earned by spending, so they
+    do not lift the member's tier)."""
+    if points <= 0:
+        raise ValidationFailed(_("points must be a positive whole number"), field="points")
+    _at_most_max(points)
+    entry = lots_earn(
+        account=account,
+        points=points,
+        cause=cause,
+        key=f"goodwill:{account.program_id}:{key}",
+        at=at,
+        actor=actor,
+        reason=reason,
+        pending=False,
+        kind=EntryKind.ADJUST,
+    )
+    timeline_record(
+        member=account.member,
+        kind=kinds.POINTS_ADJUSTED.code,
+        occurred_at=at,
+        summary=f"{points:+d}: {reason}",
+        data={"program": account.program.code, "points": points, "reason": reason},
+        actor=actor,
+    )
+    notify.points_changed(account=account, change=points, kind="adjust", cause=entry.idempotency_key, at=at)
+    return entry
+
+
 def points_adjust(
     *,
     account: Account,

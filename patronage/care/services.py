@@ -1,0 +1,374 @@
+"""Cases filed, answered, assigned, merged and rated; each public service is one durable transaction.
+
+Intake writes the case before anything that could fail afterwards (the acknowledgement is queued in the
+same transaction, and sent by the workers): a complaint is never lost. Compensation lives in
+care.compensation, the SLA sweep in care.sweep.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from patronage.care import legs
+from patronage.care import timeline_kinds as kinds
+from patronage.care.flows import case_transition, resume_status
+from patronage.care.links import case_link
+from patronage.care.message_kinds import CASE_ACKNOWLEDGED, CASE_REPLY
+from patronage.care.models import (
+    Case,
+    CaseChannel,
+    CaseEntry,
+    CaseStatus,
+    CaseType,
+    Category,
+    EntryKind,
+    LegKind,
+    Severity,
+    Team,
+)
+from patronage.care.notify import case_event, legs_breached_report
+from patronage.care.policies import policy_for
+from patronage.commerce.models import Order, Product, Store
+from patronage.core import clock
+from patronage.core.business import business_zone
+from patronage.core.errors import Conflict, ValidationFailed
+from patronage.core.message_kinds import message_request
+from patronage.core.models import User
+from patronage.members import normalise
+from patronage.members.models import Member
+from patronage.members.selectors import member_find_by_identity
+from patronage.members.services import timeline_record
+
+SUMMARY_MAX = 200
+DESCRIPTION_MAX = 20_000
+REPLY_MAX = 20_000
+
+
+@dataclass(frozen=True)
+class CaseInput:
+    """What a channel knows when a case is filed; the service checks all of it."""
+
+    type: str
+    channel: str
+    summary: str
+    description: str = ""
+    member: Member | None = None
+    contact_name: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+    language: str = ""
+    category_id: int | None = None
+    severity: str = Severity.MINOR
+    product_id: int | None = None
+    order_id: int | None = None
+    store_id: int | None = None
+    external_id: str = ""
+
+
+@dataclass(frozen=True)
+class CaseOpened:
+    case: Case
+    created: bool  # False: the external id was used before, and `case` is the one it filed
+
+
+def case_open(*, data: CaseInput, actor: User | None = None) -> CaseOpened:
+    """Files a case, acknowledges it with an apology in the customer's language, starts its SLA clocks."""
+    clean = _checked(data)
+    if data.external_id and (found := _by_external_id(data)):
+        return CaseOpened(found, created=False)
+    now = clock.now()
+    try:
+        with transaction.atomic(durable=True):
+            case = _create(clean, now)
+            CaseEntry.objects.create(
+                case=case,
+                kind=EntryKind.CREATED,
+                at=now,
+                actor=actor,
+                body=case.description,
+                public=True,
+                data={"channel": case.channel},
+            )
+            for kind in (LegKind.FIRST_RESPONSE, LegKind.RESOLUTION):
+                legs.leg_start(case=case, kind=kind, at=now)
+            _acknowledge(case, now)
+            if case.member_id is not None:
+                _opened_on_timeline(case, actor)
+            case_event(case, "case.created", key="created", at=now)
+    except IntegrityError:
+        # The same external id, filed at the same moment by another request: that one answers.
+        if data.external_id and (found := _by_external_id(data)):
+            return CaseOpened(found, created=False)
+        raise
+    return CaseOpened(case, created=True)
+
+
+def _by_external_id(data: CaseInput) -> Case | None:
+    return Case.objects.filter(channel=data.channel, external_id=data.external_id.strip()).first()
+
+
+def _checked(data: CaseInput) -> Case:
+    """The case as it will be written, or every problem with the input at once."""
+    errors: list[dict[str, str]] = []
+
+    def refuse(field: str, message: str) -> None:
+        errors.append({"field": field, "message": message})
+
+    if data.type not in CaseType.values:
+        refuse("type", _("choose one of: %(choices)s") % {"choices": ", ".join(CaseType.values)})
+    if data.channel not in CaseChannel.values:
+        refuse("channel", _("choose one of: %(choices)s") % {"choices": ", ".join(CaseChannel.values)})
+    if data.severity not in Severity.values:
+        refuse("severity", _("choose one of: %(choices)s") % {"choices": ", ".join(Severity.values)})
+    summary = " ".join(data.summary.split())
+    if not summary:
+        refuse("summary", _("say in a few words what happened"))
+    elif len(summary) > SUMMARY_MAX:
+        refuse("summary", _("at most %(max)d characters") % {"max": SUMMARY_MAX})
+    if len(data.description) > DESCRIPTION_MAX:
+        refuse("description", _("at most %(max)d characters") % {"max": DESCRIPTION_MAX})
+    if len(data.external_id) > 100:
+        refuse("external_id", _("at most %(max)d characters") % {"max": 100})
+    email = phone = ""
+    if data.contact_email.strip():
+        try:
+            email = normalise.email(data.contact_email, field="contact_email")
+        except ValidationFailed as error:
+            refuse("contact_email", error.message)
+    if data.contact_phone.strip():
+        try:
+            phone = normalise.phone(data.contact_phone, field="contact_phone")
+        except ValidationFailed as error:
+            refuse("contact_phone", error.message)
+    if data.member is None and not (email or phone) and not errors:
+        refuse("contact_email", _("give an e-mail address or a phone number, so we can answer"))
+    if len(data.contact_name) > 200:
+        refuse("contact_name", _("at most %(max)d characters") % {"max": 200})
+    for field, model, pk in (
+        ("category", Category, data.category_id),
+        ("product", Product, data.product_id),
+        ("order", Order, data.order_id),
+        ("store", Store, data.store_id),
+    ):
+        if pk is not None and not model.objects.filter(pk=pk).exists():
+            refuse(field, _("no such %(what)s: %(id)s") % {"what": field, "id": pk})
+    if errors:
+        raise ValidationFailed(errors[0]["message"], field=errors[0]["field"], errors=errors)
+    member = data.member or _member_by_contact(email, phone)
+    return Case(
+        type=data.type,
+        channel=data.channel,
+        summary=summary,
+        description=data.description.strip(),
+        member=member,
+        contact_name=data.contact_name.strip() or (member.name if member else ""),
+        contact_email=email,
+        contact_phone=phone,
+        language=(data.language or (member.locale if member else "")).strip()[:16],
+        category_id=data.category_id,
+        severity=data.severity,
+        product_id=data.product_id,
+        order_id=data.order_id,
+        store_id=data.store_id,
+        external_id=data.external_id.strip(),
+    )
+
+
+def _member_by_contact(email: str, phone: str) -> Member | None:
+    """An anonymous case's customer, recognised by the e-mail or phone they gave."""
+    for kind, value in (("email", email), ("phone", phone)):
+        if value and (member := member_find_by_identity(value=value, kind=kind)) is not None:
+            return member
+    return None
+
+
+def _create(case: Case, now: datetime) -> Case:
+    case.created_at = case.updated_at = now
+    case.status = CaseStatus.ACKNOWLEDGED
+    case.save()
+    # The reference is known at once: the year it was filed and its number, which never repeats.
+    case.reference = f"C-{now.astimezone(business_zone()).year}-{case.pk:06d}"
+    case.policy = policy_for(case)
+    case.save(update_fields=["reference", "policy"])
+    return case
+
+
+def _acknowledge(case: Case, now: datetime) -> None:
+    """Step 1: the apology and acknowledgement, in the customer's language, as the case is written."""
+    CaseEntry.objects.create(case=case, kind=EntryKind.ACKNOWLEDGED, at=now, public=True)
+    if case.member_id is None:
+        return  # wired in care.anonymous once messages can go to a bare address
+    message_request(
+        kind=CASE_ACKNOWLEDGED.code,
+        member_id=case.member_id,
+        context={
+            "reference": case.reference,
+            "summary": case.summary,
+            "link": case_link(case),
+            "type": case.type,
+        },
+        key=f"case_acknowledged:{case.pk}",
+        occurred_at=now,
+    )
+
+
+def _opened_on_timeline(case: Case, actor: User | None) -> None:
+    timeline_record(
+        member=case.member,  # type: ignore[arg-type]
+        kind=kinds.CASE_OPENED.code,
+        occurred_at=case.created_at,
+        summary=case.summary,
+        data={"reference": case.reference, "type": case.type, "channel": case.channel},
+        source=case,
+        actor=actor,
+    )
+
+
+# Replies and notes ----------------------------------------------------------------------------------
+
+
+def case_reply(*, case: Case, body: str, actor: User) -> CaseEntry:
+    """An agent's reply to the customer (by e-mail, and in the portal); meets the response targets."""
+    body = _body(body, "body")
+    now = clock.now()
+    with transaction.atomic(durable=True):
+        case = _locked(case)
+        _open_or_refuse(case)
+        entry = CaseEntry.objects.create(
+            case=case, kind=EntryKind.REPLY_OUT, at=now, actor=actor, body=body, public=True
+        )
+        late = legs.legs_meet(case=case, kinds=[LegKind.FIRST_RESPONSE, LegKind.NEXT_RESPONSE], at=now)
+        legs_breached_report(case=case, legs=late, at=now)
+        case.first_response_at = case.first_response_at or now
+        case.updated_at = now
+        case.save(update_fields=["first_response_at", "updated_at"])
+        if case.member_id is not None:
+            message_request(
+                kind=CASE_REPLY.code,
+                member_id=case.member_id,
+                context={
+                    "reference": case.reference,
+                    "summary": case.summary,
+                    "link": case_link(case),
+                    "reply": body,
+                    "agent": actor.first_name or actor.get_username(),
+                },
+                key=f"case_reply:{entry.pk}",
+                occurred_at=now,
+            )
+        case_event(case, "case.updated", key=f"reply:{entry.pk}", at=now, change={"reply": "agent"})
+    return entry
+
+
+def case_customer_reply(
+    *, case: Case, body: str, at: datetime | None = None, data: dict[str, str] | None = None
+) -> CaseEntry:
+    """The customer wrote (portal, e-mail): a waiting case resumes, a closed one reopens, and the next
+    response's clock starts."""
+    body = _body(body, "body")
+    now = at or clock.now()
+    with transaction.atomic(durable=True):
+        case = _locked(case)
+        if case.status == CaseStatus.MERGED:
+            raise Conflict(_("this case was merged into another"), field="case")
+        entry = CaseEntry.objects.create(
+            case=case, kind=EntryKind.REPLY_IN, at=now, body=body, public=True, data=data or {}
+        )
+        if case.status == CaseStatus.WAITING:
+            case_transition(case=case, to=resume_status(case), actor=None, at=now, by_customer=True)
+        elif case.status == CaseStatus.CLOSED:
+            case_transition(case=case, to=CaseStatus.REOPENED, actor=None, at=now, by_customer=True)
+        if not case.legs.filter(kind=LegKind.NEXT_RESPONSE, met_at__isnull=True).exists():
+            legs.leg_start(case=case, kind=LegKind.NEXT_RESPONSE, at=now)
+        case.updated_at = now
+        case.save(update_fields=["updated_at"])
+        case_event(case, "case.updated", key=f"reply:{entry.pk}", at=now, change={"reply": "customer"})
+    return entry
+
+
+def case_note(*, case: Case, body: str, actor: User) -> CaseEntry:
+    """An internal note: staff read it, the customer never does."""
+    body = _body(body, "body")
+    now = clock.now()
+    with transaction.atomic(durable=True):
+        return CaseEntry.objects.create(case=case, kind=EntryKind.NOTE, at=now, actor=actor, body=body)
+
+
+def _body(body: str, field: str) -> str:
+    body = body.strip()
+    if not body:
+        raise ValidationFailed(_("write something first"), field=field)
+    if len(body) > REPLY_MAX:
+        raise ValidationFailed(_("at most %(max)d characters") % {"max": REPLY_MAX}, field=field)
+    return body
+
+
+def _locked(case: Case) -> Case:
+    """The case's row, locked for this transaction: two agents' changes to one case queue up."""
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("policy", "member", "category", "assignee")
+        .get(pk=case.pk)
+    )
+
+
+def _open_or_refuse(case: Case) -> None:
+    if case.status == CaseStatus.MERGED:
+        raise Conflict(_("this case was merged into another"), field="case")
+
+
+# Moving through the steps ----------------------------------------------------------------------------
+
+
+def case_move(
+    *,
+    case: Case,
+    to: str,
+    actor: User | None,
+    note: str = "",
+    solution: str = "",
+    promise: str = "",
+    promised_by: date | None = None,
+) -> Case:
+    """Moves the case to another step (care.flows), with what the step records: the solution proposed,
+    the fix promised and its date."""
+    now = clock.now()
+    with transaction.atomic(durable=True):
+        case = _locked(case)
+        if to == CaseStatus.PROPOSED:
+            case.solution = _body(solution or note, "solution")
+        if to == CaseStatus.PROMISED:
+            case.promise = _body(promise or note, "promise")
+            if promised_by is None:
+                raise ValidationFailed(_("say by when the fix will be done"), field="promised_by")
+            if promised_by < now.astimezone(business_zone()).date():
+                raise ValidationFailed(_("the promised date cannot be in the past"), field="promised_by")
+            case.promised_by = promised_by
+        return case_transition(case=case, to=to, actor=actor, at=now, note=note)
+
+
+def case_assign(*, case: Case, assignee: User | None, team: Team | None, actor: User) -> Case:
+    """Gives the case to an agent, a team, or both."""
+    now = clock.now()
+    with transaction.atomic(durable=True):
+        case = _locked(case)
+        case.assignee, case.team, case.updated_at = assignee, team, now
+        case.save(update_fields=["assignee", "team", "updated_at"])
+        entry = CaseEntry.objects.create(
+            case=case,
+            kind=EntryKind.ASSIGNED,
+            at=now,
+            actor=actor,
+            data={
+                "assignee": assignee.get_username() if assignee else None,
+                "team": team.name if team else None,
+            },
+        )
+        case_event(
+            case, "case.updated", key=f"assigned:{entry.pk}", at=now, change={"assignee": case.assignee_id}
+        )
+    return case

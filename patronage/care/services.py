@@ -17,7 +17,7 @@ from patronage.care import legs
 from patronage.care import timeline_kinds as kinds
 from patronage.care.flows import case_transition, resume_status
 from patronage.care.links import case_link
-from patronage.care.message_kinds import CASE_ACKNOWLEDGED, CASE_REPLY
+from patronage.care.message_kinds import CASE_ACKNOWLEDGED, CASE_FOLLOW_UP, CASE_REPLY
 from patronage.care.models import (
     Case,
     CaseChannel,
@@ -371,4 +371,75 @@ def case_assign(*, case: Case, assignee: User | None, team: Team | None, actor: 
         case_event(
             case, "case.updated", key=f"assigned:{entry.pk}", at=now, change={"assignee": case.assignee_id}
         )
+    return case
+
+
+# Step 6: the follow-up and the customer's rating -----------------------------------------------------
+
+RATINGS = range(1, 6)
+COMMENT_MAX = 2_000
+
+
+def case_follow_up(*, case: Case, actor: User | None) -> Case:
+    """Step 6: asks the customer of a closed case how satisfied they are (one question, 1 to 5); meets the
+    follow-up target. Asked once: a second call changes nothing."""
+    now = clock.now()
+    with transaction.atomic(durable=True):
+        case = _locked(case)
+        if case.status != CaseStatus.CLOSED:
+            raise Conflict(_("the follow-up comes after the case is closed"), field="case")
+        if case.follow_up_sent_at is not None:
+            return case
+        case.follow_up_sent_at = case.updated_at = now
+        case.save(update_fields=["follow_up_sent_at", "updated_at"])
+        legs_breached_report(
+            case=case, legs=legs.legs_meet(case=case, kinds=[LegKind.FOLLOW_UP], at=now), at=now
+        )
+        CaseEntry.objects.create(case=case, kind=EntryKind.FOLLOW_UP, at=now, actor=actor, public=True)
+        if case.member_id is not None:
+            link = case_link(case)
+            message_request(
+                kind=CASE_FOLLOW_UP.code,
+                member_id=case.member_id,
+                context={
+                    "reference": case.reference,
+                    "summary": case.summary,
+                    "link": link,
+                    "rating_link": link + "#rate",
+                },
+                key=f"case_follow_up:{case.pk}",
+                occurred_at=now,
+            )
+        case_event(case, "case.updated", key="follow_up", at=now, change={"follow_up": True})
+    return case
+
+
+def case_rate(*, case: Case, rating: int, comment: str = "") -> Case:
+    """The customer's answer to the follow-up: 1 (not at all) to 5 (completely satisfied), with an optional
+    comment; a later answer replaces the earlier one, and both stay on the case's timeline."""
+    if isinstance(rating, bool) or rating not in RATINGS:
+        raise ValidationFailed(_("choose a rating from 1 to 5"), field="rating")
+    comment = comment.strip()
+    if len(comment) > COMMENT_MAX:
+        raise ValidationFailed(_("at most %(max)d characters") % {"max": COMMENT_MAX}, field="comment")
+    now = clock.now()
+    with transaction.atomic(durable=True):
+        case = _locked(case)
+        if case.status not in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
+            raise Conflict(_("a case is rated once it is resolved"), field="rating")
+        case.satisfaction, case.satisfaction_comment, case.satisfaction_at = rating, comment, now
+        case.updated_at = now
+        case.save(update_fields=["satisfaction", "satisfaction_comment", "satisfaction_at", "updated_at"])
+        entry = CaseEntry.objects.create(
+            case=case, kind=EntryKind.RATED, at=now, body=comment, public=True, data={"rating": rating}
+        )
+        if case.member_id is not None:
+            timeline_record(
+                member=case.member,  # type: ignore[arg-type]
+                kind=kinds.CASE_RATED.code,
+                occurred_at=now,
+                summary=comment,
+                data={"reference": case.reference, "rating": rating},
+            )
+        case_event(case, "case.updated", key=f"rated:{entry.pk}", at=now, change={"satisfaction": rating})
     return case

@@ -25,9 +25,17 @@ from patronage.care.models import (
     SlaPolicy,
     Team,
 )
-from patronage.care.services import CaseInput, case_customer_reply, case_move, case_open, case_reply
+from patronage.care.services import (
+    CaseInput,
+    case_customer_reply,
+    case_follow_up,
+    case_move,
+    case_open,
+    case_rate,
+    case_reply,
+)
 from patronage.care.sweep import sla_sweep
-from patronage.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from patronage.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from patronage.core.models import OutboxEvent, User
 from patronage.loyalty.models import LedgerEntry, Program
 from patronage.members.models import Member, TimelineEvent
@@ -309,3 +317,34 @@ def test_a_case_status_change_goes_through_the_one_transition_function(office_ho
     with pytest.raises(InvalidTransition) as refused:
         case_transition(case=case, to="teleported", actor=agent, at=case.created_at)
     assert refused.value.field == "status"
+
+
+# Step 6
+
+
+def test_the_follow_up_asks_once_and_the_rating_is_kept_with_the_agent(office_hours, alice, agent):
+    monday_9 = datetime(2026, 3, 9, 9, 0, tzinfo=SEOUL)
+    with time_machine.travel(monday_9, tick=False):
+        case = _complaint(alice)
+        case.assignee = agent
+        case.save()
+        case = case_move(case=case, to=CaseStatus.RESOLVED, actor=agent)
+        case = case_move(case=case, to=CaseStatus.CLOSED, actor=agent)
+    with time_machine.travel(monday_9 + timedelta(hours=3), tick=False):
+        case_follow_up(case=case, actor=agent)
+        case_follow_up(case=case, actor=agent)
+    assert Message.objects.filter(kind="case_follow_up", member=alice).count() == 1
+    assert _leg(case, LegKind.FOLLOW_UP).met_at == monday_9 + timedelta(hours=3)
+    with pytest.raises(ValidationFailed):
+        case_rate(case=case, rating=6)
+    rated = case_rate(case=case, rating=5, comment="Quick and kind")
+    assert (rated.satisfaction, rated.assignee) == (5, agent)
+    assert TimelineEvent.objects.filter(member=alice, kind="case_rated").exists()
+
+
+def test_an_open_case_is_neither_followed_up_nor_rated(office_hours, alice, agent):
+    case = _complaint(alice)
+    with pytest.raises(Conflict):
+        case_follow_up(case=case, actor=agent)
+    with pytest.raises(Conflict):
+        case_rate(case=case, rating=3)

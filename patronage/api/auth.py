@@ -18,6 +18,7 @@ from ninja.security.base import AuthBase
 from ninja.utils import check_csrf
 
 from patronage.analytics.permissions import ANALYTICS_ANY
+from patronage.care.permissions import CASES_WORK
 from patronage.core.apikeys import SCOPES, apikey_authenticate
 from patronage.core.audit import integration_acting
 from patronage.core.models import ApiKey, User
@@ -38,6 +39,8 @@ SCOPE_PERMISSIONS: dict[str, str | tuple[str, ...]] = {
     "analytics": ANALYTICS_ANY,
     "webhooks:manage": WEBHOOKS_MANAGE,
     "inbound:write": INBOUND_RECEIVE,
+    "care:read": CASES_WORK,
+    "care:write": CASES_WORK,
 }
 
 NOT_AUTHENTICATED = (

@@ -32,7 +32,7 @@ from patronage.care.models import (
 )
 from patronage.care.notify import case_event
 from patronage.core import clock
-from patronage.core.errors import Conflict, PermissionDenied, ValidationFailed
+from patronage.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from patronage.core.models import User
 from patronage.core.words import money_words
 from patronage.loyalty.models import Benefit, Program
@@ -64,15 +64,17 @@ class CompensationResult:
     created: bool
 
 
-def limit_of(user: User) -> Decimal:
-    """The most value `user` may give without a lead's approval; a superuser has no limit."""
+def limit_of(user: User | None) -> Decimal:
+    """The most value `user` may give without a lead's approval; a superuser has no limit, nobody none."""
+    if user is None:
+        return Decimal(0)
     if user.is_superuser:
         return MAX_VALUE
     found = CompensationLimit.objects.filter(group__user=user).aggregate(top=Max("value"))["top"]
     return found if found is not None else Decimal(0)
 
 
-def compensation_give(*, case: Case, data: CompensationInput, actor: User) -> CompensationResult:
+def compensation_give(*, case: Case, data: CompensationInput, actor: User | None) -> CompensationResult:
     """Gives compensation on the case, or records it as awaiting a lead's approval when it is over the
     actor's limit and they asked for that; over the limit without asking is refused, naming the limit."""
     key = data.idempotency_key.strip()
@@ -260,25 +262,31 @@ def _checked(case: Case, data: CompensationInput) -> tuple[Program | None, Benef
         raise ValidationFailed(_("at most %(max)d characters") % {"max": 500}, field="note")
     if data.kind not in (CompensationKind.POINTS, CompensationKind.BENEFIT):
         return None, None
-    if case.member_id is None:
-        raise ValidationFailed(
-            _("points and benefits need the customer's file: match the case to a member first"), field="kind"
-        )
     if data.kind == CompensationKind.POINTS:
         if not isinstance(data.points, int) or isinstance(data.points, bool) or data.points <= 0:
             raise ValidationFailed(_("points must be a positive whole number"), field="points")
         program = Program.objects.filter(pk=data.program_id).first() if data.program_id else _only_program()
+        if program is None and data.program_id:
+            raise NotFound(_("no program with id %(id)s") % {"id": data.program_id}, field="program")
         if program is None:
             raise ValidationFailed(_("choose the program the points go to"), field="program")
+        _member_or_conflict(case)
         return program, None
-    benefit = (
-        Benefit.objects.select_related("program").filter(pk=data.benefit_id).first()
-        if data.benefit_id
-        else None
-    )
-    if benefit is None:
+    if not data.benefit_id:
         raise ValidationFailed(_("choose the benefit to give"), field="benefit")
+    benefit = Benefit.objects.select_related("program").filter(pk=data.benefit_id).first()
+    if benefit is None:
+        raise NotFound(_("no benefit with id %(id)s") % {"id": data.benefit_id}, field="benefit")
+    _member_or_conflict(case)
     return benefit.program, benefit
+
+
+def _member_or_conflict(case: Case) -> None:
+    """Points and benefits are booked in the customer's file: a case not matched to one cannot take them."""
+    if case.member_id is None:
+        raise Conflict(
+            _("points and benefits need the customer's file: match the case to a member first"), field="kind"
+        )
 
 
 def _only_program() -> Program | None:

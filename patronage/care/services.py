@@ -34,8 +34,8 @@ from patronage.care.notify import case_event, legs_breached_report
 from patronage.care.policies import policy_for
 from patronage.commerce.models import Order, Product, Store
 from patronage.core import clock
-from patronage.core.business import business_zone
-from patronage.core.errors import Conflict, ValidationFailed
+from patronage.core.business import business_name, business_zone
+from patronage.core.errors import Conflict, NotFound, ValidationFailed
 from patronage.core.message_kinds import message_request
 from patronage.core.models import User
 from patronage.members import normalise
@@ -148,6 +148,8 @@ def _checked(data: CaseInput) -> Case:
         refuse("contact_email", _("give an e-mail address or a phone number, so we can answer"))
     if len(data.contact_name) > 200:
         refuse("contact_name", _("at most %(max)d characters") % {"max": 200})
+    if errors:
+        raise ValidationFailed(errors[0]["message"], field=errors[0]["field"], errors=errors)
     for field, model, pk in (
         ("category", Category, data.category_id),
         ("product", Product, data.product_id),
@@ -155,9 +157,7 @@ def _checked(data: CaseInput) -> Case:
         ("store", Store, data.store_id),
     ):
         if pk is not None and not model.objects.filter(pk=pk).exists():
-            refuse(field, _("no such %(what)s: %(id)s") % {"what": field, "id": pk})
-    if errors:
-        raise ValidationFailed(errors[0]["message"], field=errors[0]["field"], errors=errors)
+            raise NotFound(_("no %(what)s with id %(id)s") % {"what": field, "id": pk}, field=field)
     member = data.member or _member_by_contact(email, phone)
     return Case(
         type=data.type,
@@ -231,8 +231,9 @@ def _opened_on_timeline(case: Case, actor: User | None) -> None:
 # Replies and notes ----------------------------------------------------------------------------------
 
 
-def case_reply(*, case: Case, body: str, actor: User) -> CaseEntry:
-    """An agent's reply to the customer (by e-mail, and in the portal); meets the response targets."""
+def case_reply(*, case: Case, body: str, actor: User | None) -> CaseEntry:
+    """An agent's reply to the customer (by e-mail, and in the portal); meets the response targets.
+    `actor` None: relayed by an integration (a chat system), signed with the business's name."""
     body = _body(body, "body")
     now = clock.now()
     with transaction.atomic(durable=True):
@@ -255,7 +256,7 @@ def case_reply(*, case: Case, body: str, actor: User) -> CaseEntry:
                     "summary": case.summary,
                     "link": case_link(case),
                     "reply": body,
-                    "agent": actor.first_name or actor.get_username(),
+                    "agent": (actor.first_name or actor.get_username()) if actor else business_name(),
                 },
                 key=f"case_reply:{entry.pk}",
                 occurred_at=now,
@@ -290,7 +291,7 @@ def case_customer_reply(
     return entry
 
 
-def case_note(*, case: Case, body: str, actor: User) -> CaseEntry:
+def case_note(*, case: Case, body: str, actor: User | None) -> CaseEntry:
     """An internal note: staff read it, the customer never does."""
     body = _body(body, "body")
     now = clock.now()

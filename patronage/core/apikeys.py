@@ -28,6 +28,8 @@ SCOPES: dict[str, object] = {
     "analytics": _("Read and recompute analyses and customer scores"),
     "webhooks:manage": _("Register, change and remove webhooks; re-send and replay deliveries"),
     "inbound:write": _("Hand over received e-mail messages"),
+    "care:read": _("Read cases: complaints, inquiries and their service targets"),
+    "care:write": _("File cases, move them through the steps, reply and compensate"),
 }
 _LAST_USED_RESOLUTION = timedelta(minutes=1)
 

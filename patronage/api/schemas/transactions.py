@@ -38,7 +38,9 @@ MONEY_PATTERN = r"^(?:(?:0*[1-9][0-9]{0,11}|0+)(?:\.[0-9]{1,2})?|\.[0-9]{1,2})$"
 QUANTITY_PATTERN = r"^0*(?:[1-9][0-9]{0,8}(?:\.[0-9]{1,3})?|\.(?:[1-9][0-9]{0,2}|0[1-9][0-9]?|00[1-9]))$"
 
 
-def _decimal(pattern: str, *, places: int, below: int, positive: bool = False) -> Callable[[Any], Decimal]:
+def decimal_parser(
+    pattern: str, *, places: int, below: int, positive: bool = False
+) -> Callable[[Any], Decimal]:
     """A parser of decimal strings matching `pattern` (and JSON integers in the same range)."""
     written = re.compile(pattern)
 
@@ -93,7 +95,7 @@ def _explain(value: str, *, places: int, below: int, positive: bool) -> None:
         raise PydanticCustomError("decimal_places", "at most {places} decimal places", {"places": places})
 
 
-def _decimal_schema(pattern: str, *, minimum: int, below: int, example: str, description: str) -> Any:
+def decimal_schema(pattern: str, *, minimum: int, below: int, example: str, description: str) -> Any:
     return WithJsonSchema(
         {
             "anyOf": [
@@ -108,15 +110,15 @@ def _decimal_schema(pattern: str, *, minimum: int, below: int, example: str, des
 
 Money = Annotated[
     Decimal,
-    BeforeValidator(_decimal(MONEY_PATTERN, places=2, below=10**12)),
-    _decimal_schema(
+    BeforeValidator(decimal_parser(MONEY_PATTERN, places=2, below=10**12)),
+    decimal_schema(
         MONEY_PATTERN, minimum=0, below=10**12, example="15000.50", description="decimal string, 2 places"
     ),
 ]
 Quantity = Annotated[
     Decimal,
-    BeforeValidator(_decimal(QUANTITY_PATTERN, places=3, below=10**9, positive=True)),
-    _decimal_schema(
+    BeforeValidator(decimal_parser(QUANTITY_PATTERN, places=3, below=10**9, positive=True)),
+    decimal_schema(
         QUANTITY_PATTERN, minimum=1, below=10**9, example="2", description="decimal string, up to 3 places"
     ),
 ]

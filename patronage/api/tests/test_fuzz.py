@@ -106,6 +106,30 @@ def _purchase_kept(body: dict[str, Any]) -> None:
             body["original_external_id"] = "a-purchase-never-sent"  # a well-formed return: 404
 
 
+def _step_kept(body: dict[str, Any]) -> None:
+    """A solution goes with `proposed`; a promise and its date, not in the past, with `promised`."""
+    if (
+        body.get("to") == "proposed"
+        and not str(body.get("solution", "")).strip()
+        and not str(body.get("note", "")).strip()
+    ):
+        body["solution"] = "A new one, delivered on Friday"
+    if body.get("to") == "promised":
+        if not str(body.get("promise", "")).strip() and not str(body.get("note", "")).strip():
+            body["promise"] = "Delivered and assembled"
+        promised = _day(body.get("promised_by"))
+        if promised is None or promised < date.today():
+            body["promised_by"] = "2199-12-31"
+
+
+def _compensation_kept(body: dict[str, Any]) -> None:
+    """Points need how many; a benefit needs which one (the planted program is the only one)."""
+    if body.get("kind") == "points" and body.get("points") is None:
+        body["points"] = 100
+    if body.get("kind") == "benefit" and body.get("benefit") is None:
+        body["kind"] = "voucher"
+
+
 INBOUND_EMAIL = "POST /api/v1/inbound/email"
 EMAIL_HEAD = b"From: fuzz@example.com\r\nSubject: fuzz\r\n\r\nx"
 
@@ -141,6 +165,8 @@ STATED_IN_WORDS = {
     "POST /api/v1/analytics/runs": _analysis_window_kept,
     "POST /api/v1/transactions": _purchase_kept,
     "POST /api/v1/programs/{code}/simulate": _purchase_kept,
+    "POST /api/v1/cases/{reference}/transitions": _step_kept,
+    "POST /api/v1/cases/{reference}/compensations": _compensation_kept,
 }
 
 

@@ -1,0 +1,180 @@
+"""Cases for stores, call centres and chat systems: file them, follow them, move them through the steps,
+reply, note and compensate. Each endpoint parses, checks the scope, and calls one service or selector of
+patronage.care.
+"""
+
+# No `from __future__ import annotations` here: ninja reads `Query[...]` parameters at import time.
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import HttpRequest
+from ninja import Query, Router
+from ninja.pagination import paginate
+from ninja.responses import Status
+
+from patronage.api.auth import Caller, acting_user, require_scope
+from patronage.api.pagination import LimitOffset
+from patronage.api.schemas.care import (
+    CaseFilters,
+    CaseIn,
+    CaseOut,
+    CompensationIn,
+    CompensationOut,
+    NoteIn,
+    ReplyIn,
+    TransitionIn,
+)
+from patronage.api.schemas.common import PROBLEM_STATUSES, Problem
+from patronage.care import selectors
+from patronage.care.compensation import CompensationInput, compensation_give
+from patronage.care.models import OPEN_STATUSES, Case, CompensationStatus, SlaLeg
+from patronage.care.services import (
+    CaseInput,
+    case_customer_reply,
+    case_move,
+    case_note,
+    case_open,
+    case_reply,
+)
+from patronage.core.models import User
+from patronage.members.selectors import member_get
+
+router = Router(tags=["care"])
+
+READ = require_scope("care:read")
+WRITE = require_scope("care:write")
+
+
+def _case(reference: str) -> Case:
+    return selectors.case_get(reference=reference)
+
+
+def _limit_holder(request: HttpRequest) -> User | None:
+    """Whose compensation limit applies: the person logged in, or the person who created the API key."""
+    user = acting_user(request)
+    if user is not None:
+        return user
+    caller = getattr(request, "auth", None)
+    return caller.api_key.created_by if isinstance(caller, Caller) and caller.api_key else None
+
+
+@router.post("/cases", response={201: CaseOut, 200: CaseOut, PROBLEM_STATUSES: Problem}, auth=WRITE)
+def create_case(request: HttpRequest, payload: CaseIn) -> Status[Case]:
+    """Files a case: it has its reference, its acknowledgement (with an apology, in the customer's language)
+    and its SLA targets at once. 200 with the first case when `external_id` was filed before."""
+    opened = case_open(
+        data=CaseInput(
+            type=payload.type,
+            channel=payload.channel,
+            summary=payload.summary,
+            description=payload.description,
+            member=member_get(member_id=payload.member) if payload.member is not None else None,
+            contact_name=payload.contact_name,
+            contact_email=payload.contact_email or "",
+            contact_phone=payload.contact_phone or "",
+            language=payload.language,
+            category_id=payload.category,
+            severity=payload.severity,
+            product_id=payload.product,
+            order_id=payload.order,
+            store_id=payload.store,
+            external_id=payload.external_id,
+        ),
+        actor=acting_user(request),
+    )
+    return Status(201 if opened.created else 200, selectors.case_get(reference=opened.case.reference))
+
+
+@router.get("/cases", response={200: list[CaseOut], PROBLEM_STATUSES: Problem}, auth=READ)
+@paginate(LimitOffset)
+def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> QuerySet[Case]:
+    """Cases, most recently changed first."""
+    cases = Case.objects.select_related("assignee", "team").order_by("-updated_at", "-pk")
+    if filters.member is not None:
+        cases = cases.filter(member_id=filters.member)
+    if filters.status is not None:
+        cases = cases.filter(status=filters.status)
+    if filters.open is not None:
+        cases = (
+            cases.filter(status__in=OPEN_STATUSES)
+            if filters.open
+            else cases.exclude(status__in=OPEN_STATUSES)
+        )
+    if filters.breached is not None:
+        late = Exists(SlaLeg.objects.filter(case=OuterRef("pk"), breached_at__isnull=False))
+        cases = cases.filter(late if filters.breached else ~late)
+    if filters.assignee is not None:
+        cases = cases.filter(assignee__username=filters.assignee)
+    if filters.category is not None:
+        cases = cases.filter(Q(category_id=filters.category) | Q(category__parent_id=filters.category))
+    if filters.updated_since is not None:
+        cases = cases.filter(updated_at__gte=filters.updated_since)
+    return cases
+
+
+@router.get("/cases/{reference}", response={200: CaseOut, PROBLEM_STATUSES: Problem}, auth=READ)
+def get_case(request: HttpRequest, reference: str) -> Case:
+    """One case with its SLA legs, compensation and the moves it allows now."""
+    return _case(reference)
+
+
+@router.post("/cases/{reference}/transitions", response={200: CaseOut, PROBLEM_STATUSES: Problem}, auth=WRITE)
+def move_case(request: HttpRequest, reference: str, payload: TransitionIn) -> Case:
+    """Moves the case to another step; 409 names the moves allowed from where it stands."""
+    case_move(
+        case=_case(reference),
+        to=payload.to,
+        actor=acting_user(request),
+        note=payload.note,
+        solution=payload.solution,
+        promise=payload.promise,
+        promised_by=payload.promised_by,
+    )
+    return _case(reference)
+
+
+@router.post("/cases/{reference}/replies", response={201: CaseOut, PROBLEM_STATUSES: Problem}, auth=WRITE)
+def reply_case(request: HttpRequest, reference: str, payload: ReplyIn) -> Status[Case]:
+    """An agent's reply (e-mailed to the customer, meets the response targets) or the customer's own
+    (resumes a case waiting for them, reopens a closed one)."""
+    case = _case(reference)
+    if payload.author == "customer":
+        case_customer_reply(case=case, body=payload.body)
+    else:
+        case_reply(case=case, body=payload.body, actor=acting_user(request))
+    return Status(201, _case(reference))
+
+
+@router.post("/cases/{reference}/notes", response={201: CaseOut, PROBLEM_STATUSES: Problem}, auth=WRITE)
+def note_case(request: HttpRequest, reference: str, payload: NoteIn) -> Status[Case]:
+    """An internal note: staff read it, the customer never does."""
+    case_note(case=_case(reference), body=payload.body, actor=acting_user(request))
+    return Status(201, _case(reference))
+
+
+@router.post(
+    "/cases/{reference}/compensations",
+    response={201: CompensationOut, 202: CompensationOut, 200: CompensationOut, PROBLEM_STATUSES: Problem},
+    auth=WRITE,
+)
+def compensate_case(request: HttpRequest, reference: str, payload: CompensationIn) -> Status[object]:
+    """Gives compensation (201); over the caller's limit, 403 naming it, or with `request_approval` 202 and
+    it waits for a lead. The same `idempotency_key` again answers the first (200), booking nothing more."""
+    result = compensation_give(
+        case=_case(reference),
+        data=CompensationInput(
+            kind=payload.kind,
+            value=payload.value,
+            idempotency_key=payload.idempotency_key,
+            points=payload.points,
+            program_id=payload.program,
+            benefit_id=payload.benefit,
+            reference=payload.reference,
+            note=payload.note,
+            ask_approval=payload.request_approval,
+        ),
+        actor=_limit_holder(request),
+    )
+    compensation = result.compensation
+    if not result.created:
+        return Status(200, compensation)
+    return Status(202 if compensation.status == CompensationStatus.AWAITING_APPROVAL else 201, compensation)

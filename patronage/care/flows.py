@@ -51,20 +51,25 @@ def resume_status(case: Case) -> str:
     return before if before in ALLOWED[S.WAITING] else S.LISTENING
 
 
+def transition_check(case: Case, to: str) -> None:
+    """Refuses a move that is not allowed from where the case stands, naming those that are."""
+    if to not in CaseStatus.values:
+        raise InvalidTransition(_("'%(status)s' is not a case status") % {"status": to}, field="status")
+    if to not in ALLOWED[case.status]:
+        allowed = ", ".join(str(CaseStatus(s).label) for s in moves_from(case.status)) or _("none")
+        raise InvalidTransition(
+            _("a case that is %(now)s cannot become %(to)s; it can become: %(allowed)s")
+            % {"now": CaseStatus(case.status).label, "to": CaseStatus(to).label, "allowed": allowed},
+            field="status",
+        )
+
+
 def case_transition(
     *, case: Case, to: str, actor: User | None, at: datetime, note: str = "", by_customer: bool = False
 ) -> Case:
     """Moves the case to `to`, or refuses with the moves that are allowed from where it is."""
     old = case.status
-    if to not in CaseStatus.values:
-        raise InvalidTransition(_("'%(status)s' is not a case status") % {"status": to}, field="status")
-    if to not in ALLOWED[old]:
-        allowed = ", ".join(str(CaseStatus(s).label) for s in moves_from(old)) or _("none")
-        raise InvalidTransition(
-            _("a case that is %(now)s cannot become %(to)s; it can become: %(allowed)s")
-            % {"now": CaseStatus(old).label, "to": CaseStatus(to).label, "allowed": allowed},
-            field="status",
-        )
+    transition_check(case, to)
     _leave(case, old, at)
     case.status, case.updated_at = to, at
     breached = _enter(case, to, old, at)

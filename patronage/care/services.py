@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from patronage.care import legs
 from patronage.care import timeline_kinds as kinds
-from patronage.care.flows import case_transition, resume_status
+from patronage.care.flows import case_transition, resume_status, transition_check
 from patronage.care.links import case_link
 from patronage.care.message_kinds import CASE_ACKNOWLEDGED, CASE_FOLLOW_UP, CASE_REPLY
 from patronage.care.models import (
@@ -340,6 +340,7 @@ def case_move(
     now = clock.now()
     with transaction.atomic(durable=True):
         case = _locked(case)
+        transition_check(case, to)  # first: a step's details matter only on a move that is allowed
         if to == CaseStatus.PROPOSED:
             case.solution = _body(solution or note, "solution")
         if to == CaseStatus.PROMISED:

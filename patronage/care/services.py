@@ -80,31 +80,41 @@ def case_open(*, data: CaseInput, actor: User | None = None) -> CaseOpened:
     clean = _checked(data)
     if data.external_id and (found := _by_external_id(data)):
         return CaseOpened(found, created=False)
-    now = clock.now()
     try:
         with transaction.atomic(durable=True):
-            case = _create(clean, now)
-            CaseEntry.objects.create(
-                case=case,
-                kind=EntryKind.CREATED,
-                at=now,
-                actor=actor,
-                body=case.description,
-                public=True,
-                data={"channel": case.channel},
-            )
-            for kind in (LegKind.FIRST_RESPONSE, LegKind.RESOLUTION):
-                legs.leg_start(case=case, kind=kind, at=now)
-            _acknowledge(case, now)
-            if case.member_id is not None:
-                _opened_on_timeline(case, actor)
-            case_event(case, "case.created", key="created", at=now)
+            case = _file(clean, actor=actor, at=clock.now())
     except IntegrityError:
         # The same external id, filed at the same moment by another request: that one answers.
         if data.external_id and (found := _by_external_id(data)):
             return CaseOpened(found, created=False)
         raise
     return CaseOpened(case, created=True)
+
+
+def case_open_within(*, data: CaseInput, actor: User | None = None) -> Case:
+    """case_open in the caller's transaction (an inbound e-mail's receipt), which owns the external id's
+    uniqueness: a received message is handed over once."""
+    return _file(_checked(data), actor=actor, at=clock.now())
+
+
+def _file(case: Case, *, actor: User | None, at: datetime) -> Case:
+    case = _create(case, at)
+    CaseEntry.objects.create(
+        case=case,
+        kind=EntryKind.CREATED,
+        at=at,
+        actor=actor,
+        body=case.description,
+        public=True,
+        data={"channel": case.channel},
+    )
+    for kind in (LegKind.FIRST_RESPONSE, LegKind.RESOLUTION):
+        legs.leg_start(case=case, kind=kind, at=at)
+    _acknowledge(case, at)
+    if case.member_id is not None:
+        _opened_on_timeline(case, actor)
+    case_event(case, "case.created", key="created", at=at)
+    return case
 
 
 def _by_external_id(data: CaseInput) -> Case | None:
@@ -270,24 +280,31 @@ def case_customer_reply(
 ) -> CaseEntry:
     """The customer wrote (portal, e-mail): a waiting case resumes, a closed one reopens, and the next
     response's clock starts."""
+    with transaction.atomic(durable=True):
+        return case_customer_reply_within(case=case, body=body, at=at, data=data)
+
+
+def case_customer_reply_within(
+    *, case: Case, body: str, at: datetime | None = None, data: dict[str, str] | None = None
+) -> CaseEntry:
+    """case_customer_reply in the caller's transaction (an inbound e-mail's receipt)."""
     body = _body(body, "body")
     now = at or clock.now()
-    with transaction.atomic(durable=True):
-        case = _locked(case)
-        if case.status == CaseStatus.MERGED:
-            raise Conflict(_("this case was merged into another"), field="case")
-        entry = CaseEntry.objects.create(
-            case=case, kind=EntryKind.REPLY_IN, at=now, body=body, public=True, data=data or {}
-        )
-        if case.status == CaseStatus.WAITING:
-            case_transition(case=case, to=resume_status(case), actor=None, at=now, by_customer=True)
-        elif case.status == CaseStatus.CLOSED:
-            case_transition(case=case, to=CaseStatus.REOPENED, actor=None, at=now, by_customer=True)
-        if not case.legs.filter(kind=LegKind.NEXT_RESPONSE, met_at__isnull=True).exists():
-            legs.leg_start(case=case, kind=LegKind.NEXT_RESPONSE, at=now)
-        case.updated_at = now
-        case.save(update_fields=["updated_at"])
-        case_event(case, "case.updated", key=f"reply:{entry.pk}", at=now, change={"reply": "customer"})
+    case = _locked(case)
+    if case.status == CaseStatus.MERGED:
+        raise Conflict(_("this case was merged into another"), field="case")
+    entry = CaseEntry.objects.create(
+        case=case, kind=EntryKind.REPLY_IN, at=now, body=body, public=True, data=data or {}
+    )
+    if case.status == CaseStatus.WAITING:
+        case_transition(case=case, to=resume_status(case), actor=None, at=now, by_customer=True)
+    elif case.status == CaseStatus.CLOSED:
+        case_transition(case=case, to=CaseStatus.REOPENED, actor=None, at=now, by_customer=True)
+    if not case.legs.filter(kind=LegKind.NEXT_RESPONSE, met_at__isnull=True).exists():
+        legs.leg_start(case=case, kind=LegKind.NEXT_RESPONSE, at=now)
+    case.updated_at = now
+    case.save(update_fields=["updated_at"])
+    case_event(case, "case.updated", key=f"reply:{entry.pk}", at=now, change={"reply": "customer"})
     return entry
 
 

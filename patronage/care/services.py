@@ -109,7 +109,7 @@ def _file(case: Case, *, actor: User | None, at: datetime) -> Case:
         data={"channel": case.channel},
     )
     for kind in (LegKind.FIRST_RESPONSE, LegKind.RESOLUTION):
-        legs.leg_start(case=case, kind=kind, at=at)
+        legs.leg_start(case=case, kind=kind, at=at, new_case=True)
     _acknowledge(case, at)
     if case.member_id is not None:
         _opened_on_timeline(case, actor)

@@ -307,6 +307,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Care: breaches are stamped with their due time whenever the sweep runs; it runs often so that the
     # escalation reaches the lead within a minute of the breach.
     "care-sla-sweep": {"task": "care.sla_sweep", "schedule": 30.0},
+    # Proactive notices: the customers of a notice being sent are told within a minute.
+    "care-notices-send": {"task": "care.notices_send", "schedule": 60.0},
 }
 CELERY_TIMEZONE = "UTC"
 

@@ -51,3 +51,16 @@ CASE_ALERT = message_kind_register(
         variables={**_CASE, "leg": "first response", "due_at": "2026-12-01T18:00:00+09:00", "missed": True},
     )
 )
+NOTICE_APOLOGY = message_kind_register(
+    MessageKind(
+        code="notice_apology",
+        label=_("A problem on our side, told before the customer asks"),
+        purpose="service",
+        recipient="member",
+        variables={
+            "title": "Deliveries from the Gimpo warehouse are two days late",
+            "message": "A fault at our warehouse delayed the orders placed on 3 and 4 March.",
+            "points": 1000,
+        },
+    )
+)

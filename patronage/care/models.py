@@ -418,3 +418,71 @@ class CompensationLimit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group} {self.value}"
+
+
+class NoticeKind(models.TextChoices):
+    DELAY = "delay", _("delayed orders")
+    RECALL = "recall", _("product recall")
+    OUTAGE = "outage", _("service outage")
+    OTHER = "other", _("other problem")
+
+
+class NoticeStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SENDING = "sending", _("sending")
+    SENT = "sent", _("sent")
+
+
+class Notice(models.Model):
+    """A problem on the business's side, told to the customers it touches before they find it, with an
+    apology and, optionally, goodwill points given to each exactly once."""
+
+    kind = models.CharField(max_length=8, choices=NoticeKind.choices, default=NoticeKind.DELAY)
+    title = models.CharField(_("title"), max_length=200)
+    title_translations: models.JSONField[dict[str, str]] = models.JSONField(default=dict, blank=True)
+    message = models.TextField(_("message"))
+    message_translations: models.JSONField[dict[str, str]] = models.JSONField(default=dict, blank=True)
+    # Who it touches: any of these (their union).
+    order_numbers: models.JSONField[list[str]] = models.JSONField(
+        default=list, blank=True, help_text="orders' external ids"
+    )
+    product = models.ForeignKey("commerce.Product", null=True, blank=True, on_delete=models.PROTECT)
+    bought_from = models.DateField(null=True, blank=True)
+    bought_to = models.DateField(null=True, blank=True)
+    member_ids: models.JSONField[list[int]] = models.JSONField(default=list, blank=True)
+    # Goodwill: points to each, in this program.
+    points = models.PositiveIntegerField(null=True, blank=True)
+    program = models.ForeignKey("loyalty.Program", null=True, blank=True, on_delete=models.PROTECT)
+    status = models.CharField(max_length=8, choices=NoticeStatus.choices, default=NoticeStatus.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True, help_text="when everyone it touches was told")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NoticeRecipient(models.Model):
+    """One customer a notice touches: told once, compensated once."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="recipients")
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="+")
+    told_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    compensated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "member"], name="care_notice_recipient_once"),
+        ]
+        indexes = [
+            models.Index(fields=["notice"], name="care_notice_untold", condition=Q(told_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notice} → {self.member_id}"

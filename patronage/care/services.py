@@ -154,7 +154,7 @@ def _checked(data: CaseInput) -> Case:
             phone = normalise.phone(data.contact_phone, field="contact_phone")
         except ValidationFailed as error:
             refuse("contact_phone", error.message)
-    if data.member is None and not (email or phone) and not errors:
+    if data.member is None and not (data.contact_email.strip() or data.contact_phone.strip()):
         refuse("contact_email", _("give an e-mail address or a phone number, so we can answer"))
     if len(data.contact_name) > 200:
         refuse("contact_name", _("at most %(max)d characters") % {"max": 200})

@@ -1,7 +1,9 @@
-"""The SLA sweep, run by Celery beat every 30 seconds; two workers may sweep at once (care.sweep)."""
+"""Care's jobs, run by Celery beat: the SLA sweep every 30 seconds and the notices every minute; two
+workers may run either at once (care.sweep, care.notices)."""
 
 from celery import shared_task
 
+from patronage.care.notices import notices_send
 from patronage.care.sweep import sla_sweep
 
 
@@ -11,4 +13,13 @@ def sla_sweep_task() -> int:
     total = 0
     while (report := sla_sweep()).breached + report.escalated + report.warned:
         total += report.breached + report.escalated + report.warned
+    return total
+
+
+@shared_task(name="care.notices_send")
+def notices_send_task() -> int:
+    """Tells the customers of the notices being sent, a batch at a time, until none is left untold."""
+    total = 0
+    while told := notices_send():
+        total += told
     return total

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from patronage.care.models import CaseStatus, CaseType, CompensationKind
+from patronage.core.names import text_in_language
 from patronage.core.words import decimal_or_none, money_words
 from patronage.members.timeline import register
 
@@ -57,9 +58,20 @@ def _rated(data: Mapping[str, Any], summary: str) -> str | None:
     return _("%(reference)s: rated %(rating)d out of 5") % {"reference": reference, "rating": rating}
 
 
+def _notice(data: Mapping[str, Any], summary: str) -> str | None:
+    """The notice's title, in the reader's language when it was written in it."""
+    title, titles = data.get("title"), data.get("titles")
+    if not isinstance(title, str):
+        return None
+    return text_in_language(title, titles if isinstance(titles, Mapping) else None, get_language())
+
+
 CASE_OPENED = register("case_opened", gettext_lazy("Case filed"), "☎", "bad", personal=True, render=_opened)
 CASE_STATUS = register("case_status", gettext_lazy("Case moved on"), "☎", "info", render=_status)
 CASE_COMPENSATED = register(
     "case_compensated", gettext_lazy("Compensation given"), "🎁", "good", render=_compensated
 )
 CASE_RATED = register("case_rated", gettext_lazy("Case rated"), "★", "info", render=_rated)
+NOTICE_RECEIVED = register(
+    "notice_received", gettext_lazy("Told of a problem on our side"), "📣", "info", render=_notice
+)

@@ -7,6 +7,7 @@ patronage.care.
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Query, Router
 from ninja.pagination import paginate
 from ninja.responses import Status
@@ -20,13 +21,16 @@ from patronage.api.schemas.care import (
     CompensationIn,
     CompensationOut,
     NoteIn,
+    NoticeIn,
+    NoticeOut,
     ReplyIn,
     TransitionIn,
 )
-from patronage.api.schemas.common import PROBLEM_STATUSES, Problem
+from patronage.api.schemas.common import PROBLEM_STATUSES, PathId, Problem
 from patronage.care import selectors
 from patronage.care.compensation import CompensationInput, compensation_give
-from patronage.care.models import OPEN_STATUSES, Case, CompensationStatus, SlaLeg
+from patronage.care.models import OPEN_STATUSES, Case, CompensationStatus, Notice, SlaLeg
+from patronage.care.notices import NoticeInput, notice_create, notice_start
 from patronage.care.services import (
     CaseInput,
     case_customer_reply,
@@ -35,6 +39,7 @@ from patronage.care.services import (
     case_open,
     case_reply,
 )
+from patronage.core.errors import NotFound
 from patronage.core.models import User
 from patronage.members.selectors import member_get
 
@@ -178,3 +183,51 @@ def compensate_case(request: HttpRequest, reference: str, payload: CompensationI
     if not result.created:
         return Status(200, compensation)
     return Status(202 if compensation.status == CompensationStatus.AWAITING_APPROVAL else 201, compensation)
+
+
+@router.post("/notices", response={201: NoticeOut, PROBLEM_STATUSES: Problem}, auth=WRITE)
+def create_notice(request: HttpRequest, payload: NoticeIn) -> Status[Notice]:
+    """Records a notice as a draft; nobody is told until it is sent."""
+    notice = notice_create(
+        data=NoticeInput(
+            kind=payload.kind,
+            title=payload.title,
+            message=payload.message,
+            title_translations=payload.title_translations,
+            message_translations=payload.message_translations,
+            order_numbers=tuple(payload.order_numbers or ()),
+            product_id=payload.product,
+            bought_from=payload.bought_from,
+            bought_to=payload.bought_to,
+            member_ids=tuple(payload.members or ()),
+            points=payload.points,
+            program_id=payload.program,
+        ),
+        actor=acting_user(request),
+    )
+    return Status(201, notice)
+
+
+@router.get("/notices", response={200: list[NoticeOut], PROBLEM_STATUSES: Problem}, auth=READ)
+@paginate(LimitOffset)
+def list_notices(request: HttpRequest) -> QuerySet[Notice]:
+    """Notices, newest first, with how many each touched, told, and compensated."""
+    return Notice.objects.all()
+
+
+@router.get("/notices/{notice_id}", response={200: NoticeOut, PROBLEM_STATUSES: Problem}, auth=READ)
+def get_notice(request: HttpRequest, notice_id: PathId) -> Notice:
+    return _notice(notice_id)
+
+
+@router.post("/notices/{notice_id}/send", response={202: NoticeOut, PROBLEM_STATUSES: Problem}, auth=WRITE)
+def send_notice(request: HttpRequest, notice_id: PathId) -> Status[Notice]:
+    """Starts telling everyone the notice touches (the job does it within a minute); again, nothing more."""
+    return Status(202, notice_start(notice=_notice(notice_id)))
+
+
+def _notice(notice_id: int) -> Notice:
+    notice = Notice.objects.filter(pk=notice_id).first()
+    if notice is None:
+        raise NotFound(gettext("no notice %(id)s") % {"id": notice_id}, field="notice_id")
+    return notice

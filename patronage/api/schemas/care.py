@@ -13,9 +13,10 @@ from typing import Annotated, Any, Literal
 
 from django.utils import timezone
 from ninja import Field, Schema
-from pydantic import BeforeValidator, ConfigDict, StrictBool
+from pydantic import BeforeValidator, ConfigDict, StrictBool, StringConstraints, WithJsonSchema
 
 from patronage.api.schemas.common import NOT_BLANK, SAFE_TEXT, Day, Id, Instant, PathId, whole
+from patronage.api.schemas.loyalty import LanguageCode, translations_schema
 from patronage.api.schemas.members import EMAIL_PATTERN, PHONE_PATTERN
 from patronage.api.schemas.transactions import decimal_parser, decimal_schema
 from patronage.care import legs as leg_clock
@@ -28,9 +29,12 @@ from patronage.care.models import (
     CaseType,
     Compensation,
     CompensationKind,
+    Notice,
+    NoticeKind,
     Severity,
     SlaLeg,
 )
+from patronage.care.notices import MAX_LISTED, MESSAGE_MAX, TITLE_MAX, notice_counts
 from patronage.care.services import DESCRIPTION_MAX, REPLY_MAX, SUMMARY_MAX
 from patronage.loyalty.services.points import MAX_POINTS
 
@@ -269,3 +273,78 @@ class CaseOut(Schema):
     @staticmethod
     def resolve_allowed_moves(case: Case) -> list[str]:
         return moves_from(case.status)
+
+
+TitleTranslations = Annotated[
+    dict[LanguageCode, Annotated[str, StringConstraints(max_length=TITLE_MAX, pattern=SAFE_TEXT)]],
+    WithJsonSchema(translations_schema(TITLE_MAX)),
+]
+MessageTranslations = Annotated[
+    dict[LanguageCode, Annotated[str, StringConstraints(max_length=MESSAGE_MAX, pattern=SAFE_TEXT)]],
+    WithJsonSchema(translations_schema(MESSAGE_MAX)),
+]
+
+
+class NoticeIn(Schema):
+    """A problem on the business's side to tell the customers it touches, before they ask: the owners of
+    the orders listed, the buyers of a product in a period, and the members listed (any of them). With
+    `points`, each is given that many goodwill points once."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "anyOf": [{"required": ["order_numbers"]}, {"required": ["product"]}, {"required": ["members"]}]
+        },
+    )
+
+    kind: NoticeKind = NoticeKind.DELAY
+    title: str = Field(..., max_length=TITLE_MAX, pattern=NOT_BLANK)
+    title_translations: TitleTranslations = Field(
+        default_factory=dict, description="the title in the business's other languages"
+    )
+    message: str = Field(
+        ..., max_length=MESSAGE_MAX, pattern=NOT_BLANK, description="the apology and what happens now"
+    )
+    message_translations: MessageTranslations = Field(default_factory=dict)
+    order_numbers: list[
+        Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=NOT_BLANK)]
+    ] = Field(
+        NOT_GIVEN, min_length=1, max_length=MAX_LISTED, description="the orders' numbers (their external ids)"
+    )
+    product: Id = Field(NOT_GIVEN, description="a product's id: its buyers in the period")
+    bought_from: Day = Field(NOT_GIVEN)
+    bought_to: Day = Field(NOT_GIVEN)
+    members: list[Id] = Field(NOT_GIVEN, min_length=1, max_length=MAX_LISTED)
+    points: Points = Field(NOT_GIVEN, description="goodwill points to each")
+    program: Id = Field(NOT_GIVEN, description="the program of the points (needed when there are several)")
+
+
+class NoticeOut(Schema):
+    id: int
+    kind: str
+    title: str
+    message: str
+    status: str = Field(..., description="draft, sending or sent")
+    points: int | None
+    created_at: datetime
+    sent_at: datetime | None
+    touched: int = Field(..., description="customers it touches (known once sending started)")
+    told: int
+    opened: int
+    compensated: int
+
+    @staticmethod
+    def resolve_touched(notice: Notice) -> int:
+        return notice_counts(notice).touched
+
+    @staticmethod
+    def resolve_told(notice: Notice) -> int:
+        return notice_counts(notice).told
+
+    @staticmethod
+    def resolve_opened(notice: Notice) -> int:
+        return notice_counts(notice).opened
+
+    @staticmethod
+    def resolve_compensated(notice: Notice) -> int:
+        return notice_counts(notice).compensated

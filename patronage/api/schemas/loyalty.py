@@ -47,7 +47,7 @@ LanguageCode = Annotated[str, StringConstraints(pattern=LANGUAGE_PATTERN)]
 MAX_LANGUAGES = len(settings.LANGUAGES)
 
 
-def _translations_schema(max_length: int) -> dict[str, Any]:
+def translations_schema(max_length: int) -> dict[str, Any]:
     """An object from language code to text, as the document states it: pydantic would write
     `patternProperties`, which leaves any other key valid to a reader of the document."""
     return {
@@ -60,11 +60,11 @@ def _translations_schema(max_length: int) -> dict[str, Any]:
 
 NameTranslations = Annotated[
     dict[LanguageCode, Annotated[str, StringConstraints(max_length=NAME_MAX, pattern=SAFE_TEXT)]],
-    WithJsonSchema(_translations_schema(NAME_MAX)),
+    WithJsonSchema(translations_schema(NAME_MAX)),
 ]
 DescriptionTranslations = Annotated[
     dict[LanguageCode, Annotated[str, StringConstraints(max_length=DESCRIPTION_MAX, pattern=SAFE_TEXT)]],
-    WithJsonSchema(_translations_schema(DESCRIPTION_MAX)),
+    WithJsonSchema(translations_schema(DESCRIPTION_MAX)),
 ]
 NAMES_DESCRIPTION = (
     "the name in other languages, by language code (en, ko, ja, zh-hans); `name` is the text in the "

@@ -171,3 +171,35 @@ def test_each_endpoint_needs_its_scope(
     assert getattr(wrong, method)(path, {}, content_type="application/json").status_code == 403
     # A person logged in to the console needs the right to work cases: an analyst has none.
     assert getattr(client_as(analyst), method)(path, {}, content_type="application/json").status_code == 403
+
+
+def test_a_notice_is_recorded_sent_and_counted(care, alice: Member, bob: Member):
+    created = care.post(
+        "/api/v1/notices",
+        {
+            "kind": "delay",
+            "title": "Deliveries are two days late",
+            "message": "Sorry.",
+            "members": [alice.pk],
+        },
+        content_type="application/json",
+    )
+    assert created.status_code == 201
+    notice = created.json()
+    assert (notice["status"], notice["touched"]) == ("draft", 0)
+    sent = care.post(f"/api/v1/notices/{notice['id']}/send")
+    assert sent.status_code == 202
+    assert sent.json()["status"] == "sending"
+    from patronage.care.notices import notices_send
+
+    notices_send()
+    read = care.get(f"/api/v1/notices/{notice['id']}").json()
+    assert (read["status"], read["touched"], read["told"]) == ("sent", 1, 1)
+    assert care.get("/api/v1/notices/999").status_code == 404
+
+
+def test_a_notice_without_anyone_to_tell_is_refused(care):
+    response = care.post(
+        "/api/v1/notices", {"title": "Outage", "message": "Sorry."}, content_type="application/json"
+    )
+    assert response.status_code == 422

@@ -130,6 +130,15 @@ def _compensation_kept(body: dict[str, Any]) -> None:
         body["kind"] = "voucher"
 
 
+def _notice_kept(body: dict[str, Any]) -> None:
+    """A period ends after it starts; goodwill points name their program (there may be several)."""
+    start, end = _day(body.get("bought_from")), _day(body.get("bought_to"))
+    if start is not None and end is not None and start > end:
+        body["bought_from"], body["bought_to"] = body["bought_to"], body["bought_from"]
+    if body.get("points") is not None and body.get("program") is None:
+        body.pop("points")
+
+
 INBOUND_EMAIL = "POST /api/v1/inbound/email"
 EMAIL_HEAD = b"From: fuzz@example.com\r\nSubject: fuzz\r\n\r\nx"
 
@@ -167,6 +176,7 @@ STATED_IN_WORDS = {
     "POST /api/v1/programs/{code}/simulate": _purchase_kept,
     "POST /api/v1/cases/{reference}/transitions": _step_kept,
     "POST /api/v1/cases/{reference}/compensations": _compensation_kept,
+    "POST /api/v1/notices": _notice_kept,
 }
 
 

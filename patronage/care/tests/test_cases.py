@@ -129,7 +129,7 @@ def test_bad_input_names_every_field_and_files_nothing(office_hours):
     with pytest.raises(ValidationFailed) as refused:
         case_open(data=CaseInput(type="rant", channel="pigeon", summary="  ", severity="dire"))
     fields = {error["field"] for error in refused.value.errors or []}
-    assert fields == {"type", "channel", "summary", "severity"}
+    assert fields == {"type", "channel", "summary", "severity", "contact_email"}
     with pytest.raises(ValidationFailed) as no_contact:
         case_open(data=CaseInput(type="complaint", channel="web_form", summary="Broken lamp"))
     assert no_contact.value.field == "contact_email"

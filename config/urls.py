@@ -15,4 +15,5 @@ urlpatterns = [
     path("console/", include("patronage.console.urls")),
     path("portal/", include("patronage.portal.urls")),
     path("messages/", include("patronage.messages.urls")),
+    path("complaints/", include("patronage.portal.urls_complaints")),
 ]

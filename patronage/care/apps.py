@@ -8,7 +8,14 @@ class CareConfig(AppConfig):
     verbose_name = "Care"
 
     def ready(self) -> None:
-        from patronage.care import inbound, message_kinds, timeline_kinds, webhook_topics  # noqa: F401
+        from patronage.care import (  # noqa: F401
+            erasure,
+            inbound,
+            member_hooks,
+            message_kinds,
+            timeline_kinds,
+            webhook_topics,
+        )
         from patronage.care.defaults import care_defaults_restore
 
         # After core's, which gives a flushed database its roles back: the limits need the groups.

@@ -16,7 +16,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
-def _case_token() -> str:
+def new_case_token() -> str:
+    """The secret of a customer's link to their case."""
     return secrets.token_urlsafe(24)
 
 
@@ -213,7 +214,7 @@ class Case(models.Model):
     satisfaction_at = models.DateTimeField(null=True, blank=True)
     # A secret for the customer's link to their case (the public form gives no login): a reference alone
     # is guessable, so it never opens a case.
-    access_token = models.CharField(max_length=64, default=_case_token, unique=True)
+    access_token = models.CharField(max_length=64, default=new_case_token, unique=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     first_response_at = models.DateTimeField(null=True, blank=True)

@@ -71,7 +71,7 @@ class Migration(migrations.Migration):
                 ('satisfaction', models.PositiveSmallIntegerField(blank=True, help_text='1 to 5', null=True)),
                 ('satisfaction_comment', models.TextField(blank=True)),
                 ('satisfaction_at', models.DateTimeField(blank=True, null=True)),
-                ('access_token', models.CharField(default=patronage.care.models._case_token, max_length=64, unique=True)),
+                ('access_token', models.CharField(default=patronage.care.models.new_case_token, max_length=64, unique=True)),
                 ('created_at', models.DateTimeField()),
                 ('updated_at', models.DateTimeField()),
                 ('first_response_at', models.DateTimeField(blank=True, null=True)),

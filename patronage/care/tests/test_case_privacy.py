@@ -15,9 +15,14 @@ from patronage.members.services.privacy import member_erase
 pytestmark = pytest.mark.django_db
 
 
-def _case(member: Member | None = None, **contact: str) -> Case:
+def _case(member: Member | None = None, contact_email: str = "", contact_name: str = "") -> Case:
     data = CaseInput(
-        type="complaint", channel="web_form", summary="My sofa is scratched", member=member, **contact
+        type="complaint",
+        channel="web_form",
+        summary="My sofa is scratched",
+        member=member,
+        contact_email=contact_email,
+        contact_name=contact_name,
     )
     return case_open(data=data).case
 

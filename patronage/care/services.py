@@ -36,12 +36,12 @@ from patronage.commerce.models import Order, Product, Store
 from patronage.core import clock
 from patronage.core.business import business_name, business_zone
 from patronage.core.errors import Conflict, NotFound, ValidationFailed
-from patronage.core.message_kinds import message_request
 from patronage.core.models import User
 from patronage.members import normalise
 from patronage.members.models import Member
 from patronage.members.selectors import member_find_by_identity
 from patronage.members.services import timeline_record
+from patronage.messages.message_services import message_queue
 
 SUMMARY_MAX = 200
 DESCRIPTION_MAX = 20_000
@@ -210,19 +210,31 @@ def _create(case: Case, now: datetime) -> Case:
 def _acknowledge(case: Case, now: datetime) -> None:
     """Step 1: the apology and acknowledgement, in the customer's language, as the case is written."""
     CaseEntry.objects.create(case=case, kind=EntryKind.ACKNOWLEDGED, at=now, public=True)
-    if case.member_id is None:
-        return  # wired in care.anonymous once messages can go to a bare address
-    message_request(
+    customer_tell(
+        case,
         kind=CASE_ACKNOWLEDGED.code,
-        member_id=case.member_id,
+        context={"link": case_link(case), "type": case.type},
+        key=f"case_acknowledged:{case.pk}",
+        at=now,
+    )
+
+
+def customer_tell(case: Case, *, kind: str, context: dict[str, object], key: str, at: datetime) -> None:
+    """A message to the case's customer, in the language they wrote in, at the address they gave (else
+    their file's): a customer with no file is answered too. Caller's transaction."""
+    message_queue(
+        kind=kind,
+        member=case.member,
         context={
+            "name": case.contact_name or (case.member.name if case.member else ""),
             "reference": case.reference,
             "summary": case.summary,
-            "link": case_link(case),
-            "type": case.type,
+            **context,
         },
-        key=f"case_acknowledged:{case.pk}",
-        occurred_at=now,
+        key=key,
+        occurred_at=at,
+        address=case.contact_email,
+        language=case.language,
     )
 
 
@@ -257,20 +269,17 @@ def case_reply(*, case: Case, body: str, actor: User | None) -> CaseEntry:
         case.first_response_at = case.first_response_at or now
         case.updated_at = now
         case.save(update_fields=["first_response_at", "updated_at"])
-        if case.member_id is not None:
-            message_request(
-                kind=CASE_REPLY.code,
-                member_id=case.member_id,
-                context={
-                    "reference": case.reference,
-                    "summary": case.summary,
-                    "link": case_link(case),
-                    "reply": body,
-                    "agent": (actor.first_name or actor.get_username()) if actor else business_name(),
-                },
-                key=f"case_reply:{entry.pk}",
-                occurred_at=now,
-            )
+        customer_tell(
+            case,
+            kind=CASE_REPLY.code,
+            context={
+                "link": case_link(case),
+                "reply": body,
+                "agent": (actor.first_name or actor.get_username()) if actor else business_name(),
+            },
+            key=f"case_reply:{entry.pk}",
+            at=now,
+        )
         case_event(case, "case.updated", key=f"reply:{entry.pk}", at=now, change={"reply": "agent"})
     return entry
 
@@ -415,20 +424,14 @@ def case_follow_up(*, case: Case, actor: User | None) -> Case:
             case=case, legs=legs.legs_meet(case=case, kinds=[LegKind.FOLLOW_UP], at=now), at=now
         )
         CaseEntry.objects.create(case=case, kind=EntryKind.FOLLOW_UP, at=now, actor=actor, public=True)
-        if case.member_id is not None:
-            link = case_link(case)
-            message_request(
-                kind=CASE_FOLLOW_UP.code,
-                member_id=case.member_id,
-                context={
-                    "reference": case.reference,
-                    "summary": case.summary,
-                    "link": link,
-                    "rating_link": link + "#rate",
-                },
-                key=f"case_follow_up:{case.pk}",
-                occurred_at=now,
-            )
+        link = case_link(case)
+        customer_tell(
+            case,
+            kind=CASE_FOLLOW_UP.code,
+            context={"link": link, "rating_link": link + "#rate"},
+            key=f"case_follow_up:{case.pk}",
+            at=now,
+        )
         case_event(case, "case.updated", key="follow_up", at=now, change={"follow_up": True})
     return case
 

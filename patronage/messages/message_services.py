@@ -82,10 +82,16 @@ def message_queue(
     key: str,
     channel: str = MessageChannel.EMAIL,
     occurred_at: datetime | None = None,
+    address: str = "",
+    language: str = "",
 ) -> Message | None:
     """Queues one message to a member or a staff user, inside the caller's transaction; None when a message
     with this key exists already (a retried cause writes nothing). News that `occurred_at` longer ago than
-    MESSAGES_LATE_AFTER is kept as skipped ("late"), not sent."""
+    MESSAGES_LATE_AFTER is kept as skipped ("late"), not sent.
+
+    `address`: where to send instead of the member's own (the address a customer gave on a complaint, who
+    may have no file at all); `language`: the language to write in rather than the member's (the one they
+    wrote their complaint in), when the product speaks it."""
     spec = message_kind_get(kind)
     if Message.objects.filter(idempotency_key=key).exists():
         return None
@@ -96,7 +102,7 @@ def message_queue(
         member=member,
         staff=staff,
         channel=channel,
-        language=_language(member),
+        language=product_language(language) or _language(member),
         idempotency_key=key,
         send_after=now,
         created_at=now,
@@ -107,7 +113,7 @@ def message_queue(
         message.status, message.skip_reason = MessageStatus.SKIPPED, SkipReason.LATE
         Message.objects.bulk_create([message], ignore_conflicts=True)
         return message
-    message.address = _address(member=member, staff=staff, channel=channel)
+    message.address = address or _address(member=member, staff=staff, channel=channel)
     if reason := _refusal(spec=spec, member=member, message=message, now=now):
         message.status, message.skip_reason = MessageStatus.SKIPPED, reason
     else:

@@ -348,3 +348,17 @@ def test_an_open_case_is_neither_followed_up_nor_rated(office_hours, alice, agen
         case_follow_up(case=case, actor=agent)
     with pytest.raises(Conflict):
         case_rate(case=case, rating=3)
+
+
+def test_a_customer_with_no_file_gets_the_apology_at_their_address_in_their_language(office_hours):
+    case = _complaint(contact_email="walk-in@example.com", contact_name="Sato Hana", language="ja")
+    apology = Message.objects.get(kind="case_acknowledged")
+    assert case.member is None
+    assert (apology.address, apology.language) == ("walk-in@example.com", "ja")
+    assert "Sato Hana" in apology.text_body
+    assert "申し訳" in apology.text_body
+
+
+def test_a_member_writing_in_another_language_is_answered_in_it(office_hours, alice):
+    _complaint(alice, language="ja")
+    assert Message.objects.get(kind="case_acknowledged", member=alice).language == "ja"

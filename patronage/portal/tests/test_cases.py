@@ -163,7 +163,7 @@ def test_a_visitor_files_a_complaint_and_gets_its_reference_and_secret_link(db):
     assert case.reference in thanks
     assert f"/complaints/c/{case.access_token}/" in thanks
     assert "We are sorry" in thanks
-    assert "We also sent this to your e-mail" not in thanks  # nobody's file: no message goes out yet
+    assert "We also sent this to your e-mail" in thanks  # to the address typed, with or without a file
     assert (case.type, case.channel, case.member, case.language) == ("complaint", "web_form", None, "en")
     assert (case.contact_name, case.contact_email) == ("Jin Park", "jin.park@example.net")
     assert case.description == "A long scratch on the left arm."
@@ -263,12 +263,13 @@ def test_a_visitor_in_japanese_is_answered_in_japanese(bob):
     assert "We also sent this to your e-mail" in thanks or "メール" in thanks
 
 
-def test_a_visitor_nobody_knows_gets_no_message_but_keeps_the_link(db):
+def test_a_visitor_nobody_knows_is_answered_at_their_address_in_their_language(db):
     _file(Client(headers={"accept-language": "ko"}))
 
     case = Case.objects.get()
+    apology = Message.objects.get(kind="case_acknowledged")
     assert case.language == "ko"
-    assert not Message.objects.filter(kind="case_acknowledged").exists()
+    assert (apology.address, apology.language) == (case.contact_email, "ko")
 
 
 def test_a_member_logged_in_files_from_the_portal_without_contact_details(alice, client_as):

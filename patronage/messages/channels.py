@@ -8,10 +8,12 @@ console channel writes them to the log, the stand-in the campaigns will replace 
 from __future__ import annotations
 
 import logging
+from email.utils import make_msgid, parseaddr
 from typing import Protocol
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.utils import DNS_NAME
 
 from patronage.messages.models import Message, MessageChannel
 
@@ -26,14 +28,21 @@ class Channel(Protocol):
     def send(self, message: Message) -> None: ...
 
 
+def email_message_id() -> str:
+    """A new Message-ID in the sending address's domain (the host's name when it has none)."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2]
+    return make_msgid(domain=domain or str(DNS_NAME))
+
+
 class EmailChannel:
-    """A multipart e-mail (text, and HTML when the template has one); a message that can be refused
-    carries the one-click unsubscribe headers (RFC 2369 and RFC 8058), which mail clients show as a button."""
+    """A multipart e-mail (text, and HTML when the template has one) under the message's own Message-ID,
+    which a bounce names; a message that can be refused carries the one-click unsubscribe headers
+    (RFC 2369 and RFC 8058), which mail clients show as a button."""
 
     def send(self, message: Message) -> None:
-        headers = {}
+        headers = {"Message-ID": message.message_id} if message.message_id else {}
         if message.unsubscribe_url:
-            headers = {
+            headers |= {
                 "List-Unsubscribe": f"<{message.unsubscribe_url}>",
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             }

@@ -3,7 +3,8 @@
 A delivery stores no payload: its body is built from the outbox event when it is sent, and the event's
 payload is scrubbed by core's entry, so a delivery still pending after an erasure sends the scrubbed event.
 It names the member only by id (member_key); what a receiver answered is free text and may echo them.
-An inbound e-mail from a member is theirs: its sender, subject and bodies are wiped, its attachments deleted.
+An inbound e-mail from a member is theirs: its sender, subject and bodies are wiped, its attachments deleted;
+so is a bounce of a message to them, which names their address and may quote the message.
 """
 
 from __future__ import annotations
@@ -63,6 +64,8 @@ personal_data(
             "skip_reason": Scrub.KEEP,
             "idempotency_key": Scrub.REKEY,
             "last_error": Scrub.REDACT,
+            # Ours, made of a time, a random number and our domain: a late bounce still finds the message.
+            "message_id": Scrub.KEEP,
         },
         # A message still queued then finds no address and is skipped, never sent to the erased person.
         why="a message holds the person's address and a text written to them by name",

@@ -19,6 +19,7 @@ from django.conf import settings
 
 from patronage.core.errors import ValidationFailed
 from patronage.members import normalise
+from patronage.messages.bounces import DeliveryReport, delivery_report_read
 
 MAX_ATTACHMENTS = 10
 ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
@@ -84,6 +85,8 @@ class ParsedEmail:
     html_body: str
     raw_size: int
     attachments: list[ParsedAttachment] = field(default_factory=list)
+    # A mail server's delivery status notification (a bounce or a delay), not a person writing.
+    report: DeliveryReport | None = None
 
 
 def max_bytes() -> int:
@@ -124,6 +127,7 @@ def inbound_parse(raw: bytes) -> ParsedEmail:
         html_body=html[:BODY_MAX_CHARS],
         raw_size=len(raw),
         attachments=attachments,
+        report=delivery_report_read(message),
     )
 
 

@@ -4,6 +4,11 @@ offered to the handlers the apps register (the complaints app threads replies on
 Handlers run inside the transaction that stores the message, in the order they were registered; the first
 that answers True takes it (`handled_by`). A handler that raises undoes the whole receipt, so the mail
 server or provider retries it later.
+
+A mail server's delivery status notification (a bounce, a delay) is no person writing: the messages app
+records it itself (`bounce_services.bounce_record`, named in `handled_by`) before any registered handler,
+and no handler is offered it, whatever order the apps registered in: a bounce must never become a
+complaint or a reply on a case.
 """
 
 from __future__ import annotations
@@ -14,11 +19,15 @@ from django.db import IntegrityError, transaction
 
 from patronage.core import clock
 from patronage.members.models import Identity, IdentityKind, Member
+from patronage.messages.bounce_services import bounce_record
+from patronage.messages.bounces import DeliveryReport
 from patronage.messages.inbound_parse import ParsedEmail, inbound_parse
 from patronage.messages.models import InboundAttachment, InboundEmail
 
 InboundHandler = Callable[[InboundEmail], bool]
 _HANDLERS: list[tuple[str, InboundHandler]] = []
+# `handled_by` of a delivery status notification.
+BOUNCES = f"{bounce_record.__module__}.{bounce_record.__qualname__}"
 
 
 def on_inbound_email(handler: InboundHandler) -> InboundHandler:
@@ -42,7 +51,10 @@ def inbound_email_receive(*, raw: bytes) -> InboundEmail:
             if parsed.message_id and (known := _stored(parsed.message_id)) is not None:
                 return known
             email = _store(parsed)
-            _handle(email)
+            if parsed.report is not None:
+                _bounce(email, parsed.report)
+            else:
+                _handle(email)
             return email
     except IntegrityError:
         # Another receipt of the same message committed between our look and our insert.
@@ -94,6 +106,15 @@ def _member(address: str) -> Member | None:
         .first()
     )
     return identity.member if identity is not None else None
+
+
+def _bounce(email: InboundEmail, report: DeliveryReport) -> None:
+    """Records the report on the messages it returns; the e-mail belongs to their member (it names their
+    address, and erasing them scrubs it), as its sender, a mail server, is nobody's."""
+    bounced = bounce_record(report=report)
+    email.member = email.member or next((m.member for m in bounced if m.member is not None), None)
+    email.handled_by = BOUNCES
+    email.save(update_fields=["handled_by", "member"])
 
 
 def _handle(email: InboundEmail) -> None:

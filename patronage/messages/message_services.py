@@ -32,7 +32,7 @@ from patronage.core.names import language_key, product_language, text_in_languag
 from patronage.members.models import Consent, ConsentMethod, Identity, IdentityKind, Member, MemberStatus
 from patronage.members.services import consent_set, timeline_record
 from patronage.messages import timeline_kinds as kinds
-from patronage.messages.channels import ChannelError, channel_get
+from patronage.messages.channels import ChannelError, channel_get, email_message_id
 from patronage.messages.message_render import part_render
 from patronage.messages.models import (
     Message,
@@ -317,6 +317,11 @@ def _send(message: Message) -> int:
     if not message.address:  # the member was erased while it waited
         _finish(message, status=MessageStatus.SKIPPED, skip_reason=SkipReason.NO_ADDRESS)
         return 0
+    if message.channel == MessageChannel.EMAIL and not message.message_id:
+        # Stored before the channel has it, so that a bounce coming straight back finds its message; a
+        # retry keeps it: it is the same message.
+        message.message_id = email_message_id()
+        Message.objects.filter(pk=message.pk).update(message_id=message.message_id)
     try:
         channel_get(message.channel).send(message)
     except ChannelError as error:

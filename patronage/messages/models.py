@@ -191,7 +191,14 @@ class Message(models.Model):
     send_after = models.DateTimeField()
     claimed_until = models.DateTimeField(null=True, blank=True, help_text="a worker's lease while it sends")
     attempts = models.PositiveIntegerField(default=0)
-    last_error = models.CharField(max_length=300, blank=True)
+    last_error = models.CharField(
+        max_length=300, blank=True, help_text="why it was not sent, or the status and answer of its bounce"
+    )
+    message_id = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="the e-mail's Message-ID header, set as it is sent: a bounce names it",
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()
 
@@ -204,6 +211,15 @@ class Message(models.Model):
                 condition=models.Q(status="queued"),
             ),
             models.Index(fields=["member", "marketing", "created_at"], name="message_member_recent"),
+            # A bounce finds its message by Message-ID, else by the address it was last sent to.
+            models.Index(
+                fields=["message_id"], name="message_message_id", condition=~models.Q(message_id="")
+            ),
+            models.Index(
+                fields=["address", "sent_at"],
+                name="message_address_sent",
+                condition=models.Q(sent_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -216,7 +232,8 @@ INBOUND_BODY_CHARS = 256 * 1024
 
 
 class InboundEmail(models.Model):
-    """One e-mail received, parsed and matched to a member by its From address; stored once per Message-ID."""
+    """One e-mail received, parsed and matched to a member by its From address (a bounce: to the member whose
+    message it returns); stored once per Message-ID."""
 
     message_id = models.CharField(
         max_length=255, blank=True, help_text="the Message-ID header; blank when absent"

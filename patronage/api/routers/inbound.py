@@ -21,9 +21,11 @@ router = Router(tags=["inbound"])
 )
 def receive_inbound_email(request: HttpRequest) -> Status[InboundEmailOut]:
     """Stores one raw e-mail (Content-Type: message/rfc822), matches its sender to a member and hands it to
-    the handlers (a complaint's reply is threaded onto its case). The same Message-ID again answers the
-    stored message (already_stored: true) and is not handled twice. 413: over the size limit; 422: not
-    an e-mail, or an attachment too many, too large or of a type not accepted (the detail says which)."""
+    the handlers (a complaint's reply is threaded onto its case). A mail server's delivery status
+    notification (a bounce) marks the message it returns as bounced and reaches no handler. The same
+    Message-ID again answers the stored message (already_stored: true) and is not handled twice. 413: over
+    the size limit; 422: not an e-mail, or an attachment too many, too large or of a type not accepted (the
+    detail says which)."""
     email = inbound_email_receive(raw=request.body)
     return Status(
         201,

@@ -210,3 +210,26 @@ def test_the_log_lists_messages_newest_first_and_filters_by_kind_and_status(clie
     nonsense = client.get(url, {"status": "nonsense"})
     assert nonsense.status_code == 200
     assert len(nonsense.context["page"]) == 2
+
+
+def test_the_log_shows_a_bounced_message_with_the_mail_servers_answer_and_filters_by_it(
+    client_as, manager, alice, bob
+):
+    bounced = _tier_message(alice, "bounced")
+    other = _tier_message(bob, "sent")
+    assert bounced is not None
+    assert other is not None
+    reason = "5.1.1: 550 5.1.1 <alice@example.com>: Recipient address rejected: User unknown"
+    Message.objects.filter(pk=bounced.pk).update(status=MessageStatus.BOUNCED, last_error=reason)
+    Message.objects.filter(pk=other.pk).update(status=MessageStatus.SENT)
+    client = client_as(manager)
+    url = reverse("console:message_log")
+
+    response = client.get(url, {"status": "bounced"})
+
+    assert [m.pk for m in response.context["page"]] == [bounced.pk]
+    text = page_text(response)
+    assert "bounced" in text
+    assert reason in text
+    assert '<option value="bounced" selected>' in response.content.decode()
+    assert "5.1.1" not in page_text(client.get(url, {"status": "sent"}))

@@ -25,7 +25,7 @@ from patronage.messages.message_services import (
     messages_send_due,
 )
 from patronage.messages.models import Message, MessageStatus, MessageTemplate, SkipReason
-from patronage.messages.tests.smtp import free_port, smtp_server
+from patronage.messages.tests.smtp import free_port
 
 NOW = datetime(2027, 3, 2, 3, 0, tzinfo=UTC)  # 12:00 in Seoul
 OFFER = message_kind_register(
@@ -56,14 +56,6 @@ def korean(alice: Member) -> Member:
     Member.objects.filter(pk=alice.pk).update(locale="ko", time_zone="Asia/Seoul")
     alice.refresh_from_db()
     return alice
-
-
-@pytest.fixture
-def smtp(settings):
-    with smtp_server() as inbox:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", inbox.port, False
-        yield inbox
 
 
 def _consent(member: Member, granted: bool = True) -> None:

@@ -35,7 +35,10 @@ _QUOTE_STARTS = re.compile(
 
 @on_inbound_email
 def case_from_email(email: InboundEmail) -> bool:
-    """Takes every message: a reply onto its case, anything else as a new complaint."""
+    """Takes every message a person wrote: a reply onto its case, anything else as a new complaint. An
+    automatic one (an out-of-office reply to our answer) is left alone: it would reopen the case."""
+    if email.automatic:
+        return False
     words = _own_words(email.text_body) or email.subject.strip() or "-"
     case = _case_named(email)
     if case is not None:

@@ -87,6 +87,8 @@ class ParsedEmail:
     attachments: list[ParsedAttachment] = field(default_factory=list)
     # A mail server's delivery status notification (a bounce or a delay), not a person writing.
     report: DeliveryReport | None = None
+    # Sent by a program, not typed by a person: an out-of-office reply, a list's digest (RFC 3834).
+    automatic: bool = False
 
 
 def max_bytes() -> int:
@@ -128,6 +130,23 @@ def inbound_parse(raw: bytes) -> ParsedEmail:
         raw_size=len(raw),
         attachments=attachments,
         report=delivery_report_read(message),
+        automatic=_automatic(message),
+    )
+
+
+# Headers by which mail programs mark what they send on their own (RFC 3834 and the common older ones).
+_AUTOMATIC_PRECEDENCE = {"auto_reply", "bulk", "junk", "list"}
+
+
+def _automatic(message: EmailMessage) -> bool:
+    """Whether a program sent it: an auto-reply must not reopen a case or file one."""
+    submitted = _header(message, "Auto-Submitted").strip().lower()
+    if submitted and submitted != "no":
+        return True
+    if _header(message, "Precedence").strip().lower() in _AUTOMATIC_PRECEDENCE:
+        return True
+    return any(
+        _header(message, name) for name in ("X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress")
     )
 
 

@@ -84,6 +84,7 @@ def _store(parsed: ParsedEmail) -> InboundEmail:
         html_body=parsed.html_body,
         member=_member(parsed.from_address),
         raw_size=parsed.raw_size,
+        automatic=parsed.automatic,
     )
     InboundAttachment.objects.bulk_create(
         InboundAttachment(

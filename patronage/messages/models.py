@@ -255,6 +255,9 @@ class InboundEmail(models.Model):
         max_length=200, blank=True, help_text="the handler that took it; blank: none"
     )
     raw_size = models.PositiveIntegerField(help_text="bytes of the message as received")
+    automatic = models.BooleanField(
+        default=False, help_text="sent by a program (an out-of-office reply), not written by a person"
+    )
 
     # Not a column: set by inbound_email_receive when the Message-ID was stored before.
     already_stored = False

@@ -80,3 +80,22 @@ def test_a_stranger_naming_a_reference_opens_a_case_of_their_own(alice: Member, 
     assert Case.objects.count() == 2
     assert not first.entries.filter(kind=EntryKind.REPLY_IN).exists()
     assert Case.objects.exclude(pk=first.pk).get().member == bob
+
+
+def test_an_out_of_office_reply_neither_reopens_nor_files_a_case(alice: Member, agent: User):
+    inbound_email_receive(
+        raw=_mail(sender="alice@example.com", subject="Broken lamp", text="It flickers.", message_id="<a@x>")
+    )
+    case = Case.objects.get()
+    case_move(case=case, to=CaseStatus.WAITING, actor=agent)
+    away = EmailMessage()
+    away["From"] = "alice@example.com"
+    away["Subject"] = f"Out of office: Re: Broken lamp ({case.reference})"
+    away["Message-ID"] = "<ooo@x>"
+    away["Auto-Submitted"] = "auto-replied"
+    away.set_content("I am away until Monday.")
+    email = inbound_email_receive(raw=away.as_bytes())
+    case.refresh_from_db()
+    assert email.handled_by == ""
+    assert case.status == CaseStatus.WAITING
+    assert Case.objects.count() == 1

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django import template
+from django.core.cache import cache
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from patronage.analytics.permissions import ANALYTICS_ANY
+from patronage.care.permissions import CASES_WORK
+from patronage.console.case_file import cases_breached_count
+from patronage.core import clock
 from patronage.core.permissions import AUDIT_VIEW, BUSINESS_MANAGE, STAFF_MANAGE
 from patronage.core.roles import role_label
 from patronage.loyalty.permissions import LOYALTY_VIEW
@@ -27,6 +32,10 @@ class NavItem:
     permission: str | tuple[str, ...]  # a tuple: any one of them shows the link
     sections: tuple[str, ...]  # url names that mark this item as the current one
     section_prefix: str = ""  # or every url name that starts with this
+    badge: Callable[[], int] | None = None  # a count shown beside the label when above zero
+
+    def badge_count(self) -> int:
+        return self.badge() if self.badge is not None else 0
 
     def shown_to(self, user: Any) -> bool:
         names = (self.permission,) if isinstance(self.permission, str) else self.permission
@@ -38,6 +47,18 @@ class NavItem:
         )
 
 
+# Every console page an agent opens shows the count: it is counted at most once a minute, not per page.
+BADGE_SECONDS = 60
+
+
+def breached_badge() -> int:
+    """Open cases past a target, for the Cases link; shared by every agent, so a minute old at most."""
+    count = cache.get_or_set(
+        "console:cases-breached", lambda: cases_breached_count(now=clock.now()), BADGE_SECONDS
+    )
+    return int(count or 0)
+
+
 NAV: tuple[NavItem, ...] = (
     NavItem("console:home", _("Dashboard"), MEMBERS_VIEW, ("home",)),
     NavItem(
@@ -45,6 +66,14 @@ NAV: tuple[NavItem, ...] = (
         _("Customers"),
         MEMBERS_VIEW,
         ("customers", "customer", "customer_edit", "customer_erase"),
+    ),
+    NavItem(
+        "console:cases",
+        _("Cases"),
+        CASES_WORK,
+        (),
+        "case",
+        badge=breached_badge,
     ),
     NavItem("console:duplicates", _("Duplicates"), MEMBERS_MERGE, ("duplicates", "merge")),
     NavItem("console:imports", _("Imports"), MEMBERS_IMPORT, ("imports", "import_detail")),
@@ -64,7 +93,9 @@ def console_nav(context: dict[str, Any]) -> dict[str, Any]:
     """The links the signed-in user's groups allow, the current one marked."""
     request = context["request"]
     current = request.resolver_match.url_name if request.resolver_match else ""
-    links = [(item, item.is_current(current)) for item in NAV if item.shown_to(request.user)]
+    links = [
+        (item, item.is_current(current), item.badge_count()) for item in NAV if item.shown_to(request.user)
+    ]
     return {"links": links}
 
 

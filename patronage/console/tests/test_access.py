@@ -9,6 +9,10 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from patronage.care.compensation import CompensationInput, compensation_give
+from patronage.care.models import Case, CaseEntry, Compensation
+from patronage.care.permissions import CASES_LEAD, CASES_WORK
+from patronage.care.services import CaseInput, case_open
 from patronage.core.apikeys import apikey_create
 from patronage.core.models import AuditEntry, User
 from patronage.core.permissions import AUDIT_VIEW, STAFF_MANAGE
@@ -36,6 +40,14 @@ class Endpoint:
 
 def _member(targets: dict[str, Any]) -> dict[str, Any]:
     return {"member_id": targets["alice"].pk}
+
+
+def _case(targets: dict[str, Any]) -> dict[str, Any]:
+    return {"reference": targets["case"].reference}
+
+
+def _compensation(targets: dict[str, Any]) -> dict[str, Any]:
+    return {**_case(targets), "compensation_id": targets["compensation"].pk}
 
 
 _PAIR = "first={alice}&second={bob}"
@@ -67,6 +79,17 @@ ENDPOINTS = [
     Endpoint("console:apikeys", "get", STAFF_MANAGE),
     Endpoint("console:apikey_create", "post", STAFF_MANAGE),
     Endpoint("console:apikey_revoke", "post", STAFF_MANAGE, lambda targets: {"key_id": targets["key"].pk}),
+    Endpoint("console:cases", "get", CASES_WORK),
+    Endpoint("console:case_new", "get", CASES_WORK),
+    Endpoint("console:case_new", "post", CASES_WORK),
+    Endpoint("console:case", "get", CASES_WORK, _case),
+    Endpoint("console:case_move", "post", CASES_WORK, _case),
+    Endpoint("console:case_reply", "post", CASES_WORK, _case),
+    Endpoint("console:case_note", "post", CASES_WORK, _case),
+    Endpoint("console:case_compensate", "post", CASES_WORK, _case),
+    Endpoint("console:case_compensation_decide", "post", CASES_LEAD, _compensation),
+    Endpoint("console:case_assign", "post", CASES_WORK, _case),
+    Endpoint("console:case_follow_up", "post", CASES_WORK, _case),
 ]
 
 # What a legitimate user would send; the refused user sends the same and must change nothing.
@@ -85,13 +108,36 @@ VALID_POST = {
     "locale": "en",
     "time_zone": "UTC",
     "groups": [],
+    "type": "complaint",
+    "channel": "phone",
+    "summary": "Rude driver",
+    "severity": "minor",
+    "contact_email": "walkin@example.com",
+    "to": "listening",
+    "approve": "yes",
+    "idempotency_key": "refused-1",
 }
 
 
 @pytest.fixture
 def targets(alice: Member, bob: Member, agent: User) -> dict[str, Any]:
     key, _plain = apikey_create(name="shop", scopes=["members:read"], actor=None)
-    return {"alice": alice, "bob": bob, "key": key, "agent": agent}
+    case = case_open(
+        data=CaseInput(type="complaint", channel="web_form", summary="Scratched", member=alice)
+    ).case
+    compensation = compensation_give(
+        case=case,
+        data=CompensationInput(kind="refund", value="50000", idempotency_key="access", ask_approval=True),
+        actor=agent,
+    ).compensation
+    return {
+        "alice": alice,
+        "bob": bob,
+        "key": key,
+        "agent": agent,
+        "case": case,
+        "compensation": compensation,
+    }
 
 
 def _call(client, endpoint: Endpoint, targets: dict[str, Any]):
@@ -102,10 +148,20 @@ def _call(client, endpoint: Endpoint, targets: dict[str, Any]):
     return client.post(url, data) if endpoint.method == "post" else client.get(url)
 
 
-def _state() -> tuple[int, int, list[tuple[int, str, str]], list[tuple[int, str]]]:
+def _state() -> tuple[Any, ...]:
     members = list(Member.objects.order_by("pk").values_list("pk", "name", "status"))
     memberships = list(User.groups.through.objects.order_by("pk").values_list("user_id", "group__name"))
-    return AuditEntry.objects.count(), TimelineEvent.objects.count(), members, memberships
+    cases = list(Case.objects.order_by("pk").values_list("pk", "status", "assignee_id"))
+    compensations = list(Compensation.objects.order_by("pk").values_list("pk", "status"))
+    return (
+        AuditEntry.objects.count(),
+        TimelineEvent.objects.count(),
+        members,
+        memberships,
+        cases,
+        CaseEntry.objects.count(),
+        compensations,
+    )
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)

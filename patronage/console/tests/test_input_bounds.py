@@ -21,8 +21,10 @@ from django.urls import reverse
 
 import patronage.console
 import patronage.portal
+from patronage.care.models import Case, CaseStatus
+from patronage.care.services import CaseInput, case_move, case_open
+from patronage.console import case_forms, loyalty_forms
 from patronage.console import forms as console_forms
-from patronage.console import loyalty_forms
 from patronage.console.loyalty_forms.rule_settings import KIND_SETTINGS
 from patronage.console.views.analytics_pages import WhatIfForm, _whatif_initial
 from patronage.console.webhook_forms import ReplayForm
@@ -281,6 +283,20 @@ PAGES = [
         lambda w: [loyalty_forms.BenefitUseForm()],
     ),
     Page(
+        "case compensation",
+        (case_forms.CompensationForm,),
+        lambda w: reverse("console:case_compensate", args=[_case_reference(w)]),
+        lambda w, _f: {"kind": "voucher", "value": "10", "idempotency_key": _key()},
+        lambda w: [case_forms.CompensationForm()],
+    ),
+    Page(
+        "case promise",
+        (case_forms.PromiseForm,),
+        lambda w: reverse("console:case_move", args=[_case_reference(w)]),
+        lambda w, _f: {"to": "promised", "promise": "A new sofa", "promised_by": "2030-01-01"},
+        lambda w: [case_forms.PromiseForm(to="promised")],
+    ),
+    Page(
         "webhook replay",
         (ReplayForm,),
         lambda w: reverse("console:webhook_replay", args=[_endpoint_id()]),
@@ -288,6 +304,17 @@ PAGES = [
         lambda w: [ReplayForm()],
     ),
 ]
+
+
+def _case_reference(world: World) -> str:
+    """A complaint whose solution is proposed: compensation may be given and a fix promised."""
+    found = Case.objects.values_list("reference", flat=True).first()
+    if found is None:
+        data = CaseInput(type="complaint", channel="phone", summary="Scratched sofa", member=world.alice)
+        case = case_open(data=data).case
+        case_move(case=case, to=CaseStatus.PROPOSED, actor=None, solution="A new sofa")
+        found = case.reference
+    return found
 
 
 def _endpoint_id() -> int:

@@ -17,6 +17,8 @@ from django.urls import URLPattern, get_resolver, reverse
 from patronage.analytics.models import RunStatus
 from patronage.analytics.services import analysis_execute, analysis_request
 from patronage.analytics.tests.demo import demo_load
+from patronage.care.compensation import CompensationInput, compensation_give
+from patronage.care.services import CaseInput, case_note, case_open, case_reply
 from patronage.conftest import MEMBER_PASSWORD, STAFF_PASSWORD
 from patronage.core import clock
 from patronage.core.apikeys import apikey_create
@@ -88,6 +90,13 @@ NOT_PAGES = {
     "console:webhook_resend": "POST only",
     "console:webhook_replay": "POST only",
     "console:message_template_reset": "POST only",
+    "console:case_move": "POST only",
+    "console:case_reply": "POST only",
+    "console:case_note": "POST only",
+    "console:case_compensate": "POST only",
+    "console:case_compensation_decide": "POST only",
+    "console:case_assign": "POST only",
+    "console:case_follow_up": "POST only",
     "portal:logout": "POST only",
     "portal:data_download": "POST only, a download",
     "portal:points_summary": "fragment of the overview",
@@ -288,9 +297,33 @@ def business(request: Any, settings: Any, tmp_path: Path, admin) -> dict[str, An
         Message.objects.filter(pk=skipped.pk).update(
             status=MessageStatus.SKIPPED, skip_reason=SkipReason.OPTED_OUT, last_error=LONG_REASON[:300]
         )
+    # A case with long words wherever the customer or the agent types them, and compensation waiting.
+    case = case_open(
+        data=CaseInput(
+            type="complaint",
+            channel="web_form",
+            summary="Scratched " + LONG_WORD[:150],
+            description=LONG_REASON,
+            member=alice,
+        )
+    ).case
+    case_reply(case=case, body=LONG_REASON, actor=admin)
+    case_note(case=case, body=LONG_WORD, actor=admin)
+    compensation_give(
+        case=case,
+        data=CompensationInput(
+            kind="refund",
+            value="500000",
+            idempotency_key="phone",
+            reference=LONG_WORD[:100],
+            ask_approval=True,
+        ),
+        actor=admin,
+    )
     return {
         "alice": alice,
         "bob": bob,
+        "reference": case.reference,
         "kind": "tier_changed",
         "language": template_languages()[0],
         # path arguments, by name

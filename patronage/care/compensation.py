@@ -144,7 +144,7 @@ def compensation_give(*, case: Case, data: CompensationInput, actor: User | None
 
 def compensation_decide(*, compensation: Compensation, approve: bool, actor: User) -> Compensation:
     """A lead approves (the value is booked now) or declines a compensation that waited for them."""
-    if not actor.has_perm(APPROVE):
+    if not actor.has_staff_perm(APPROVE):
         raise PermissionDenied(_("only a lead may approve compensation"), field="compensation")
     now = clock.now()
     with transaction.atomic(durable=True):

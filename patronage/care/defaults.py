@@ -21,8 +21,11 @@ OFFICE_DAY = [["09:00", "12:00"], ["13:00", "18:00"]]
 HOUR = 3600
 
 
-def defaults_create(*, group_model: Any, calendar_model: Any, policy_model: Any, limit_model: Any) -> None:
-    """Creates the defaults that are missing; takes the models so a migration can pass its historical ones."""
+def defaults_create(
+    *, group_model: Any, calendar_model: Any, policy_model: Any, limit_model: Any, zone: str | None = None
+) -> None:
+    """Creates the defaults that are missing; takes the models so a migration can pass its historical ones.
+    `zone`: the office hours' time zone, the business's when it is known (else the server's)."""
     for role, value in LIMITS.items():
         group = group_model.objects.filter(name=role.value).first()
         if group is not None:
@@ -33,7 +36,7 @@ def defaults_create(*, group_model: Any, calendar_model: Any, policy_model: Any,
         name="Office hours",
         defaults={
             "document": {
-                "timezone": settings.TIME_ZONE,
+                "timezone": zone or settings.TIME_ZONE,
                 "hours": dict.fromkeys(("mon", "tue", "wed", "thu", "fri"), OFFICE_DAY),
             }
         },

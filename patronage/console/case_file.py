@@ -284,7 +284,8 @@ def customer_panel(*, case: Case, user: User) -> CustomerPanel | None:
         .exclude(pk=case.pk)
         .order_by("-created_at", "-pk")[:PAST_CASES_SHOWN]
     )
-    return CustomerPanel(member=member, header=customer_header(member=member, user=user), past_cases=past)
+    header = customer_header(member=member, user=user, scores_for_their_case=user.has_staff_perm(CASES_WORK))
+    return CustomerPanel(member=member, header=header, past_cases=past)
 
 
 # --- finding what an agent typed on a new case ---------------------------------------------------------

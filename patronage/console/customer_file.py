@@ -52,10 +52,11 @@ def may_see_scores(user: User) -> bool:
     return any(user.has_staff_perm(permission) for permission in CUSTOMER_SCORES_VIEW)
 
 
-def customer_header(*, member: Member, user: User) -> CustomerHeader:
+def customer_header(*, member: Member, user: User, scores_for_their_case: bool = False) -> CustomerHeader:
     """The customer's standing at a glance: tier and points per program, spending, lifetime value and churn
-    risk from the latest analyses, each shown only to the groups that may see it."""
-    scores = may_see_scores(user)
+    risk from the latest analyses, each shown only to the groups that may see it. `scores_for_their_case`:
+    the reader works this customer's case, and sees their value and risk to weigh the recovery."""
+    scores = scores_for_their_case or may_see_scores(user)
     return CustomerHeader(
         standings=standing.member_standings(member=member) if user.has_staff_perm(LOYALTY_VIEW) else None,
         spend=commerce.member_spend(member=member),

@@ -291,10 +291,15 @@ def test_the_case_page_shows_the_steps_the_customer_and_the_targets(client_as, a
     assert 'aria-current="step"' in html
 
 
-def test_an_agent_sees_their_own_limit_and_no_scores_their_groups_do_not_show(client_as, agent, case):
+def test_an_agent_sees_their_own_limit_and_the_customers_value_and_risk_for_their_case(
+    client_as, agent, case, alice
+):
     text = page_text(_page(client_as(agent), case))
     assert "Your limit: 20,000 KRW" in text
-    assert "Predicted lifetime value" not in text
+    assert "not scored yet" in text  # the lifetime value and churn risk, shown to the agent on the case
+    # ...but not on the customer's page, which their groups do not open to scores.
+    customer = page_text(client_as(agent).get(reverse("console:customer", args=[alice.pk])))
+    assert "not scored yet" not in customer
 
 
 def test_the_customers_other_cases_are_listed(client_as, agent, alice, case):

@@ -129,7 +129,7 @@ def compensation_give(*, case: Case, data: CompensationInput, actor: User | None
             )
             case_event(
                 case,
-                "case.updated",
+                topic="case.updated",
                 key=f"compensation:{compensation.pk}",
                 at=now,
                 change={"compensation": compensation.status},
@@ -177,7 +177,7 @@ def compensation_decide(*, compensation: Compensation, approve: bool, actor: Use
         )
         case_event(
             case,
-            "case.updated",
+            topic="case.updated",
             key=f"compensation:{compensation.pk}:{compensation.status}",
             at=now,
             change={"compensation": compensation.status},

@@ -89,7 +89,7 @@ def case_transition(
         )
     case_event(
         case,
-        "case.closed" if to == S.CLOSED else "case.updated",
+        topic="case.closed" if to == S.CLOSED else "case.updated",
         key=f"status:{entry.pk}",
         at=at,
         change={"status": [old, to]},

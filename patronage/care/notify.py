@@ -24,7 +24,7 @@ def case_payload(case: Case) -> dict[str, Any]:
     }
 
 
-def case_event(case: Case, topic: str, *, key: str, at: datetime, **extra: Any) -> None:
+def case_event(case: Case, *, topic: str, key: str, at: datetime, **extra: Any) -> None:
     """Publishes one case event; `key` names its cause, so a cause publishes once."""
     payload = {**case_payload(case), **extra, "at": at.isoformat()}
     outbox_publish(topic=topic, payload=payload, key=f"{topic}:{case.pk}:{key}", at=at)
@@ -42,7 +42,7 @@ def legs_breached_report(*, case: Case, legs: Iterable[SlaLeg], at: datetime) ->
         )
         case_event(
             case,
-            "case.breached",
+            topic="case.breached",
             key=f"leg:{leg.pk}",
             at=at,
             leg=leg.kind,

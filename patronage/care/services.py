@@ -113,7 +113,7 @@ def _file(case: Case, *, actor: User | None, at: datetime) -> Case:
     _acknowledge(case, at)
     if case.member_id is not None:
         _opened_on_timeline(case, actor)
-    case_event(case, "case.created", key="created", at=at)
+    case_event(case, topic="case.created", key="created", at=at)
     return case
 
 
@@ -280,7 +280,7 @@ def case_reply(*, case: Case, body: str, actor: User | None) -> CaseEntry:
             key=f"case_reply:{entry.pk}",
             at=now,
         )
-        case_event(case, "case.updated", key=f"reply:{entry.pk}", at=now, change={"reply": "agent"})
+        case_event(case, topic="case.updated", key=f"reply:{entry.pk}", at=now, change={"reply": "agent"})
     return entry
 
 
@@ -313,7 +313,7 @@ def case_customer_reply_within(
         legs.leg_start(case=case, kind=LegKind.NEXT_RESPONSE, at=now)
     case.updated_at = now
     case.save(update_fields=["updated_at"])
-    case_event(case, "case.updated", key=f"reply:{entry.pk}", at=now, change={"reply": "customer"})
+    case_event(case, topic="case.updated", key=f"reply:{entry.pk}", at=now, change={"reply": "customer"})
     return entry
 
 
@@ -397,7 +397,11 @@ def case_assign(*, case: Case, assignee: User | None, team: Team | None, actor: 
             },
         )
         case_event(
-            case, "case.updated", key=f"assigned:{entry.pk}", at=now, change={"assignee": case.assignee_id}
+            case,
+            topic="case.updated",
+            key=f"assigned:{entry.pk}",
+            at=now,
+            change={"assignee": case.assignee_id},
         )
     return case
 
@@ -432,7 +436,7 @@ def case_follow_up(*, case: Case, actor: User | None) -> Case:
             key=f"case_follow_up:{case.pk}",
             at=now,
         )
-        case_event(case, "case.updated", key="follow_up", at=now, change={"follow_up": True})
+        case_event(case, topic="case.updated", key="follow_up", at=now, change={"follow_up": True})
     return case
 
 
@@ -463,5 +467,7 @@ def case_rate(*, case: Case, rating: int, comment: str = "") -> Case:
                 summary=comment,
                 data={"reference": case.reference, "rating": rating},
             )
-        case_event(case, "case.updated", key=f"rated:{entry.pk}", at=now, change={"satisfaction": rating})
+        case_event(
+            case, topic="case.updated", key=f"rated:{entry.pk}", at=now, change={"satisfaction": rating}
+        )
     return case

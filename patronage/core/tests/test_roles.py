@@ -40,6 +40,12 @@ OLD_TABLE: dict[str, set[Role]] = {
     "messaging.manage_messages": {Role.ADMIN, Role.PROGRAM_MANAGER},
     # Receiving raw e-mail through the API (issue 12): administrators, for the mail server's key.
     "messaging.receive_inbound_email": {Role.ADMIN},
+    # Complaints and service recovery (issue 13): agents work cases, leads approve over an agent's limit and
+    # set the targets.
+    "care.work_cases": {Role.ADMIN, Role.SERVICE_AGENT, Role.SERVICE_LEAD, Role.ACCOUNT_MANAGER},
+    "care.lead_cases": {Role.ADMIN, Role.SERVICE_LEAD},
+    "care.manage_care": {Role.ADMIN, Role.SERVICE_LEAD},
+    "care.manage_sla": {Role.ADMIN, Role.SERVICE_LEAD},
 }
 
 

@@ -1,7 +1,13 @@
-"""Reading the commerce data into Polars frames for the pure analyses: one query per table, read in chunks.
+"""Reading the commerce and care data into Polars frames for the pure analyses: one query per table, read
+in chunks.
 
 Times come out naive in UTC (the analyses count days and months on them). Only orders of members count:
 an anonymous till receipt has no customer to analyse.
+
+What went wrong with a purchase comes from two records: `commerce.OrderProblem`, the problem itself (a
+late delivery, a defect, a recall), whether or not the customer said anything; and a complaint, a
+`care.Case` of type complaint, which is the customer saying it. `problems_read` joins them into one row
+per purchase that had either (docs/guide/analytics.md, "Complaint outcomes").
 """
 
 from __future__ import annotations
@@ -13,7 +19,9 @@ from typing import Any
 
 import polars as pl
 from django.db.models import Max, Q, QuerySet
+from django.db.models.functions import Coalesce
 
+from patronage.care.models import Case, CaseType, LegKind, SlaLeg
 from patronage.commerce.models import Order, OrderKind, OrderProblem
 
 CHUNK = 20_000
@@ -28,14 +36,34 @@ PURCHASE_SCHEMA: dict[str, Any] = {
     "discount": pl.Float64,
     "promotion_code": pl.String,
 }
+# A rating of this or more (on the 1-5 follow-up) says the customer was satisfied with the resolution.
+SATISFIED_RATING = 4
+_TIME = pl.Datetime("us", "UTC")
+_NAIVE = pl.Datetime("us")
+# One row per purchase with a problem or a complaint (problems_read); times naive in UTC, as read.
 PROBLEM_SCHEMA: dict[str, Any] = {
     "order": pl.Int64,
     CUSTOMER: pl.Int64,
-    "detected_at": pl.Datetime("us", "UTC"),
-    "reported_at": pl.Datetime("us", "UTC"),
-    "resolved_at": pl.Datetime("us", "UTC"),
-    "satisfied": pl.Boolean,
+    "detected_at": _NAIVE,
+    "reported_at": _NAIVE,  # the complaint's filing; null: no complaint (by the window's end)
+    "resolved_at": _NAIVE,
+    "rating": pl.Int64,  # the customer's 1-5 answer to the follow-up, when given by the window's end
+    "rated_at": _NAIVE,
+    "satisfied": pl.Boolean,  # resolved to satisfaction; null while not resolved
+    "first_response_hours": pl.Float64,  # wall-clock hours to the first response; null: none yet
 }
+ORDER_PROBLEM_SCHEMA: dict[str, Any] = {"order": pl.Int64, CUSTOMER: pl.Int64, "detected_at": _TIME}
+COMPLAINT_SCHEMA: dict[str, Any] = {
+    "case": pl.Int64,
+    "order": pl.Int64,
+    CUSTOMER: pl.Int64,
+    "created_at": _TIME,
+    "resolved_at": _TIME,
+    "rating": pl.Int64,
+    "rated_at": _TIME,
+    "case_first_response_at": _TIME,
+}
+LEG_SCHEMA: dict[str, Any] = {"case": pl.Int64, "response_started_at": _TIME, "first_response_at": _TIME}
 
 
 def naive_utc(moment: datetime) -> datetime:
@@ -93,20 +121,131 @@ def purchases_read(*, start: datetime | None, end: datetime) -> pl.DataFrame:
     ).sort(CUSTOMER, WHEN)
 
 
-def problems_read(*, start: datetime | None, end: datetime) -> pl.DataFrame:
-    """Problems of members' orders detected in the window: order, member, detected_at, reported_at and
-    resolved_at (null when silent / unresolved, or when it happened after the window), satisfied."""
+def order_problems_read(*, start: datetime | None, end: datetime) -> pl.DataFrame:
+    """Problems of members' purchases detected in the window: order, member, detected_at."""
     problems = OrderProblem.objects.filter(
         _window("detected_at", start, end), order__member__isnull=False, order__kind=OrderKind.PURCHASE
     ).order_by()
+    return _frame(problems, ["order_id", "order__member_id", "detected_at"], ORDER_PROBLEM_SCHEMA)
+
+
+def complaints_read(*, start: datetime | None, end: datetime) -> pl.DataFrame:
+    """Members' complaint cases filed in the window: case, order (the purchase it names, a return's
+    original; null when it names none), member, created_at, resolved_at, rating and rated_at, the case's
+    first_response_at, and its first-response SLA leg's response_started_at and first_response_at (null
+    when the case has no such leg)."""
+    cases = Case.objects.filter(
+        _window("created_at", start, end), type=CaseType.COMPLAINT, member__isnull=False
+    ).order_by()
     frame = _frame(
-        problems,
-        ["order_id", "order__member_id", "detected_at", "reported_at", "resolved_at", "customer_satisfied"],
-        PROBLEM_SCHEMA,
+        cases.annotate(purchase=Coalesce("order__original_id", "order_id")),
+        [
+            "pk",
+            "purchase",
+            "member_id",
+            "created_at",
+            "resolved_at",
+            "satisfaction",
+            "satisfaction_at",
+            "first_response_at",
+        ],
+        COMPLAINT_SCHEMA,
     )
-    # What happened after the window's end was not known at its end.
-    cut = naive_utc(end)
-    return frame.with_columns(
-        reported_at=pl.when(pl.col("reported_at") <= cut).then(pl.col("reported_at")),
-        resolved_at=pl.when(pl.col("resolved_at") <= cut).then(pl.col("resolved_at")),
-    ).with_columns(satisfied=pl.when(pl.col("resolved_at").is_not_null()).then(pl.col("satisfied")))
+    legs = SlaLeg.objects.filter(kind=LegKind.FIRST_RESPONSE, case__in=cases.values("pk")).order_by()
+    first_legs = (
+        _frame(legs, ["case_id", "started_at", "met_at"], LEG_SCHEMA)
+        .sort("response_started_at")
+        .unique(subset="case", keep="first")
+    )
+    return frame.join(first_legs, on="case", how="left")
+
+
+def problems_read(
+    *, start: datetime | None, end: datetime, purchases: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """One row per member purchase with a problem detected or a complaint filed in the window (columns of
+    PROBLEM_SCHEMA), as known at the window's end; `purchases` (purchases_read of the same window) places
+    the complaints that name no order, and is read when not given."""
+    if purchases is None:
+        purchases = purchases_read(start=start, end=end)
+    return problems_merge(
+        problems=order_problems_read(start=start, end=end),
+        complaints=complaints_read(start=start, end=end),
+        purchases=purchases,
+        end=naive_utc(end),
+    )
+
+
+def resolved_well(at: datetime) -> pl.Expr:
+    """Resolved to the customer's satisfaction by `at` (naive UTC): resolved or closed by then, and rated
+    SATISFIED_RATING or more, or not rated by then (the customer did not say otherwise)."""
+    rated = pl.col("rated_at").is_not_null() & (pl.col("rated_at") <= at)
+    return (pl.col("resolved_at") <= at).fill_null(False) & (
+        ~rated | (pl.col("rating") >= SATISFIED_RATING)
+    ).fill_null(True)
+
+
+def problems_merge(
+    *, problems: pl.DataFrame, complaints: pl.DataFrame, purchases: pl.DataFrame, end: datetime
+) -> pl.DataFrame:
+    """The order problems and the complaint cases as one row per purchase (PROBLEM_SCHEMA), as known at
+    `end` (naive UTC). Pure.
+
+    A complaint naming no order is taken to be about the member's last purchase before it was filed. A
+    purchase's first problem and first complaint stand for it; a complaint implies a problem, detected
+    no later than the complaint.
+    """
+    known = pl.col("rated_at").is_not_null() & (pl.col("rated_at") <= end)
+    cases = complaints.with_columns(
+        pl.when(pl.col("resolved_at") <= end).then(pl.col("resolved_at")).alias("resolved_at"),
+        pl.when(known).then(pl.col("rating")).alias("rating"),
+        pl.when(known).then(pl.col("rated_at")).alias("rated_at"),
+        # The first-response leg says when the case was first answered (a reply, or a closing that
+        # answered it); a case without one has only its first reply to go by.
+        pl.coalesce("first_response_at", "case_first_response_at").alias("__responded"),
+        pl.coalesce("response_started_at", "created_at").alias("__asked"),
+    )
+    hours = (pl.col("__responded") - pl.col("__asked")).dt.total_seconds(fractional=True) / 3600
+    cases = cases.with_columns(
+        pl.when(pl.col("__responded") <= end).then(hours).alias("first_response_hours"),
+        pl.when(pl.col("resolved_at").is_not_null()).then(resolved_well(end)).alias("satisfied"),
+    )
+    cases = _placed(cases, purchases)
+    first_case = cases.sort("created_at", "case").unique(subset="order", keep="first")
+    first_problem = problems.sort("detected_at").unique(subset="order", keep="first")
+    joined = first_problem.join(
+        first_case.select(
+            "order",
+            pl.col(CUSTOMER).alias("__case_member"),
+            pl.col("created_at").alias("reported_at"),
+            "resolved_at",
+            "rating",
+            "rated_at",
+            "satisfied",
+            "first_response_hours",
+        ),
+        on="order",
+        how="full",
+        coalesce=True,
+    )
+    return joined.select(
+        pl.col("order"),
+        pl.coalesce(CUSTOMER, "__case_member").alias(CUSTOMER),
+        pl.min_horizontal("detected_at", "reported_at").alias("detected_at"),
+        *(pl.col(name) for name in list(PROBLEM_SCHEMA)[3:]),
+    ).cast(pl.Schema(PROBLEM_SCHEMA))
+
+
+def _placed(cases: pl.DataFrame, purchases: pl.DataFrame) -> pl.DataFrame:
+    """The cases with an order: those naming none take the member's last purchase filed before them;
+    those with no purchase before them are left out."""
+    named = cases.filter(pl.col("order").is_not_null())
+    loose = cases.filter(pl.col("order").is_null()).drop("order").sort("created_at")
+    if loose.height == 0:
+        return named
+    bought = purchases.select("order", CUSTOMER, WHEN).sort(WHEN)
+    # Both sorted by time above (polars cannot check it within the `by` groups).
+    placed = loose.join_asof(
+        bought, left_on="created_at", right_on=WHEN, by=CUSTOMER, strategy="backward", check_sortedness=False
+    )
+    return pl.concat([named, placed.drop(WHEN).select(named.columns)]).filter(pl.col("order").is_not_null())

@@ -156,7 +156,7 @@ def _data_read(run: AnalysisRun) -> Data:
         return Data(purchases=empty, problems=empty, start=None, end=naive_utc(run.window_end))
     purchases = purchases_read(start=run.window_start, end=run.window_end)
     problems = (
-        problems_read(start=run.window_start, end=run.window_end)
+        problems_read(start=run.window_start, end=run.window_end, purchases=purchases)
         if run.kind in NEEDS_PROBLEMS
         else pl.DataFrame(schema=PROBLEM_SCHEMA)
     )

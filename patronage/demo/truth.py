@@ -175,7 +175,7 @@ def truth_document(
             },
             "dropout_rule": "at a purchase whose problem ended with outcome o the customer stays with "
             "probability (1 - p * own_dropout_scale[o]) * (1 - extra_dropout[o]); p = 0 on the first purchase",
-            "quick_means": "resolved_at - reported_at <= 24 hours",
+            "quick_means": "the complaint case's resolved_at - created_at <= 24 hours",
             "recall": {
                 "sku": cat.RECALLED_SKU,
                 "window_days": model.recall_window_days,
@@ -199,15 +199,24 @@ def _repurchase(tally: Tally) -> dict[str, Any]:
         }
         for code, name in enumerate(Outcome.NAMES)
     }
-    satisfied = [Outcome.SATISFIED_SLOW, Outcome.SATISFIED_QUICK]
-    orders = int(tally.repurchase_orders[satisfied].sum())
-    again = int(tally.repurchased[satisfied].sum())
-    groups["satisfied"] = {"orders": orders, "repurchased": again, "rate": round(again / max(orders, 1), 4)}
+    merged = {
+        # Resolved to the customer's satisfaction (the complaint case rated 4 or 5), quickly or not.
+        "satisfied": [Outcome.SATISFIED_SLOW, Outcome.SATISFIED_QUICK],
+        # Complained, and not resolved to their satisfaction: never resolved (the case still waits), or
+        # resolved and rated 1 to 3.
+        "not_satisfied": [Outcome.UNRESOLVED, Outcome.UNSATISFIED],
+    }
+    for name, codes in merged.items():
+        orders = int(tally.repurchase_orders[codes].sum())
+        again = int(tally.repurchased[codes].sum())
+        groups[name] = {"orders": orders, "repurchased": again, "rate": round(again / max(orders, 1), 4)}
     return {
         "definition": "purchases at least 52 weeks before the period's end, grouped by what their problems "
-        "show in the data (none; silent: no reported_at; unresolved: no resolved_at; then by "
-        "customer_satisfied and by resolution within 24 hours; an order with a recall only is grouped "
-        "by the recall's answer); rate = share followed by another purchase of the same member within 52 weeks",
+        "show in the data (none; silent: an order problem and no complaint case; unresolved: a complaint "
+        "case never resolved; resolved_unsatisfied: resolved and rated 1-3; satisfied_slow / satisfied_quick: "
+        "resolved and rated 4-5, after more or less than 24 hours from the case's filing; an order with a "
+        "recall only is grouped by the answer to the recall); rate = share followed by another purchase of "
+        "the same member within 52 weeks",
         "groups": groups,
     }
 

@@ -50,6 +50,17 @@ def _no_ids() -> np.ndarray:
     return np.zeros(0, dtype=np.int64)
 
 
+@dataclass(frozen=True)
+class CareRefs:
+    """The service desk the history's cases are written for (patronage/demo/parts/care.py)."""
+
+    category: dict[str, int]  # by English name
+    root_cause: dict[str, int]  # by English name
+    team: int
+    agent: int | None  # the demo's service agent, who handled the history
+    policy: int | None  # the default SLA policy
+
+
 @dataclass
 class Refs:
     """Database ids of the reference rows, indexed like the catalogue's tuples; each part fills its own."""
@@ -60,6 +71,7 @@ class Refs:
     category: np.ndarray = field(default_factory=_no_ids)
     product: np.ndarray = field(default_factory=_no_ids)
     tag: dict[str, int] = field(default_factory=dict)
+    care: CareRefs | None = None
 
 
 @dataclass(frozen=True)

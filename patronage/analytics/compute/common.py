@@ -22,13 +22,12 @@ from patronage.core.errors import ValidationFailed
 Progress = Callable[[int, str], None]
 TOP = 25
 HISTOGRAM_BINS = 20
-SATISFIED = 5.0  # a satisfied verdict on a resolution, on the loyalty index's 1-5 satisfaction scale
-UNSATISFIED = 1.0
 
 
 @dataclass(frozen=True)
 class Data:
-    """What an analysis reads: members' purchases and their orders' problems, and the window (naive UTC)."""
+    """What an analysis reads: members' purchases, what went wrong with them (their problems and complaints,
+    `extract.problems_read`), and the window (naive UTC)."""
 
     purchases: pl.DataFrame
     problems: pl.DataFrame

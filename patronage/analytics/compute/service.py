@@ -21,7 +21,7 @@ from patronage.analytics.compute.common import (
     records,
 )
 from patronage.analytics.deal_seekers import deal_seekers_classify, deal_seekers_compare
-from patronage.analytics.extract import CUSTOMER, WHEN
+from patronage.analytics.extract import CUSTOMER, SATISFIED_RATING, WHEN
 from patronage.analytics.intervals import wilson_interval
 from patronage.analytics.params import whatif_inputs
 from patronage.analytics.response_speed import retention_by_response_band
@@ -90,8 +90,10 @@ def deal_seekers_compute(
 
 
 def order_outcomes(data: Data, *, repurchase_days: int) -> pl.DataFrame:
-    """Per purchase at least `repurchase_days` before the window's end: its first problem's flags, the hours
-    from complaint to resolution, and whether the member bought again within `repurchase_days`."""
+    """Per purchase at least `repurchase_days` before the window's end: whether it had a problem and a
+    complaint, whether the complaint was resolved to the customer's satisfaction and whether they rated it
+    so (4 or 5), the hours from the complaint to its resolution and to its first response, and whether the
+    member bought again within `repurchase_days` (problems as `extract.problems_read` gives them)."""
     log = data.purchases.sort(CUSTOMER, WHEN).with_columns(
         pl.col(WHEN).shift(-1).over(CUSTOMER).alias("__next")
     )
@@ -101,21 +103,28 @@ def order_outcomes(data: Data, *, repurchase_days: int) -> pl.DataFrame:
     )
     first = data.problems.sort("detected_at").unique(subset="order", keep="first")
     joined = orders.join(first, on="order", how="left", suffix="_problem")
-    hours = (pl.col("resolved_at") - pl.col("reported_at")).dt.total_seconds() / 3600
+    complained = pl.col("reported_at").is_not_null()
+    resolved = complained & pl.col("satisfied").fill_null(False)
+    hours = (pl.col("resolved_at") - pl.col("reported_at")).dt.total_seconds(fractional=True) / 3600
     return joined.select(
         "order",
         CUSTOMER,
         "repurchased",
         pl.col("detected_at").is_not_null().alias("problem"),
-        pl.col("reported_at").is_not_null().alias("complained"),
-        (pl.col("reported_at").is_not_null() & pl.col("resolved_at").is_not_null()).alias("resolved"),
-        pl.col("satisfied").fill_null(False).alias("satisfied"),
-        hours.cast(pl.Float64).alias("resolution_hours"),
+        complained.alias("complained"),
+        resolved.alias("resolved"),
+        (resolved & (pl.col("rating") >= SATISFIED_RATING).fill_null(False)).alias("satisfied"),
+        pl.when(complained).then(hours).cast(pl.Float64).alias("resolution_hours"),
+        pl.when(complained)
+        .then(pl.col("first_response_hours"))
+        .cast(pl.Float64)
+        .alias("first_response_hours"),
     )
 
 
 def outcomes_table(units: pl.DataFrame, *, quick_hours: float) -> pl.DataFrame:
-    """`complaint_outcomes` of the units, with a row for the satisfied complainants (TARP's 90%)."""
+    """`complaint_outcomes` of the units, with a row for the complainants who rated the resolution 4 or 5
+    (TARP's 90% of satisfied complainants)."""
     table = complaint_outcomes(
         problem=units["problem"].to_numpy(),
         complained=units["complained"].to_numpy(),
@@ -143,15 +152,21 @@ def outcomes_table(units: pl.DataFrame, *, quick_hours: float) -> pl.DataFrame:
 
 def service_compute(data: Data, params: Mapping[str, Any], progress: Progress = progress_ignore) -> Computed:
     """Repurchase after no problem, a silent one, an unresolved, resolved or quickly resolved complaint, and
-    retention by how long the complaint waited for its resolution."""
+    retention by how long the complaint waited for its resolution (`response`) and for its first response
+    (`first_response`)."""
     purchases_required(data)
     progress(20, "grouping purchases by what went wrong")
     units = order_outcomes(data, repurchase_days=params["repurchase_days"])
     outcomes = outcomes_table(units, quick_hours=params["quick_hours"])
     complained = units.filter(pl.col("complained"))
-    bands = retention_by_response_band(
+    retained = complained["repurchased"].to_numpy()
+    to_resolution = retention_by_response_band(
         first_response_hours=complained["resolution_hours"].fill_null(float("nan")).to_numpy(),
-        retained=complained["repurchased"].to_numpy(),
+        retained=retained,
+    )
+    to_first_response = retention_by_response_band(
+        first_response_hours=complained["first_response_hours"].fill_null(float("nan")).to_numpy(),
+        retained=retained,
     )
     result = {
         "unit": "purchase",
@@ -161,7 +176,10 @@ def service_compute(data: Data, params: Mapping[str, Any], progress: Progress = 
         "problems": int(units["problem"].sum()),
         "complaints": complained.height,
         "outcomes": records(outcomes),
-        "response": records(bands),
+        # By the hours from the complaint to its resolution; "no response": not resolved.
+        "response": records(to_resolution),
+        # By the hours to the first response (the case's first-response leg); "no response": none yet.
+        "first_response": records(to_first_response),
     }
     return Computed(result=jsonable(result))
 

@@ -18,9 +18,7 @@ from patronage.analytics.cohorts import (
     retention_curve,
 )
 from patronage.analytics.compute.common import (
-    SATISFIED,
     TOP,
-    UNSATISFIED,
     Computed,
     Data,
     Progress,
@@ -32,7 +30,7 @@ from patronage.analytics.compute.common import (
     purchases_required,
     records,
 )
-from patronage.analytics.extract import CUSTOMER, WHEN
+from patronage.analytics.extract import CUSTOMER, WHEN, resolved_well
 from patronage.analytics.loyalty_index import (
     COMPONENTS,
     loyalty_by_segment,
@@ -180,15 +178,14 @@ def _clv_holdout(data: Data, params: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _problem_counts(problems: pl.DataFrame, before: datetime) -> pl.DataFrame:
-    """Per member: problems detected, complaints made and complaints unresolved by `before`."""
+    """Per member: purchases with a problem detected, complaints filed, and complaints not resolved to
+    their satisfaction by `before`."""
     known = problems.filter(pl.col("detected_at") <= before)
+    complained = (pl.col("reported_at") <= before).fill_null(False)
     return known.group_by(CUSTOMER).agg(
         pl.len().cast(pl.Float64).alias("problems"),
-        (pl.col("reported_at") <= before).sum().cast(pl.Float64).alias("complaints"),
-        ((pl.col("reported_at") <= before) & ~(pl.col("resolved_at") <= before).fill_null(False))
-        .sum()
-        .cast(pl.Float64)
-        .alias("unresolved"),
+        complained.sum().cast(pl.Float64).alias("complaints"),
+        (complained & ~resolved_well(before)).sum().cast(pl.Float64).alias("unresolved"),
     )
 
 
@@ -278,11 +275,9 @@ def churn_compute(data: Data, params: Mapping[str, Any], progress: Progress = pr
 
 
 def _satisfaction(problems: pl.DataFrame) -> pl.DataFrame:
-    """Per member, the mean verdict on their resolved complaints: satisfied 5, not satisfied 1."""
-    verdicts = problems.filter(pl.col("satisfied").is_not_null())
-    return verdicts.group_by(CUSTOMER).agg(
-        pl.when(pl.col("satisfied")).then(SATISFIED).otherwise(UNSATISFIED).mean().alias("satisfaction")
-    )
+    """Per member, the mean of the ratings (1-5) they gave the resolutions of their complaints."""
+    rated = problems.filter(pl.col("rating").is_not_null())
+    return rated.group_by(CUSTOMER).agg(pl.col("rating").cast(pl.Float64).mean().alias("satisfaction"))
 
 
 def loyalty_compute(data: Data, params: Mapping[str, Any], progress: Progress = progress_ignore) -> Computed:

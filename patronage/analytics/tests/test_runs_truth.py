@@ -116,12 +116,40 @@ def test_complaint_outcomes_match_the_repurchase_rates_the_generator_measured(bu
 
     measured = {row["group"]: row for row in run.result["outcomes"]}
     expected = truth["repurchase_within_52_weeks"]["groups"]
-    for ours, theirs in (("no_problem", "none"), ("silent", "silent"), ("satisfied", "satisfied")):
+    pairs = (
+        ("no_problem", "none"),
+        ("silent", "silent"),
+        # Read from the complaint cases: resolved to satisfaction (rated 4-5, or not rated) and not.
+        ("resolved", "satisfied"),
+        ("satisfied", "satisfied"),
+        ("complained_unresolved", "not_satisfied"),
+        ("resolved_quickly", "satisfied_quick"),
+        ("resolved_slowly", "satisfied_slow"),
+    )
+    for ours, theirs in pairs:
         row = measured[ours]
         assert row["repurchase_rate"] == pytest.approx(expected[theirs]["rate"], abs=0.03), ours
         assert row["low"] <= expected[theirs]["rate"] <= row["high"], ours
     # The TARP pattern: satisfied complainants buy again more than silent sufferers.
     assert measured["satisfied"]["repurchase_rate"] > measured["silent"]["repurchase_rate"]
+
+
+def test_response_speed_reads_the_cases_first_responses(business):
+    truth, _ = business
+
+    run = _run("service")
+
+    bands = {row["band"]: row for row in run.result["first_response"]}
+    # Every complaint of the history was answered (the open cases of the last days bought too recently
+    # to be followed for a year).
+    assert sum(row["customers"] for row in bands.values()) == run.result["complaints"]
+    assert bands["no response"]["customers"] == 0
+    # The demo answers complaints that end well sooner (truth: care), so the fastest band buys again most.
+    medians = truth["care"]["first_response_office_hours_median"]
+    assert medians["satisfied_quick"] < medians["unresolved"]
+    slow = [bands["24-72h"], bands[">=72h"]]
+    slow_rate = sum(row["retained"] for row in slow) / sum(row["customers"] for row in slow)
+    assert bands["<1h"]["retention"] > slow_rate + 0.1
 
 
 def test_the_deal_seekers_found_are_the_simulated_ones(business):

@@ -5,7 +5,7 @@ members, for each chunk of members, and after them. An app adds its demo part wi
 its line below, after the apps it builds on.
 """
 
-from patronage.demo.parts import analytics, business, commerce, loyalty, members, messages, staff
+from patronage.demo.parts import analytics, business, care, commerce, loyalty, members, messages, staff
 from patronage.demo.world import Part
 
 PARTS: tuple[Part, ...] = (
@@ -14,6 +14,7 @@ PARTS: tuple[Part, ...] = (
     members.PART,
     commerce.PART,
     loyalty.PART,
+    care.PART,
     messages.PART,
     analytics.PART,
 )

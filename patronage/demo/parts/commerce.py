@@ -1,5 +1,6 @@
 """The commerce part of the demo: brands, channels, stores, categories and products, then each chunk's
-orders (purchases, returns, their lines and problems) with their events on the members' timelines."""
+orders (purchases, returns, their lines and problems) with their events on the members' timelines. A
+problem the customer complained about is also a complaint case (the care part)."""
 
 from __future__ import annotations
 
@@ -183,16 +184,9 @@ def return_line_rows(chunk: Chunk, context: Context) -> Iterator[tuple[object, .
     )
 
 
-PROBLEM_FIELDS = (
-    "id",
-    "order",
-    "kind",
-    "detected_at",
-    "description",
-    "reported_at",
-    "resolved_at",
-    "customer_satisfied",
-)
+# The problem only: when the customer reported it, the complaint is a case (the care part), so the
+# problem's own reported_at, resolved_at and customer_satisfied stay empty.
+PROBLEM_FIELDS = ("id", "order", "kind", "detected_at", "description")
 
 
 def _problem_descriptions(chunk: Chunk) -> list[str]:
@@ -210,16 +204,12 @@ def _problem_descriptions(chunk: Chunk) -> list[str]:
 
 def problem_rows(chunk: Chunk, context: Context) -> Iterator[tuple[object, ...]]:
     problems = chunk.baskets.problems
-    satisfied = [None if s < 0 else bool(s) for s in problems.satisfied.tolist()]
     return zip(
         context.ids.problem.tolist(),
         context.ids.order[problems.order].tolist(),
         [bk.PROBLEM_KINDS[k] for k in problems.kind.tolist()],
         context.times(problems.detected),
         _problem_descriptions(chunk),
-        context.times(problems.reported),
-        context.times(problems.resolved),
-        satisfied,
         strict=True,
     )
 
@@ -320,15 +310,8 @@ def return_event_rows(chunk: Chunk, context: Context) -> Iterator[tuple[object, 
     )
 
 
-def _problem_state(reported: int, resolved: int, satisfied: int) -> str:
-    if reported < 0:
-        return "not reported by the customer"
-    if resolved < 0:
-        return "complaint open"
-    return "resolved, customer satisfied" if satisfied == 1 else "resolved, customer not satisfied"
-
-
 def problem_event_rows(chunk: Chunk, context: Context) -> Iterator[tuple[object, ...]]:
+    """The problem as the business saw it on the order; what the customer said of it is on their case."""
     problems = chunk.baskets.problems
     order_ids = context.ids.order[problems.order]
     external = external_ids(chunk.baskets.orders.channel[problems.order], order_ids)
@@ -339,13 +322,10 @@ def problem_event_rows(chunk: Chunk, context: Context) -> Iterator[tuple[object,
         context.times(problems.detected),
         problems.kind.tolist(),
         external,
-        problems.reported.tolist(),
-        problems.resolved.tolist(),
-        problems.satisfied.tolist(),
         strict=True,
     )
-    for member_id, problem_id, order_id, at, kind, order_number, reported, resolved, satisfied in columns:
-        summary = f"{PROBLEM_LABELS[kind]} · {order_number} · {_problem_state(reported, resolved, satisfied)}"
+    for member_id, problem_id, order_id, at, kind, order_number in columns:
+        summary = f"{PROBLEM_LABELS[kind]} · {order_number}"
         data = json.dumps({"order_id": order_id, "order": order_number, "problem": bk.PROBLEM_KINDS[kind]})
         source = ("commerce.orderproblem", str(problem_id), f"order_problem:{problem_id}")
         yield member_id, "order_problem", at, summary, data, *source, context.now

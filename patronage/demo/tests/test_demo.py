@@ -14,9 +14,10 @@ import numpy as np
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
-from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Sum
 from django.test import RequestFactory
 
+from patronage.care.models import Case, Compensation
 from patronage.commerce.models import Order, OrderLine, OrderProblem
 from patronage.core.models import AuditEntry, OutboxEvent, User
 from patronage.core.roles import Role
@@ -66,7 +67,10 @@ def _totals() -> dict[str, Any]:
         "consent_events": ConsentEvent.objects.count(),
         "orders": Order.objects.aggregate(n=Count("pk"), total=Sum("amount"), discount=Sum("discount")),
         "lines": OrderLine.objects.aggregate(n=Count("pk"), quantity=Sum("quantity")),
-        "problems": OrderProblem.objects.aggregate(n=Count("pk"), reported=Count("reported_at")),
+        "problems": OrderProblem.objects.aggregate(n=Count("pk"), detected=Max("detected_at")),
+        "cases": Case.objects.aggregate(
+            n=Count("pk"), rated=Count("satisfaction"), rating=Sum("satisfaction")
+        ),
         "timeline": TimelineEvent.objects.count(),
     }
 
@@ -75,6 +79,8 @@ def _wipe_demo() -> None:
     # The demo chooses its members' ids, so a second load reuses them: their events go with them.
     OutboxEvent.objects.all().delete()
     WebhookEndpoint.objects.all().delete()
+    Compensation.objects.all().delete()
+    Case.objects.all().delete()
     TimelineEvent.objects.all().delete()
     OrderProblem.objects.all().delete()
     OrderLine.objects.all().delete()
@@ -144,15 +150,29 @@ def test_returns_take_back_an_earlier_purchase_of_the_same_member_within_30_days
         assert 0 < refund.amount <= original.amount
 
 
-def test_problems_have_complaints_resolutions_and_a_recall(demo: Path) -> None:
+def test_problems_are_the_orders_and_each_complaint_of_them_is_a_case(demo: Path) -> None:
     problems = OrderProblem.objects.all()
     assert 0.04 < problems.count() / Order.objects.filter(kind="purchase").count() < 0.13
-    assert problems.filter(reported_at__isnull=True).exists()
-    assert problems.filter(reported_at__isnull=False, resolved_at__isnull=True).exists()
-    assert problems.filter(customer_satisfied=True).exists()
-    assert not problems.filter(resolved_at__lt=F("reported_at")).exists()
-    assert not problems.filter(customer_satisfied__isnull=False, resolved_at__isnull=True).exists()
     assert {p.kind for p in problems} >= {"delay", "defect", "recall"}
+    # What the customer said of a problem is on their case, not on the problem.
+    complaint_fields = Q(reported_at__isnull=False) | Q(resolved_at__isnull=False)
+    assert not problems.filter(complaint_fields | Q(customer_satisfied__isnull=False)).exists()
+
+    truth = json.loads((demo / "demo-truth.json").read_text())
+    recent = [case["reference"] for case in truth["care"]["open_recent"]]
+    history = Case.objects.exclude(reference__in=recent)
+    realised = truth["realised"]
+    assert history.count() == realised["complaints"] == truth["care"]["history"]["cases"]
+    assert set(history.values_list("type", flat=True)) == {"complaint"}
+    # Each is about an order whose problem was detected by the time the customer wrote.
+    detected = OrderProblem.objects.filter(order=OuterRef("order"), detected_at__lte=OuterRef("created_at"))
+    assert not history.exclude(Exists(detected)).exists()
+    assert history.filter(status="closed").count() == realised["resolved"]
+    assert history.filter(satisfaction__gte=4).count() == realised["satisfied"]
+    assert history.filter(status="waiting").count() == realised["complaints"] - realised["resolved"]
+    assert set(history.values_list("channel", flat=True)) >= {"web_form", "phone", "email", "store"}
+    assert set(history.values_list("language", flat=True)) >= {"ko", "ja"}
+    assert history.filter(summary__contains="Electric kettle").exists()  # the recall's answers
 
 
 def test_every_order_and_problem_has_its_timeline_event(demo: Path) -> None:
@@ -225,6 +245,7 @@ def test_the_truth_files_state_the_parameters_and_the_counts(demo: Path) -> None
     assert truth["counts"]["members.Member"] == MEMBERS + len(truth["duplicates"]["pairs"])
     assert truth["counts"]["commerce.Order"] == Order.objects.count()
     assert truth["counts"]["members.TimelineEvent"] == TimelineEvent.objects.count()
+    assert truth["counts"]["care.Case"] == Case.objects.count()
     with (demo / "demo-truth-customers.csv").open() as file:
         rows = list(csv.DictReader(file))
     assert len(rows) == MEMBERS  # the simulated customers; their second sign-ups bought nothing

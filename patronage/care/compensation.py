@@ -155,10 +155,11 @@ def compensation_decide(*, compensation: Compensation, approve: bool, actor: Use
         )
         if compensation.status != CompensationStatus.AWAITING_APPROVAL:
             raise Conflict(_("this compensation was already decided"), field="compensation")
-        if approve and compensation.value > limit_of(actor):
+        limit = limit_of(actor)
+        if approve and compensation.value > limit:
             raise PermissionDenied(
                 _("%(value)s is over your own limit of %(limit)s")
-                % {"value": _money(compensation.value), "limit": _money(limit_of(actor))},
+                % {"value": _money(compensation.value), "limit": _money(limit)},
                 field="value",
             )
         compensation.decided_by, compensation.decided_at = actor, now

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from patronage.care import timeline_kinds as kinds
@@ -239,11 +239,11 @@ def _told(notice: Notice, recipient: NoticeRecipient, now: datetime) -> None:
 
 
 def notice_counts(notice: Notice) -> NoticeCounts:
-    """How many it touches, were told, opened it and were compensated."""
-    recipients = NoticeRecipient.objects.filter(notice=notice)
-    return NoticeCounts(
-        touched=recipients.count(),
-        told=recipients.filter(told_at__isnull=False).count(),
-        opened=recipients.filter(opened_at__isnull=False).count(),
-        compensated=recipients.filter(compensated_at__isnull=False).count(),
+    """How many it touches, were told, opened it and were compensated: one query."""
+    counted = NoticeRecipient.objects.filter(notice=notice).aggregate(
+        touched=Count("pk"),
+        told=Count("pk", filter=Q(told_at__isnull=False)),
+        opened=Count("pk", filter=Q(opened_at__isnull=False)),
+        compensated=Count("pk", filter=Q(compensated_at__isnull=False)),
     )
+    return NoticeCounts(**counted)

@@ -309,6 +309,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "care-sla-sweep": {"task": "care.sla_sweep", "schedule": 30.0},
     # Proactive notices: the customers of a notice being sent are told within a minute.
     "care-notices-send": {"task": "care.notices_send", "schedule": 60.0},
+    # Anonymous cases go to the customer's file once a member with their e-mail or phone exists.
+    "care-cases-match": {"task": "care.cases_match", "schedule": 60.0},
 }
 CELERY_TIMEZONE = "UTC"
 

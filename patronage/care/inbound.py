@@ -18,7 +18,6 @@ from patronage.care.services import (
     case_customer_reply_within,
     case_open_within,
 )
-from patronage.core.errors import ApplicationError
 from patronage.members.models import Identity, IdentityKind
 from patronage.messages.inbound_services import on_inbound_email
 from patronage.messages.models import InboundEmail
@@ -42,11 +41,8 @@ def case_from_email(email: InboundEmail) -> bool:
     words = _own_words(email.text_body) or email.subject.strip() or "-"
     case = _case_named(email)
     if case is not None:
-        try:
-            case_customer_reply_within(case=case, body=words[:DESCRIPTION_MAX], data={"email": str(email.pk)})
-            return True
-        except ApplicationError:
-            pass  # a merged case: the message is filed as a case of its own
+        case_customer_reply_within(case=case, body=words[:DESCRIPTION_MAX], data={"email": str(email.pk)})
+        return True
     summary = " ".join((email.subject or words.splitlines()[0]).split())[:SUMMARY_MAX] or "-"
     case_open_within(
         data=CaseInput(

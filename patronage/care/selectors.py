@@ -11,7 +11,7 @@ from patronage.members.models import Member
 
 
 def _cases() -> QuerySet[Case]:
-    return Case.objects.select_related("policy", "member", "category", "assignee", "team")
+    return Case.objects.select_related("policy", "member", "category", "assignee", "team", "merged_into")
 
 
 def case_get(*, reference: str) -> Case:

@@ -17,6 +17,7 @@ from patronage.care import legs
 from patronage.care import timeline_kinds as kinds
 from patronage.care.flows import case_transition, resume_status, transition_check
 from patronage.care.links import case_link
+from patronage.care.merging import case_carrying_on
 from patronage.care.message_kinds import CASE_ACKNOWLEDGED, CASE_FOLLOW_UP, CASE_REPLY
 from patronage.care.models import (
     Case,
@@ -299,9 +300,10 @@ def case_customer_reply_within(
     """case_customer_reply in the caller's transaction (an inbound e-mail's receipt)."""
     body = _body(body, "body")
     now = at or clock.now()
+    # Written to a duplicate that was merged: the words belong on the case that carries on.
     case = _locked(case)
     if case.status == CaseStatus.MERGED:
-        raise Conflict(_("this case was merged into another"), field="case")
+        case = _locked(case_carrying_on(case))
     entry = CaseEntry.objects.create(
         case=case, kind=EntryKind.REPLY_IN, at=now, body=body, public=True, data=data or {}
     )

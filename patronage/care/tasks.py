@@ -1,8 +1,10 @@
-"""Care's jobs, run by Celery beat: the SLA sweep every 30 seconds and the notices every minute; two
-workers may run either at once (care.sweep, care.notices)."""
+"""Care's jobs, run by Celery beat: the SLA sweep every 30 seconds, the notices and the matching of
+anonymous cases every minute; two workers may run any of them at once (care.sweep, care.notices,
+care.merging)."""
 
 from celery import shared_task
 
+from patronage.care.merging import cases_match
 from patronage.care.notices import notices_send
 from patronage.care.sweep import sla_sweep
 
@@ -22,4 +24,13 @@ def notices_send_task() -> int:
     total = 0
     while told := notices_send():
         total += told
+    return total
+
+
+@shared_task(name="care.cases_match")
+def cases_match_task() -> int:
+    """Files anonymous cases under the members found since, a batch at a time."""
+    total = 0
+    while matched := cases_match().matched:
+        total += matched
     return total

@@ -181,6 +181,7 @@ class CasePage:
     may_decide: bool  # holds care.lead_cases: approves or declines what waits for a lead
     may_follow_up: bool
     language: str  # the customer's language, named in the reader's
+    merge_candidates: list[Case]  # the same customer's other open cases: the likely duplicates
 
 
 def case_page(*, case: Case, user: User, now: datetime) -> CasePage:
@@ -214,6 +215,7 @@ def case_page(*, case: Case, user: User, now: datetime) -> CasePage:
         may_decide=user.has_staff_perm(CASES_LEAD),
         may_follow_up=case.status == CaseStatus.CLOSED and case.follow_up_sent_at is None,
         language=language_words(case.language),
+        merge_candidates=merge_candidates(case),
     )
 
 
@@ -286,6 +288,27 @@ def customer_panel(*, case: Case, user: User) -> CustomerPanel | None:
     )
     header = customer_header(member=member, user=user, scores_for_their_case=user.has_staff_perm(CASES_WORK))
     return CustomerPanel(member=member, header=header, past_cases=past)
+
+
+MERGE_CANDIDATES_SHOWN = 5
+
+
+def merge_candidates(case: Case) -> list[Case]:
+    """The same customer's other open cases (by their file, or the e-mail or phone they gave), the
+    latest first: a customer who wrote twice about one problem."""
+    if not case.is_open:
+        return []
+    same = Q(member_id=case.member_id) if case.member_id is not None else Q()
+    for field in ("contact_email", "contact_phone"):
+        if value := getattr(case, field):
+            same |= Q(**{field: value})
+    if not same:
+        return []
+    return list(
+        Case.objects.filter(same, status__in=OPEN_STATUSES)
+        .exclude(pk=case.pk)
+        .order_by("-created_at", "-pk")[:MERGE_CANDIDATES_SHOWN]
+    )
 
 
 # --- finding what an agent typed on a new case ---------------------------------------------------------

@@ -298,6 +298,19 @@ class CaseNoteForm(ServiceForm):
         super().__init__(*args, **kwargs)
 
 
+class MergeForm(ServiceForm):
+    into = forms.CharField(
+        label=_("Case that carries on"),
+        max_length=20,
+        help_text=_("Its reference, such as C-2026-000123: this case stops, and that one is answered."),
+    )
+    note = _text(_("Why (optional)"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "merge_%s")
+        super().__init__(*args, **kwargs)
+
+
 # --- compensation --------------------------------------------------------------------------------------------
 
 

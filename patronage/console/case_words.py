@@ -280,6 +280,15 @@ def _event_title(
             "percent": data.get("percent", ""),
             "leg": _label(LegKind, data.get("leg")),
         }
+    if kind == EntryKind.MERGED and data.get("into"):
+        return by(_("Merged into %(reference)s, which carries on") % {"reference": data["into"]})
+    if kind == EntryKind.MERGED and data.get("from"):
+        return by(
+            _("%(reference)s merged into this case: “%(summary)s”")
+            % {"reference": data["from"], "summary": data.get("summary", "")}
+        )
+    if kind == EntryKind.MATCHED:
+        return _("Filed under the customer's file, found by the contact details they gave")
     if kind == EntryKind.RATED:
         return _("The customer rated the service %(rating)s of 5") % {"rating": data.get("rating", "—")}
     if kind == EntryKind.FOLLOW_UP:

@@ -128,8 +128,12 @@ def status_words(case: Case) -> str:
         S.CLOSED: _(
             "This case is closed. If something is still wrong, write to us below and we will reopen it."
         ),
-        S.MERGED: _("This case was joined with another one about the same problem. We answer you there."),
     }
+    if case.status == S.MERGED:
+        into = case.merged_into.reference if case.merged_into is not None else ""
+        return _("This case was joined with %(reference)s, about the same problem. We answer you there.") % {
+            "reference": into
+        }
     return str(words.get(S(case.status), case.get_status_display()))
 
 

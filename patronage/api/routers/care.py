@@ -17,6 +17,7 @@ from patronage.api.pagination import LimitOffset
 from patronage.api.schemas.care import (
     CaseFilters,
     CaseIn,
+    CaseMergeIn,
     CaseOut,
     CompensationIn,
     CompensationOut,
@@ -29,6 +30,7 @@ from patronage.api.schemas.care import (
 from patronage.api.schemas.common import PROBLEM_STATUSES, PathId, Problem
 from patronage.care import selectors
 from patronage.care.compensation import CompensationInput, compensation_give
+from patronage.care.merging import case_merge
 from patronage.care.models import OPEN_STATUSES, Case, CompensationStatus, Notice, SlaLeg
 from patronage.care.notices import NoticeInput, notice_create, notice_start
 from patronage.care.services import (
@@ -93,7 +95,7 @@ def create_case(request: HttpRequest, payload: CaseIn) -> Status[Case]:
 @paginate(LimitOffset)
 def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> QuerySet[Case]:
     """Cases, most recently changed first."""
-    cases = Case.objects.select_related("assignee", "team").order_by("-updated_at", "-pk")
+    cases = Case.objects.select_related("assignee", "team", "merged_into").order_by("-updated_at", "-pk")
     if filters.member is not None:
         cases = cases.filter(member_id=filters.member)
     if filters.status is not None:
@@ -154,6 +156,19 @@ def note_case(request: HttpRequest, reference: str, payload: NoteIn) -> Status[C
     """An internal note: staff read it, the customer never does."""
     case_note(case=_case(reference), body=payload.body, actor=acting_user(request))
     return Status(201, _case(reference))
+
+
+@router.post("/cases/{reference}/merge", response={200: CaseOut, PROBLEM_STATUSES: Problem}, auth=WRITE)
+def merge_case(request: HttpRequest, reference: str, payload: CaseMergeIn) -> Case:
+    """Merges this case, a duplicate, into the case `into`, which carries on and is answered; what the
+    customer writes to the duplicate lands there. 409 when either is closed or merged, or they are two
+    customers' cases."""
+    try:
+        into = _case(payload.into)
+    except NotFound as error:
+        raise NotFound(error.message, field="into") from error
+    case_merge(duplicate=_case(reference), into=into, actor=acting_user(request), note=payload.note)
+    return _case(into.reference)
 
 
 @router.post(

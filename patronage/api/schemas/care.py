@@ -136,6 +136,17 @@ class NoteIn(Schema):
     body: str = Field(..., max_length=REPLY_MAX, pattern=NOT_BLANK)
 
 
+class CaseMergeIn(Schema):
+    """Merges this case, a duplicate, into `into`: both open, one customer's."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    into: str = Field(
+        ..., max_length=20, pattern=NOT_BLANK, description="the reference of the case that carries on"
+    )
+    note: str = Field("", max_length=REPLY_MAX, pattern=SAFE_TEXT)
+
+
 class CompensationIn(Schema):
     """Value given to put things right. `points` (with `program` when there are several) for points,
     `benefit` for a benefit: both need the case's customer. Over the caller's limit: 403 naming it, or,
@@ -229,6 +240,7 @@ class CaseOut(Schema):
     legs: list[LegOut]
     compensations: list[CompensationOut]
     allowed_moves: list[str] = Field(..., description="the statuses it may move to now")
+    merged_into: str | None = Field(..., description="the case that carries on, when this one was merged")
 
     @staticmethod
     def resolve_member(case: Case) -> int | None:
@@ -257,6 +269,10 @@ class CaseOut(Schema):
     @staticmethod
     def resolve_team(case: Case) -> str | None:
         return case.team.name if case.team else None
+
+    @staticmethod
+    def resolve_merged_into(case: Case) -> str | None:
+        return case.merged_into.reference if case.merged_into else None
 
     @staticmethod
     def resolve_promised_by(case: Case) -> str | None:

@@ -103,6 +103,28 @@ def test_replies_both_ways(care, alice: Member):
     assert any(leg["kind"] == "next_response" for leg in customer.json()["legs"])
 
 
+def test_a_duplicate_is_merged_into_the_case_that_carries_on(care, alice: Member, bob: Member):
+    first = _file(care, member=alice.pk)["reference"]
+    duplicate = _file(care, member=alice.pk, channel="email")["reference"]
+
+    merged = care.post(
+        f"/api/v1/cases/{duplicate}/merge", {"into": first.lower()}, content_type="application/json"
+    )
+
+    assert merged.status_code == 200
+    assert merged.json()["reference"] == first
+    again = care.get(f"/api/v1/cases/{duplicate}").json()
+    assert (again["status"], again["merged_into"]) == ("merged", first)
+    unknown = care.post(
+        f"/api/v1/cases/{first}/merge", {"into": "C-2026-999999"}, content_type="application/json"
+    )
+    assert (unknown.status_code, unknown.json()["errors"][0]["field"]) == (404, "into")
+    other = _file(care, member=bob.pk)["reference"]
+    refused = care.post(f"/api/v1/cases/{other}/merge", {"into": first}, content_type="application/json")
+    assert refused.status_code == 409
+    assert "two customers' cases" in refused.json()["detail"]
+
+
 def test_compensation_over_the_keys_owner_limit_is_403_or_waits(alice: Member, agent: User, db):
     Program.objects.create(code="club", name="Club", currency="KRW")
     _key, plain = apikey_create(name="call centre", scopes=["care:read", "care:write"], actor=agent)
@@ -161,6 +183,7 @@ def test_the_list_filters_by_member_status_and_breach(care, alice: Member, bob: 
         ("post", "/api/v1/cases/C-2026-000001/replies", "care:write"),
         ("post", "/api/v1/cases/C-2026-000001/notes", "care:write"),
         ("post", "/api/v1/cases/C-2026-000001/compensations", "care:write"),
+        ("post", "/api/v1/cases/C-2026-000001/merge", "care:write"),
     ],
 )
 def test_each_endpoint_needs_its_scope(

@@ -86,6 +86,7 @@ ENDPOINTS = [
     Endpoint("console:case_move", "post", CASES_WORK, _case),
     Endpoint("console:case_reply", "post", CASES_WORK, _case),
     Endpoint("console:case_note", "post", CASES_WORK, _case),
+    Endpoint("console:case_merge", "post", CASES_WORK, _case),
     Endpoint("console:case_compensate", "post", CASES_WORK, _case),
     Endpoint("console:case_compensation_decide", "post", CASES_LEAD, _compensation),
     Endpoint("console:case_assign", "post", CASES_WORK, _case),

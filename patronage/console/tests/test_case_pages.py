@@ -507,6 +507,38 @@ def test_a_note_is_internal(client_as, agent, case):
     assert not Message.objects.filter(kind="case_reply").exists()
 
 
+def test_the_same_customers_open_case_is_offered_and_merging_goes_to_the_case_that_carries_on(
+    client_as, agent, case, alice
+):
+    duplicate = complaint(alice, summary="Scratches everywhere", channel="email")
+    client = client_as(agent)
+    page = page_text(client.get(reverse("console:case", args=[duplicate.reference])))
+    assert f"Merge into {case.reference}" in page
+
+    response = client.post(
+        reverse("console:case_merge", args=[duplicate.reference]), {"into": case.reference}, follow=True
+    )
+
+    assert response.redirect_chain[-1][0] == reverse("console:case", args=[case.reference])
+    text = page_text(response)
+    assert f"{duplicate.reference} is merged into this case." in text
+    assert f"{duplicate.reference} merged into this case: “Scratches everywhere”" in text
+    merged = page_text(client.get(reverse("console:case", args=[duplicate.reference])))
+    assert "Merged into another case" in merged or "merged into another case" in merged
+    assert "A duplicate?" not in merged
+
+
+def test_merging_into_an_unknown_case_names_the_field_and_changes_nothing(client_as, agent, case):
+    response = client_as(agent).post(
+        reverse("console:case_merge", args=[case.reference]), {"into": "C-1999-1"}
+    )
+
+    assert response.status_code == 404
+    assert "no case C-1999-1" in page_text(response)
+    case.refresh_from_db()
+    assert case.status == "acknowledged"
+
+
 def test_an_agent_takes_a_case_but_only_a_lead_takes_it_from_another(client_as, agent, lead, case, db):
     colleague = User.objects.get(username="sol_lead")
     client = client_as(agent)

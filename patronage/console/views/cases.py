@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from patronage.care import services
+from patronage.care import merging, services
 from patronage.care.compensation import compensation_decide, compensation_give
 from patronage.care.models import Case, CaseStatus, CompensationStatus
 from patronage.care.permissions import CASES_LEAD, CASES_WORK
@@ -120,6 +120,7 @@ def _forms(request: HttpRequest, page: case_file.CasePage, bound: dict[str, form
         "note_form": bound.get("note_form") or forms_.CaseNoteForm(),
         "assign_form": bound.get("assign_form")
         or _assign_form(initial={"assignee": case.assignee_id or "", "team": case.team_id or ""}),
+        "merge_form": bound.get("merge_form") or forms_.MergeForm(),
     }
     if case.is_open:
         made["compensation_form"] = bound.get("compensation_form") or _compensation_form(request)
@@ -198,6 +199,34 @@ def case_reply(request: HttpRequest, reference: str) -> HttpResponse:
             "%(contact)s."
         ) % {"contact": contact}
     return _act(request, case, form, name="reply_form", perform=perform, success=success)
+
+
+@staff_required(CASES_WORK)
+@require_POST
+def case_merge(request: HttpRequest, reference: str) -> HttpResponse:
+    """Merges this case, a duplicate, into another; the page that follows is the case that carries on."""
+    case = _case(reference)
+    form = forms_.MergeForm(request.POST)
+    kept: list[Case] = []
+
+    def perform() -> object:
+        into = case_get(reference=form.cleaned_data["into"])
+        kept.append(
+            merging.case_merge(
+                duplicate=case, into=into, actor=acting_user(request), note=form.cleaned_data["note"]
+            )
+        )
+        return kept[0]
+
+    response = _act(
+        request,
+        case,
+        form,
+        name="merge_form",
+        perform=perform,
+        success=lambda: _("%(duplicate)s is merged into this case.") % {"duplicate": case.reference},
+    )
+    return _back(kept[0]) if kept else response
 
 
 @staff_required(CASES_WORK)

@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 
 from patronage.care.compensation import CompensationInput, compensation_give
+from patronage.care.merging import case_merge
 from patronage.care.models import Case, CaseStatus, EntryKind
 from patronage.care.services import (
     CaseInput,
@@ -25,7 +26,6 @@ from patronage.care.services import (
 )
 from patronage.commerce.models import Order
 from patronage.core import clock
-from patronage.core.errors import Conflict
 from patronage.messages.models import Message
 from patronage.portal import case_throttle
 
@@ -441,13 +441,13 @@ def test_a_resolved_case_may_be_rated_in_the_portal(alice, agent, client_as):
     assert case.satisfaction == 2
 
 
-def test_a_merged_case_takes_no_reply(alice):
-    case = _case_of(alice)
-    Case.objects.filter(pk=case.pk).update(status=CaseStatus.MERGED)
+def test_a_merged_case_names_the_case_that_carries_on_and_forwards_what_is_written_to_it(alice, agent):
+    duplicate, kept = _case_of(alice, "The sofa is scratched"), _case_of(alice)
+    case_merge(duplicate=duplicate, into=kept, actor=agent)
 
-    page = Client().get(_link(case)).content.decode()
+    page = Client().get(_link(duplicate)).content.decode()
 
     assert 'name="action" value="reply"' not in page
-    assert "joined with another one" in page
-    with pytest.raises(Conflict):  # nor does the service take one
-        case_customer_reply(case=case, body="hello")
+    assert f"This case was joined with {kept.reference}" in page
+    entry = case_customer_reply(case=duplicate, body="Any news?")  # an e-mail answering the first one
+    assert entry.case_id == kept.pk

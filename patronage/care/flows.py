@@ -78,6 +78,19 @@ def case_transition(
         case=case, kind=EntryKind.STATUS, at=at, actor=actor, body=note, data={"from": old, "to": to}
     )
     legs_breached_report(case=case, legs=breached, at=at)
+    status_on_timeline(case, old=old, to=to, at=at, actor=actor)
+    case_event(
+        case,
+        topic="case.closed" if to == S.CLOSED else "case.updated",
+        key=f"status:{entry.pk}",
+        at=at,
+        change={"status": [old, to]},
+    )
+    return case
+
+
+def status_on_timeline(case: Case, *, old: str, to: str, at: datetime, actor: User | None) -> None:
+    """The move on the customer's timeline, when the case has a customer file."""
     if case.member_id is not None:
         timeline_record(
             member=case.member,  # type: ignore[arg-type]
@@ -87,14 +100,6 @@ def case_transition(
             data={"reference": case.reference, "from": old, "to": to},
             actor=actor,
         )
-    case_event(
-        case,
-        topic="case.closed" if to == S.CLOSED else "case.updated",
-        key=f"status:{entry.pk}",
-        at=at,
-        change={"status": [old, to]},
-    )
-    return case
 
 
 def _leave(case: Case, old: str, at: datetime) -> None:

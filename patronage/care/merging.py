@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from patronage.care import legs
 from patronage.care import timeline_kinds as kinds
+from patronage.care.flows import status_on_timeline
 from patronage.care.models import OPEN_STATUSES, Case, CaseEntry, CaseStatus, EntryKind
 from patronage.care.notify import case_event
 from patronage.core import clock
@@ -69,15 +70,7 @@ def case_merge(*, duplicate: Case, into: Case, actor: User | None, note: str = "
             body=duplicate.description or duplicate.summary,
             data={"from": duplicate.reference, "summary": duplicate.summary},
         )
-        if duplicate.member_id is not None:
-            timeline_record(
-                member=duplicate.member,  # type: ignore[arg-type]
-                kind=kinds.CASE_STATUS.code,
-                occurred_at=now,
-                summary=f"{duplicate.reference}: {old} → {CaseStatus.MERGED}",
-                data={"reference": duplicate.reference, "from": old, "to": CaseStatus.MERGED},
-                actor=actor,
-            )
+        status_on_timeline(duplicate, old=old, to=CaseStatus.MERGED, at=now, actor=actor)
         case_event(
             duplicate,
             topic="case.updated",

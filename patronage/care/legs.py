@@ -44,17 +44,27 @@ def pauses_of(case: Case, now: datetime) -> list[tuple[datetime, datetime]]:
     return [(p.started_at, p.ended_at or now) for p in CasePause.objects.filter(case=case)]
 
 
-def leg_start(*, case: Case, kind: LegKind, at: datetime, new_case: bool = False) -> SlaLeg | None:
-    """Starts a leg when the case's policy has a target for it; None when it measures none. `new_case`:
-    the case was filed in this transaction, so it has no pauses to read."""
+def leg_start(*, case: Case, kind: LegKind, at: datetime) -> SlaLeg | None:
+    """Starts a leg when the case's policy has a target for it; None when it measures none."""
+    leg = _leg(case, kind, at, pauses_of(case, at))
+    if leg is not None:
+        leg.save()
+    return leg
+
+
+def legs_start_new(*, case: Case, kinds: list[LegKind], at: datetime) -> list[SlaLeg]:
+    """The first legs of a case filed in this transaction (no pauses yet), written in one insert."""
+    started = [leg for kind in kinds if (leg := _leg(case, kind, at, [])) is not None]
+    return SlaLeg.objects.bulk_create(started)
+
+
+def _leg(case: Case, kind: LegKind, at: datetime, pauses: list[tuple[datetime, datetime]]) -> SlaLeg | None:
     policy = case.policy
     target = getattr(policy, TARGET_FIELD[kind]) if policy is not None else None
     if target is None:
         return None
     leg = SlaLeg(case=case, kind=kind, started_at=at, target_seconds=target)
-    pauses = [] if new_case else pauses_of(case, at)
     _schedule(leg, calendar=calendar_of(policy), pauses=pauses, policy=policy)
-    leg.save()
     return leg
 
 

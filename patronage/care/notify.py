@@ -24,10 +24,11 @@ def case_payload(case: Case) -> dict[str, Any]:
     }
 
 
-def case_event(case: Case, *, topic: str, key: str, at: datetime, **extra: Any) -> None:
-    """Publishes one case event; `key` names its cause, so a cause publishes once."""
+def case_event(case: Case, *, topic: str, key: str, at: datetime, new: bool = False, **extra: Any) -> None:
+    """Publishes one case event; `key` names its cause, so a cause publishes once. `new`: the case was
+    filed in this transaction, so the key cannot exist yet (core.outbox)."""
     payload = {**case_payload(case), **extra, "at": at.isoformat()}
-    outbox_publish(topic=topic, payload=payload, key=f"{topic}:{case.pk}:{key}", at=at)
+    outbox_publish(topic=topic, payload=payload, key=f"{topic}:{case.pk}:{key}", at=at, new=new)
 
 
 def legs_breached_report(*, case: Case, legs: Iterable[SlaLeg], at: datetime) -> None:

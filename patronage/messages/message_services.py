@@ -84,6 +84,7 @@ def message_queue(
     occurred_at: datetime | None = None,
     address: str = "",
     language: str = "",
+    new: bool = False,
 ) -> Message | None:
     """Queues one message to a member or a staff user, inside the caller's transaction; None when a message
     with this key exists already (a retried cause writes nothing). News that `occurred_at` longer ago than
@@ -91,9 +92,10 @@ def message_queue(
 
     `address`: where to send instead of the member's own (the address a customer gave on a complaint, who
     may have no file at all); `language`: the language to write in rather than the member's (the one they
-    wrote their complaint in), when the product speaks it."""
+    wrote their complaint in), when the product speaks it. `new`: the key cannot exist yet (its cause was
+    created in this transaction), so neither the check nor the savepoint is needed."""
     spec = message_kind_get(kind)
-    if Message.objects.filter(idempotency_key=key).exists():
+    if not new and Message.objects.filter(idempotency_key=key).exists():
         return None
     now = clock.now()
     message = Message(
@@ -118,6 +120,9 @@ def message_queue(
         message.status, message.skip_reason = MessageStatus.SKIPPED, reason
     else:
         _fill(message, spec=spec, member=member, staff=staff, context=context, now=now)
+    if new:
+        message.save()
+        return message
     try:
         with transaction.atomic():
             message.save()

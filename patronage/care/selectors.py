@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import Permission
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from patronage.care.models import Case
+from patronage.care.models import BusinessCalendar, Case, Category, RootCause, SlaPolicy, Team
 from patronage.care.permissions import CASES_WORK
 from patronage.core.errors import NotFound
 from patronage.core.models import User
@@ -44,3 +44,30 @@ def case_workers() -> QuerySet[User]:
     work = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
     holds = Q(groups__permissions__in=work) | Q(user_permissions__in=work) | Q(is_superuser=True)
     return staff_users().filter(holds).distinct()
+
+
+# --- the desk's set-up -------------------------------------------------------------------------------------
+
+
+def policy_list() -> QuerySet[SlaPolicy]:
+    """The policies in the order they are tried, the default last, with their calendars and categories."""
+    return SlaPolicy.objects.select_related("calendar").prefetch_related("categories")
+
+
+def calendar_list() -> QuerySet[BusinessCalendar]:
+    """The calendars, each with the names of the policies that use it."""
+    return BusinessCalendar.objects.prefetch_related(
+        Prefetch("slapolicy_set", queryset=SlaPolicy.objects.order_by("is_default", "position", "pk"))
+    )
+
+
+def category_list() -> QuerySet[Category]:
+    return Category.objects.all()
+
+
+def root_cause_list() -> QuerySet[RootCause]:
+    return RootCause.objects.all()
+
+
+def team_list() -> QuerySet[Team]:
+    return Team.objects.select_related("lead").prefetch_related("members")

@@ -124,6 +124,12 @@ def calendar_save(
     return saved
 
 
+def calendar_import(*, data: CalendarInput, actor: User | None) -> BusinessCalendar:
+    """A CAL.json document saved under its name: the calendar of that name is replaced, else one is made."""
+    existing = BusinessCalendar.objects.filter(name=" ".join(data.name.split())).first()
+    return calendar_save(data=data, calendar=existing, actor=actor)
+
+
 def calendar_delete(*, calendar: BusinessCalendar, actor: User | None) -> None:
     """Deletes a calendar no policy uses."""
     with transaction.atomic(durable=True):

@@ -1,12 +1,16 @@
-"""Reading cases: one by reference, the queue, a member's own."""
+"""Reading cases: one by reference, the queue, a member's own; the staff who may work them."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.contrib.auth.models import Permission
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from patronage.care.models import Case
+from patronage.care.models import BusinessCalendar, Case, Category, RootCause, SlaPolicy, Team
+from patronage.care.permissions import CASES_WORK
 from patronage.core.errors import NotFound
+from patronage.core.models import User
+from patronage.core.selectors import staff_users
 from patronage.members.models import Member
 
 
@@ -32,3 +36,38 @@ def case_of_member(*, member: Member, reference: str) -> Case:
 def case_by_token(*, token: str) -> Case | None:
     """The case behind a customer's secret link."""
     return _cases().filter(access_token=token).first() if token else None
+
+
+def case_workers() -> QuerySet[User]:
+    """Active staff who may work cases (through a group, their own rights, or as superuser)."""
+    app_label, codename = CASES_WORK.split(".", 1)
+    work = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    holds = Q(groups__permissions__in=work) | Q(user_permissions__in=work) | Q(is_superuser=True)
+    return staff_users().filter(holds).distinct()
+
+
+# --- the desk's set-up -------------------------------------------------------------------------------------
+
+
+def policy_list() -> QuerySet[SlaPolicy]:
+    """The policies in the order they are tried, the default last, with their calendars and categories."""
+    return SlaPolicy.objects.select_related("calendar").prefetch_related("categories")
+
+
+def calendar_list() -> QuerySet[BusinessCalendar]:
+    """The calendars, each with the names of the policies that use it."""
+    return BusinessCalendar.objects.prefetch_related(
+        Prefetch("slapolicy_set", queryset=SlaPolicy.objects.order_by("is_default", "position", "pk"))
+    )
+
+
+def category_list() -> QuerySet[Category]:
+    return Category.objects.all()
+
+
+def root_cause_list() -> QuerySet[RootCause]:
+    return RootCause.objects.all()
+
+
+def team_list() -> QuerySet[Team]:
+    return Team.objects.select_related("lead").prefetch_related("members")

@@ -15,7 +15,6 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import Permission
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
@@ -35,6 +34,7 @@ from patronage.care.models import (
     Team,
 )
 from patronage.care.permissions import CASES_LEAD, CASES_WORK
+from patronage.care.selectors import case_workers
 from patronage.commerce.models import Order, Product, Store
 from patronage.console.case_words import (
     MOVE_LABELS,
@@ -51,7 +51,6 @@ from patronage.console.case_words import (
 from patronage.console.customer_file import CustomerHeader, customer_header
 from patronage.core.errors import NotFound, ValidationFailed
 from patronage.core.models import User
-from patronage.core.selectors import staff_users
 from patronage.core.words import money_words
 from patronage.loyalty.models import Benefit, Program
 from patronage.loyalty.selectors import program_list
@@ -241,11 +240,8 @@ def compensation_of_case(*, case: Case, compensation_id: int) -> Compensation:
 
 
 def case_agents() -> QuerySet[User]:
-    """Active staff who may work cases (through a group, their own rights, or as superuser)."""
-    app_label, codename = CASES_WORK.split(".", 1)
-    work = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-    holds = Q(groups__permissions__in=work) | Q(user_permissions__in=work) | Q(is_superuser=True)
-    return staff_users().filter(holds).distinct()
+    """Active staff who may work cases."""
+    return case_workers()
 
 
 def team_list() -> QuerySet[Team]:

@@ -55,6 +55,21 @@ def business_words(seconds: int) -> str:
     return f"{words} {_('%(n)s min') % {'n': minutes}}" if minutes else words
 
 
+def target_words(seconds: int) -> str:
+    """A target as it was set, every unit in full: '2 hours', '30 seconds', '1 day 4 hours'. A day is 24
+    hours of the calendar's business time, as the policy form's "days" are."""
+    seconds = max(0, int(seconds))
+    days, hours = seconds // DAY, seconds % DAY // HOUR
+    minutes, rest = seconds % HOUR // MINUTE, seconds % MINUTE
+    parts = [
+        *([ngettext("%(n)s day", "%(n)s days", days) % {"n": days}] if days else []),
+        *([ngettext("%(n)s hour", "%(n)s hours", hours) % {"n": hours}] if hours else []),
+        *([ngettext("%(n)s minute", "%(n)s minutes", minutes) % {"n": minutes}] if minutes else []),
+        *([ngettext("%(n)s second", "%(n)s seconds", rest) % {"n": rest}] if rest else []),
+    ]
+    return " ".join(parts) if parts else _("no time")
+
+
 def _units(days: int, hours: int, minutes: int) -> str:
     if days:
         parts = [_("%(n)s d") % {"n": days}] + ([_("%(n)s h") % {"n": hours}] if hours else [])

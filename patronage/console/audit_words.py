@@ -284,6 +284,23 @@ _ACTIONS = {
     "webhook.replayed": gettext_lazy("replayed the webhook endpoint's deliveries"),
     "message_template.saved": gettext_lazy("changed the text of a message"),
     "message_template.reset": gettext_lazy("reset a message to the shipped text"),
+    "calendar.created": gettext_lazy("added the business calendar"),
+    "calendar.changed": gettext_lazy("changed the business calendar"),
+    "calendar.deleted": gettext_lazy("deleted the business calendar"),
+    "sla_policy.created": gettext_lazy("added the service targets policy"),
+    "sla_policy.changed": gettext_lazy("changed the service targets policy"),
+    "sla_policy.moved": gettext_lazy("moved the service targets policy in the order"),
+    "sla_policy.deleted": gettext_lazy("deleted the service targets policy"),
+    "category.created": gettext_lazy("added the case category"),
+    "category.changed": gettext_lazy("changed the case category"),
+    "category.activated": gettext_lazy("brought back the case category"),
+    "category.deactivated": gettext_lazy("retired the case category"),
+    "root_cause.created": gettext_lazy("added the root cause"),
+    "root_cause.changed": gettext_lazy("changed the root cause"),
+    "root_cause.activated": gettext_lazy("brought back the root cause"),
+    "root_cause.deactivated": gettext_lazy("retired the root cause"),
+    "team.created": gettext_lazy("added the team"),
+    "team.changed": gettext_lazy("changed the team"),
 }
 
 

@@ -136,16 +136,19 @@ MATCH_BATCH = 500
 
 
 def cases_match(*, limit: int = MATCH_BATCH) -> MatchReport:
-    """Files each anonymous case under the member whose e-mail or phone it gave, once the member exists
-    (they signed up, were imported or told us a new address after complaining). E-mail wins over phone,
-    as at intake. Two runs at once match a case once: the row is locked and checked again."""
+    """Files each anonymous case under the member whose e-mail it gave (or phone, when it gave no e-mail:
+    as at intake, care.services), once the member exists (they signed up, were imported or told us a new
+    address after complaining). Two runs at once match a case once: the row is locked and checked again."""
     known = Identity.objects.filter(member__erased_at__isnull=True)
     by_email = known.filter(kind=IdentityKind.EMAIL, value=OuterRef("contact_email"))
     by_phone = known.filter(kind=IdentityKind.PHONE, value=OuterRef("contact_phone"))
     waiting = (
         Case.objects.filter(member__isnull=True)
         .exclude(status=CaseStatus.MERGED)
-        .filter(Q(~Q(contact_email=""), Exists(by_email)) | Q(~Q(contact_phone=""), Exists(by_phone)))
+        .filter(
+            Q(~Q(contact_email=""), Exists(by_email))
+            | Q(Exists(by_phone), contact_email="", contact_phone__gt="")
+        )
         .values_list("pk", flat=True)[:limit]
     )
     matched = 0
@@ -163,12 +166,17 @@ def cases_match(*, limit: int = MATCH_BATCH) -> MatchReport:
 
 
 def _member_of(case: Case) -> Member | None:
-    for kind, value in ((IdentityKind.EMAIL, case.contact_email), (IdentityKind.PHONE, case.contact_phone)):
-        if value:
-            identity = Identity.objects.filter(kind=kind, value=value).select_related("member").first()
-            if identity is not None and identity.member.erased_at is None:
-                return identity.member
-    return None
+    kind, value = (
+        (IdentityKind.EMAIL, case.contact_email)
+        if case.contact_email
+        else (IdentityKind.PHONE, case.contact_phone)
+    )
+    identity = (
+        Identity.objects.filter(kind=kind, value=value, member__erased_at__isnull=True)
+        .select_related("member")
+        .first()
+    )
+    return identity.member if identity is not None else None
 
 
 def _match(case: Case, member: Member) -> None:

@@ -204,11 +204,12 @@ def _checked(data: CaseInput) -> Case:
 
 
 def _member_by_contact(email: str, phone: str) -> Member | None:
-    """An anonymous case's customer, recognised by the e-mail or phone they gave."""
-    for kind, value in (("email", email), ("phone", phone)):
-        if value and (member := member_find_by_identity(value=value, kind=kind)) is not None:
-            return member
-    return None
+    """An anonymous case's customer, recognised by the e-mail they gave, or by the phone when they gave no
+    e-mail. Never by the phone beside another e-mail: anyone can type a stranger's number, and the answers
+    (with what the stranger's file says) would go to the e-mail given."""
+    if email:
+        return member_find_by_identity(value=email, kind="email")
+    return member_find_by_identity(value=phone, kind="phone") if phone else None
 
 
 def _create(case: Case, now: datetime) -> Case:

@@ -133,3 +133,16 @@ def test_matching_by_phone_when_the_case_gave_only_a_phone(alice):
 
     case.refresh_from_db()
     assert case.member_id == alice.pk
+
+
+def test_a_strangers_phone_beside_another_e_mail_files_nothing_under_the_stranger(alice):
+    """Anyone can type a stranger's number: the answers, with what the stranger's file says, would go to
+    the e-mail given. A phone recognises a customer only when no e-mail was given."""
+    identity_add(member=alice, actor=None, kind="phone", value="010-5555-0101")
+
+    at_once = _complaint(None, contact_phone="010-5555-0101", contact_email="someone@else.example")
+    cases_match()
+
+    at_once.refresh_from_db()
+    assert at_once.member_id is None
+    assert _complaint(None, contact_phone="010-5555-0101").member_id == alice.pk

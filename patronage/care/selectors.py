@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from django.contrib.auth.models import Permission
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Avg, BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from patronage.care.models import BusinessCalendar, Case, Category, RootCause, SlaPolicy, Team
+from patronage.care.models import (
+    OPEN_STATUSES,
+    BusinessCalendar,
+    Case,
+    CaseStatus,
+    Category,
+    RootCause,
+    SlaPolicy,
+    Team,
+)
 from patronage.care.permissions import CASES_WORK
 from patronage.core.errors import NotFound
 from patronage.core.models import User
@@ -31,6 +43,37 @@ def case_of_member(*, member: Member, reference: str) -> Case:
     if case is None:
         raise NotFound(_("no case %(reference)s") % {"reference": reference}, field="reference")
     return case
+
+
+@dataclass(frozen=True)
+class MemberCases:
+    """A customer's cases as their file shows them: how many are open, the latest, how they rated us."""
+
+    open: int
+    total: int
+    latest: Sequence[Case]
+    satisfaction: float | None  # the mean of their ratings, 1 to 5
+
+
+MEMBER_CASES_SHOWN = 5
+
+
+def member_cases_summary(*, member: Member) -> MemberCases:
+    """Counted in one aggregate; the latest cases (open ones first) in one more query."""
+    cases = Case.objects.filter(member=member).exclude(status=CaseStatus.MERGED)
+    counts = cases.aggregate(
+        total=Count("pk"),
+        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        satisfaction=Avg("satisfaction"),
+    )
+    latest = list(
+        cases.annotate(
+            still_open=ExpressionWrapper(Q(status__in=list(OPEN_STATUSES)), output_field=BooleanField())
+        ).order_by("-still_open", "-created_at", "-pk")[:MEMBER_CASES_SHOWN]
+    )
+    return MemberCases(
+        open=counts["open"], total=counts["total"], latest=latest, satisfaction=counts["satisfaction"]
+    )
 
 
 def case_by_token(*, token: str) -> Case | None:

@@ -288,3 +288,22 @@ def test_a_birth_date_before_1900_is_refused_on_the_form_and_the_list_still_answ
     alice.refresh_from_db()
     assert alice.birth_date is None
     assert client.get(reverse("console:customers")).status_code == 200
+
+
+def test_an_agent_sees_the_customers_cases_open_first_with_their_rating(client_as, agent, analyst, alice):
+    from patronage.care.services import case_move, case_rate
+
+    from .case_setup import complaint
+
+    done = case_move(case=complaint(alice, summary="Late parcel"), to="closed", actor=agent)
+    case_rate(case=done, rating=4)
+    still_open = complaint(alice, summary="Scratched sofa")
+
+    text = page_text(client_as(agent).get(reverse("console:customer", args=[alice.pk])))
+
+    assert "1 open case · 2 in all · rated 4.0 of 5 on average" in text
+    assert text.index(still_open.reference) < text.index(done.reference)
+    assert f"{done.reference} · Late parcel" in text
+    # An analyst reads the file (the timeline says a case was filed) but not the cases' panel.
+    analysts = client_as(analyst).get(reverse("console:customer", args=[alice.pk])).content.decode()
+    assert 'id="customer-cases"' not in analysts

@@ -17,6 +17,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from patronage.care.permissions import CASES_WORK
+from patronage.care.selectors import member_cases_summary
 from patronage.console import customer_file
 from patronage.console import forms as console_forms
 from patronage.console.access import acting_user, staff_required
@@ -145,6 +147,8 @@ def _customer_page(
         ),
     }
     context["tags_form"] = console_forms.TagsForm(initial={"tags": ", ".join(context["tags"])})
+    if user.has_staff_perm(CASES_WORK) and not erased:
+        context["cases"] = member_cases_summary(member=member)
     context.update(bound_forms)
     return render(request, "console/customers/detail.html", context, status=status)
 

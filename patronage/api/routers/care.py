@@ -18,6 +18,7 @@ from patronage.api.schemas.care import (
     CaseFilters,
     CaseIn,
     CaseOut,
+    ClassificationIn,
     CompensationIn,
     CompensationOut,
     NoteIn,
@@ -28,6 +29,7 @@ from patronage.api.schemas.care import (
 )
 from patronage.api.schemas.common import PROBLEM_STATUSES, PathId, Problem
 from patronage.care import selectors
+from patronage.care.classify import case_classify
 from patronage.care.compensation import CompensationInput, compensation_give
 from patronage.care.models import OPEN_STATUSES, Case, CompensationStatus, Notice, SlaLeg
 from patronage.care.notices import NoticeInput, notice_create, notice_start
@@ -154,6 +156,25 @@ def note_case(request: HttpRequest, reference: str, payload: NoteIn) -> Status[C
     """An internal note: staff read it, the customer never does."""
     case_note(case=_case(reference), body=payload.body, actor=acting_user(request))
     return Status(201, _case(reference))
+
+
+@router.post(
+    "/cases/{reference}/classification", response={200: CaseOut, PROBLEM_STATUSES: Problem}, auth=WRITE
+)
+def classify_case(request: HttpRequest, reference: str, payload: ClassificationIn) -> Case:
+    """Classifies the case: category, root cause, severity, product and tags. What is left out keeps its
+    value; the change is on the case's timeline and publishes case.updated."""
+    case, given = _case(reference), payload.model_fields_set
+    case_classify(
+        case=case,
+        category=payload.category if "category" in given else case.category_id,
+        root_cause=payload.root_cause if "root_cause" in given else case.root_cause_id,
+        severity=payload.severity if "severity" in given else case.severity,
+        product=payload.product if "product" in given else case.product_id,
+        tags=payload.tags if "tags" in given else case.tags,
+        actor=acting_user(request),
+    )
+    return _case(reference)
 
 
 @router.post(

@@ -264,3 +264,21 @@ def notice_opened(*, recipient: NoticeRecipient) -> NoticeRecipient:
     NoticeRecipient.objects.filter(pk=recipient.pk, opened_at__isnull=True).update(opened_at=clock.now())
     recipient.refresh_from_db(fields=["opened_at"])
     return recipient
+
+
+def notice_list() -> QuerySet[Notice]:
+    """Notices, newest first, each with how many it touched, told, were opened and compensated: one query
+    for a page of them."""
+    return Notice.objects.annotate(
+        touched=Count("recipients"),
+        told=Count("recipients", filter=Q(recipients__told_at__isnull=False)),
+        opened=Count("recipients", filter=Q(recipients__opened_at__isnull=False)),
+        compensated=Count("recipients", filter=Q(recipients__compensated_at__isnull=False)),
+    ).order_by("-created_at", "-pk")
+
+
+def notice_get(*, notice_id: int) -> Notice:
+    notice = Notice.objects.select_related("product", "program", "created_by").filter(pk=notice_id).first()
+    if notice is None:
+        raise NotFound(_("no notice %(id)s") % {"id": notice_id}, field="notice_id")
+    return notice

@@ -12,7 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from patronage.analytics.permissions import ANALYTICS_ANY
-from patronage.care.permissions import CASES_WORK
+from patronage.care.permissions import CARE_MANAGE, CASES_WORK
 from patronage.console.case_file import cases_breached_count
 from patronage.core import clock
 from patronage.core.permissions import AUDIT_VIEW, BUSINESS_MANAGE, STAFF_MANAGE
@@ -75,6 +75,7 @@ NAV: tuple[NavItem, ...] = (
         "case",
         badge=breached_badge,
     ),
+    NavItem("console:notices", _("Notices"), CARE_MANAGE, (), "notice"),
     NavItem("console:duplicates", _("Duplicates"), MEMBERS_MERGE, ("duplicates", "merge")),
     NavItem("console:imports", _("Imports"), MEMBERS_IMPORT, ("imports", "import_detail")),
     NavItem("console:loyalty_programs", _("Loyalty"), LOYALTY_VIEW, (), "loyalty_"),

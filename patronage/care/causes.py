@@ -133,8 +133,10 @@ def _grouped(cases: QuerySet[Case], start: datetime, group: tuple[str, ...]) -> 
 
 
 def _ordered(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Most complaints first; then the most of the window before (what got better), then by id."""
-    return sorted(rows, key=lambda row: (-row["complaints"], -row["previous"], _key(row) or 0))
+    """Most complaints first; then the most of the window before (what got better); the unnamed last."""
+    return sorted(
+        rows, key=lambda row: (-row["complaints"], -row["previous"], _key(row) is None, _key(row) or 0)
+    )
 
 
 def _key(row: dict[str, Any]) -> int | None:

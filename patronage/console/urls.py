@@ -62,11 +62,6 @@ urlpatterns = [
     path("cases/<str:reference>/assign/", cases.case_assign, name="case_assign"),
     path("cases/<str:reference>/follow-up/", cases.case_follow_up, name="case_follow_up"),
     path("cases/<str:reference>/classify/", cases.case_classify, name="case_classify"),
-    # Proactive notices: a problem told to the customers it touches before they ask.
-    path("notices/", notices.notice_list_page, name="notices"),
-    path("notices/new/", notices.notice_new, name="notice_new"),
-    path("notices/<int:notice_id>/", notices.notice_detail, name="notice"),
-    path("notices/<int:notice_id>/send/", notices.notice_send, name="notice_send"),
     path("imports/", imports.import_list, name="imports"),
     path("imports/<int:job_id>/", imports.import_detail, name="import_detail"),
     path("audit/", audit.audit_list, name="audit"),
@@ -189,4 +184,9 @@ urlpatterns = [
         analytics.analytics_export,
         name="analytics_export",
     ),
+    # Proactive notices: a problem told to the customers it touches before they ask.
+    path("notices/", notices.notice_list_page, name="notices"),
+    path("notices/new/", notices.notice_new, name="notice_new"),
+    path("notices/<int:notice_id>/", notices.notice_detail, name="notice"),
+    path("notices/<int:notice_id>/send/", notices.notice_send, name="notice_send"),
 ]

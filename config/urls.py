@@ -16,4 +16,5 @@ urlpatterns = [
     path("portal/", include("patronage.portal.urls")),
     path("messages/", include("patronage.messages.urls")),
     path("complaints/", include("patronage.portal.urls_complaints")),
+    path("notices/", include("patronage.portal.urls_notices")),
 ]

@@ -3,14 +3,15 @@
 A case is the person's own words and contact details: they are wiped, and the case keeps its type, steps,
 targets and rating, so the service figures (and the analyses of outcomes) still count it. A case filed
 without a login belongs to the person too when it was matched to them or carries their address or phone.
-Its secret link is replaced (cases_forget_links), so a link kept in an old e-mail opens nothing.
+Its secret link is replaced (cases_forget_links), so a link kept in an old e-mail opens nothing; so is
+the link of each notice that reached them (notice_links_forget).
 """
 
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from patronage.care.models import Case, CaseEntry, Compensation, new_case_token
+from patronage.care.models import Case, CaseEntry, Compensation, NoticeRecipient, new_case_token
 from patronage.members import hooks
 from patronage.members.erasure import (
     PersonalTable,
@@ -37,6 +38,14 @@ def cases_forget_links(member: Member) -> None:
     Runs before the registry's scrub, while the cases filed without a login still carry their address."""
     for pk in _cases(subject_gather(member=member)).values_list("pk", flat=True):
         Case.objects.filter(pk=pk).update(access_token=new_case_token())
+
+
+@hooks.on_erase
+def notice_links_forget(member: Member) -> None:
+    """Each notice that reached the person gets a new secret: the link in its e-mail opens nothing."""
+    reached = NoticeRecipient.objects.filter(member_id__in=subject_gather(member=member).member_ids)
+    for pk in reached.values_list("pk", flat=True):
+        NoticeRecipient.objects.filter(pk=pk).update(access_token=new_case_token())
 
 
 personal_data(
@@ -103,6 +112,9 @@ for model, why in (
     ("care.SlaPolicy", "service targets and their conditions"),
     ("care.CompensationLimit", "a role's compensation limit"),
     ("care.Notice", "a problem on the business's side; its list names members by id only"),
-    ("care.NoticeRecipient", "who a notice reached, by member id, and when"),
+    (
+        "care.NoticeRecipient",
+        "who a notice reached, by member id, and when; its link's secret is replaced on erasure",
+    ),
 ):
     no_personal_data(model, why)

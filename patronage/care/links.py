@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from patronage.care.models import Case
+from patronage.care.models import Case, NoticeRecipient
 
 CUSTOMER_PATH = "/complaints/c/{token}/"
+NOTICE_PATH = "/notices/o/{token}/"
 CONSOLE_PATH = "/console/cases/{reference}/"
 
 
@@ -25,3 +26,8 @@ def case_link(case: Case) -> str:
 
 def console_link(case: Case) -> str:
     return _base() + CONSOLE_PATH.format(reference=case.reference)
+
+
+def notice_link(recipient: NoticeRecipient) -> str:
+    """The customer's link to the notice that reached them: opening it is counted, once."""
+    return _base() + NOTICE_PATH.format(token=recipient.access_token)

@@ -61,6 +61,7 @@ NOTICE_APOLOGY = message_kind_register(
             "title": "Deliveries from the Gimpo warehouse are two days late",
             "message": "A fault at our warehouse delayed the orders placed on 3 and 4 March.",
             "points": 1000,
+            "link": "https://example.com/notices/o/…",
         },
     )
 )

@@ -337,6 +337,7 @@ class EntryKind(models.TextChoices):
     WARNED = "warned", _("target warning")
     MERGED = "merged", _("merged")
     MATCHED = "matched", _("matched to a member")
+    CLASSIFIED = "classified", _("classified")
 
 
 class CaseEntry(models.Model):
@@ -473,8 +474,10 @@ class NoticeRecipient(models.Model):
 
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="recipients")
     member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="+")
+    # The secret of the customer's link to the notice (the e-mail's reader has no login), as a case's.
+    access_token = models.CharField(max_length=64, default=new_case_token, unique=True)
     told_at = models.DateTimeField(null=True, blank=True)
-    opened_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True, help_text="when they first opened the link")
     compensated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -18,6 +18,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from patronage.care import timeline_kinds as kinds
+from patronage.care.links import notice_link
 from patronage.care.message_kinds import NOTICE_APOLOGY
 from patronage.care.models import Notice, NoticeKind, NoticeRecipient, NoticeStatus
 from patronage.commerce.models import Order, OrderKind, Product
@@ -212,6 +213,7 @@ def _told(notice: Notice, recipient: NoticeRecipient, now: datetime) -> None:
             "title": InLanguages(notice.title, notice.title_translations),
             "message": InLanguages(notice.message, notice.message_translations),
             "points": notice.points or 0,
+            "link": notice_link(recipient),
         },
         key=key,
         occurred_at=now,
@@ -247,3 +249,36 @@ def notice_counts(notice: Notice) -> NoticeCounts:
         compensated=Count("pk", filter=Q(compensated_at__isnull=False)),
     )
     return NoticeCounts(**counted)
+
+
+def notice_by_token(*, token: str) -> NoticeRecipient | None:
+    """The customer a notice reached, behind the secret link of their message."""
+    if not token:
+        return None
+    return NoticeRecipient.objects.select_related("notice", "member").filter(access_token=token).first()
+
+
+def notice_opened(*, recipient: NoticeRecipient) -> NoticeRecipient:
+    """Records that the customer opened their notice; the first opening is the one kept, however often
+    the link is opened again (a conditional update, so two at once record one)."""
+    NoticeRecipient.objects.filter(pk=recipient.pk, opened_at__isnull=True).update(opened_at=clock.now())
+    recipient.refresh_from_db(fields=["opened_at"])
+    return recipient
+
+
+def notice_list() -> QuerySet[Notice]:
+    """Notices, newest first, each with how many it touched, told, were opened and compensated: one query
+    for a page of them."""
+    return Notice.objects.annotate(
+        touched=Count("recipients"),
+        told=Count("recipients", filter=Q(recipients__told_at__isnull=False)),
+        opened=Count("recipients", filter=Q(recipients__opened_at__isnull=False)),
+        compensated=Count("recipients", filter=Q(recipients__compensated_at__isnull=False)),
+    ).order_by("-created_at", "-pk")
+
+
+def notice_get(*, notice_id: int) -> Notice:
+    notice = Notice.objects.select_related("product", "program", "created_by").filter(pk=notice_id).first()
+    if notice is None:
+        raise NotFound(_("no notice %(id)s") % {"id": notice_id}, field="notice_id")
+    return notice

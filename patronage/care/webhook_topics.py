@@ -26,7 +26,10 @@ CASE_CREATED = topic_register(Topic("case.created", _("A case was filed, in any 
 CASE_UPDATED = topic_register(
     Topic(
         "case.updated",
-        _("A case changed: its status, assignment, compensation, replies or rating (`change` says what)."),
+        _(
+            "A case changed: its status, assignment, classification, compensation, replies or rating "
+            "(`change` says what)."
+        ),
         {**_CASE, "status": "proposed", "change": {"status": ["listening", "proposed"]}},
     )
 )

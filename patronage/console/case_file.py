@@ -30,6 +30,7 @@ from patronage.care.models import (
     Compensation,
     EntryKind,
     LegKind,
+    RootCause,
     SlaLeg,
     Team,
 )
@@ -51,6 +52,7 @@ from patronage.console.case_words import (
 from patronage.console.customer_file import CustomerHeader, customer_header
 from patronage.core.errors import NotFound, ValidationFailed
 from patronage.core.models import User
+from patronage.core.names import in_reader_language
 from patronage.core.words import money_words
 from patronage.loyalty.models import Benefit, Program
 from patronage.loyalty.selectors import program_list
@@ -68,6 +70,7 @@ TAB_MINE, TAB_TEAM, TAB_BREACHED, TAB_WAITING, TAB_OPEN, TAB_CLOSED = (
 )
 TABS = (TAB_MINE, TAB_TEAM, TAB_BREACHED, TAB_WAITING, TAB_OPEN, TAB_CLOSED)
 ENDED_STATUSES = (CaseStatus.CLOSED, CaseStatus.MERGED)
+UNCLASSIFIED = "none"  # the queue's root-cause filter for cases without one
 PAST_CASES_SHOWN = 10
 
 
@@ -99,6 +102,8 @@ class QueueFilters:
     category_id: int | None = None
     severity: str = ""
     search: str = ""
+    root_cause: str = ""  # a root cause's id, or UNCLASSIFIED
+    product_sku: str = ""
 
 
 def case_queue(*, user: User, filters: QueueFilters, now: datetime) -> QuerySet[Case]:
@@ -116,6 +121,12 @@ def case_queue(*, user: User, filters: QueueFilters, now: datetime) -> QuerySet[
         )
     if filters.severity:
         cases = cases.filter(severity=filters.severity)
+    if filters.root_cause == UNCLASSIFIED:
+        cases = cases.filter(root_cause__isnull=True)
+    elif filters.root_cause:
+        cases = cases.filter(root_cause_id=int(filters.root_cause))
+    if filters.product_sku:
+        cases = cases.filter(product__sku__iexact=filters.product_sku)
     if search := filters.search.strip():
         cases = cases.filter(Q(reference__icontains=search) | Q(summary__icontains=search))
     return cases.order_by(F("next_due").asc(nulls_last=True), "created_at", "pk")
@@ -352,3 +363,12 @@ def product_for_case(*, text: str) -> Product:
     if product is None:
         raise ValidationFailed(_("no product with the SKU %(sku)s") % {"sku": text}, field="product")
     return product
+
+
+def root_cause_choices(*, current: int | None = None) -> list[tuple[int, str]]:
+    """The root causes in use, named in the reader's language; the case's own is kept if retired since."""
+    named = []
+    for cause in RootCause.objects.filter(Q(active=True) | Q(pk=current)):
+        name = in_reader_language(cause, "name")
+        named.append((cause.pk, name if cause.active else _("%(name)s (no longer in use)") % {"name": name}))
+    return sorted(named, key=lambda pair: pair[1].casefold())

@@ -48,14 +48,28 @@ class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
     category = forms.ChoiceField(label=_("Category"), required=False)
     severity = forms.ChoiceField(label=_("Severity"), required=False)
+    root_cause = forms.ChoiceField(label=_("Root cause"), required=False)
+    product = forms.CharField(label=_("Product SKU"), required=False, max_length=64)
 
     def __init__(
-        self, data: Mapping[str, Any] | None = None, *, categories: Sequence[tuple[int, str]]
+        self,
+        data: Mapping[str, Any] | None = None,
+        *,
+        categories: Sequence[tuple[int, str]],
+        root_causes: Sequence[tuple[int, str]] = (),
     ) -> None:
         super().__init__(data)
         self._choices("status", [("", _("Any status")), *CaseStatus.choices])
         self._choices("category", [("", _("Any category")), *((str(pk), name) for pk, name in categories)])
         self._choices("severity", [("", _("Any severity")), *Severity.choices])
+        self._choices(
+            "root_cause",
+            [
+                ("", _("Any root cause")),
+                (case_file.UNCLASSIFIED, _("Not yet classified")),
+                *((str(pk), name) for pk, name in root_causes),
+            ],
+        )
 
     def _choices(self, name: str, choices: list[tuple[str, Any]]) -> None:
         cast(forms.ChoiceField, self.fields[name]).choices = choices
@@ -70,6 +84,8 @@ class QueueFilterForm(forms.Form):
             category_id=int(category) if category else None,
             severity=data.get("severity") or "",
             search=data.get("q") or "",
+            root_cause=data.get("root_cause") or "",
+            product_sku=(data.get("product") or "").strip(),
         )
 
 
@@ -418,3 +434,56 @@ class AssignForm(ServiceForm):
     def chosen(self) -> tuple[User | None, Team | None]:
         data = self.cleaned_data
         return self._agents.get(data["assignee"] or ""), self._teams.get(data["team"] or "")
+
+
+# --- classification ---------------------------------------------------------------------------------------------
+
+
+class ClassifyForm(ServiceForm):
+    """Why it happened and what it is about: the root cause, the category, severity, product and tags."""
+
+    root_cause = forms.ChoiceField(label=_("Root cause"), required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
+    product = forms.CharField(label=_("Product SKU"), max_length=64, required=False)
+    tags = forms.CharField(
+        label=_("Tags"), max_length=1000, required=False, help_text=_("Separate tags with commas.")
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        root_causes: Sequence[tuple[int, str]] = (),
+        categories: Sequence[tuple[int, str]] = (),
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("auto_id", "classify_%s")
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["root_cause"]).choices = [
+            ("", _("Not yet classified")),
+            *((str(pk), name) for pk, name in root_causes),
+        ]
+        cast(forms.ChoiceField, self.fields["category"]).choices = [
+            ("", _("None yet")),
+            *((str(pk), name) for pk, name in categories),
+        ]
+
+    def clean_product(self) -> Any:
+        sku = (self.cleaned_data.get("product") or "").strip()
+        if not sku:
+            return None
+        try:
+            return case_file.product_for_case(text=sku)
+        except ValidationFailed as error:
+            raise forms.ValidationError(error.message) from error
+
+    def classification(self) -> dict[str, Any]:
+        """The case_classify arguments besides the case and the actor."""
+        data = self.cleaned_data
+        return {
+            "category": int(data["category"]) if data["category"] else None,
+            "root_cause": int(data["root_cause"]) if data["root_cause"] else None,
+            "severity": data["severity"],
+            "product": data["product"].pk if data["product"] is not None else None,
+            "tags": [tag for tag in data["tags"].split(",") if tag.strip()],
+        }

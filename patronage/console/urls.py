@@ -8,6 +8,7 @@ from patronage.console.views import (
     auth,
     business,
     care_setup,
+    case_causes,
     cases,
     customers,
     home,
@@ -19,6 +20,7 @@ from patronage.console.views import (
     loyalty_rules,
     merge,
     message_pages,
+    notices,
     staff,
     webhooks,
 )
@@ -47,6 +49,7 @@ urlpatterns = [
     # case's address is fixed (care.links.CONSOLE_PATH): the e-mails to staff link to it.
     path("cases/", cases.case_queue, name="cases"),
     path("cases/new/", cases.case_new, name="case_new"),
+    path("cases/causes/", case_causes.case_causes, name="case_causes"),
     path("cases/<str:reference>/", cases.case_detail, name="case"),
     path("cases/<str:reference>/move/", cases.case_move, name="case_move"),
     path("cases/<str:reference>/reply/", cases.case_reply, name="case_reply"),
@@ -105,6 +108,7 @@ urlpatterns = [
     path("care/teams/", care_setup.care_teams, name="care_teams"),
     path("care/teams/new/", care_setup.care_team_save, name="care_team_create"),
     path("care/teams/<int:team_id>/", care_setup.care_team_save, name="care_team_save"),
+    path("cases/<str:reference>/classify/", cases.case_classify, name="case_classify"),
     path("imports/", imports.import_list, name="imports"),
     path("imports/<int:job_id>/", imports.import_detail, name="import_detail"),
     path("audit/", audit.audit_list, name="audit"),
@@ -227,4 +231,9 @@ urlpatterns = [
         analytics.analytics_export,
         name="analytics_export",
     ),
+    # Proactive notices: a problem told to the customers it touches before they ask.
+    path("notices/", notices.notice_list_page, name="notices"),
+    path("notices/new/", notices.notice_new, name="notice_new"),
+    path("notices/<int:notice_id>/", notices.notice_detail, name="notice"),
+    path("notices/<int:notice_id>/send/", notices.notice_send, name="notice_send"),
 ]

@@ -19,6 +19,7 @@ from patronage.api.schemas.care import (
     CaseIn,
     CaseMergeIn,
     CaseOut,
+    ClassificationIn,
     CompensationIn,
     CompensationOut,
     NoteIn,
@@ -29,6 +30,7 @@ from patronage.api.schemas.care import (
 )
 from patronage.api.schemas.common import PROBLEM_STATUSES, PathId, Problem
 from patronage.care import selectors
+from patronage.care.classify import case_classify
 from patronage.care.compensation import CompensationInput, compensation_give
 from patronage.care.merging import case_merge
 from patronage.care.models import OPEN_STATUSES, Case, CompensationStatus, Notice, SlaLeg
@@ -171,6 +173,25 @@ def merge_case(request: HttpRequest, reference: str, payload: CaseMergeIn) -> Ca
         raise NotFound(error.message, field="into") from error
     case_merge(duplicate=_case(reference), into=into, actor=acting_user(request), note=payload.note)
     return _case(into.reference)
+
+
+@router.post(
+    "/cases/{reference}/classification", response={200: CaseOut, PROBLEM_STATUSES: Problem}, auth=WRITE
+)
+def classify_case(request: HttpRequest, reference: str, payload: ClassificationIn) -> Case:
+    """Classifies the case: category, root cause, severity, product and tags. What is left out keeps its
+    value; the change is on the case's timeline and publishes case.updated."""
+    case, given = _case(reference), payload.model_fields_set
+    case_classify(
+        case=case,
+        category=payload.category if "category" in given else case.category_id,
+        root_cause=payload.root_cause if "root_cause" in given else case.root_cause_id,
+        severity=payload.severity if "severity" in given else case.severity,
+        product=payload.product if "product" in given else case.product_id,
+        tags=payload.tags if "tags" in given else case.tags,
+        actor=acting_user(request),
+    )
+    return _case(reference)
 
 
 @router.post(

@@ -20,6 +20,7 @@ from patronage.api.schemas.loyalty import LanguageCode, translations_schema
 from patronage.api.schemas.members import EMAIL_PATTERN, PHONE_PATTERN
 from patronage.api.schemas.transactions import decimal_parser, decimal_schema
 from patronage.care import legs as leg_clock
+from patronage.care.classify import TAG_MAX, TAGS_MAX
 from patronage.care.compensation import MAX_VALUE
 from patronage.care.flows import moves_from
 from patronage.care.models import (
@@ -167,6 +168,22 @@ class CompensationIn(Schema):
     request_approval: StrictBool = Field(False, description="over your limit: ask a lead instead of failing")
 
 
+class ClassificationIn(Schema):
+    """What the case is about and why it happened. A field left out keeps its value; null clears one. `tags`
+    replaces the case's tags (kept in lower case, each once); a root cause no longer in use is refused
+    (422 naming `root_cause`), and an id that does not exist is not found (404 naming its field)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    category: Id | None = Field(NOT_GIVEN, description="a category's id")
+    root_cause: Id | None = Field(NOT_GIVEN, description="a root cause's id (one in use)")
+    severity: Severity = Field(NOT_GIVEN, description="minor, major or critical")
+    product: Id | None = Field(NOT_GIVEN, description="a product's id")
+    tags: list[Annotated[str, StringConstraints(min_length=1, max_length=TAG_MAX, pattern=NOT_BLANK)]] = (
+        Field(NOT_GIVEN, max_length=TAGS_MAX, description="the case's tags, replacing those it has")
+    )
+
+
 class LegOut(Schema):
     kind: str = Field(..., description="first_response, next_response, resolution or follow_up")
     started_at: datetime
@@ -223,6 +240,8 @@ class CaseOut(Schema):
     contact_phone: str
     language: str
     category: int | None
+    root_cause: int | None = Field(..., description="why it happened, once classified")
+    tags: list[str]
     product: int | None
     order: int | None
     store: int | None
@@ -249,6 +268,10 @@ class CaseOut(Schema):
     @staticmethod
     def resolve_category(case: Case) -> int | None:
         return case.category_id
+
+    @staticmethod
+    def resolve_root_cause(case: Case) -> int | None:
+        return case.root_cause_id
 
     @staticmethod
     def resolve_product(case: Case) -> int | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -9,12 +10,21 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from patronage.care.models import NoticeStatus
-from patronage.care.notices import NoticeInput, notice_counts, notice_create, notice_start, notices_send
+from patronage.care.models import NoticeRecipient, NoticeStatus
+from patronage.care.notices import (
+    NoticeInput,
+    notice_by_token,
+    notice_counts,
+    notice_create,
+    notice_opened,
+    notice_start,
+    notices_send,
+)
 from patronage.commerce.models import Order, OrderLine, Product
 from patronage.core.errors import ValidationFailed
 from patronage.loyalty.models import LedgerEntry, Program
 from patronage.members.models import Member, TimelineEvent
+from patronage.members.services.privacy import member_erase
 from patronage.messages.models import Message
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +102,47 @@ def test_a_notice_must_say_whom_it_touches(db):
     with pytest.raises(ValidationFailed) as refused:
         notice_create(data=NoticeInput(kind="outage", title="App down", message="Sorry"), actor=None)
     assert refused.value.field == "order_numbers"
+
+
+# --- the customer opens the notice -----------------------------------------------------------------------
+
+
+def _told_to(member: Member, **fields: object) -> NoticeRecipient:
+    data = NoticeInput(kind="delay", title="Your delivery is late", message="Sorry.", member_ids=(member.pk,))
+    notice = notice_create(data=replace(data, **fields), actor=None)  # type: ignore[arg-type]
+    notice_start(notice=notice)
+    notices_send()
+    return NoticeRecipient.objects.get(notice=notice, member=member)
+
+
+def test_the_apology_links_to_the_notice_by_its_own_secret(alice, bob):
+    recipient = _told_to(alice)
+    message = Message.objects.get(kind="notice_apology", member=alice)
+    assert f"/notices/o/{recipient.access_token}/" in message.text_body
+    assert f'href="http://localhost:8000/notices/o/{recipient.access_token}/"' in message.html_body
+    other = _told_to(bob)
+    assert other.access_token != recipient.access_token
+    assert len(recipient.access_token) >= 32
+
+
+def test_the_first_opening_is_the_one_kept(alice):
+    recipient = _told_to(alice)
+    with time_machine.travel(datetime(2026, 3, 2, 10, tzinfo=SEOUL), tick=False):
+        notice_opened(recipient=recipient)
+    with time_machine.travel(datetime(2026, 3, 5, 10, tzinfo=SEOUL), tick=False):
+        again = notice_opened(recipient=recipient)
+    assert again.opened_at == datetime(2026, 3, 2, 10, tzinfo=SEOUL)
+    assert notice_counts(recipient.notice).opened == 1
+
+
+def test_a_link_opens_only_its_own_notice(alice):
+    recipient = _told_to(alice)
+    assert notice_by_token(token=recipient.access_token) == recipient
+    assert notice_by_token(token="") is None
+    assert notice_by_token(token=recipient.access_token[:-1]) is None
+
+
+def test_erasing_the_customer_makes_their_notice_link_open_nothing(alice, admin):
+    recipient = _told_to(alice)
+    member_erase(member=alice, actor=admin, reason="request DSR-9")
+    assert notice_by_token(token=recipient.access_token) is None

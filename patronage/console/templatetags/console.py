@@ -76,6 +76,7 @@ NAV: tuple[NavItem, ...] = (
         badge=breached_badge,
     ),
     NavItem("console:care_home", _("Service desk"), (SLA_MANAGE, CARE_MANAGE), (), "care_"),
+    NavItem("console:notices", _("Notices"), CARE_MANAGE, (), "notice"),
     NavItem("console:duplicates", _("Duplicates"), MEMBERS_MERGE, ("duplicates", "merge")),
     NavItem("console:imports", _("Imports"), MEMBERS_IMPORT, ("imports", "import_detail")),
     NavItem("console:loyalty_programs", _("Loyalty"), LOYALTY_VIEW, (), "loyalty_"),

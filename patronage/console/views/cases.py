@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from patronage.care import merging, services
+from patronage.care import classify, merging, services
 from patronage.care.compensation import compensation_decide, compensation_give
 from patronage.care.models import Case, CaseStatus, CompensationStatus
-from patronage.care.permissions import CASES_LEAD, CASES_WORK
+from patronage.care.permissions import CARE_MANAGE, CASES_LEAD, CASES_WORK
 from patronage.care.selectors import case_get
 from patronage.console import case_file
 from patronage.console import case_forms as forms_
@@ -59,7 +59,9 @@ def _back(case: Case) -> HttpResponse:
 @staff_required(CASES_WORK)
 @require_GET
 def case_queue(request: HttpRequest) -> HttpResponse:
-    form = forms_.QueueFilterForm(request.GET, categories=case_file.category_choices())
+    form = forms_.QueueFilterForm(
+        request.GET, categories=case_file.category_choices(), root_causes=case_file.root_cause_choices()
+    )
     filters, now = form.filters(), clock.now()
     cases = case_file.case_queue(user=acting_user(request), filters=filters, now=now)
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
@@ -70,6 +72,7 @@ def case_queue(request: HttpRequest) -> HttpResponse:
         "tab": filters.tab,
         "tabs": [(key, str(label)) for key, label in TAB_LABELS.items()],
         "timer_words": timer_words(),
+        "may_read_causes": any(acting_user(request).has_staff_perm(p) for p in (CASES_LEAD, CARE_MANAGE)),
     }
     return render(request, "console/cases/queue.html", context)
 
@@ -121,6 +124,7 @@ def _forms(request: HttpRequest, page: case_file.CasePage, bound: dict[str, form
         "assign_form": bound.get("assign_form")
         or _assign_form(initial={"assignee": case.assignee_id or "", "team": case.team_id or ""}),
         "merge_form": bound.get("merge_form") or forms_.MergeForm(),
+        "classify_form": bound.get("classify_form") or _classify_form(case),
     }
     if case.is_open:
         made["compensation_form"] = bound.get("compensation_form") or _compensation_form(request)
@@ -326,3 +330,36 @@ def case_follow_up(request: HttpRequest, reference: str) -> HttpResponse:
         return _case_page(request, case, status=error.status)
     messages.success(request, _("The follow-up is sent: the customer is asked how satisfied they are."))
     return _back(case)
+
+
+# --- classification -------------------------------------------------------------------------------------------
+
+
+def _classify_form(case: Case, data: Any = None) -> forms_.ClassifyForm:
+    initial = {
+        "root_cause": case.root_cause_id or "",
+        "category": case.category_id or "",
+        "severity": case.severity,
+        "product": case.product.sku if case.product is not None else "",
+        "tags": ", ".join(case.tags),
+    }
+    return forms_.ClassifyForm(
+        data,
+        initial=initial,
+        root_causes=case_file.root_cause_choices(current=case.root_cause_id),
+        categories=case_file.category_choices(),
+    )
+
+
+@staff_required(CASES_WORK)
+@require_POST
+def case_classify(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case(reference)
+    form = _classify_form(case, request.POST)
+
+    def perform() -> object:
+        return classify.case_classify(case=case, actor=acting_user(request), **form.classification())
+
+    return _act(
+        request, case, form, name="classify_form", perform=perform, success=_("The classification is saved.")
+    )

@@ -3,14 +3,17 @@
 A case is the person's own words and contact details: they are wiped, and the case keeps its type, steps,
 targets and rating, so the service figures (and the analyses of outcomes) still count it. A case filed
 without a login belongs to the person too when it was matched to them or carries their address or phone.
-Its secret link is replaced (cases_forget_links), so a link kept in an old e-mail opens nothing.
+Its secret link is replaced (cases_forget_links), so a link kept in an old e-mail opens nothing, and the
+files sent with it (photos, receipts) are deleted (case_files_forget).
 """
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from patronage.care.models import Case, CaseEntry, Compensation, new_case_token
+from patronage.care.attachments import attachments_delete
+from patronage.care.models import Case, CaseAttachment, CaseEntry, Compensation, new_case_token
 from patronage.members import hooks
 from patronage.members.erasure import (
     PersonalTable,
@@ -37,6 +40,15 @@ def cases_forget_links(member: Member) -> None:
     Runs before the registry's scrub, while the cases filed without a login still carry their address."""
     for pk in _cases(subject_gather(member=member)).values_list("pk", flat=True):
         Case.objects.filter(pk=pk).update(access_token=new_case_token())
+
+
+@hooks.on_erase
+def case_files_forget(member: Member) -> None:
+    """Deletes the files of the person's cases once the erasure is committed (an erasure that fails keeps
+    them); their rows stay, without a name or a path, so that the case's counts stay true."""
+    files = CaseAttachment.objects.filter(case__in=_cases(subject_gather(member=member))).exclude(path="")
+    paths = list(files.values_list("path", flat=True))
+    transaction.on_commit(lambda: attachments_delete(paths))
 
 
 personal_data(
@@ -78,6 +90,14 @@ personal_data(
         rows=lambda subject: CaseEntry.objects.filter(case__in=_cases(subject)),
         fields={"kind": Scrub.KEEP, "body": Scrub.WIPE, "data": Scrub.KEEP},
         why="replies both ways and notes about the person's case",
+    )
+)
+personal_data(
+    PersonalTable(
+        "care.CaseAttachment",
+        rows=lambda subject: CaseAttachment.objects.filter(case__in=_cases(subject)),
+        fields={"name": Scrub.WIPE, "path": Scrub.WIPE, "content_type": Scrub.KEEP},
+        why="a file the person sent (a photo, a receipt) and its name; the file is deleted (case_files_forget)",
     )
 )
 personal_data(

@@ -10,10 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
 
-from patronage.care.attachments import ACCEPT, PDF, TEXT, attachment_open
+from patronage.care.attachments import ACCEPT, PDF, TEXT, attachment_open, kinds_words, size_words
 from patronage.care.models import CaseAttachment
 
 
@@ -21,11 +24,21 @@ class MultipleFileInput(forms.FileInput):
     allow_multiple_selected = True
 
 
+def limits_words() -> str:
+    """What may be sent, as the person choosing files reads it."""
+    return _("Up to %(count)d files, each up to %(size)s MB: %(kinds)s.") % {
+        "count": settings.CARE_ATTACHMENTS_PER_MESSAGE,
+        "size": size_words(settings.CARE_ATTACHMENT_MAX_BYTES),
+        "kinds": kinds_words(),
+    }
+
+
 class AttachmentsField(forms.FileField):
     """Several files at once; on a phone the picker offers the camera (accept image/*)."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", lazy(limits_words, str)())
         kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True, "accept": ACCEPT}))
         super().__init__(**kwargs)
 

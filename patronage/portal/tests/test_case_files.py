@@ -74,7 +74,7 @@ def test_a_photo_sent_with_the_form_in_japanese_is_on_the_one_case_filed(db: Non
     assert download["Content-Type"] == "image/jpeg"
     assert download["Content-Disposition"].startswith("inline")
     assert download["X-Content-Type-Options"] == "nosniff"
-    assert b"".join(download.streaming_content) == (media / attachment.path).read_bytes()
+    assert download.getvalue() == (media / attachment.path).read_bytes()
 
 
 def test_a_bad_file_files_nothing_and_is_named_on_its_field(db: None, media: Path):
@@ -108,7 +108,7 @@ def test_the_customer_replies_with_a_receipt_on_their_portal_page(alice: Any, cl
         reverse("portal:case_file", kwargs={"reference": case.reference, "attachment_id": attachment.pk})
     )
     assert download["Content-Type"] == "application/pdf"
-    assert b"".join(download.streaming_content) == b"%PDF-1.4 receipt"
+    assert download.getvalue() == b"%PDF-1.4 receipt"
 
 
 def test_only_the_cases_own_public_files_open(alice: Any, bob: Any, agent: Any, client_as: Any):

@@ -330,6 +330,12 @@ MESSAGES_BASE_URL = os.environ.get("MESSAGES_BASE_URL", "http://localhost:8000")
 INBOUND_EMAIL_MAX_BYTES = _env_int("INBOUND_EMAIL_MAX_BYTES", 10 * 1024 * 1024)
 MESSAGES_LATE_AFTER = timedelta(hours=_env_int("MESSAGES_LATE_AFTER_HOURS", 48))
 
+# Files attached to cases (photos, receipts): the largest file in bytes (10 MiB), how many go with one
+# message, and how many a case holds in all.
+CARE_ATTACHMENT_MAX_BYTES = _env_int("CARE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+CARE_ATTACHMENTS_PER_MESSAGE = _env_int("CARE_ATTACHMENTS_PER_MESSAGE", 5)
+CARE_ATTACHMENTS_PER_CASE = _env_int("CARE_ATTACHMENTS_PER_CASE", 30)
+
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,

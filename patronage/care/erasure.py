@@ -4,14 +4,24 @@ A case is the person's own words and contact details: they are wiped, and the ca
 targets and rating, so the service figures (and the analyses of outcomes) still count it. A case filed
 without a login belongs to the person too when it was matched to them or carries their address or phone.
 Its secret link is replaced (cases_forget_links), so a link kept in an old e-mail opens nothing; so is
-the link of each notice that reached them (notice_links_forget).
+the link of each notice that reached them (notice_links_forget). The files sent with a case (photos,
+receipts) are deleted (case_files_forget).
 """
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from patronage.care.models import Case, CaseEntry, Compensation, NoticeRecipient, new_case_token
+from patronage.care.attachments import attachments_delete
+from patronage.care.models import (
+    Case,
+    CaseAttachment,
+    CaseEntry,
+    Compensation,
+    NoticeRecipient,
+    new_case_token,
+)
 from patronage.members import hooks
 from patronage.members.erasure import (
     PersonalTable,
@@ -46,6 +56,15 @@ def notice_links_forget(member: Member) -> None:
     reached = NoticeRecipient.objects.filter(member_id__in=subject_gather(member=member).member_ids)
     for pk in reached.values_list("pk", flat=True):
         NoticeRecipient.objects.filter(pk=pk).update(access_token=new_case_token())
+
+
+@hooks.on_erase
+def case_files_forget(member: Member) -> None:
+    """Deletes the files of the person's cases once the erasure is committed (an erasure that fails keeps
+    them); their rows stay, without a name or a path, so that the case's counts stay true."""
+    files = CaseAttachment.objects.filter(case__in=_cases(subject_gather(member=member))).exclude(path="")
+    paths = list(files.values_list("path", flat=True))
+    transaction.on_commit(lambda: attachments_delete(paths))
 
 
 personal_data(
@@ -87,6 +106,14 @@ personal_data(
         rows=lambda subject: CaseEntry.objects.filter(case__in=_cases(subject)),
         fields={"kind": Scrub.KEEP, "body": Scrub.WIPE, "data": Scrub.KEEP},
         why="replies both ways and notes about the person's case",
+    )
+)
+personal_data(
+    PersonalTable(
+        "care.CaseAttachment",
+        rows=lambda subject: CaseAttachment.objects.filter(case__in=_cases(subject)),
+        fields={"name": Scrub.WIPE, "path": Scrub.WIPE, "content_type": Scrub.KEEP},
+        why="a file the person sent (a photo, a receipt) and its name; the file is deleted (case_files_forget)",
     )
 )
 personal_data(

@@ -490,3 +490,28 @@ class NoticeRecipient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notice} → {self.member_id}"
+
+
+class CaseAttachment(models.Model):
+    """A file sent with a case (a photo of the damage, a receipt): checked by its content, stored under a
+    random name (care.attachments); `name` is the sender's own file name, cleaned."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    entry = models.ForeignKey(
+        CaseEntry, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
+    )
+    path = models.CharField(max_length=200, help_text="the storage's name of the file")
+    name = models.CharField(max_length=200, help_text="the file's name as it was sent")
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    from_customer = models.BooleanField(default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.name}"

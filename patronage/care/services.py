@@ -7,6 +7,7 @@ care.compensation, the SLA sweep in care.sweep.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -15,12 +16,14 @@ from django.utils.translation import gettext as _
 
 from patronage.care import legs
 from patronage.care import timeline_kinds as kinds
+from patronage.care.attachments import CheckedFile, attachments_store
 from patronage.care.flows import case_transition, resume_status, transition_check
 from patronage.care.links import case_link
 from patronage.care.merging import case_carrying_on
 from patronage.care.message_kinds import CASE_ACKNOWLEDGED, CASE_FOLLOW_UP, CASE_REPLY
 from patronage.care.models import (
     Case,
+    CaseAttachment,
     CaseChannel,
     CaseEntry,
     CaseStatus,
@@ -261,9 +264,10 @@ def _opened_on_timeline(case: Case, actor: User | None) -> None:
 # Replies and notes ----------------------------------------------------------------------------------
 
 
-def case_reply(*, case: Case, body: str, actor: User | None) -> CaseEntry:
-    """An agent's reply to the customer (by e-mail, and in the portal); meets the response targets.
-    `actor` None: relayed by an integration (a chat system), signed with the business's name."""
+def case_reply(*, case: Case, body: str, actor: User | None, files: Sequence[CheckedFile] = ()) -> CaseEntry:
+    """An agent's reply to the customer (by e-mail, and in the portal), with the files checked by
+    care.attachments; meets the response targets. `actor` None: relayed by an integration (a chat
+    system), signed with the business's name."""
     body = _body(body, "body")
     now = clock.now()
     with transaction.atomic(durable=True):
@@ -289,23 +293,34 @@ def case_reply(*, case: Case, body: str, actor: User | None) -> CaseEntry:
             at=now,
         )
         case_event(case, topic="case.updated", key=f"reply:{entry.pk}", at=now, change={"reply": "agent"})
+        attachments_store(case=case, files=files, entry=entry, from_customer=False, actor=actor)
     return entry
 
 
 def case_customer_reply(
-    *, case: Case, body: str, at: datetime | None = None, data: dict[str, str] | None = None
+    *,
+    case: Case,
+    body: str,
+    at: datetime | None = None,
+    data: dict[str, str] | None = None,
+    files: Sequence[CheckedFile] = (),
 ) -> CaseEntry:
-    """The customer wrote (portal, e-mail): a waiting case resumes, a closed one reopens, and the next
-    response's clock starts."""
+    """The customer wrote (portal, e-mail), or sent files without a word: a waiting case resumes, a closed
+    one reopens, and the next response's clock starts."""
     with transaction.atomic(durable=True):
-        return case_customer_reply_within(case=case, body=body, at=at, data=data)
+        return case_customer_reply_within(case=case, body=body, at=at, data=data, files=files)
 
 
 def case_customer_reply_within(
-    *, case: Case, body: str, at: datetime | None = None, data: dict[str, str] | None = None
+    *,
+    case: Case,
+    body: str,
+    at: datetime | None = None,
+    data: dict[str, str] | None = None,
+    files: Sequence[CheckedFile] = (),
 ) -> CaseEntry:
     """case_customer_reply in the caller's transaction (an inbound e-mail's receipt)."""
-    body = _body(body, "body")
+    body = _body(body, "body", files=files)
     now = at or clock.now()
     # Written to a duplicate that was merged: the words belong on the case that carries on.
     case = _locked(case)
@@ -323,19 +338,44 @@ def case_customer_reply_within(
     case.updated_at = now
     case.save(update_fields=["updated_at"])
     case_event(case, topic="case.updated", key=f"reply:{entry.pk}", at=now, change={"reply": "customer"})
+    attachments_store(case=case, files=files, entry=entry, from_customer=True, actor=None)
     return entry
 
 
-def case_note(*, case: Case, body: str, actor: User | None) -> CaseEntry:
-    """An internal note: staff read it, the customer never does."""
+def case_note(*, case: Case, body: str, actor: User | None, files: Sequence[CheckedFile] = ()) -> CaseEntry:
+    """An internal note, with files: staff read it and open them, the customer never does."""
     body = _body(body, "body")
     now = clock.now()
     with transaction.atomic(durable=True):
-        return CaseEntry.objects.create(case=case, kind=EntryKind.NOTE, at=now, actor=actor, body=body)
+        entry = CaseEntry.objects.create(case=case, kind=EntryKind.NOTE, at=now, actor=actor, body=body)
+        attachments_store(case=_locked(case), files=files, entry=entry, from_customer=False, actor=actor)
+        return entry
 
 
-def _body(body: str, field: str) -> str:
+def case_files_add(
+    *,
+    case: Case,
+    files: Sequence[CheckedFile],
+    from_customer: bool,
+    actor: User | None,
+    on_filing: bool = False,
+) -> list[CaseAttachment]:
+    """Files added to a case on their own (an integration's upload), or (`on_filing`) with the message
+    that filed it: the web form stores its files once the case is written, so that a storage failure
+    never loses the complaint."""
+    with transaction.atomic(durable=True):
+        case = _locked(case)
+        entry = case.entries.filter(kind=EntryKind.CREATED).first() if on_filing else None
+        return attachments_store(
+            case=case, files=files, entry=entry, from_customer=from_customer, actor=actor
+        )
+
+
+def _body(body: str, field: str, *, files: Sequence[CheckedFile] = ()) -> str:
+    """The words of a message; none are needed when files go with it."""
     body = body.strip()
+    if not body and files:
+        return body
     if not body:
         raise ValidationFailed(_("write something first"), field=field)
     if len(body) > REPLY_MAX:

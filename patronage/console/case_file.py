@@ -24,6 +24,7 @@ from patronage.care.legs import late_seconds
 from patronage.care.models import (
     OPEN_STATUSES,
     Case,
+    CaseAttachment,
     CasePause,
     CaseStatus,
     Category,
@@ -182,7 +183,8 @@ class CasePage:
     case: Case
     steps: list[Step]
     moves: list[tuple[str, str]]  # (status, the button's words) the flow allows from here
-    timeline: list[EntryLine]
+    timeline: list[EntryLine]  # each entry's files prefetched (entry.attachments)
+    files_alone: list[CaseAttachment]  # files an integration added without a message
     legs: list[LegLine]
     pauses: list[CasePause]
     compensations: list[Compensation]
@@ -201,7 +203,7 @@ def case_page(*, case: Case, user: User, now: datetime) -> CasePage:
         )
     )
     by_pk = {compensation.pk: compensation for compensation in compensations}
-    entries = list(case.entries.select_related("actor").order_by("at", "pk"))
+    entries = list(case.entries.select_related("actor").prefetch_related("attachments").order_by("at", "pk"))
     listened = any(
         entry.kind == EntryKind.REPLY_OUT
         or (entry.kind == EntryKind.STATUS and (entry.data or {}).get("to") == CaseStatus.LISTENING)
@@ -217,6 +219,7 @@ def case_page(*, case: Case, user: User, now: datetime) -> CasePage:
         steps=case_steps(case, listened=listened, compensations=compensations),
         moves=[(to, str(MOVE_LABELS[to])) for to in moves_from(case.status) if to in MOVE_LABELS],
         timeline=[entry_line(entry, by_pk) for entry in entries],
+        files_alone=list(case.attachments.filter(entry__isnull=True)),
         legs=legs,
         pauses=list(case.pauses.order_by("started_at", "pk")),
         compensations=compensations,

@@ -17,6 +17,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from patronage.care.attachment_web import AttachmentsField
 from patronage.care.compensation import MAX_VALUE, CompensationInput
 from patronage.care.models import (
     CaseChannel,
@@ -300,6 +301,7 @@ def move_form(to: str, data: Mapping[str, Any] | None = None) -> MoveForm:
 
 class ReplyForm(ServiceForm):
     body = _text(_("Your reply"), required=True, rows=4)
+    attachments = AttachmentsField(label=_("Files (optional)"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "reply_%s")
@@ -308,6 +310,7 @@ class ReplyForm(ServiceForm):
 
 class CaseNoteForm(ServiceForm):
     body = _text(_("Note"), required=True, help_text=_("Staff read it; the customer never does."))
+    attachments = AttachmentsField(label=_("Files (optional)"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "note_%s")

@@ -54,6 +54,7 @@ urlpatterns = [
     path("cases/<str:reference>/move/", cases.case_move, name="case_move"),
     path("cases/<str:reference>/reply/", cases.case_reply, name="case_reply"),
     path("cases/<str:reference>/note/", cases.case_note, name="case_note"),
+    path("cases/<str:reference>/files/<int:attachment_id>/", cases.case_attachment, name="case_attachment"),
     path("cases/<str:reference>/merge/", cases.case_merge, name="case_merge"),
     path("cases/<str:reference>/compensate/", cases.case_compensate, name="case_compensate"),
     path(

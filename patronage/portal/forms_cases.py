@@ -14,6 +14,7 @@ from django.core.validators import RegexValidator
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from patronage.care.attachment_web import AttachmentsField
 from patronage.care.models import CaseType
 from patronage.care.services import COMMENT_MAX, DESCRIPTION_MAX, REPLY_MAX, SUMMARY_MAX, CaseInput
 from patronage.commerce.models import Order
@@ -73,6 +74,9 @@ class CaseForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("When and where it happened, what you expected, what you would like us to do."),
+    )
+    attachments = AttachmentsField(
+        label=_("Photos or documents (optional)"),
     )
     order_number = forms.CharField(
         label=_("Order or receipt number (optional)"),
@@ -159,8 +163,9 @@ class ReplyForm(forms.Form):
         label=_("Your message"),
         max_length=REPLY_MAX,
         required=False,  # the service says "write something first"
-        widget=forms.Textarea(attrs={"rows": 4, "required": True}),
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
+    attachments = AttachmentsField(label=_("Photos or documents (optional)"))
 
 
 class RatingForm(forms.Form):

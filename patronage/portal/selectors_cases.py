@@ -8,7 +8,7 @@ care.selectors has no reader for these (they are the portal's view of a case), s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.db.models import QuerySet
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from patronage.care.models import (
     Case,
+    CaseAttachment,
     CaseEntry,
     CaseStatus,
     CaseType,
@@ -60,6 +61,7 @@ class PublicEntry:
     body: str
     ours: bool  # written by us (True) or by the customer (False)
     rating: int | None = None
+    files: tuple[CaseAttachment, ...] = ()  # sent with it (a photo, a receipt)
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,10 @@ def case_page(*, case: Case) -> CasePage:
         case=case,
         status_words=status_words(case),
         steps=_steps(case),
-        entries=[_public(entry, case) for entry in _public_entries(case)],
+        entries=[
+            replace(_public(entry, case), files=tuple(entry.attachments.all()))
+            for entry in _public_entries(case)
+        ],
         compensations=[compensation_words(c) for c in _granted(case)],
         can_reply=case.status != S.MERGED,
         can_rate=case.status in RATEABLE,
@@ -163,7 +168,13 @@ def _steps(case: Case) -> list[Step]:
 
 
 def _public_entries(case: Case) -> QuerySet[CaseEntry]:
-    return case.entries.filter(public=True).select_related("actor").order_by("at", "pk")
+    """The entries the customer sees, with their files (an internal note's never among them)."""
+    return (
+        case.entries.filter(public=True)
+        .select_related("actor")
+        .prefetch_related("attachments")
+        .order_by("at", "pk")
+    )
 
 
 def _public(entry: CaseEntry, case: Case) -> PublicEntry:

@@ -25,4 +25,5 @@ urlpatterns = [
     path("card/", views_loyalty.card, name="card"),
     path("cases/", views_cases.my_cases, name="cases"),
     path("cases/<str:reference>/", views_cases.my_case, name="case"),
+    path("cases/<str:reference>/files/<int:attachment_id>/", views_cases.my_case_file, name="case_file"),
 ]

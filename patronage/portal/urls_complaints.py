@@ -11,4 +11,5 @@ urlpatterns = [
     path("new/", views_cases.case_new, name="new"),
     path("c/<str:token>/", views_cases.case_by_link, name="case"),
     path("c/<str:token>/thanks/", views_cases.case_thanks, name="thanks"),
+    path("c/<str:token>/files/<int:attachment_id>/", views_cases.case_file_by_link, name="case_file"),
 ]

@@ -8,23 +8,28 @@ page, with the same forms.
 
 from __future__ import annotations
 
+import logging
 import math
 from datetime import datetime
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from patronage.care.attachment_web import attachment_response
+from patronage.care.attachments import CheckedFile, attachment_get, attachments_check
 from patronage.care.models import Case, CaseType
 from patronage.care.selectors import case_by_token, case_of_member
-from patronage.care.services import case_customer_reply, case_open, case_rate
+from patronage.care.services import case_customer_reply, case_files_add, case_open, case_rate
 from patronage.core import clock
 from patronage.core.errors import ApplicationError, NotFound
+from patronage.core.models import User
 from patronage.members.models import Member
 from patronage.members.selectors import member_of_user
 from patronage.portal.access import member_required
@@ -38,6 +43,7 @@ from patronage.portal.selectors_cases import (
 )
 
 CASES_PER_PAGE = 20
+logger = logging.getLogger(__name__)
 
 
 @require_GET
@@ -53,24 +59,40 @@ def case_new(request: HttpRequest) -> HttpResponse:
         return _too_many(request, until, CaseForm(request.POST, member=member))
     wanted = request.GET.get("type")
     initial = {"key": form_key_new(), "type": wanted if wanted in CaseType.values else CaseType.COMPLAINT}
-    form = CaseForm(request.POST or None, member=member, initial=initial)
+    form = CaseForm(request.POST or None, request.FILES or None, member=member, initial=initial)
     if request.method == "POST" and form.is_valid():
         if form.is_bot:  # the same thanks, so that the program learns nothing; nothing is filed
             intake_count(request)
             return render(request, "portal/cases/thanks.html", {"case": None, "member": member})
         order = order_by_number(number=form.cleaned_data["order_number"], member=member)
+        actor = member.user if member else None
         try:
-            opened = case_open(
-                data=form.case_input(language=get_language(), order=order),
-                actor=member.user if member else None,
-            )
+            files = attachments_check(form.cleaned_data["attachments"])  # a bad file: nothing is filed
+            opened = case_open(data=form.case_input(language=get_language(), order=order), actor=actor)
         except ApplicationError as error:
             add_case_errors(form, error)
         else:
             if opened.created:
                 intake_count(request)
+                _files_after_filing(request, opened.case, files, actor)
             return redirect("complaints:thanks", token=opened.case.access_token)
     return render(request, "portal/cases/new.html", {"form": form, "member": member})
+
+
+def _files_after_filing(
+    request: HttpRequest, case: Case, files: list[CheckedFile], actor: User | None
+) -> None:
+    """Stores the files once the case is written: a storage failure loses the files, never the case."""
+    if not files:
+        return
+    try:
+        case_files_add(case=case, files=files, from_customer=True, actor=actor, on_filing=True)
+    except Exception:
+        logger.exception("the files sent with case %s could not be stored", case.reference)
+        messages.warning(
+            request,
+            _("Your message is filed, but your files could not be saved. Please send them again below."),
+        )
 
 
 @require_GET
@@ -94,6 +116,36 @@ def case_by_link(request: HttpRequest, token: str) -> HttpResponse:
     if case is None:
         return _not_found(request)
     return _case_page(request, case, member=None)
+
+
+@require_GET
+def case_file_by_link(request: HttpRequest, token: str, attachment_id: int) -> HttpResponseBase:
+    """A file of the case behind the secret link: only that case's, and never an internal note's."""
+    case = case_by_token(token=token)
+    if case is None:
+        return _not_found(request)
+    return _file(request, case, attachment_id)
+
+
+@member_required
+@require_GET
+def my_case_file(
+    request: HttpRequest, member: Member, reference: str, attachment_id: int
+) -> HttpResponseBase:
+    try:
+        case = case_of_member(member=member, reference=reference)
+    except NotFound:
+        return _not_found(request, member)
+    return _file(request, case, attachment_id, member)
+
+
+def _file(
+    request: HttpRequest, case: Case, attachment_id: int, member: Member | None = None
+) -> HttpResponseBase:
+    try:
+        return attachment_response(attachment_get(case=case, attachment_id=attachment_id, customer=True))
+    except NotFound:
+        return _not_found(request, member)
 
 
 @member_required
@@ -129,10 +181,11 @@ def _case_page(request: HttpRequest, case: Case, *, member: Member | None) -> Ht
                 messages.success(request, _("Thank you for telling us. It helps us do better."))
                 return redirect(f"{request.path}#rate")
     elif request.method == "POST":
-        reply = ReplyForm(request.POST)
+        reply = ReplyForm(request.POST, request.FILES)
         if reply.is_valid():
             try:
-                case_customer_reply(case=case, body=reply.cleaned_data["body"])
+                files = attachments_check(reply.cleaned_data["attachments"])
+                case_customer_reply(case=case, body=reply.cleaned_data["body"], files=files)
             except ApplicationError as error:
                 add_case_errors(reply, error)
             else:

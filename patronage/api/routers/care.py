@@ -5,16 +5,21 @@ patronage.care.
 
 # No `from __future__ import annotations` here: ninja reads `Query[...]` parameters at import time.
 
+from typing import Literal
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext
-from ninja import Query, Router
+from ninja import File, Form, Query, Router
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 
 from patronage.api.auth import Caller, acting_user, require_scope
 from patronage.api.pagination import LimitOffset
 from patronage.api.schemas.care import (
+    CaseAttachmentOut,
     CaseFilters,
     CaseIn,
     CaseMergeIn,
@@ -30,14 +35,17 @@ from patronage.api.schemas.care import (
 )
 from patronage.api.schemas.common import PROBLEM_STATUSES, PathId, Problem
 from patronage.care import selectors
+from patronage.care.attachment_web import attachment_response
+from patronage.care.attachments import attachment_get, attachments_check
 from patronage.care.classify import case_classify
 from patronage.care.compensation import CompensationInput, compensation_give
 from patronage.care.merging import case_merge
-from patronage.care.models import OPEN_STATUSES, Case, CompensationStatus, Notice, SlaLeg
+from patronage.care.models import OPEN_STATUSES, Case, CaseAttachment, CompensationStatus, Notice, SlaLeg
 from patronage.care.notices import NoticeInput, notice_create, notice_start
 from patronage.care.services import (
     CaseInput,
     case_customer_reply,
+    case_files_add,
     case_move,
     case_note,
     case_open,
@@ -160,6 +168,40 @@ def note_case(request: HttpRequest, reference: str, payload: NoteIn) -> Status[C
     """An internal note: staff read it, the customer never does."""
     case_note(case=_case(reference), body=payload.body, actor=acting_user(request))
     return Status(201, _case(reference))
+
+
+@router.post(
+    "/cases/{reference}/attachments",
+    response={201: list[CaseAttachmentOut], PROBLEM_STATUSES: Problem},
+    auth=WRITE,
+)
+def attach_case_files(
+    request: HttpRequest,
+    reference: str,
+    file: File[list[UploadedFile]],
+    author: Form[Literal["agent", "customer"]] = "agent",
+) -> Status[list[CaseAttachment]]:
+    """Adds files to the case (multipart, one or more `file` parts): photos (JPEG, PNG, GIF, WebP), PDF or
+    plain UTF-8 text, told apart by their content; each up to CARE_ATTACHMENT_MAX_BYTES (10 MiB), 5 at once,
+    30 on a case. Anything else is refused 422 naming `attachments`. Photos are stored without their
+    metadata (a phone's GPS location). `author`: who sent them. Files added here are for staff: the customer's
+    pages show the files that came with messages."""
+    case = _case(reference)
+    files = attachments_check(file)
+    added = case_files_add(
+        case=case, files=files, from_customer=author == "customer", actor=acting_user(request)
+    )
+    return Status(201, added)
+
+
+@router.get(
+    "/cases/{reference}/attachments/{attachment_id}",
+    response={200: None, PROBLEM_STATUSES: Problem},
+    auth=READ,
+)
+def download_case_file(request: HttpRequest, reference: str, attachment_id: PathId) -> HttpResponseBase:
+    """The file itself, with its content type; another case's file is not found."""
+    return attachment_response(attachment_get(case=_case(reference), attachment_id=attachment_id))
 
 
 @router.post("/cases/{reference}/merge", response={200: CaseOut, PROBLEM_STATUSES: Problem}, auth=WRITE)

@@ -25,6 +25,7 @@ from patronage.care.compensation import MAX_VALUE
 from patronage.care.flows import moves_from
 from patronage.care.models import (
     Case,
+    CaseAttachment,
     CaseChannel,
     CaseStatus,
     CaseType,
@@ -226,6 +227,17 @@ class CompensationOut(Schema):
         return compensation.decided_by.get_username() if compensation.decided_by else None
 
 
+class CaseAttachmentOut(Schema):
+    """A file on the case; its content is at GET /cases/{reference}/attachments/{id}."""
+
+    id: int
+    name: str = Field(..., description="the file's name as it was sent, cleaned")
+    content_type: str = Field(..., description="found from the content: image/*, application/pdf, text/plain")
+    size: int = Field(..., description="bytes, as stored (a photo is stored without its metadata)")
+    created_at: datetime
+    from_customer: bool
+
+
 class CaseOut(Schema):
     reference: str
     type: str
@@ -260,6 +272,7 @@ class CaseOut(Schema):
     compensations: list[CompensationOut]
     allowed_moves: list[str] = Field(..., description="the statuses it may move to now")
     merged_into: str | None = Field(..., description="the case that carries on, when this one was merged")
+    attachments: list[CaseAttachmentOut]
 
     @staticmethod
     def resolve_member(case: Case) -> int | None:
@@ -308,6 +321,10 @@ class CaseOut(Schema):
     @staticmethod
     def resolve_compensations(case: Case) -> list[Compensation]:
         return list(case.compensations.select_related("requested_by", "decided_by"))
+
+    @staticmethod
+    def resolve_attachments(case: Case) -> list[CaseAttachment]:
+        return list(case.attachments.all())
 
     @staticmethod
     def resolve_allowed_moves(case: Case) -> list[str]:

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from patronage.care.compensation import CompensationInput, compensation_give
-from patronage.care.models import Case, CaseEntry, Compensation
+from patronage.care.models import Case, CaseAttachment, CaseEntry, Compensation
 from patronage.care.permissions import CASES_LEAD, CASES_WORK
 from patronage.care.services import CaseInput, case_open
 from patronage.core.apikeys import apikey_create
@@ -44,6 +44,10 @@ def _member(targets: dict[str, Any]) -> dict[str, Any]:
 
 def _case(targets: dict[str, Any]) -> dict[str, Any]:
     return {"reference": targets["case"].reference}
+
+
+def _attachment(targets: dict[str, Any]) -> dict[str, Any]:
+    return {**_case(targets), "attachment_id": targets["attachment"].pk}
 
 
 def _compensation(targets: dict[str, Any]) -> dict[str, Any]:
@@ -86,6 +90,7 @@ ENDPOINTS = [
     Endpoint("console:case_move", "post", CASES_WORK, _case),
     Endpoint("console:case_reply", "post", CASES_WORK, _case),
     Endpoint("console:case_note", "post", CASES_WORK, _case),
+    Endpoint("console:case_attachment", "get", CASES_WORK, _attachment),
     Endpoint("console:case_merge", "post", CASES_WORK, _case),
     Endpoint("console:case_compensate", "post", CASES_WORK, _case),
     Endpoint("console:case_compensation_decide", "post", CASES_LEAD, _compensation),
@@ -138,6 +143,14 @@ def targets(alice: Member, bob: Member, agent: User) -> dict[str, Any]:
         "agent": agent,
         "case": case,
         "compensation": compensation,
+        "attachment": CaseAttachment.objects.create(
+            case=case,
+            path="care/x.txt",
+            name="x.txt",
+            content_type="text/plain",
+            size=1,
+            created_at=case.created_at,
+        ),
     }
 
 

@@ -14,12 +14,15 @@ from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from patronage.care import classify, merging, services
+from patronage.care.attachment_web import attachment_response
+from patronage.care.attachments import attachment_get, attachments_check
 from patronage.care.compensation import compensation_decide, compensation_give
 from patronage.care.models import Case, CaseStatus, CompensationStatus
 from patronage.care.permissions import CARE_MANAGE, CASES_LEAD, CASES_WORK
@@ -189,10 +192,13 @@ def case_move(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def case_reply(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case(reference)
-    form = forms_.ReplyForm(request.POST)
+    form = forms_.ReplyForm(request.POST, request.FILES)
 
     def perform() -> object:
-        return services.case_reply(case=case, body=form.cleaned_data["body"], actor=acting_user(request))
+        files = attachments_check(form.cleaned_data["attachments"])
+        return services.case_reply(
+            case=case, body=form.cleaned_data["body"], actor=acting_user(request), files=files
+        )
 
     if case.member_id is not None:
         success = _("Your reply is on its way to the customer.")
@@ -237,12 +243,25 @@ def case_merge(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def case_note(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case(reference)
-    form = forms_.CaseNoteForm(request.POST)
+    form = forms_.CaseNoteForm(request.POST, request.FILES)
 
     def perform() -> object:
-        return services.case_note(case=case, body=form.cleaned_data["body"], actor=acting_user(request))
+        files = attachments_check(form.cleaned_data["attachments"])
+        return services.case_note(
+            case=case, body=form.cleaned_data["body"], actor=acting_user(request), files=files
+        )
 
     return _act(request, case, form, name="note_form", perform=perform, success=_("The note is added."))
+
+
+@staff_required(CASES_WORK)
+@require_GET
+def case_attachment(request: HttpRequest, reference: str, attachment_id: int) -> HttpResponseBase:
+    """A file of the case (a reply's, a note's, the customer's); another case's is not found."""
+    try:
+        return attachment_response(attachment_get(case=_case(reference), attachment_id=attachment_id))
+    except NotFound as error:
+        raise Http404(error.message) from error
 
 
 def _compensation_form(request: HttpRequest, data: Any = None) -> forms_.CompensationForm:

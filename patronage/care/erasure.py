@@ -104,5 +104,6 @@ for model, why in (
     ("care.CompensationLimit", "a role's compensation limit"),
     ("care.Notice", "a problem on the business's side; its list names members by id only"),
     ("care.NoticeRecipient", "who a notice reached, by member id, and when"),
+    ("care.ReplyTemplate", "the business's saved replies; a customer's name is filled in only on the page"),
 ):
     no_personal_data(model, why)

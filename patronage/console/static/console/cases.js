@@ -75,7 +75,7 @@
   const select = document.querySelector("select[data-fills]");
   const box = select && document.getElementById(select.dataset.fills);
   if (!box) return;
-  select.form.querySelector("button").hidden = true;
+  select.form.querySelector("button").remove();
   select.addEventListener("change", () => {
     const text = select.selectedOptions[0]?.dataset.text;
     if (!text) return;

@@ -143,5 +143,6 @@ for model, why in (
         "care.NoticeRecipient",
         "who a notice reached, by member id, and when; its link's secret is replaced on erasure",
     ),
+    ("care.ReplyTemplate", "the business's saved replies; a customer's name is filled in only on the page"),
 ):
     no_personal_data(model, why)

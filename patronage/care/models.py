@@ -515,3 +515,28 @@ class CaseAttachment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.name}"
+
+
+class ReplyTemplate(models.Model):
+    """A saved reply agents insert into their answer, in the customer's language, with placeholders for the
+    customer's name, the case's reference, the agent and the business (care.reply_text)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    name_translations: models.JSONField[dict[str, str]] = models.JSONField(default=dict, blank=True)
+    body = models.TextField(_("text"), max_length=20_000)
+    body_translations: models.JSONField[dict[str, str]] = models.JSONField(default=dict, blank=True)
+    # Offered first on the cases of this category or one under it; offered on every case all the same.
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="reply_templates"
+    )
+    position = models.PositiveIntegerField(default=0)
+    active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("saved reply")
+        verbose_name_plural = _("saved replies")
+
+    def __str__(self) -> str:
+        return self.name

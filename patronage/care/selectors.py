@@ -15,13 +15,17 @@ from patronage.care.models import (
     Case,
     CaseStatus,
     Category,
+    ReplyTemplate,
     RootCause,
     SlaPolicy,
     Team,
 )
 from patronage.care.permissions import CASES_WORK
+from patronage.care.reply_text import AGENT, BUSINESS, NAME, REFERENCE, reply_template_fill
+from patronage.core.business import business_name
 from patronage.core.errors import NotFound
 from patronage.core.models import User
+from patronage.core.names import text_in_language
 from patronage.core.selectors import staff_users
 from patronage.members.models import Member
 
@@ -114,3 +118,48 @@ def root_cause_list() -> QuerySet[RootCause]:
 
 def team_list() -> QuerySet[Team]:
     return Team.objects.select_related("lead").prefetch_related("members")
+
+
+# --- saved replies -----------------------------------------------------------------------------------------
+
+
+def reply_template_list() -> QuerySet[ReplyTemplate]:
+    return ReplyTemplate.objects.select_related("category")
+
+
+@dataclass(frozen=True)
+class ReplyOffer:
+    """A saved reply as an agent inserts it on one case: its text in the customer's language, filled in."""
+
+    template: ReplyTemplate
+    text: str
+    for_category: bool  # saved for the case's category or one above it
+
+
+def reply_templates_for(*, case: Case, language: str | None, agent: User | None) -> list[ReplyOffer]:
+    """The saved replies in use, those for the case's category (or one it sits under) first, each in
+    `language` (else the main one) with the customer's name, the reference, the agent and the business
+    filled in."""
+    above: set[int] = set()
+    category = case.category
+    while category is not None and category.pk not in above:
+        above.add(category.pk)
+        category = category.parent
+    member = case.member
+    values = {
+        NAME: case.contact_name or (member.name if member else ""),
+        REFERENCE: case.reference,
+        AGENT: (agent.first_name or agent.get_username()) if agent else business_name(),
+        BUSINESS: business_name(),
+    }
+    offers = [
+        ReplyOffer(
+            template=template,
+            text=reply_template_fill(
+                text_in_language(template.body, template.body_translations, language), values
+            ),
+            for_category=template.category_id in above,
+        )
+        for template in ReplyTemplate.objects.filter(active=True)
+    ]
+    return sorted(offers, key=lambda offer: not offer.for_category)

@@ -18,18 +18,21 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, TextChoices
 from django.utils.translation import gettext as _
 
-from patronage.care import sla
+from patronage.care import reply_text, sla
 from patronage.care.models import (
     BusinessCalendar,
     CaseChannel,
     CaseType,
     Category,
+    ReplyTemplate,
     RootCause,
     Severity,
     SlaPolicy,
     Team,
 )
 from patronage.care.selectors import case_workers
+from patronage.care.services import REPLY_MAX
+from patronage.core import clock
 from patronage.core.audit import audit_change
 from patronage.core.business import business_languages
 from patronage.core.errors import Conflict, ValidationFailed
@@ -44,7 +47,7 @@ CATEGORY_DEPTH = 3
 TARGET_MAX = 366 * 86_400
 TARGET_FIELDS = ("first_response_seconds", "next_response_seconds", "resolution_seconds", "follow_up_seconds")
 UP, DOWN = "up", "down"
-_Switchable = TypeVar("_Switchable", Category, RootCause)
+_Switchable = TypeVar("_Switchable", Category, RootCause, ReplyTemplate)
 
 
 def _refuse(problems: list[tuple[str, str]]) -> None:
@@ -421,8 +424,8 @@ def _active_set(item: _Switchable, active: bool, actor: User | None) -> _Switcha
     with transaction.atomic(durable=True):
         item.active = active
         item.save(update_fields=["active"])
-        kind = type(item)._meta.model_name
-        action = "root_cause" if kind == "rootcause" else str(kind)
+        kind = str(type(item)._meta.model_name)
+        action = {"rootcause": "root_cause", "replytemplate": "reply_template"}.get(kind, kind)
         audit_change(actor=actor, action=f"{action}.{'activated' if active else 'deactivated'}", target=item)
     return item
 
@@ -468,3 +471,102 @@ def team_save(*, data: TeamInput, team: Team | None = None, actor: User | None) 
             members=sorted(set(data.member_ids)),
         )
     return saved
+
+
+# --- saved replies -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReplyTemplateInput:
+    name: str
+    body: str
+    name_translations: Mapping[str, str] | None = None
+    body_translations: Mapping[str, str] | None = None
+    category_id: int | None = None
+    position: int = 0
+    active: bool = True
+
+
+def _placeholders_checked(field_name: str, text: str, problems: list[tuple[str, str]]) -> None:
+    if unknown := reply_text.placeholders_unknown(text):
+        known = ", ".join(f"{{{name}}}" for name in reply_text.PLACEHOLDERS)
+        problems.append(
+            (
+                field_name,
+                _("%(unknown)s is not a placeholder: use %(known)s")
+                % {"unknown": ", ".join(unknown), "known": known},
+            )
+        )
+
+
+def _reply_body(data: ReplyTemplateInput, problems: list[tuple[str, str]]) -> tuple[str, dict[str, str]]:
+    """The text and its translations as they will be written; each unknown placeholder named in its field."""
+    body = (data.body or "").strip()
+    if not body:
+        problems.append(("body", _("write the text of the reply")))
+    elif len(body) > REPLY_MAX:
+        problems.append(("body", _("at most %(max)s characters") % {"max": f"{REPLY_MAX:,}"}))
+    elif "\x00" in body:
+        problems.append(("body", _("must not contain a NUL character")))
+    else:
+        _placeholders_checked("body", body, problems)
+    translations, found = translations_clean(
+        data.body_translations,
+        field="body_translations",
+        languages=business_languages(),
+        max_length=REPLY_MAX,
+    )
+    problems += found
+    for code, text in translations.items():
+        _placeholders_checked(f"body_translations.{code}", text, problems)
+    return body, translations
+
+
+def reply_template_save(
+    *, data: ReplyTemplateInput, reply_template: ReplyTemplate | None = None, actor: User | None
+) -> ReplyTemplate:
+    """Creates a saved reply, or changes `reply_template`: its name and text in each language, its category,
+    place in the list and whether it is offered."""
+    problems: list[tuple[str, str]] = []
+    name = _name(data.name, problems)
+    names = _translations(data.name_translations, problems)
+    body, bodies = _reply_body(data, problems)
+    if isinstance(data.position, bool) or not 0 <= data.position <= 10_000:
+        problems.append(("position", _("give a whole number from 0 to 10,000")))
+    category = None
+    if data.category_id is not None:
+        category = Category.objects.filter(pk=data.category_id).first()
+        if category is None:
+            problems.append(("category", _("the chosen category no longer exists")))
+    _refuse(problems)
+    main = business_languages()[0]
+    with transaction.atomic(durable=True):
+        saved = reply_template or ReplyTemplate()
+        created = saved.pk is None
+        saved.name, saved.body, saved.category = name, body, category
+        saved.position, saved.active, saved.updated_at = data.position, data.active, clock.now()
+        saved.name_translations = translations_merge(saved.name_translations, names, main_language=main)
+        saved.body_translations = translations_merge(saved.body_translations, bodies, main_language=main)
+        try:
+            with transaction.atomic():
+                saved.save()
+        except IntegrityError as error:
+            raise Conflict(_("another saved reply has this name"), field="name") from error
+        audit_change(
+            actor=actor,
+            action="reply_template.created" if created else "reply_template.changed",
+            target=saved,
+            name=name,
+            category=category.pk if category else None,
+            active=data.active,
+        )
+    return saved
+
+
+def reply_template_deactivate(*, reply_template: ReplyTemplate, actor: User | None) -> ReplyTemplate:
+    """Agents are no longer offered it; the replies written with it stay as they were sent."""
+    return _active_set(reply_template, False, actor)
+
+
+def reply_template_activate(*, reply_template: ReplyTemplate, actor: User | None) -> ReplyTemplate:
+    return _active_set(reply_template, True, actor)

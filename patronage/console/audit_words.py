@@ -301,6 +301,10 @@ _ACTIONS = {
     "root_cause.deactivated": gettext_lazy("retired the root cause"),
     "team.created": gettext_lazy("added the team"),
     "team.changed": gettext_lazy("changed the team"),
+    "reply_template.created": gettext_lazy("added the saved reply"),
+    "reply_template.changed": gettext_lazy("changed the saved reply"),
+    "reply_template.activated": gettext_lazy("brought back the saved reply"),
+    "reply_template.deactivated": gettext_lazy("retired the saved reply"),
 }
 
 

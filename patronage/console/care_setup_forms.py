@@ -24,9 +24,19 @@ from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext_lazy as _
 
 from patronage.care import setup
-from patronage.care.models import BusinessCalendar, CaseChannel, CaseType, Category, Severity, SlaPolicy
+from patronage.care.models import (
+    BusinessCalendar,
+    CaseChannel,
+    CaseType,
+    Category,
+    ReplyTemplate,
+    Severity,
+    SlaPolicy,
+)
+from patronage.care.services import REPLY_MAX
 from patronage.care.sla import WEEKDAYS
 from patronage.console.loyalty_forms.base import LoyaltyForm, in_zone, local_input, within_dates
+from patronage.console.loyalty_forms.names import translations_initial
 from patronage.core.errors import ApplicationError
 from patronage.core.models import User
 
@@ -525,3 +535,66 @@ class TeamForm(LoyaltyForm):
             lead_id=int(data["lead"]) if data.get("lead") else None,
             member_ids=[int(pk) for pk in data.get("members") or ()],
         )
+
+
+# --- saved replies -----------------------------------------------------------------------------------------
+
+
+class ReplyTemplateForm(LoyaltyForm):
+    id_prefix = "reply"
+    in_languages = ("name", "body")
+    name = forms.CharField(
+        label=_("Name"), max_length=setup.NAME_MAX, help_text=_("What agents choose it by.")
+    )
+    body = forms.CharField(
+        label=_("Text"),
+        max_length=REPLY_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Filled in on the case: {name} the customer's name, {reference} the case's reference, "
+            "{agent} the agent's first name, {business} the business's name."
+        ),
+    )
+    category = forms.ChoiceField(
+        label=_("Category"),
+        required=False,
+        help_text=_(
+            "Offered first on the cases of this category and the ones under it; on every case all the same."
+        ),
+    )
+    position = forms.IntegerField(
+        label=_("Position"), min_value=0, max_value=10_000, initial=0, help_text=_("Lower comes first.")
+    )
+    active = forms.BooleanField(label=_("Offered to agents"), required=False, initial=True)
+
+    def __init__(self, *args: Any, categories: Sequence[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._choices_set(
+            "category", [("", _("(any category)")), *((str(pk), name) for pk, name in categories)]
+        )
+        # The text in each other language is as long as the main one, so it gets a box as large.
+        for name, field in self.fields.items():
+            if name.startswith("body_in_"):
+                field.widget = forms.Textarea(attrs={"rows": 6, **field.widget.attrs})
+
+    def reply_template_input(self) -> setup.ReplyTemplateInput:
+        data = self.cleaned_data
+        return setup.ReplyTemplateInput(
+            name=data["name"],
+            name_translations=data.get("name_translations"),
+            body=data["body"],
+            body_translations=data.get("body_translations"),
+            category_id=int(data["category"]) if data.get("category") else None,
+            position=data["position"],
+            active=data["active"],
+        )
+
+
+def reply_template_initial(template: ReplyTemplate) -> dict[str, Any]:
+    return {
+        "name": template.name,
+        "body": template.body,
+        "category": str(template.category_id or ""),
+        "position": template.position,
+        "active": template.active,
+    } | translations_initial(template, ReplyTemplateForm.in_languages)

@@ -110,6 +110,18 @@ urlpatterns = [
     path("care/teams/new/", care_setup.care_team_save, name="care_team_create"),
     path("care/teams/<int:team_id>/", care_setup.care_team_save, name="care_team_save"),
     path("cases/<str:reference>/classify/", cases.case_classify, name="case_classify"),
+    path("care/replies/", care_setup.care_reply_templates, name="care_reply_templates"),
+    path("care/replies/new/", care_setup.care_reply_template_edit, name="care_reply_template_create"),
+    path(
+        "care/replies/<int:reply_template_id>/",
+        care_setup.care_reply_template_edit,
+        name="care_reply_template",
+    ),
+    path(
+        "care/replies/<int:reply_template_id>/active/",
+        care_setup.care_reply_template_active,
+        name="care_reply_template_active",
+    ),
     path("imports/", imports.import_list, name="imports"),
     path("imports/<int:job_id>/", imports.import_detail, name="import_detail"),
     path("audit/", audit.audit_list, name="audit"),

@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 
 from patronage.care.compensation import CompensationInput, compensation_give
-from patronage.care.models import Case, CaseAttachment, CaseEntry, Compensation
-from patronage.care.permissions import CASES_LEAD, CASES_WORK
+from patronage.care.models import Case, CaseAttachment, CaseEntry, Compensation, ReplyTemplate
+from patronage.care.permissions import CARE_MANAGE, CASES_LEAD, CASES_WORK
 from patronage.care.services import CaseInput, case_open
 from patronage.core.apikeys import apikey_create
 from patronage.core.models import AuditEntry, User
@@ -96,6 +96,19 @@ ENDPOINTS = [
     Endpoint("console:case_compensation_decide", "post", CASES_LEAD, _compensation),
     Endpoint("console:case_assign", "post", CASES_WORK, _case),
     Endpoint("console:case_follow_up", "post", CASES_WORK, _case),
+    Endpoint("console:care_reply_templates", "get", CARE_MANAGE),
+    Endpoint("console:care_reply_template_create", "get", CARE_MANAGE),
+    Endpoint("console:care_reply_template_create", "post", CARE_MANAGE),
+    *(
+        Endpoint(
+            name, method, CARE_MANAGE, lambda targets: {"reply_template_id": targets["reply_template"].pk}
+        )
+        for name, method in (
+            ("console:care_reply_template", "get"),
+            ("console:care_reply_template", "post"),
+            ("console:care_reply_template_active", "post"),
+        )
+    ),
 ]
 
 # What a legitimate user would send; the refused user sends the same and must change nothing.
@@ -150,6 +163,9 @@ def targets(alice: Member, bob: Member, agent: User) -> dict[str, Any]:
             content_type="text/plain",
             size=1,
             created_at=case.created_at,
+        ),
+        "reply_template": ReplyTemplate.objects.create(
+            name="Sorry", body="Sorry", updated_at=case.created_at
         ),
     }
 

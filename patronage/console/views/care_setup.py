@@ -29,6 +29,7 @@ from patronage.care.models import (
     CaseChannel,
     CaseType,
     Category,
+    ReplyTemplate,
     RootCause,
     Severity,
     SlaPolicy,
@@ -78,6 +79,7 @@ def care_home(request: HttpRequest) -> HttpResponse:
         "categories": selectors.category_list().filter(active=True).count(),
         "root_causes": selectors.root_cause_list().filter(active=True).count(),
         "teams": selectors.team_list().count(),
+        "reply_templates": selectors.reply_template_list().filter(active=True).count(),
     }
     return _render(request, "console/care/home.html", context)
 
@@ -586,3 +588,79 @@ def care_team_save(request: HttpRequest, team_id: int | None = None) -> HttpResp
     ):
         return redirect("console:care_teams")
     return _teams_page(request, form, status=400)
+
+
+# --- saved replies ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReplyTemplateRow:
+    template: ReplyTemplate
+    name: str  # in the reader's language
+    category: str
+    languages: str  # the languages its text is written in
+
+
+def _reply_template_rows() -> list[ReplyTemplateRow]:
+    main, *others = business_languages()
+    rows = []
+    for template in selectors.reply_template_list():
+        written = [main, *(code for code in others if (template.body_translations or {}).get(code))]
+        rows.append(
+            ReplyTemplateRow(
+                template=template,
+                name=in_reader_language(template, "name"),
+                category=in_reader_language(template.category, "name") or _("any category"),
+                languages=", ".join(language_name(code) for code in written),
+            )
+        )
+    return rows
+
+
+@staff_required(CARE_MANAGE)
+@require_GET
+def care_reply_templates(request: HttpRequest) -> HttpResponse:
+    context = {"rows": _reply_template_rows(), "section": "reply_templates"}
+    return _render(request, "console/care/reply_templates.html", context)
+
+
+@staff_required(CARE_MANAGE)
+@require_http_methods(["GET", "POST"])
+def care_reply_template_edit(request: HttpRequest, reply_template_id: int | None = None) -> HttpResponse:
+    template = _get(ReplyTemplate, reply_template_id) if reply_template_id is not None else None
+    if request.method == "GET":
+        initial = forms.reply_template_initial(template) if template is not None else None
+        form = forms.ReplyTemplateForm(initial=initial, categories=_category_names())
+        return _reply_template_page(request, form, template)
+    form = forms.ReplyTemplateForm(request.POST, categories=_category_names())
+    if form.is_valid() and service_run(
+        request,
+        form,
+        lambda: setup.reply_template_save(
+            data=form.reply_template_input(), reply_template=template, actor=acting_user(request)
+        ),
+        _("The saved reply %(name)s is saved.") % {"name": form.cleaned_data["name"]},
+    ):
+        return redirect("console:care_reply_templates")
+    return _reply_template_page(request, form, template, status=400)
+
+
+def _reply_template_page(
+    request: HttpRequest, form: forms.ReplyTemplateForm, template: ReplyTemplate | None, status: int = 200
+) -> HttpResponse:
+    context = {"form": form, "template": template, "section": "reply_templates"}
+    return _render(request, "console/care/reply_template_form.html", context, status=status)
+
+
+@staff_required(CARE_MANAGE)
+@require_POST
+def care_reply_template_active(request: HttpRequest, reply_template_id: int) -> HttpResponse:
+    template, user = _get(ReplyTemplate, reply_template_id), acting_user(request)
+    if request.POST.get("active") == "1":
+        setup.reply_template_activate(reply_template=template, actor=user)
+        done = _("The saved reply %(name)s is offered again.")
+    else:
+        setup.reply_template_deactivate(reply_template=template, actor=user)
+        done = _("The saved reply %(name)s is no longer offered.")
+    messages.success(request, done % {"name": template.name})
+    return redirect("console:care_reply_templates")

@@ -26,7 +26,7 @@ from patronage.care.attachments import attachment_get, attachments_check
 from patronage.care.compensation import compensation_decide, compensation_give
 from patronage.care.models import Case, CaseStatus, CompensationStatus
 from patronage.care.permissions import CARE_MANAGE, CASES_LEAD, CASES_WORK
-from patronage.care.selectors import case_get
+from patronage.care.selectors import ReplyOffer, case_get, reply_templates_for
 from patronage.console import case_file
 from patronage.console import case_forms as forms_
 from patronage.console.access import acting_user, forbidden, staff_required
@@ -117,12 +117,20 @@ def case_new(request: HttpRequest) -> HttpResponse:
 # --- the case page --------------------------------------------------------------------------------------------
 
 
-def _forms(request: HttpRequest, page: case_file.CasePage, bound: dict[str, forms.Form]) -> dict[str, Any]:
-    """The page's forms, fresh (a new idempotency key for compensation), or as sent when one failed."""
+def _forms(
+    request: HttpRequest, page: case_file.CasePage, bound: dict[str, forms.Form], offers: list[ReplyOffer]
+) -> dict[str, Any]:
+    """The page's forms, fresh (a new idempotency key for compensation), or as sent when one failed. The
+    reply starts as the saved reply the address asks for (`?reply_template=<id>`, the choice made without
+    the page's script); an id that is none of those offered is ignored."""
     case = page.case
+    chosen = next((o for o in offers if str(o.template.pk) == request.GET.get("reply_template")), None)
     made: dict[str, Any] = {
         "moves": [(to, label, bound.get(f"move_{to}") or forms_.move_form(to)) for to, label in page.moves],
-        "reply_form": bound.get("reply_form") or forms_.ReplyForm(),
+        "reply_form": bound.get("reply_form")
+        or forms_.ReplyForm(initial={"body": chosen.text} if chosen else None),
+        "reply_offers": offers,
+        "reply_chosen": chosen.template.pk if chosen else None,
         "note_form": bound.get("note_form") or forms_.CaseNoteForm(),
         "assign_form": bound.get("assign_form")
         or _assign_form(initial={"assignee": case.assignee_id or "", "team": case.team_id or ""}),
@@ -135,8 +143,15 @@ def _forms(request: HttpRequest, page: case_file.CasePage, bound: dict[str, form
 
 
 def _case_page(request: HttpRequest, case: Case, *, status: int = 200, **bound: forms.Form) -> HttpResponse:
-    page = case_file.case_page(case=case, user=acting_user(request), now=clock.now())
-    context = {"case": case, "page": page, "timer_words": timer_words(), **_forms(request, page, bound)}
+    user = acting_user(request)
+    page = case_file.case_page(case=case, user=user, now=clock.now())
+    offers = reply_templates_for(case=case, language=case.language, agent=user)
+    context = {
+        "case": case,
+        "page": page,
+        "timer_words": timer_words(),
+        **_forms(request, page, bound, offers),
+    }
     return render(request, "console/cases/detail.html", context, status=status)
 
 
@@ -200,14 +215,14 @@ def case_reply(request: HttpRequest, reference: str) -> HttpResponse:
             case=case, body=form.cleaned_data["body"], actor=acting_user(request), files=files
         )
 
-    if case.member_id is not None:
-        success = _("Your reply is on its way to the customer.")
+    # care.services.customer_tell e-mails the address on the case, else the customer's file's.
+    if case.member_id is not None or case.contact_email:
+        success = _("Your reply is on its way to the customer. It is sent by e-mail in their language.")
     else:
-        contact = case.contact_email or case.contact_phone
         success = _(
-            "Your reply is on the case. The customer has no file, so it is not sent for you: answer them at "
-            "%(contact)s."
-        ) % {"contact": contact}
+            "Your reply is on the case, but not sent: the customer gave only a phone number. Call them at "
+            "%(phone)s."
+        ) % {"phone": case.contact_phone}
     return _act(request, case, form, name="reply_form", perform=perform, success=success)
 
 

@@ -38,6 +38,7 @@ from patronage.care.models import (
     Category,
     Compensation,
     CompensationKind,
+    ReplyTemplate,
     RootCause,
     SlaLeg,
     SlaPolicy,
@@ -50,7 +51,7 @@ from patronage.core.business import business_zone
 from patronage.core.models import OutboxEvent, User
 from patronage.demo import catalogue as cat
 from patronage.demo.parts import care_history
-from patronage.demo.parts.care_words import STORIES, Step, Story, named
+from patronage.demo.parts.care_words import SAVED_REPLIES, STORIES, Step, Story, in_main_language, named
 from patronage.demo.simulate import Chunk
 from patronage.demo.world import CareRefs, Context, Part, World
 from patronage.loyalty.models import Account, LedgerEntry, Lot, Program
@@ -98,6 +99,7 @@ def desk_setup(world: World) -> None:
             for index, child in enumerate(children):
                 categories[child] = _category(child, parent, index).pk
         causes = {name: _root_cause(name).pk for name in ROOT_CAUSES}
+        _saved_replies(categories)
         agent = User.objects.filter(username=AGENT).first()
         lead = User.objects.filter(username=LEAD).first()
         team, _created = Team.objects.update_or_create(name=TEAM, defaults={"lead": lead})
@@ -142,6 +144,24 @@ def _root_cause(english: str) -> RootCause:
         name=name, defaults={"name_translations": translations}
     )
     return cause
+
+
+def _saved_replies(categories: dict[str, int]) -> None:
+    """The desk's saved replies in the demo's languages, each for its category."""
+    for position, reply in enumerate(SAVED_REPLIES):
+        name, names = in_main_language(reply.name)
+        text, texts = in_main_language(reply.text)
+        ReplyTemplate.objects.update_or_create(
+            name=name,
+            defaults={
+                "name_translations": names,
+                "body": text,
+                "body_translations": texts,
+                "category_id": categories.get(reply.category),
+                "position": position,
+                "updated_at": clock.now(),
+            },
+        )
 
 
 # --- each chunk: the history ----------------------------------------------------------------------

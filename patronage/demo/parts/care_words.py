@@ -31,9 +31,13 @@ NAMES: dict[str, tuple[str, str, str]] = {
 def named(english: str) -> tuple[str, dict[str, str]]:
     """The name in the business's main language, and in every other language the demo writes."""
     korean, japanese, chinese = NAMES[english]
-    texts = {"en": english, "ko": korean, "ja": japanese, "zh-hans": chinese}
+    return in_main_language({"en": english, "ko": korean, "ja": japanese, "zh-hans": chinese})
+
+
+def in_main_language(texts: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """The text in the business's main language (English where the demo has none), and the others."""
     main = business_languages()[0]
-    return texts.get(main, english), {code: text for code, text in texts.items() if code != main}
+    return texts.get(main, texts["en"]), {code: text for code, text in texts.items() if code != main}
 
 
 # --- the history: one complaint per problem the customer reported -------------------------------------
@@ -360,5 +364,95 @@ STORIES: tuple[Story, ...] = (
         ),
         root_cause="Staff training",
         store="gangnam",
+    ),
+)
+
+
+# --- saved replies agents insert on a case (care.ReplyTemplate) ----------------------------------------------
+
+
+class SavedReply(NamedTuple):
+    """Its name and text by language code; {name}, {reference} and {agent} are filled in on the case."""
+
+    name: dict[str, str]
+    category: str  # English name of the category it is offered first for, "" for every case
+    text: dict[str, str]
+
+
+SAVED_REPLIES: tuple[SavedReply, ...] = (
+    SavedReply(
+        {
+            "en": "Late delivery: apology",
+            "ko": "배송 지연 사과",
+            "ja": "配送遅延のお詫び",
+            "zh-hans": "配送延迟致歉",
+        },
+        "Late delivery",
+        {
+            "en": "Dear {name}, we're sorry your order is late. We've asked the courier for a firm delivery "
+            "date and will tell you as soon as we have it ({reference}). {agent}",
+            "ko": "{name}님, 주문하신 상품의 배송이 늦어져 정말 죄송합니다. 택배사에 정확한 도착일을 확인 중이며, "
+            "확인되는 대로 바로 알려 드리겠습니다({reference}). 담당 {agent} 드림",
+            "ja": "{name}様、ご注文の商品のお届けが遅れており、誠に申し訳ございません。配送業者に到着日を確認しており、"
+            "分かり次第すぐにご連絡いたします({reference})。担当:{agent}",
+            "zh-hans": "{name}您好,您的订单配送延迟,我们深表歉意。我们正在向快递公司确认送达日期,"
+            "一有消息会立即通知您({reference})。{agent}",
+        },
+    ),
+    SavedReply(
+        {
+            "en": "Damaged item: photo please",
+            "ko": "파손 상품 사진 요청",
+            "ja": "破損品の写真のお願い",
+            "zh-hans": "破损商品照片",
+        },
+        "Damaged",
+        {
+            "en": "Dear {name}, we're sorry the item arrived damaged. Could you send us a photo of the damage "
+            "and of the box? We'll arrange a replacement right away. {agent}",
+            "ko": "{name}님, 상품이 파손된 채 도착해 정말 죄송합니다. 파손 부위와 상자 사진을 보내 주시면 바로 "
+            "교환해 드리겠습니다. 담당 {agent} 드림",
+            "ja": "{name}様、商品が破損した状態で届き、誠に申し訳ございません。お手数ですが、破損箇所と箱の写真を"
+            "お送りいただけますでしょうか。すぐに交換の手配をいたします。担当:{agent}",
+            "zh-hans": "{name}您好,商品到货时已损坏,非常抱歉。请您发送损坏部位和包装箱的照片,"
+            "我们会立即为您安排换货。{agent}",
+        },
+    ),
+    SavedReply(
+        {
+            "en": "Refund under way",
+            "ko": "환불 진행 안내",
+            "ja": "返金手続きのご案内",
+            "zh-hans": "退款处理中",
+        },
+        "Billing",
+        {
+            "en": "Dear {name}, your refund is under way: it reaches your card within 3 to 5 business days. "
+            "Thank you for your patience. {agent}",
+            "ko": "{name}님, 환불이 진행 중입니다. 영업일 기준 3~5일 안에 카드로 환불됩니다. 기다려 주셔서 "
+            "감사합니다. 담당 {agent} 드림",
+            "ja": "{name}様、返金のお手続きを進めております。3〜5営業日以内にカードへ返金されます。"
+            "今しばらくお待ちくださいませ。担当:{agent}",
+            "zh-hans": "{name}您好,您的退款正在处理中,将在3至5个工作日内退回您的银行卡。感谢您的耐心等待。{agent}",
+        },
+    ),
+    SavedReply(
+        {
+            "en": "Thank you: case resolved",
+            "ko": "처리 완료 감사 인사",
+            "ja": "解決のご報告",
+            "zh-hans": "问题已解决",
+        },
+        "",
+        {
+            "en": "Dear {name}, thank you for letting us put this right. We've closed {reference}; if anything "
+            "is still not as it should be, just reply to this message. {agent}",
+            "ko": "{name}님, 문제를 바로잡을 기회를 주셔서 감사합니다. {reference} 건은 처리 완료되었습니다. "
+            "혹시 불편한 점이 남아 있으면 이 메시지에 답장해 주세요. 담당 {agent} 드림",
+            "ja": "{name}様、この度は改善の機会をいただき、ありがとうございました。{reference}の件は解決として"
+            "承りました。まだ気になる点がございましたら、このメッセージにご返信ください。担当:{agent}",
+            "zh-hans": "{name}您好,感谢您给我们改正的机会。{reference}已处理完毕;如仍有任何问题,"
+            "请直接回复此消息。{agent}",
+        },
     ),
 )

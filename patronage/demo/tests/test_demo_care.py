@@ -24,9 +24,12 @@ from patronage.care.models import (
     Compensation,
     CompensationStatus,
     LegKind,
+    ReplyTemplate,
     SlaPolicy,
     Team,
 )
+from patronage.care.reply_text import placeholders_unknown
+from patronage.care.selectors import reply_templates_for
 from patronage.care.services import (
     CaseInput,
     case_follow_up,
@@ -268,3 +271,16 @@ def test_the_desks_categories_and_root_causes_are_named_in_each_language(demo):
     assert late.parent.name_translations["en"] == "Delivery"
     assert late.name == "배송 지연"  # the business writes Korean first
     assert late.name_translations["ja"] == "配送遅延"
+
+
+def test_the_desk_has_saved_replies_in_each_language_that_fill_in(demo):
+    replies = list(ReplyTemplate.objects.filter(active=True))
+    assert len(replies) == 4
+    for reply in replies:
+        assert set(reply.body_translations) == {"en", "ja", "zh-hans"}  # Korean is the main text
+        assert not any(placeholders_unknown(text) for text in [reply.body, *reply.body_translations.values()])
+    late = Case.objects.filter(category__name_translations__en="Late delivery", language="ja").first()
+    assert late is not None
+    first = reply_templates_for(case=late, language=late.language, agent=None)[0]
+    assert first.for_category
+    assert first.text.startswith(f"{late.contact_name}様、ご注文の商品のお届けが遅れており")

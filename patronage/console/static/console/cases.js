@@ -67,3 +67,22 @@
   kind.addEventListener("change", show);
   show();
 })();
+
+// A saved reply chosen fills the reply box with its text, already in the customer's language and filled in
+// (data-text); typed words are kept and the text goes where the cursor is. Without the script, the form's
+// button reloads the page with the box filled.
+(() => {
+  const select = document.querySelector("select[data-fills]");
+  const box = select && document.getElementById(select.dataset.fills);
+  if (!box) return;
+  select.form.querySelector("button").remove();
+  select.addEventListener("change", () => {
+    const text = select.selectedOptions[0]?.dataset.text;
+    if (!text) return;
+    const at = box.value.trim() ? box.selectionStart : 0;
+    box.value = box.value.trim() ? box.value.slice(0, at) + text + box.value.slice(box.selectionEnd) : text;
+    box.focus();
+    box.setSelectionRange(at + text.length, at + text.length);
+    select.value = "";
+  });
+})();

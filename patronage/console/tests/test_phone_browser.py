@@ -18,7 +18,10 @@ from patronage.analytics.models import RunStatus
 from patronage.analytics.services import analysis_execute, analysis_request
 from patronage.analytics.tests.demo import demo_load
 from patronage.care.compensation import CompensationInput, compensation_give
+from patronage.care.models import BusinessCalendar, SlaPolicy
+from patronage.care.notices import NoticeInput, notice_create
 from patronage.care.services import CaseInput, case_note, case_open, case_reply
+from patronage.care.setup import ReplyTemplateInput, reply_template_save
 from patronage.conftest import MEMBER_PASSWORD, STAFF_PASSWORD
 from patronage.core import clock
 from patronage.core.apikeys import apikey_create
@@ -97,10 +100,29 @@ NOT_PAGES = {
     "console:case_compensation_decide": "POST only",
     "console:case_assign": "POST only",
     "console:case_follow_up": "POST only",
+    "console:case_merge": "POST only",
+    "console:case_classify": "POST only",
+    "console:case_attachment": "a download",
+    "console:care_policy_move": "POST only",
+    "console:care_policy_delete": "POST only",
+    "console:care_calendar_import": "POST only",
+    "console:care_calendar_export": "a download",
+    "console:care_calendar_delete": "POST only",
+    "console:care_category_create": "POST only",
+    "console:care_category_save": "POST only",
+    "console:care_category_active": "POST only",
+    "console:care_root_cause_create": "POST only",
+    "console:care_root_cause_save": "POST only",
+    "console:care_root_cause_active": "POST only",
+    "console:care_team_create": "POST only",
+    "console:care_team_save": "POST only",
+    "console:care_reply_template_active": "POST only",
+    "console:notice_send": "POST only",
     "portal:logout": "POST only",
     "portal:data_download": "POST only, a download",
     "portal:points_summary": "fragment of the overview",
     "portal:redemption_cancel": "POST only",
+    "portal:case_file": "a download",
 }
 # Pages seen before signing in (the portal's home is its landing page then, the member's overview after).
 ANONYMOUS = ["console:login", "portal:home", "portal:login", "portal:signup", "portal:goodbye"]
@@ -320,10 +342,24 @@ def business(request: Any, settings: Any, tmp_path: Path, admin) -> dict[str, An
         ),
         actor=admin,
     )
+    # A notice and a saved reply whose words are as long as a person may make them.
+    notice = notice_create(
+        data=NoticeInput(
+            kind="delay", title="Late " + LONG_WORD[:150], message=LONG_REASON, member_ids=(alice.pk, bob.pk)
+        ),
+        actor=admin,
+    )
+    reply = reply_template_save(
+        data=ReplyTemplateInput(name="Sorry " + LONG_WORD[:80], body=LONG_REASON), actor=admin
+    )
     return {
         "alice": alice,
         "bob": bob,
         "reference": case.reference,
+        "notice_id": notice.pk,
+        "reply_template_id": reply.pk,
+        "policy_id": SlaPolicy.objects.get(is_default=True).pk,
+        "calendar_id": BusinessCalendar.objects.order_by("pk").values_list("pk", flat=True)[0],
         "kind": "tier_changed",
         "language": template_languages()[0],
         # path arguments, by name

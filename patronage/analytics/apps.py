@@ -7,4 +7,4 @@ class AnalyticsConfig(AppConfig):
     verbose_name = "Analytics"
 
     def ready(self) -> None:
-        from patronage.analytics import erasure  # noqa: F401  (its tables in the erasure registry)
+        from patronage.analytics import care_hooks, erasure  # noqa: F401  (care's value hook; the erasure registry)

@@ -21,7 +21,7 @@ import polars as pl
 from django.db.models import Max, Q, QuerySet
 from django.db.models.functions import Coalesce
 
-from patronage.care.models import Case, CaseType, LegKind, SlaLeg
+from patronage.care.models import Case, CaseStatus, CaseType, LegKind, SlaLeg
 from patronage.commerce.models import Order, OrderKind, OrderProblem
 
 CHUNK = 20_000
@@ -134,9 +134,12 @@ def complaints_read(*, start: datetime | None, end: datetime) -> pl.DataFrame:
     original; null when it names none), member, created_at, resolved_at, rating and rated_at, the case's
     first_response_at, and its first-response SLA leg's response_started_at and first_response_at (null
     when the case has no such leg)."""
-    cases = Case.objects.filter(
-        _window("created_at", start, end), type=CaseType.COMPLAINT, member__isnull=False
-    ).order_by()
+    # A duplicate merged into another case is not a complaint of its own: the case that carries on is.
+    cases = (
+        Case.objects.filter(_window("created_at", start, end), type=CaseType.COMPLAINT, member__isnull=False)
+        .exclude(status=CaseStatus.MERGED)
+        .order_by()
+    )
     frame = _frame(
         cases.annotate(purchase=Coalesce("order__original_id", "order_id")),
         [

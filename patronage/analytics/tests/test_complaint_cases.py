@@ -12,6 +12,7 @@ import time_machine
 
 from patronage.analytics.compute import Data, order_outcomes
 from patronage.analytics.extract import problems_merge, problems_read
+from patronage.care.merging import case_merge
 from patronage.care.models import CaseStatus, SlaPolicy
 from patronage.care.services import CaseInput, case_move, case_open, case_rate, case_reply
 from patronage.commerce.models import Order, OrderProblem
@@ -214,3 +215,18 @@ def test_a_complaint_not_yet_answered_or_resolved_at_the_windows_end_is_open(db,
     [row] = frame.to_dicts()
     assert row["reported_at"] == datetime(2025, 3, 4, 10)
     assert (row["resolved_at"], row["satisfied"], row["first_response_hours"]) == (None, None, None)
+
+
+def test_a_duplicate_merged_into_another_case_is_not_a_complaint_of_its_own(db, alice, agent, bought):
+    SlaPolicy.objects.filter(is_default=True).update(calendar=None)
+    first_written = _filed(alice, bought, datetime(2025, 3, 4, 9, tzinfo=UTC))  # an e-mail, then the form
+    kept = _filed(alice, bought, datetime(2025, 3, 4, 10, tzinfo=UTC))
+    with time_machine.travel(datetime(2025, 3, 4, 13, tzinfo=UTC), tick=False):
+        case_merge(duplicate=first_written, into=kept, actor=agent)
+        case_reply(case=kept, body="We're sorry: a new pillow is on its way.", actor=agent)
+    OrderProblem.objects.create(order=bought, kind="defect", detected_at=datetime(2025, 3, 3, tzinfo=UTC))
+
+    [row] = problems_read(start=None, end=datetime(2025, 4, 1, tzinfo=UTC)).to_dicts()
+
+    assert row["reported_at"] == datetime(2025, 3, 4, 10)  # the case answered, not the duplicate left alone
+    assert row["first_response_hours"] == 3.0

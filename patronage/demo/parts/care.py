@@ -11,8 +11,10 @@ a `commerce.OrderProblem` (the commerce part), with no complaint fields: the cas
 
 Once every member is written: a dozen open cases of the last days (care_words.STORIES) in Korean,
 Japanese and English, filed and worked through the real services with the clock standing at each step's
-moment (the period's end is the demo's "now"), then the SLA sweep as of the period's end: one case has
-missed its first response, and its agent and lead are told.
+moment (the period's end is the demo's "now"); one customer writes again by e-mail and the agent merges
+that duplicate into their case; a delivery delay is told to the last days' buyers of one item before they
+ask (a notice); then the SLA sweep as of the period's end: one case has missed its first response, and its
+agent and lead are told.
 """
 
 from __future__ import annotations
@@ -25,11 +27,13 @@ from typing import Any
 from unittest import mock
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from patronage.care import services as care
+from patronage.care.classify import case_classify
 from patronage.care.compensation import CompensationInput, compensation_give
 from patronage.care.defaults import OFFICE_DAY
+from patronage.care.merging import case_merge
 from patronage.care.models import (
     BusinessCalendar,
     Case,
@@ -38,20 +42,35 @@ from patronage.care.models import (
     Category,
     Compensation,
     CompensationKind,
+    NoticeKind,
     ReplyTemplate,
     RootCause,
     SlaLeg,
     SlaPolicy,
     Team,
 )
+from patronage.care.notices import NoticeInput, notice_create, notice_start, notices_send
 from patronage.care.sweep import sla_sweep
 from patronage.commerce.models import Order, OrderKind, OrderLine, Product, Store
 from patronage.core import clock
-from patronage.core.business import business_zone
+from patronage.core.business import business_languages, business_zone
 from patronage.core.models import OutboxEvent, User
+from patronage.core.names import language_key
 from patronage.demo import catalogue as cat
 from patronage.demo.parts import care_history
-from patronage.demo.parts.care_words import SAVED_REPLIES, STORIES, Step, Story, in_main_language, named
+from patronage.demo.parts.care_words import (
+    DUPLICATE,
+    DUPLICATE_NOTE,
+    NOTICE_DAYS,
+    NOTICE_MESSAGE,
+    NOTICE_TITLE,
+    SAVED_REPLIES,
+    STORIES,
+    Step,
+    Story,
+    in_main_language,
+    named,
+)
 from patronage.demo.simulate import Chunk
 from patronage.demo.world import CareRefs, Context, Part, World
 from patronage.loyalty.models import Account, LedgerEntry, Lot, Program
@@ -202,6 +221,7 @@ def open_cases_plant(world: World) -> None:
     end = world.period.end
     team = Team.objects.get(pk=refs.team)
     taken: set[int] = set()
+    cases: list[Case] = []
     portal = Member.objects.filter(user__username=cat.PORTAL_MEMBER_EMAIL).first()
     for story in STORIES:
         member, order = _customer(story, end, taken, portal)
@@ -212,10 +232,18 @@ def open_cases_plant(world: World) -> None:
             portal = None  # the portal's member gets one case
         case = _story_play(story, member, order, end, refs, team, agent, lead)
         planted.append({"reference": case.reference, "status": case.status, "language": story.language})
+        cases.append(case)
+    duplicate = _duplicate_plant(cases, end, agent)
+    told = _notice_plant(end, lead)
     with clock_at(end):
         while sum(vars(sla_sweep(now=end)).values()):
             pass
     _history_summarise(world, planted)
+    world.truth["care"].update(duplicate_merged=duplicate, notice_told=told)
+    world.lines.append(
+        f"Care: a duplicate e-mail merged into its case ({duplicate or 'none'}); a delivery-delay notice told "
+        f"{told:,} buyers before they asked"
+    )
     world.counts.update(_counts() - before)
 
 
@@ -283,15 +311,89 @@ def _story_play(
         ).case
     with clock_at(filed + timedelta(minutes=3)):
         care.case_assign(case=case, assignee=agent, team=team, actor=lead)
-    if story.root_cause:
-        # No care service records a root cause yet: the agent's finding is written directly.
-        Case.objects.filter(pk=case.pk).update(root_cause_id=refs.root_cause[story.root_cause])
     for step in story.steps:
         moment = filed + timedelta(hours=step.hours)
         with clock_at(moment):
             _step(case, step, moment, product, agent)
+    if story.root_cause:  # the agent's finding, once the steps have shown it
+        found = filed + timedelta(hours=max((step.hours for step in story.steps), default=0), minutes=5)
+        with clock_at(min(found, end)):
+            case.refresh_from_db()
+            case_classify(
+                case=case,
+                category=case.category_id,
+                root_cause=refs.root_cause[story.root_cause],
+                severity=case.severity,
+                product=case.product_id,
+                tags=[],
+                actor=agent,
+            )
     case.refresh_from_db()
     return case
+
+
+def _duplicate_plant(cases: list[Case], end: datetime, agent: User) -> str | None:
+    """The customer of the first open case not filed by e-mail writes again by e-mail an hour later, and
+    the agent merges that e-mail into the case; returns the duplicate's reference."""
+    case = next((c for c in cases if c.is_open and c.channel != "email" and c.language in DUPLICATE), None)
+    if case is None or case.created_at + timedelta(hours=2) > end:
+        return None
+    summary, description = DUPLICATE[case.language]
+    with clock_at(case.created_at + timedelta(hours=1)):
+        duplicate = care.case_open(
+            data=care.CaseInput(
+                type=case.type,
+                channel="email",
+                summary=summary.format(summary=case.summary)[: care.SUMMARY_MAX],
+                description=description,
+                member=case.member,
+                language=case.language,
+                category_id=case.category_id,
+            )
+        ).case
+    note, _others = in_main_language(DUPLICATE_NOTE)
+    with clock_at(case.created_at + timedelta(hours=1, minutes=20)):
+        case_merge(duplicate=duplicate, into=case, actor=agent, note=note)
+    return duplicate.reference
+
+
+def _notice_plant(end: datetime, lead: User) -> int:
+    """A delivery delay told to the buyers of the item most bought over the period's last days, before they
+    ask; returns how many were told."""
+    since = end - timedelta(days=NOTICE_DAYS)
+    bought = (
+        OrderLine.objects.filter(order__kind=OrderKind.PURCHASE, order__occurred_at__gte=since)
+        .values("product")
+        .annotate(buyers=Count("order__member", distinct=True))
+        .order_by("-buyers", "product")
+        .first()
+    )
+    if bought is None:
+        return 0
+    languages = {language_key(code) for code in business_languages()}
+    title, titles = in_main_language(NOTICE_TITLE)
+    message, messages = in_main_language(NOTICE_MESSAGE)
+    zone = business_zone()
+    sent_at = end - timedelta(hours=2)
+    with clock_at(sent_at):
+        notice = notice_create(
+            data=NoticeInput(
+                kind=NoticeKind.DELAY,
+                title=title,
+                message=message,
+                title_translations={k: v for k, v in titles.items() if language_key(k) in languages},
+                message_translations={k: v for k, v in messages.items() if language_key(k) in languages},
+                product_id=bought["product"],
+                bought_from=since.astimezone(zone).date(),
+                bought_to=end.astimezone(zone).date(),
+            ),
+            actor=lead,
+        )
+        notice_start(notice=notice)
+        told = 0
+        while sent := notices_send():
+            told += sent
+    return told
 
 
 def _step(case: Case, step: Step, moment: datetime, product: Product | None, agent: User) -> None:

@@ -456,3 +456,46 @@ SAVED_REPLIES: tuple[SavedReply, ...] = (
         },
     ),
 )
+
+
+# --- a customer who writes twice, and a problem told before anyone asks ----------------------------------
+
+# The e-mail a customer sends about a case they filed another way, an hour later: the agent merges it.
+DUPLICATE: dict[str, tuple[str, str]] = {
+    "ko": (
+        "{summary} (다시 문의드립니다)",
+        "앞서 문의드린 건과 같은 내용입니다. 혹시 접수가 안 됐을까 봐 메일로도 보냅니다.",
+    ),
+    "ja": (
+        "{summary}(再度のお問い合わせ)",
+        "先ほどお問い合わせした件と同じ内容です。届いていないかもしれないので、メールでもお送りします。",
+    ),
+    "en": (
+        "{summary} (writing again)",
+        "This is about the same problem I reported earlier. Sending it by e-mail too in case it got lost.",
+    ),
+}
+DUPLICATE_NOTE = {
+    "en": "The same problem, written again by e-mail",
+    "ko": "같은 문제로 메일을 다시 보내셨습니다",
+    "ja": "同じ件でメールが再度届きました",
+    "zh-hans": "同一问题,客户又发了邮件",
+}
+
+# A delivery delay on the desk's side, told to the buyers of one item of the last days before they ask.
+NOTICE_TITLE = {
+    "en": "Your order may arrive a day or two late",
+    "ko": "주문하신 상품이 하루 이틀 늦게 도착할 수 있습니다",
+    "ja": "ご注文の商品のお届けが1〜2日遅れる場合があります",
+    "zh-hans": "您的订单可能会晚一两天送达",
+}
+NOTICE_MESSAGE = {
+    "en": "Our warehouse is moving this week, and some parcels leave a day or two later than we promised. "
+    "We are sorry: you do not need to do anything, and your order is on its way.",
+    "ko": "이번 주 물류센터 이전으로 일부 상품의 출고가 약속드린 날보다 하루 이틀 늦어지고 있습니다. "
+    "불편을 드려 죄송합니다. 따로 하실 일은 없으며, 주문하신 상품은 곧 발송됩니다.",
+    "ja": "今週は倉庫の移転のため、一部の商品の出荷がお約束より1〜2日遅れています。"
+    "ご迷惑をおかけし申し訳ございません。お手続きは不要で、ご注文の商品は順次お届けします。",
+    "zh-hans": "本周仓库搬迁,部分包裹的发货比承诺晚一两天。给您带来不便,深表歉意。您无需任何操作,订单正在发出。",
+}
+NOTICE_DAYS = 3  # the buyers of the item over the period's last days are told

@@ -23,7 +23,10 @@ from patronage.care.models import (
     Category,
     Compensation,
     CompensationStatus,
+    EntryKind,
     LegKind,
+    Notice,
+    NoticeStatus,
     ReplyTemplate,
     SlaPolicy,
     Team,
@@ -69,7 +72,8 @@ def demo(db: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
 
 
 def _history(truth: dict[str, Any]) -> Any:
-    return Case.objects.exclude(reference__in=[c["reference"] for c in truth["care"]["open_recent"]])
+    planted = [c["reference"] for c in truth["care"]["open_recent"]] + [truth["care"]["duplicate_merged"]]
+    return Case.objects.exclude(reference__in=planted)
 
 
 # --- the history, as the services would have written it ---------------------------------------------
@@ -243,6 +247,39 @@ def test_one_open_case_missed_its_first_response_and_its_agent_and_lead_were_tol
     assert leg.escalated_at is not None
     alerted = Message.objects.filter(kind=CASE_ALERT.code).values_list("staff__username", flat=True)
     assert set(alerted) >= {"agent", "lead"}
+
+
+def test_a_customer_who_wrote_twice_has_the_duplicate_merged_into_their_case(demo):
+    duplicate = Case.objects.select_related("merged_into").get(reference=demo["care"]["duplicate_merged"])
+
+    assert duplicate.status == CaseStatus.MERGED
+    assert duplicate.channel == "email"
+    kept = duplicate.merged_into
+    assert kept is not None
+    assert kept.reference in {c["reference"] for c in demo["care"]["open_recent"]}
+    assert (kept.member_id, kept.is_open) == (duplicate.member_id, True)
+    assert not duplicate.legs.filter(due_at__isnull=False).exists()
+
+
+def test_a_delivery_delay_was_told_to_the_buyers_before_they_asked(demo):
+    notice = Notice.objects.get()
+
+    assert notice.status == NoticeStatus.SENT
+    assert demo["care"]["notice_told"] == notice.recipients.filter(told_at__isnull=False).count() > 0
+    assert notice.title_translations.keys() >= {"ja", "en"}
+    told = TimelineEvent.objects.filter(kind="notice_received")
+    assert set(told.values_list("member_id", flat=True)) == set(
+        notice.recipients.values_list("member_id", flat=True)
+    )
+
+
+def test_the_agent_classified_the_causes_through_the_service(demo):
+    cases = Case.objects.filter(reference__in=[c["reference"] for c in demo["care"]["open_recent"]])
+    classified = cases.filter(root_cause__isnull=False)
+
+    assert classified.exists()
+    for case in classified:
+        assert case.entries.filter(kind=EntryKind.CLASSIFIED).exists()
 
 
 def test_one_compensation_waits_for_a_lead(demo):

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from patronage.care.models import NoticeKind
@@ -34,8 +35,13 @@ def _listed(text: str) -> list[str]:
 
 
 def _day() -> forms.DateField:
-    bounds = {"type": "date", "min": FIRST_DATE.date().isoformat(), "max": LAST_DATE.date().isoformat()}
-    return forms.DateField(required=False, widget=forms.DateInput(attrs=bounds))
+    """A date the browser offers and the server takes only within FIRST_DATE to LAST_DATE."""
+    first, last = FIRST_DATE.date(), LAST_DATE.date()
+    return forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "min": first.isoformat(), "max": last.isoformat()}),
+        validators=[MinValueValidator(first), MaxValueValidator(last)],
+    )
 
 
 class NoticeForm(LoyaltyForm):

@@ -23,9 +23,10 @@ import patronage.console
 import patronage.portal
 from patronage.care.models import Case, CaseStatus
 from patronage.care.services import CaseInput, case_move, case_open
-from patronage.console import case_forms, loyalty_forms
+from patronage.console import care_setup_forms, case_forms, loyalty_forms
 from patronage.console import forms as console_forms
 from patronage.console.loyalty_forms.rule_settings import KIND_SETTINGS
+from patronage.console.notice_forms import NoticeForm
 from patronage.console.views.analytics_pages import WhatIfForm, _whatif_initial
 from patronage.console.webhook_forms import ReplayForm
 from patronage.core.models import User
@@ -302,6 +303,60 @@ PAGES = [
         lambda w: reverse("console:webhook_replay", args=[_endpoint_id()]),
         lambda w, _f: {"start": "2026-11-01T00:00", "end": "2026-11-02T00:00"},
         lambda w: [ReplayForm()],
+    ),
+    Page(
+        "SLA policy",
+        (care_setup_forms.PolicyForm,),
+        lambda w: reverse("console:care_policy_create"),
+        lambda w, _f: {
+            "name": "Fast",
+            "calendar": "",
+            "first_response_amount": "2",
+            **{
+                f"{leg}_unit": "hours"
+                for leg in ("first_response", "next_response", "resolution", "follow_up")
+            },
+        },
+        lambda w: [care_setup_forms.PolicyForm(calendars=[], categories=[], tiers=[])],
+    ),
+    Page(
+        "calendar preview",
+        (care_setup_forms.PreviewForm,),
+        lambda w: reverse("console:care_calendar_create"),
+        lambda w, _f: {
+            "action": "preview",
+            "name": "Seoul",
+            "timezone": "Asia/Seoul",
+            "preview-amount": "2",
+            "preview-unit": "hours",
+        },
+        lambda w: [care_setup_forms.PreviewForm()],
+    ),
+    Page(
+        "case category",
+        (care_setup_forms.CategoryForm,),
+        lambda w: reverse("console:care_category_create"),
+        lambda w, _f: {"name": "Late delivery", "position": "0"},
+        lambda w: [care_setup_forms.CategoryForm(parents=[])],
+    ),
+    Page(
+        "saved reply",
+        (care_setup_forms.ReplyTemplateForm,),
+        lambda w: reverse("console:care_reply_template_create"),
+        lambda w, _f: {"name": "Sorry", "body": "We are sorry, {name}.", "position": "0", "active": "on"},
+        lambda w: [care_setup_forms.ReplyTemplateForm(categories=[])],
+    ),
+    Page(
+        "notice",
+        (NoticeForm,),
+        lambda w: reverse("console:notice_new"),
+        lambda w, _f: {
+            "kind": "delay",
+            "title": "Late parcels",
+            "message": "We are sorry.",
+            "members": f"#{w.alice.pk}",
+        },
+        lambda w: [NoticeForm()],
     ),
 ]
 

@@ -540,7 +540,24 @@ PROPERTY = settings(max_examples=200, deadline=None, suppress_health_check=[Heal
 
 
 def _pauses(start, pause_list):
-    return [(start + offset, start + offset + length) for offset, length in pause_list]
+    """Pauses as instants after `start`, shown in its zone. Added in UTC: Python adds a timedelta to a zoned
+    time on the wall clock, and a pause starting in a spring-forward gap would end before it starts."""
+    base, zone = utc(start), start.tzinfo
+    return [
+        ((base + offset).astimezone(zone), (base + offset + length).astimezone(zone))
+        for offset, length in pause_list
+    ]
+
+
+def test_a_generated_pause_in_a_spring_forward_gap_ends_after_it_starts():
+    """Santiago moved its clocks from 00:00 to 01:00 on 8 September 2024: a pause starting 12 h 10 min after
+    noon the day before starts at 01:10 there, and ends 50 minutes later."""
+    start = datetime(2024, 9, 7, 12, 0, tzinfo=ZoneInfo("America/Santiago"))
+
+    [(low, high)] = _pauses(start, [(timedelta(hours=12, minutes=10), timedelta(minutes=50))])
+
+    assert utc(high) - utc(low) == timedelta(minutes=50)
+    assert (low.hour, low.minute) == (1, 10)
 
 
 @PROPERTY

@@ -63,8 +63,9 @@ SCALED = frozenset({*FIXED_SCALES, QuestionType.RATING})
 CHOICES = frozenset({QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE})
 # A rating goes at most from 0 to 10: a longer scale is no longer read as points by a respondent.
 RATING_LIMITS = (0, 10)
+# Free text: 5,000 characters unless the question says otherwise (a long letter), 20,000 at most, so one
+# answer cannot fill the table.
 TEXT_LENGTH = 5000
-# Long enough for a letter; a bound so one answer cannot fill the table.
 TEXT_LENGTH_LIMIT = 20000
 
 
@@ -109,6 +110,7 @@ class Question:
     @property
     def bounds(self) -> tuple[int, int]:
         """The lowest and highest points of a scale question."""
+        # (1, 5) only keeps a rating without a scale total; questions_check refuses such a rating.
         return FIXED_SCALES.get(self.type) or self.scale or (1, 5)
 
 

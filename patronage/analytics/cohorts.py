@@ -23,9 +23,9 @@ from typing import Literal
 
 import polars as pl
 
-from patronage.analytics.intervals import wilson_interval
 from patronage.analytics.rfm import as_datetime
 from patronage.core.errors import ValidationFailed
+from patronage.core.intervals import wilson_interval
 
 Period = Literal["W", "M", "Q"]
 _TRUNCATE: dict[Period, str] = {"W": "1w", "M": "1mo", "Q": "1q"}

@@ -20,8 +20,8 @@ import numpy as np
 import polars as pl
 from numpy.typing import ArrayLike
 
-from patronage.analytics.intervals import wilson_interval
 from patronage.core.errors import ValidationFailed
+from patronage.core.intervals import wilson_interval
 
 GROUPS = (
     "no_problem",

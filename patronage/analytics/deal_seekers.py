@@ -23,14 +23,14 @@ import numpy as np
 import polars as pl
 
 from patronage.analytics.clv._fitting import FloatArray
-from patronage.analytics.intervals import (
+from patronage.analytics.rfm import as_datetime
+from patronage.core.errors import ValidationFailed
+from patronage.core.intervals import (
     mean_difference_interval,
     mean_interval,
     proportion_difference_interval,
     wilson_interval,
 )
-from patronage.analytics.rfm import as_datetime
-from patronage.core.errors import ValidationFailed
 
 _DAY = "__day"
 

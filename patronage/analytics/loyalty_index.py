@@ -21,8 +21,8 @@ from types import MappingProxyType
 import numpy as np
 import polars as pl
 
-from patronage.analytics.intervals import wilson_interval
 from patronage.core.errors import ValidationFailed
+from patronage.core.intervals import wilson_interval
 
 COMPONENTS = ("repeat", "recency", "tenure", "non_promotion", "satisfaction")
 WEIGHTS: Mapping[str, float] = MappingProxyType(

@@ -13,8 +13,8 @@ import numpy as np
 import polars as pl
 from numpy.typing import ArrayLike
 
-from patronage.analytics.intervals import wilson_interval
 from patronage.core.errors import ValidationFailed
+from patronage.core.intervals import wilson_interval
 
 BANDS_HOURS = (1.0, 4.0, 24.0, 72.0)
 

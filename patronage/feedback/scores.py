@@ -27,8 +27,8 @@ from django.utils.translation import gettext as _
 from numpy.typing import NDArray
 from scipy import stats
 
-from patronage.analytics.intervals import Interval, mean_interval, wilson_interval
 from patronage.core.errors import ValidationFailed
+from patronage.core.intervals import Interval, mean_interval, wilson_interval
 from patronage.feedback.questions import FIXED_SCALES, QuestionType
 
 __all__ = ["NO_ANSWERS", "NpsGroup", "Score", "ces", "csat", "nps", "nps_group", "response_rate"]

@@ -22,12 +22,12 @@ from patronage.analytics.compute.common import (
 )
 from patronage.analytics.deal_seekers import deal_seekers_classify, deal_seekers_compare
 from patronage.analytics.extract import CUSTOMER, SATISFIED_RATING, WHEN
-from patronage.analytics.intervals import wilson_interval
 from patronage.analytics.params import whatif_inputs
 from patronage.analytics.response_speed import retention_by_response_band
 from patronage.analytics.whatif import WhatIfInputs, whatif_calibrate, whatif_groups, whatif_lost
 from patronage.analytics.whatif import whatif_projects as projects_table
 from patronage.analytics.whatif import whatif_tornado as tornado_table
+from patronage.core.intervals import wilson_interval
 
 # --- deal-seekers -------------------------------------------------------------------------------
 

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from patronage.analytics.complaints import complaint_outcomes
-from patronage.analytics.intervals import wilson_interval
 from patronage.analytics.response_speed import retention_by_response_band
 from patronage.core.errors import ValidationFailed
+from patronage.core.intervals import wilson_interval
 
 
 def test_wilson_matches_the_published_interval():

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from patronage.analytics.deal_seekers import _merged_windows, deal_seekers_classify, deal_seekers_compare
-from patronage.analytics.intervals import wilson_interval
+from patronage.core.intervals import wilson_interval
 
 LOG = pl.DataFrame(
     {

@@ -1,4 +1,5 @@
-"""Confidence intervals for the analyses' rates and means, vectorised over groups.
+"""Confidence intervals for rates and means, vectorised over groups: the analyses' and the surveys' scores
+(in core because both use them, and feedback sits below analytics).
 
 - A proportion: Wilson's score interval (Wilson 1927), which stays inside [0, 1] and keeps its coverage
   for small groups and rates near 0 or 1, where the normal ("Wald") interval does not.
@@ -12,11 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
-from patronage.analytics.clv._fitting import FloatArray
 from patronage.core.errors import ValidationFailed
+
+FloatArray = NDArray[np.float64]
 
 
 @dataclass(frozen=True)

@@ -24,16 +24,14 @@ from enum import StrEnum
 
 import numpy as np
 from django.utils.translation import gettext as _
-from numpy.typing import NDArray
 from scipy import stats
 
 from patronage.core.errors import ValidationFailed
-from patronage.core.intervals import Interval, mean_interval, wilson_interval
+from patronage.core.intervals import FloatArray, Interval, mean_interval, wilson_interval
 from patronage.feedback.questions import FIXED_SCALES, QuestionType
 
 __all__ = ["NO_ANSWERS", "NpsGroup", "Score", "ces", "csat", "nps", "nps_group", "response_rate"]
 
-FloatArray = NDArray[np.float64]
 # Answers as stored: None where a question was left unanswered; or an array with NaN there.
 Answers = Iterable[int | None] | FloatArray
 

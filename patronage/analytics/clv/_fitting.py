@@ -14,8 +14,8 @@ from scipy.optimize import minimize
 from threadpoolctl import ThreadpoolController
 
 from patronage.core.errors import ValidationFailed
+from patronage.core.intervals import FloatArray
 
-FloatArray = NDArray[np.float64]
 Columns = tuple[FloatArray, ...]
 # Per-row log-likelihood and its gradient (parameters x rows) with respect to the natural parameters.
 RowLogLikelihood = Callable[[FloatArray, Columns], tuple[FloatArray, FloatArray]]

@@ -21,7 +21,6 @@ slowest_vs_regex=X, the slowest candidate's seconds over the regex's, per senten
 from __future__ import annotations
 
 import argparse
-import csv
 import importlib.metadata
 import importlib.util
 import json
@@ -29,7 +28,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,7 +42,7 @@ CANDIDATES = {
     "jieba (zh)": ("zh", ["jieba"], ["jieba"]),
 }
 
-CHILD = r'''
+CHILD = r"""
 import json, os, socket, sys, time
 tried = []
 def refuse(*args, **kwargs):
@@ -100,7 +98,7 @@ for folder in (os.environ["HOME"], os.environ["TMPDIR"]):
 print(json.dumps({"import_s": t1 - t0, "init_s": t2 - t1, "tokenise_s": t3 - t2, "sentences": n,
                   "tokens_per_sentence": tokens / n, "first": first[:12], "network_tried": tried,
                   "written": written}, ensure_ascii=False))
-'''
+"""
 
 
 def installed_size(distribution: str) -> int:
@@ -118,7 +116,10 @@ def run_child(name: str, language: str, sentences: int) -> dict:
         env = {**os.environ, "HOME": home, "TMPDIR": tmp, "XDG_CACHE_HOME": home + "/.cache"}
         done = subprocess.run(
             [sys.executable, "-c", CHILD, name, str(SAMPLES / f"{language}.csv"), str(sentences)],
-            env=env, capture_output=True, text=True, check=False,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if done.returncode != 0:
             return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "failed"}
@@ -148,13 +149,24 @@ def main() -> int:
         print(f"skipped {name}: not installed ({', '.join(mods)})")
 
     load = os.getloadavg()
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, "
-          f"{args.sentences:,} sentences per candidate, one per call")
-    header = ("candidate", "version", "installed MB", "import s", "init s", "tokenise s", "sentences/s",
-              "tokens/sent", "offline")
+    print(
+        f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, "
+        f"{args.sentences:,} sentences per candidate, one per call"
+    )
+    header = (
+        "candidate",
+        "version",
+        "installed MB",
+        "import s",
+        "init s",
+        "tokenise s",
+        "sentences/s",
+        "tokens/sent",
+        "offline",
+    )
     print(" | ".join(header))
     seconds = {}
-    for name, (language, modules, distributions) in CANDIDATES.items():
+    for name, (language, _modules, distributions) in CANDIDATES.items():
         if name in missing:
             continue
         result = run_child(name, language, args.sentences)
@@ -167,11 +179,21 @@ def main() -> int:
         if result["written"]:
             offline += "; wrote " + "; ".join(result["written"])
         seconds[name] = result["tokenise_s"]
-        print(" | ".join([
-            name, versions, f"{size:.1f}", f"{result['import_s']:.3f}", f"{result['init_s']:.3f}",
-            f"{result['tokenise_s']:.2f}", f"{result['sentences'] / result['tokenise_s']:,.0f}",
-            f"{result['tokens_per_sentence']:.1f}", offline,
-        ]))
+        print(
+            " | ".join(
+                [
+                    name,
+                    versions,
+                    f"{size:.1f}",
+                    f"{result['import_s']:.3f}",
+                    f"{result['init_s']:.3f}",
+                    f"{result['tokenise_s']:.2f}",
+                    f"{result['sentences'] / result['tokenise_s']:,.0f}",
+                    f"{result['tokens_per_sentence']:.1f}",
+                    offline,
+                ]
+            )
+        )
         print(f"    first answer: {result['first']}")
     if "regex (en)" in seconds and len(seconds) > 1:
         slowest = max((s for n, s in seconds.items() if n != "regex (en)"))

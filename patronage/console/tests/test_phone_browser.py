@@ -18,8 +18,8 @@ from patronage.analytics.models import RunStatus
 from patronage.analytics.services import analysis_execute, analysis_request
 from patronage.analytics.tests.demo import demo_load
 from patronage.care.compensation import CompensationInput, compensation_give
-from patronage.care.models import BusinessCalendar, SlaPolicy
-from patronage.care.notices import NoticeInput, notice_create
+from patronage.care.models import BusinessCalendar, NoticeRecipient, SlaPolicy
+from patronage.care.notices import NoticeInput, notice_create, notice_start, notices_send
 from patronage.care.services import CaseInput, case_note, case_open, case_reply
 from patronage.care.setup import ReplyTemplateInput, reply_template_save
 from patronage.conftest import MEMBER_PASSWORD, STAFF_PASSWORD
@@ -125,7 +125,14 @@ NOT_PAGES = {
     "portal:case_file": "a download",
 }
 # Pages seen before signing in (the portal's home is its landing page then, the member's overview after).
-ANONYMOUS = ["console:login", "portal:home", "portal:login", "portal:signup", "portal:goodbye"]
+ANONYMOUS = [
+    "console:login",
+    "portal:home",
+    "portal:login",
+    "portal:signup",
+    "portal:goodbye",
+    "notices:notice",  # a notice's apology, opened from its e-mail without signing in
+]
 
 # Pages that still scroll sideways at 390 px, {(url name, language): width measured}, while they wait for
 # their fix. Keep it empty: a page listed here is a page a person on a phone cannot read.
@@ -349,6 +356,10 @@ def business(request: Any, settings: Any, tmp_path: Path, admin) -> dict[str, An
         ),
         actor=admin,
     )
+    notice_start(notice=notice)
+    notices_send()
+    recipient = NoticeRecipient.objects.filter(notice=notice).order_by("pk").first()
+    assert recipient is not None
     reply = reply_template_save(
         data=ReplyTemplateInput(name="Sorry " + LONG_WORD[:80], body=LONG_REASON), actor=admin
     )
@@ -357,6 +368,7 @@ def business(request: Any, settings: Any, tmp_path: Path, admin) -> dict[str, An
         "bob": bob,
         "reference": case.reference,
         "notice_id": notice.pk,
+        "token": recipient.access_token,
         "reply_template_id": reply.pk,
         "policy_id": SlaPolicy.objects.get(is_default=True).pk,
         "calendar_id": BusinessCalendar.objects.order_by("pk").values_list("pk", flat=True)[0],
@@ -446,7 +458,7 @@ def _menu_opens_on_a_phone(page: Any, link: str, lands_on: str) -> None:
 
 def test_every_url_name_is_a_measured_page_or_named_with_its_reason():
     measured = set(ANONYMOUS) | set(_signed_in_pages("console")) | set(_signed_in_pages("portal"))
-    every = set(_names("console")) | set(_names("portal"))
+    every = set(_names("console")) | set(_names("portal")) | set(_names("notices"))
     assert every == measured | set(NOT_PAGES), "add the new page to the phone test, or to NOT_PAGES"
     assert not measured & set(NOT_PAGES)
 

@@ -171,12 +171,12 @@ def _image(data: bytes, shown: str) -> tuple[str, bytes] | None:
     if found == "GIF":  # GIF has no EXIF; re-saving would lose an animation's frames
         return content_type, data
     try:
-        return content_type, _without_metadata(data, "WEBP" if found == "WEBP" else content_type)
+        return content_type, _without_metadata(data, found)
     except (Image.DecompressionBombError, OSError, SyntaxError, ValueError) as error:
         raise damaged from error
 
 
-def _without_metadata(data: bytes, kind: str) -> bytes:
+def _without_metadata(data: bytes, image_format: str) -> bytes:
     """Re-encodes the picture from its pixels alone. A phone's photo carries EXIF: where it was taken (GPS),
     when, and the phone's serial number; a customer sending a photo of a broken parcel must not hand their
     home's location to everyone who opens the case."""
@@ -185,9 +185,9 @@ def _without_metadata(data: bytes, kind: str) -> bytes:
         upright = ImageOps.exif_transpose(image)  # stands the way it was taken, once the EXIF is gone
     upright.info = {}  # no EXIF, XMP, ICC profile or text chunks carried over
     out = io.BytesIO()
-    if kind == "image/png":
+    if image_format == "PNG":
         upright.save(out, format="PNG", optimize=True)
-    elif kind == "WEBP":
+    elif image_format == "WEBP":
         upright.save(out, format="WEBP", quality=90)
     else:
         pixels = upright if upright.mode in ("RGB", "L") else upright.convert("RGB")

@@ -23,6 +23,7 @@ from patronage.core import clock
 from patronage.core.errors import Conflict, ValidationFailed
 from patronage.core.models import User
 from patronage.members.models import Identity, IdentityKind, Member
+from patronage.members.selectors import member_find_by_identity
 from patronage.members.services import timeline_record
 
 
@@ -157,7 +158,7 @@ def cases_match(*, limit: int = MATCH_BATCH) -> MatchReport:
             case = Case.objects.select_for_update(of=("self",)).filter(pk=pk, member__isnull=True).first()
             if case is None:
                 continue
-            member = _member_of(case)
+            member = member_by_contact(email=case.contact_email, phone=case.contact_phone)
             if member is None:
                 continue
             _match(case, member)
@@ -165,18 +166,13 @@ def cases_match(*, limit: int = MATCH_BATCH) -> MatchReport:
     return MatchReport(matched=matched)
 
 
-def _member_of(case: Case) -> Member | None:
-    kind, value = (
-        (IdentityKind.EMAIL, case.contact_email)
-        if case.contact_email
-        else (IdentityKind.PHONE, case.contact_phone)
-    )
-    identity = (
-        Identity.objects.filter(kind=kind, value=value, member__erased_at__isnull=True)
-        .select_related("member")
-        .first()
-    )
-    return identity.member if identity is not None else None
+def member_by_contact(*, email: str, phone: str) -> Member | None:
+    """An anonymous case's customer, recognised by the e-mail they gave, or by the phone when they gave no
+    e-mail. Never by the phone beside another e-mail: anyone can type a stranger's number, and the answers
+    (with what the stranger's file says) would go to the e-mail given. At intake (care.services) and later."""
+    if email:
+        return member_find_by_identity(value=email, kind=IdentityKind.EMAIL)
+    return member_find_by_identity(value=phone, kind=IdentityKind.PHONE) if phone else None
 
 
 def _match(case: Case, member: Member) -> None:

@@ -242,13 +242,19 @@ def _told(notice: Notice, recipient: NoticeRecipient, now: datetime) -> None:
 
 def notice_counts(notice: Notice) -> NoticeCounts:
     """How many it touches, were told, opened it and were compensated: one query."""
-    counted = NoticeRecipient.objects.filter(notice=notice).aggregate(
-        touched=Count("pk"),
-        told=Count("pk", filter=Q(told_at__isnull=False)),
-        opened=Count("pk", filter=Q(opened_at__isnull=False)),
-        compensated=Count("pk", filter=Q(compensated_at__isnull=False)),
-    )
-    return NoticeCounts(**counted)
+    return NoticeCounts(**NoticeRecipient.objects.filter(notice=notice).aggregate(**_counted("")))
+
+
+def _counted(path: str) -> dict[str, Count]:
+    """The four counts over the recipients found at `path` ("" from the recipients, "recipients__" from
+    the notices)."""
+    of = path.removesuffix("__") or "pk"
+    return {
+        "touched": Count(of),
+        "told": Count(of, filter=Q(**{f"{path}told_at__isnull": False})),
+        "opened": Count(of, filter=Q(**{f"{path}opened_at__isnull": False})),
+        "compensated": Count(of, filter=Q(**{f"{path}compensated_at__isnull": False})),
+    }
 
 
 def notice_by_token(*, token: str) -> NoticeRecipient | None:
@@ -269,12 +275,7 @@ def notice_opened(*, recipient: NoticeRecipient) -> NoticeRecipient:
 def notice_list() -> QuerySet[Notice]:
     """Notices, newest first, each with how many it touched, told, were opened and compensated: one query
     for a page of them."""
-    return Notice.objects.annotate(
-        touched=Count("recipients"),
-        told=Count("recipients", filter=Q(recipients__told_at__isnull=False)),
-        opened=Count("recipients", filter=Q(recipients__opened_at__isnull=False)),
-        compensated=Count("recipients", filter=Q(recipients__compensated_at__isnull=False)),
-    ).order_by("-created_at", "-pk")
+    return Notice.objects.annotate(**_counted("recipients__")).order_by("-created_at", "-pk")
 
 
 def notice_get(*, notice_id: int) -> Notice:

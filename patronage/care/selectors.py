@@ -31,7 +31,20 @@ from patronage.members.models import Member
 
 
 def _cases() -> QuerySet[Case]:
-    return Case.objects.select_related("policy", "member", "category", "assignee", "team", "merged_into")
+    # What the case page and the API read of a case, in its one query.
+    return Case.objects.select_related(
+        "policy", "member", "category__parent", "assignee", "team", "merged_into", "order", "product", "store"
+    )
+
+
+def in_category(category_id: int) -> Q:
+    """Cases of a category and of the two levels under it ("Delivery" finds "Delivery / Late / Over a
+    week"): the tree is at most three deep (care.setup.CATEGORY_DEPTH)."""
+    return (
+        Q(category_id=category_id)
+        | Q(category__parent_id=category_id)
+        | Q(category__parent__parent_id=category_id)
+    )
 
 
 def case_get(*, reference: str) -> Case:

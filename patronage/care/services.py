@@ -19,7 +19,7 @@ from patronage.care import timeline_kinds as kinds
 from patronage.care.attachments import CheckedFile, attachments_store
 from patronage.care.flows import case_transition, resume_status, transition_check
 from patronage.care.links import case_link
-from patronage.care.merging import case_carrying_on
+from patronage.care.merging import case_carrying_on, member_by_contact
 from patronage.care.message_kinds import CASE_ACKNOWLEDGED, CASE_FOLLOW_UP, CASE_REPLY
 from patronage.care.models import (
     Case,
@@ -43,7 +43,6 @@ from patronage.core.errors import Conflict, NotFound, ValidationFailed
 from patronage.core.models import User
 from patronage.members import normalise
 from patronage.members.models import Member
-from patronage.members.selectors import member_find_by_identity
 from patronage.members.services import timeline_record
 from patronage.messages.message_services import message_queue
 
@@ -186,7 +185,7 @@ def _checked(data: CaseInput) -> Case:
     ):
         if pk is not None and not model.objects.filter(pk=pk).exists():
             raise NotFound(_("no %(what)s with id %(id)s") % {"what": field, "id": pk}, field=field)
-    member = data.member or _member_by_contact(email, phone)
+    member = data.member or member_by_contact(email=email, phone=phone)
     return Case(
         type=data.type,
         channel=data.channel,
@@ -204,15 +203,6 @@ def _checked(data: CaseInput) -> Case:
         store_id=data.store_id,
         external_id=data.external_id.strip(),
     )
-
-
-def _member_by_contact(email: str, phone: str) -> Member | None:
-    """An anonymous case's customer, recognised by the e-mail they gave, or by the phone when they gave no
-    e-mail. Never by the phone beside another e-mail: anyone can type a stranger's number, and the answers
-    (with what the stranger's file says) would go to the e-mail given."""
-    if email:
-        return member_find_by_identity(value=email, kind="email")
-    return member_find_by_identity(value=phone, kind="phone") if phone else None
 
 
 def _create(case: Case, now: datetime) -> Case:
@@ -348,7 +338,8 @@ def case_note(*, case: Case, body: str, actor: User | None, files: Sequence[Chec
     now = clock.now()
     with transaction.atomic(durable=True):
         entry = CaseEntry.objects.create(case=case, kind=EntryKind.NOTE, at=now, actor=actor, body=body)
-        attachments_store(case=_locked(case), files=files, entry=entry, from_customer=False, actor=actor)
+        if files:  # a note alone takes no lock on the case
+            attachments_store(case=_locked(case), files=files, entry=entry, from_customer=False, actor=actor)
         return entry
 
 

@@ -33,10 +33,9 @@ from patronage.care.models import (
     LegKind,
     RootCause,
     SlaLeg,
-    Team,
 )
 from patronage.care.permissions import CASES_LEAD, CASES_WORK
-from patronage.care.selectors import case_workers
+from patronage.care.selectors import in_category
 from patronage.commerce.models import Order, Product, Store
 from patronage.console.case_words import (
     MOVE_LABELS,
@@ -115,11 +114,7 @@ def case_queue(*, user: User, filters: QueueFilters, now: datetime) -> QuerySet[
     if filters.status:
         cases = cases.filter(status=filters.status)
     if filters.category_id is not None:
-        # A category and the two levels under it ("Delivery" finds "Delivery / Late / Over a week").
-        chosen = filters.category_id
-        cases = cases.filter(
-            Q(category_id=chosen) | Q(category__parent_id=chosen) | Q(category__parent__parent_id=chosen)
-        )
+        cases = cases.filter(in_category(filters.category_id))
     if filters.severity:
         cases = cases.filter(severity=filters.severity)
     if filters.root_cause == UNCLASSIFIED:
@@ -253,22 +248,20 @@ def compensation_of_case(*, case: Case, compensation_id: int) -> Compensation:
 # --- who works cases -------------------------------------------------------------------------------------
 
 
-def case_agents() -> QuerySet[User]:
-    """Active staff who may work cases."""
-    return case_workers()
-
-
-def team_list() -> QuerySet[Team]:
-    return Team.objects.order_by("name")
-
-
 def category_choices() -> list[tuple[int, str]]:
-    """Active categories as "Parent / Child", in the tree's order."""
-    categories = list(Category.objects.filter(active=True).select_related("parent"))
-    named = [
-        (category.pk, f"{category.parent.name} / {category.name}" if category.parent else category.name)
-        for category in categories
-    ]
+    """Active categories by their whole path in the reader's language ("Delivery / Late / Courier"), sorted."""
+    categories = {category.pk: category for category in Category.objects.all()}
+
+    def path(category: Category) -> str:
+        names, seen = [], set()
+        current: Category | None = category
+        while current is not None and current.pk not in seen:  # the tree is three deep and never a circle
+            seen.add(current.pk)
+            names.append(in_reader_language(current, "name"))
+            current = categories.get(current.parent_id) if current.parent_id is not None else None
+        return " / ".join(reversed(names))
+
+    named = [(category.pk, path(category)) for category in categories.values() if category.active]
     return sorted(named, key=lambda pair: pair[1].casefold())
 
 

@@ -20,7 +20,6 @@ from patronage.care.models import (
     Case,
     CaseChannel,
     CaseEntry,
-    CasePause,
     CaseStatus,
     Compensation,
     CompensationKind,
@@ -357,12 +356,6 @@ def leg_line(leg: SlaLeg, *, late_seconds: int, now: datetime, paused: bool) -> 
         " · ".join(filter(None, [words, late])),
         countdown(due=leg.due_at, now=now, paused=paused),
     )
-
-
-def pause_words(pause: CasePause) -> str:
-    if pause.ended_at is None:
-        return _("waiting since %(start)s") % {"start": _when(pause.started_at)}
-    return _("%(start)s to %(end)s") % {"start": _when(pause.started_at), "end": _when(pause.ended_at)}
 
 
 def language_words(code: str) -> str:

@@ -44,8 +44,6 @@ class CustomerHeader:
     churn: analytics.MemberScore | None
     # The currency the analyses count money in: they read every order's amount as it is.
     score_currency: str = field(default_factory=lambda: settings.PATRONAGE_DEFAULT_CURRENCY)
-    # Open cases join the header with the care app (complaints), which does not exist yet: until then the
-    # header says nothing about cases rather than show a count of zero that would not be true.
 
 
 def may_see_scores(user: User) -> bool:

@@ -31,12 +31,11 @@ from patronage.care.models import (
     CaseType,
     Compensation,
     CompensationKind,
-    Notice,
     NoticeKind,
     Severity,
     SlaLeg,
 )
-from patronage.care.notices import MAX_LISTED, MESSAGE_MAX, TITLE_MAX, NoticeCounts, notice_counts
+from patronage.care.notices import MAX_LISTED, MESSAGE_MAX, TITLE_MAX
 from patronage.care.services import DESCRIPTION_MAX, REPLY_MAX, SUMMARY_MAX
 from patronage.loyalty.services.points import MAX_POINTS
 
@@ -388,28 +387,3 @@ class NoticeOut(Schema):
     told: int
     opened: int
     compensated: int
-
-    @staticmethod
-    def resolve_touched(notice: Notice) -> int:
-        return _counts(notice).touched
-
-    @staticmethod
-    def resolve_told(notice: Notice) -> int:
-        return _counts(notice).told
-
-    @staticmethod
-    def resolve_opened(notice: Notice) -> int:
-        return _counts(notice).opened
-
-    @staticmethod
-    def resolve_compensated(notice: Notice) -> int:
-        return _counts(notice).compensated
-
-
-def _counts(notice: Notice) -> NoticeCounts:
-    """The notice's counts, read once per answer (four fields, one query)."""
-    counts: NoticeCounts | None = getattr(notice, "_counts", None)
-    if counts is None:
-        counts = notice_counts(notice)
-        notice._counts = counts  # type: ignore[attr-defined]
-    return counts

@@ -12,12 +12,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from django.contrib import messages
-from django.db.models import Model
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -49,14 +48,6 @@ from patronage.core.words import money_words, zone_words
 from patronage.loyalty.models import Tier
 
 PREVIEW_DAYS = 7
-_M = TypeVar("_M", bound=Model)
-
-
-def _get(model: type[_M], pk: int) -> _M:
-    found = model._default_manager.filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    return found
 
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -179,7 +170,7 @@ def _policy_form(data: Any = None, *, policy: SlaPolicy | None = None) -> forms.
 @staff_required(SLA_MANAGE)
 @require_http_methods(["GET", "POST"])
 def care_policy_edit(request: HttpRequest, policy_id: int | None = None) -> HttpResponse:
-    policy = _get(SlaPolicy, policy_id) if policy_id is not None else None
+    policy = get_object_or_404(SlaPolicy, pk=policy_id) if policy_id is not None else None
     if request.method == "GET":
         form = _policy_form(policy=policy)
         if policy is None:
@@ -221,7 +212,7 @@ def _act(request: HttpRequest, perform: Any, success: str, back: str) -> HttpRes
 @staff_required(SLA_MANAGE)
 @require_POST
 def care_policy_move(request: HttpRequest, policy_id: int) -> HttpResponse:
-    policy = _get(SlaPolicy, policy_id)
+    policy = get_object_or_404(SlaPolicy, pk=policy_id)
     direction = request.POST.get("direction", "")
     return _act(
         request,
@@ -234,7 +225,7 @@ def care_policy_move(request: HttpRequest, policy_id: int) -> HttpResponse:
 @staff_required(SLA_MANAGE)
 @require_POST
 def care_policy_delete(request: HttpRequest, policy_id: int) -> HttpResponse:
-    policy = _get(SlaPolicy, policy_id)
+    policy = get_object_or_404(SlaPolicy, pk=policy_id)
     return _act(
         request,
         lambda: setup.policy_delete(policy=policy, actor=acting_user(request)),
@@ -309,7 +300,7 @@ def _preview(calendar: sla.Calendar, start: datetime, seconds: int) -> Preview:
 @require_http_methods(["GET", "POST"])
 def care_calendar_edit(request: HttpRequest, calendar_id: int | None = None) -> HttpResponse:
     """The editor: Save writes the calendar; Preview works out a due time on the values as typed."""
-    calendar = _get(BusinessCalendar, calendar_id) if calendar_id is not None else None
+    calendar = get_object_or_404(BusinessCalendar, pk=calendar_id) if calendar_id is not None else None
     if request.method == "GET":
         if calendar is not None:
             initial = forms.calendar_initial(calendar.name, calendar.document)
@@ -395,7 +386,7 @@ def care_calendar_import(request: HttpRequest) -> HttpResponse:
 @require_GET
 def care_calendar_export(request: HttpRequest, calendar_id: int) -> HttpResponse:
     """The calendar as CAL.json, as `patronage sla due --calendar` reads it."""
-    calendar = _get(BusinessCalendar, calendar_id)
+    calendar = get_object_or_404(BusinessCalendar, pk=calendar_id)
     document = sla.calendar_to_dict(sla.calendar_from_dict(calendar.document))
     response = HttpResponse(
         json.dumps(document, indent=2, ensure_ascii=False) + "\n", content_type="application/json"
@@ -408,7 +399,7 @@ def care_calendar_export(request: HttpRequest, calendar_id: int) -> HttpResponse
 @staff_required(SLA_MANAGE)
 @require_POST
 def care_calendar_delete(request: HttpRequest, calendar_id: int) -> HttpResponse:
-    calendar = _get(BusinessCalendar, calendar_id)
+    calendar = get_object_or_404(BusinessCalendar, pk=calendar_id)
     return _act(
         request,
         lambda: setup.calendar_delete(calendar=calendar, actor=acting_user(request)),
@@ -461,7 +452,7 @@ def care_categories(request: HttpRequest) -> HttpResponse:
 @staff_required(CARE_MANAGE)
 @require_POST
 def care_category_save(request: HttpRequest, category_id: int | None = None) -> HttpResponse:
-    category = _get(Category, category_id) if category_id is not None else None
+    category = get_object_or_404(Category, pk=category_id) if category_id is not None else None
     form = forms.CategoryForm(request.POST, parents=forms.category_tree(selectors.category_list()))
     if form.is_valid() and service_run(
         request,
@@ -478,7 +469,7 @@ def care_category_save(request: HttpRequest, category_id: int | None = None) -> 
 @staff_required(CARE_MANAGE)
 @require_POST
 def care_category_active(request: HttpRequest, category_id: int) -> HttpResponse:
-    category, user = _get(Category, category_id), acting_user(request)
+    category, user = get_object_or_404(Category, pk=category_id), acting_user(request)
     if request.POST.get("active") == "1":
         setup.category_activate(category=category, actor=user)
         done = _("The category %(name)s is in use again.")
@@ -521,7 +512,7 @@ def care_root_causes(request: HttpRequest) -> HttpResponse:
 @staff_required(CARE_MANAGE)
 @require_POST
 def care_root_cause_save(request: HttpRequest, root_cause_id: int | None = None) -> HttpResponse:
-    cause = _get(RootCause, root_cause_id) if root_cause_id is not None else None
+    cause = get_object_or_404(RootCause, pk=root_cause_id) if root_cause_id is not None else None
     form = forms.RootCauseForm(request.POST)
     if form.is_valid() and service_run(
         request,
@@ -538,7 +529,7 @@ def care_root_cause_save(request: HttpRequest, root_cause_id: int | None = None)
 @staff_required(CARE_MANAGE)
 @require_POST
 def care_root_cause_active(request: HttpRequest, root_cause_id: int) -> HttpResponse:
-    cause, user = _get(RootCause, root_cause_id), acting_user(request)
+    cause, user = get_object_or_404(RootCause, pk=root_cause_id), acting_user(request)
     if request.POST.get("active") == "1":
         setup.root_cause_activate(root_cause=cause, actor=user)
         done = _("The root cause %(name)s is in use again.")
@@ -578,7 +569,7 @@ def care_teams(request: HttpRequest) -> HttpResponse:
 @staff_required(CARE_MANAGE)
 @require_POST
 def care_team_save(request: HttpRequest, team_id: int | None = None) -> HttpResponse:
-    team = _get(Team, team_id) if team_id is not None else None
+    team = get_object_or_404(Team, pk=team_id) if team_id is not None else None
     form = forms.TeamForm(request.POST, workers=list(selectors.case_workers()))
     if form.is_valid() and service_run(
         request,
@@ -627,7 +618,9 @@ def care_reply_templates(request: HttpRequest) -> HttpResponse:
 @staff_required(CARE_MANAGE)
 @require_http_methods(["GET", "POST"])
 def care_reply_template_edit(request: HttpRequest, reply_template_id: int | None = None) -> HttpResponse:
-    template = _get(ReplyTemplate, reply_template_id) if reply_template_id is not None else None
+    template = (
+        get_object_or_404(ReplyTemplate, pk=reply_template_id) if reply_template_id is not None else None
+    )
     if request.method == "GET":
         initial = forms.reply_template_initial(template) if template is not None else None
         form = forms.ReplyTemplateForm(initial=initial, categories=_category_names())
@@ -655,7 +648,7 @@ def _reply_template_page(
 @staff_required(CARE_MANAGE)
 @require_POST
 def care_reply_template_active(request: HttpRequest, reply_template_id: int) -> HttpResponse:
-    template, user = _get(ReplyTemplate, reply_template_id), acting_user(request)
+    template, user = get_object_or_404(ReplyTemplate, pk=reply_template_id), acting_user(request)
     if request.POST.get("active") == "1":
         setup.reply_template_activate(reply_template=template, actor=user)
         done = _("The saved reply %(name)s is offered again.")

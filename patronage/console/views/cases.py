@@ -26,7 +26,7 @@ from patronage.care.attachments import attachment_get, attachments_check
 from patronage.care.compensation import compensation_decide, compensation_give
 from patronage.care.models import Case, CaseStatus, CompensationStatus
 from patronage.care.permissions import CARE_MANAGE, CASES_LEAD, CASES_WORK
-from patronage.care.selectors import ReplyOffer, case_get, reply_templates_for
+from patronage.care.selectors import ReplyOffer, case_get, case_workers, reply_templates_for, team_list
 from patronage.console import case_file
 from patronage.console import case_forms as forms_
 from patronage.console.access import acting_user, forbidden, staff_required
@@ -326,9 +326,7 @@ def case_compensation_decide(request: HttpRequest, reference: str, compensation_
 
 
 def _assign_form(data: Any = None, initial: dict[str, Any] | None = None) -> forms_.AssignForm:
-    return forms_.AssignForm(
-        data, initial=initial, agents=list(case_file.case_agents()), teams=list(case_file.team_list())
-    )
+    return forms_.AssignForm(data, initial=initial, agents=list(case_workers()), teams=list(team_list()))
 
 
 @staff_required(CASES_WORK)

@@ -27,6 +27,7 @@ from itertools import islice
 from typing import Any, cast
 
 from django.db import NotSupportedError, connection, models
+from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
 
 _INSERT_CHUNK = 10_000
@@ -145,6 +146,39 @@ def rows_insert(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> No
                 cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", values)
 
 
+def rows_insert_batch(
+    model: type[models.Model], rows: Sequence[Mapping[str, Any]], *, duplicates_skipped: bool = False
+) -> None:
+    """Inserts a batch of rows (dicts keyed by attname, all with the same keys, no JSON) in one statement,
+    defaults filled in as `rows_write` does; with `duplicates_skipped`, a row clashing with a unique key is
+    left out instead of failing.
+
+    For the hundreds of rows a worker writes per turn: on PostgreSQL one array per column (`unnest`),
+    whose text the driver converts in one piece, where bulk_create compiles a placeholder per value and
+    COPY costs extra round trips; on SQLite one prepared statement executed per row.
+    """
+    if not rows:
+        return
+    complete = _completed(model, rows)
+    table, columns, values = _adapted(model, complete)
+    fields = [model._meta.get_field(name) for name in complete[0]]
+    if any(isinstance(field, models.JSONField) for field in fields):
+        raise TypeError("rows_insert_batch takes no JSON fields: use rows_insert")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            types = [cast("models.Field[Any, Any]", field).db_type(connection) for field in fields]
+            arrays = [list(column) for column in zip(*values, strict=True)]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({', '.join(f'%s::{t}[]' for t in types)})"
+                + (" ON CONFLICT DO NOTHING" if duplicates_skipped else ""),
+                arrays,
+            )
+            return
+        placeholders = ", ".join(["%s"] * len(values[0]))
+        verb = "INSERT OR IGNORE" if duplicates_skipped else "INSERT"
+        cursor.executemany(f"{verb} INTO {table} ({columns}) VALUES ({placeholders})", values)
+
+
 def _adapted(
     model: type[models.Model], rows: Sequence[Mapping[str, Any]]
 ) -> tuple[str, str, list[list[Any]]]:
@@ -201,11 +235,11 @@ def _completed(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) -> 
     now = timezone.now()
     missing: dict[str, Any] = {}
     for field in model._meta.concrete_fields:
-        if field.attname in rows[0]:
-            continue
+        if field.attname in rows[0] or isinstance(field, AutoFieldMixin):
+            continue  # a left-out automatic key is the database's to give
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             missing[field.attname] = now
-        elif field.has_default() or field.null:
+        elif field.has_default() or field.null or (field.blank and field.empty_strings_allowed):
             missing[field.attname] = field.get_default()
         else:
             raise ValueError(f"{model.__name__}.{field.attname} has no default: give it in every row")

@@ -26,6 +26,7 @@ from patronage.core.errors import ValidationFailed
 from patronage.core.inputs import text_refusal
 from patronage.core.models import OutboxEvent, User
 from patronage.core.outbox import topics as registered_topics
+from patronage.core.sql import rows_insert_batch, rows_update
 from patronage.messages import webhook_http
 from patronage.messages.models import (
     EVERY_TOPIC,
@@ -43,7 +44,7 @@ DESCRIPTION_MAX = 200
 # A worker's claim outlives the longest send of a batch; a worker that dies frees its deliveries then.
 LEASE_MARGIN = timedelta(seconds=60)
 PUMP_BATCH = 100
-RECORD_CHUNK = 250  # deliveries per UPDATE when recording outcomes (SQLite's variables stay few)
+_ATTEMPT_COLUMNS = ("delivery_id", "at", "status_code", "duration_ms", "response_excerpt", "error")
 _FAN_OUT_LOCK = 0x5EB400C  # pg_try_advisory_xact_lock key: one fan-out at a time keeps event order
 
 
@@ -199,13 +200,23 @@ def events_fan_out(*, limit: int = 1000) -> int:
         if not events:
             return 0
         endpoints = list(WebhookEndpoint.objects.filter(enabled=True))
-        deliveries = [
-            _delivery_new(endpoint, event, now)
-            for event in events
-            for endpoint in endpoints
-            if endpoint.wants(event.topic)
-        ]
-        WebhookDelivery.objects.bulk_create(deliveries, ignore_conflicts=True, batch_size=500)
+        # A replay may have made some of these deliveries already: those are skipped.
+        rows_insert_batch(
+            WebhookDelivery,
+            [
+                {
+                    "endpoint_id": endpoint.pk,
+                    "event_id": event.pk,
+                    "member_key": _member_key(event.payload),
+                    "next_attempt_at": now,
+                    "created_at": now,
+                }
+                for event in events
+                for endpoint in endpoints
+                if endpoint.wants(event.topic)
+            ],
+            duplicates_skipped=True,
+        )
         OutboxEvent.objects.filter(id__in=[event.id for event in events], delivered_at__isnull=True).update(
             delivered_at=now
         )
@@ -239,8 +250,7 @@ def deliveries_due_claim(*, now: datetime, limit: int = PUMP_BATCH) -> list[Webh
             claimed = _claim_at_once(due, now=now, lease=lease)
         else:
             claimed = _claim_one_by_one(due, now=now, lease=lease)
-    by_id = WebhookDelivery.objects.select_related("endpoint", "event").in_bulk(claimed)
-    return sorted(by_id.values(), key=lambda delivery: (delivery.event_id, delivery.id))
+    return _claimed_load(claimed)
 
 
 def delivery_attempt(*, delivery: WebhookDelivery) -> WebhookAttempt:
@@ -311,6 +321,21 @@ def _claim_at_once(due: Any, *, now: datetime, lease: datetime) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def _claimed_load(ids: list[int]) -> list[WebhookDelivery]:
+    """The claimed deliveries in event order, with what sending and recording read: the event's topic,
+    time and payload, and the endpoint (one object per endpoint, not one per delivery)."""
+    deliveries = list(
+        WebhookDelivery.objects.filter(id__in=ids)
+        .select_related("event")
+        .defer("last_response", "last_error", "event__key", "event__delivered_at")
+        .order_by("event_id", "id")
+    )
+    endpoints = WebhookEndpoint.objects.in_bulk({delivery.endpoint_id for delivery in deliveries})
+    for delivery in deliveries:
+        delivery.endpoint = endpoints[delivery.endpoint_id]
+    return deliveries
+
+
 def _claim_one_by_one(due: Any, *, now: datetime, lease: datetime) -> list[int]:
     """Without UPDATE ... RETURNING: one conditional update per delivery due."""
     claimed = []
@@ -374,16 +399,18 @@ def _attempts_record(
         )
         for delivery, outcome, at in outcomes
     ]
-    # One UPDATE per kind of outcome (delivered, retried, failed): what differs from row to row is a CASE.
+    # One UPDATE per kind of outcome (delivered, retried, failed), each naming the same fields.
     kinds: dict[tuple[str, ...], list[tuple[int, dict[str, Any]]]] = {}
     for delivery, outcome, at in outcomes:
         fields = _attempt_fields(delivery, outcome, at)
         kinds.setdefault(tuple(sorted(fields)), []).append((delivery.pk, fields))
     with transaction.atomic(durable=True):
-        WebhookAttempt.objects.bulk_create(attempts, batch_size=500)
+        rows_insert_batch(
+            WebhookAttempt,
+            [{name: getattr(attempt, name) for name in _ATTEMPT_COLUMNS} for attempt in attempts],
+        )
         for rows in kinds.values():
-            for start in range(0, len(rows), RECORD_CHUNK):
-                _deliveries_update(rows[start : start + RECORD_CHUNK])
+            rows_update(WebhookDelivery, rows)
         for endpoint_id, ok, at in _endpoint_news(outcomes):
             if ok:
                 WebhookEndpoint.objects.filter(pk=endpoint_id, failing_since__isnull=False).update(
@@ -398,37 +425,6 @@ def _attempts_record(
             setattr(delivery, name, value)
         attempt.delivery = delivery
     return attempts
-
-
-def _deliveries_update(rows: list[tuple[int, dict[str, Any]]]) -> None:
-    """One UPDATE for deliveries whose new fields have the same names: a value the rows share is set once,
-    the others by a CASE on the id; a delivered one's attempts count goes up by one in the database."""
-    meta, ops = WebhookDelivery._meta, connection.ops
-    pk = ops.quote_name(meta.pk.column)
-    delivered = rows[0][1].get("status") == DeliveryStatus.DELIVERED
-    assignments, params = [], []
-    for name in rows[0][1]:
-        field = _field(name)
-        column = ops.quote_name(field.column)
-        if delivered and name == "attempts":
-            assignments.append(f"{column} = {column} + 1")
-            continue
-        slot = f"CAST(%s AS {field.db_type(connection)})" if connection.vendor == "postgresql" else "%s"
-        values = [field.get_db_prep_save(fields[name], connection) for _pk, fields in rows]
-        if all(value == values[0] for value in values):
-            assignments.append(f"{column} = {slot}")
-            params.append(values[0])
-        else:
-            assignments.append(f"{column} = CASE {pk}" + f" WHEN %s THEN {slot}" * len(rows) + " END")
-            for (row_pk, _fields), value in zip(rows, values, strict=True):
-                params += [row_pk, value]
-    ids = [row_pk for row_pk, _fields in rows]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {ops.quote_name(meta.db_table)} SET {', '.join(assignments)}"
-            f" WHERE {pk} IN ({', '.join(['%s'] * len(ids))})",
-            [*params, *ids],
-        )
 
 
 def _field(name: str) -> models.Field[Any, Any]:

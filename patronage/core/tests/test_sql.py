@@ -2,9 +2,13 @@
 
 from datetime import UTC, datetime
 
-from patronage.core.sql import ids_reserve_many, objects_insert, rows_update, rows_write
+import pytest
+from django.db import IntegrityError, transaction
+
+from patronage.core.models import OutboxEvent
+from patronage.core.sql import ids_reserve_many, objects_insert, rows_insert_batch, rows_update, rows_write
 from patronage.loyalty.models import Account, Program
-from patronage.members.models import Member
+from patronage.members.models import Member, Tag
 
 
 def test_rows_update_sets_and_adds_per_row_including_empty_values(db):
@@ -74,3 +78,17 @@ def test_rows_write_stores_json_as_given_empty_lists_and_objects_included(db):
 
     stored = dict(Account.objects.values_list("member_id", "invited_tiers"))
     assert stored == {members[0].pk: [], members[1].pk: ["gold"]}
+
+
+def test_rows_insert_batch_skips_only_the_rows_that_clash_when_asked(db):
+    Tag.objects.create(name="vip")
+
+    rows_insert_batch(Tag, [{"name": "vip"}, {"name": "new"}], duplicates_skipped=True)
+
+    assert sorted(Tag.objects.values_list("name", flat=True)) == ["new", "vip"]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows_insert_batch(Tag, [{"name": "other"}, {"name": "vip"}])
+    assert Tag.objects.count() == 2
+    when = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
+    with pytest.raises(TypeError, match="JSON"):
+        rows_insert_batch(OutboxEvent, [{"topic": "t", "payload": {}, "key": "k", "created_at": when}])

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "patronage.loyalty",
     "patronage.messages",
     "patronage.care",
+    "patronage.feedback",
     "patronage.analytics",
     "patronage.demo",
     "patronage.api",

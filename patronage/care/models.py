@@ -36,6 +36,7 @@ class CaseChannel(models.TextChoices):
     STORE = "store", _("in store")
     CHAT = "chat", _("chat")
     API = "api", _("other system")
+    SURVEY = "survey", _("survey answer")
 
 
 class Severity(models.TextChoices):

@@ -30,6 +30,8 @@ SCOPES: dict[str, object] = {
     "inbound:write": _("Hand over received e-mail messages"),
     "care:read": _("Read cases: complaints, inquiries and their service targets"),
     "care:write": _("File cases, move them through the steps, reply and compensate"),
+    "surveys:read": _("Read surveys, their results and answers"),
+    "surveys:write": _("Build surveys, send invitations and record responses"),
 }
 _LAST_USED_RESOLUTION = timedelta(minutes=1)
 

@@ -46,6 +46,14 @@ OLD_TABLE: dict[str, set[Role]] = {
     "care.lead_cases": {Role.ADMIN, Role.SERVICE_LEAD},
     "care.manage_care": {Role.ADMIN, Role.SERVICE_LEAD},
     "care.manage_sla": {Role.ADMIN, Role.SERVICE_LEAD},
+    "feedback.manage_surveys": {Role.ADMIN, Role.PROGRAM_MANAGER, Role.SERVICE_LEAD},
+    "feedback.view_results": {
+        Role.ADMIN,
+        Role.PROGRAM_MANAGER,
+        Role.SERVICE_LEAD,
+        Role.ANALYST,
+        Role.ACCOUNT_MANAGER,
+    },
 }
 
 

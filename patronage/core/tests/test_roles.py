@@ -108,6 +108,7 @@ def test_a_database_left_without_groups_gets_the_standard_roles_back_and_others_
         "members.view_customers",
         "loyalty.view_loyalty",
         "analytics.view_analytics",
+        "feedback.view_results",
     }
 
     analyst = Group.objects.get(name=Role.ANALYST)

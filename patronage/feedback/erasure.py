@@ -19,7 +19,6 @@ def invitation_links_forget(member: Member) -> None:
         Invitation.objects.filter(pk=pk).update(token=new_invitation_token())
 
 
-
 personal_data(
     PersonalTable(
         "feedback.Answer",

@@ -64,7 +64,9 @@ def response_submit(*, survey: Survey, data: ResponseInput) -> Response:
     if data.invitation is not None and data.invitation.survey_id != survey.pk:
         raise ValidationFailed(_("this invitation is for another survey"), field="token")
     if len(data.external_id) > EXTERNAL_ID_MAX:
-        raise ValidationFailed(_("at most %(max)d characters") % {"max": EXTERNAL_ID_MAX}, field="external_id")
+        raise ValidationFailed(
+            _("at most %(max)d characters") % {"max": EXTERNAL_ID_MAX}, field="external_id"
+        )
     if survey.status != SurveyStatus.OPEN:
         raise Conflict(_("this survey is not open for answers"), field="survey")
     questions = list(survey.questions.all())
@@ -161,7 +163,11 @@ def _answers_write(response: Response, questions: list[Question], clean: dict[st
                 response=response,
                 question=by_key[key],
                 number=value if isinstance(value, int) else None,
-                chosen=list(value) if isinstance(value, tuple) else [value] if _is_choice(by_key[key]) else [],
+                chosen=list(value)
+                if isinstance(value, tuple)
+                else [value]
+                if _is_choice(by_key[key])
+                else [],
                 text=value if isinstance(value, str) and not _is_choice(by_key[key]) else "",
             )
             for key, value in clean.items()
@@ -174,7 +180,11 @@ def _is_choice(question: Question) -> bool:
 
 
 def _answered(
-    survey: Survey, response: Response, questions: list[Question], clean: dict[str, CleanAnswer], now: datetime
+    survey: Survey,
+    response: Response,
+    questions: list[Question],
+    clean: dict[str, CleanAnswer],
+    now: datetime,
 ) -> None:
     """What a complete response sets off: the member's timeline, the webhook event, the closed loop."""
     nps = _first_of(QuestionType.NPS, questions, clean)
@@ -183,7 +193,12 @@ def _answered(
             member=response.member,  # type: ignore[arg-type]
             kind=kinds.SURVEY_ANSWERED.code,
             occurred_at=now,
-            data={"survey": survey.pk, "title": survey.title, "nps": nps},
+            data={
+                "survey": survey.pk,
+                "title": survey.title,
+                "titles": survey.title_translations,
+                "nps": nps,
+            },
             dedupe_key=f"survey_answered:{response.pk}",
         )
     outbox_publish(
@@ -214,11 +229,14 @@ def _first_of(kind: QuestionType, questions: list[Question], clean: dict[str, Cl
     return None
 
 
-def _matching_rule(survey: Survey, questions: list[Question], clean: dict[str, CleanAnswer]) -> LoopRule | None:
+def _matching_rule(
+    survey: Survey, questions: list[Question], clean: dict[str, CleanAnswer]
+) -> LoopRule | None:
     """The first active rule (in the order they were set) the answers match."""
     texts = " ".join(
-        value.casefold() for question in questions if isinstance(value := clean.get(question.key), str)
-        and question.type == QuestionType.TEXT
+        value.casefold()
+        for question in questions
+        if isinstance(value := clean.get(question.key), str) and question.type == QuestionType.TEXT
     )
     for rule in survey.loop_rules.filter(active=True):
         if rule.kind == LoopRuleKind.DETRACTOR:

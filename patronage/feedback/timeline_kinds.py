@@ -5,28 +5,38 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from patronage.core.names import text_in_language
 from patronage.members.timeline import register
 
 
+def _title(data: Mapping[str, Any]) -> str | None:
+    """The survey's title in the reader's language when it was written in it."""
+    title, titles = data.get("title"), data.get("titles")
+    if not isinstance(title, str):
+        return None
+    return text_in_language(title, titles if isinstance(titles, Mapping) else None, get_language())
+
+
 def _invited(data: Mapping[str, Any], summary: str) -> str | None:
-    title = data.get("title")
-    return title if isinstance(title, str) else None
+    return _title(data)
 
 
 def _answered(data: Mapping[str, Any], summary: str) -> str | None:
     """'Visit survey: NPS 9' or the survey's title alone."""
-    title, nps = data.get("title"), data.get("nps")
-    if not isinstance(title, str):
+    title, nps = _title(data), data.get("nps")
+    if title is None:
         return None
     if isinstance(nps, int) and not isinstance(nps, bool):
         return _("%(title)s: NPS %(score)d") % {"title": title, "score": nps}
     return title
 
 
-SURVEY_INVITED = register("survey_invited", gettext_lazy("Asked to answer a survey"), "✉", "info", render=_invited)
+SURVEY_INVITED = register(
+    "survey_invited", gettext_lazy("Asked to answer a survey"), "✉", "info", render=_invited
+)
 SURVEY_ANSWERED = register(
     "survey_answered", gettext_lazy("Answered a survey"), "✎", "info", personal=True, render=_answered
 )

@@ -312,6 +312,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "care-notices-send": {"task": "care.notices_send", "schedule": 60.0},
     # Anonymous cases go to the customer's file once a member with their e-mail or phone exists.
     "care-cases-match": {"task": "care.cases_match", "schedule": 60.0},
+    # Surveys after an event (a case closed, a purchase, a redemption) go out within a minute.
+    "feedback-triggers-run": {"task": "feedback.triggers_run", "schedule": 60.0},
 }
 CELERY_TIMEZONE = "UTC"
 

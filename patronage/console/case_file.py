@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from patronage.care.compensation import limit_of
@@ -54,6 +55,7 @@ from patronage.core.errors import NotFound, ValidationFailed
 from patronage.core.models import User
 from patronage.core.names import in_reader_language
 from patronage.core.words import money_words
+from patronage.feedback.selectors import OpeningAnswer, case_opening_answer
 from patronage.loyalty.models import Benefit, Program
 from patronage.loyalty.selectors import program_list
 from patronage.members.models import Member
@@ -189,6 +191,7 @@ class CasePage:
     may_follow_up: bool
     language: str  # the customer's language, named in the reader's
     merge_candidates: list[Case]  # the same customer's other open cases: the likely duplicates
+    opening_answer: OpeningAnswer | None  # the survey answer that opened the case (closed loop)
 
 
 def case_page(*, case: Case, user: User, now: datetime) -> CasePage:
@@ -224,6 +227,7 @@ def case_page(*, case: Case, user: User, now: datetime) -> CasePage:
         may_follow_up=case.status == CaseStatus.CLOSED and case.follow_up_sent_at is None,
         language=language_words(case.language),
         merge_candidates=merge_candidates(case),
+        opening_answer=case_opening_answer(case_id=case.pk, language=get_language()),
     )
 
 

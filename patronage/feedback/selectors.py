@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from patronage.core import clock
 from patronage.core.business import business_zone
 from patronage.core.errors import NotFound
-from patronage.feedback.models import Answer, Invitation, Question, Response, Survey
+from patronage.core.names import text_in_language
+from patronage.feedback.models import Answer, FollowUp, Invitation, Question, Response, Survey
 from patronage.feedback.questions import QuestionType
 from patronage.feedback.scores import NO_ANSWERS, Score, ces, csat, nps, response_rate
 from patronage.loyalty.models import Account
@@ -221,3 +222,64 @@ def _trend(question: Question, counted: QuerySet[Response], now: datetime) -> li
         if monday in weeks:
             weeks[monday].append(number)
     return [(monday, nps(values)) for monday, values in weeks.items()]
+
+
+@dataclass(frozen=True)
+class AnswerLine:
+    question: str  # in the reader's language
+    answer: str
+
+
+@dataclass(frozen=True)
+class OpeningAnswer:
+    """The survey response that opened a follow-up case, as the case page shows it."""
+
+    survey: Survey
+    title: str
+    response: Response
+    lines: list[AnswerLine]
+
+
+def case_opening_answer(*, case_id: int, language: str) -> OpeningAnswer | None:
+    """The response whose answers opened this case (closed loop), with each answer in words; None when a
+    survey did not open it."""
+    follow_up = FollowUp.objects.select_related("response__survey").filter(case_id=case_id).first()
+    if follow_up is None:
+        return None
+    response = follow_up.response
+    lines = []
+    for answer in response.answers.select_related("question").order_by("question__position"):
+        question = answer.question
+        lines.append(
+            AnswerLine(
+                question=text_in_language(question.text, question.text_translations, language),
+                answer=_answer_words(question, answer, language),
+            )
+        )
+    survey = response.survey
+    return OpeningAnswer(
+        survey=survey,
+        title=text_in_language(survey.title, survey.title_translations, language),
+        response=response,
+        lines=lines,
+    )
+
+
+def _answer_words(question: Question, answer: Answer, language: str) -> str:
+    if answer.number is not None:
+        low = (
+            question.scale_low if question.scale_low is not None else _fixed_low(QuestionType(question.type))
+        )
+        high = (
+            question.scale_high
+            if question.scale_high is not None
+            else _fixed_high(QuestionType(question.type))
+        )
+        return _("%(value)d of %(low)d-%(high)d") % {"value": answer.number, "low": low, "high": high}
+    if answer.chosen:
+        names = {
+            choice["id"]: text_in_language(choice["text"], choice.get("text_translations"), language)
+            for choice in question.choices
+        }
+        return ", ".join(names.get(choice, choice) for choice in answer.chosen)
+    return answer.text

@@ -5,7 +5,17 @@ members, for each chunk of members, and after them. An app adds its demo part wi
 its line below, after the apps it builds on.
 """
 
-from patronage.demo.parts import analytics, business, care, commerce, loyalty, members, messages, staff
+from patronage.demo.parts import (
+    analytics,
+    business,
+    care,
+    commerce,
+    feedback,
+    loyalty,
+    members,
+    messages,
+    staff,
+)
 from patronage.demo.world import Part
 
 PARTS: tuple[Part, ...] = (
@@ -15,6 +25,7 @@ PARTS: tuple[Part, ...] = (
     commerce.PART,
     loyalty.PART,
     care.PART,
+    feedback.PART,
     messages.PART,
     analytics.PART,
 )

@@ -4,6 +4,7 @@ once, staff tries kept apart, and detractors turned into follow-up cases."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -31,7 +32,7 @@ pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
 
 
-def _visit_survey(actor: User | None = None, **fields: object) -> Survey:
+def _visit_survey(actor: User | None = None, **fields: Any) -> Survey:
     data = SurveyInput(
         title="How was your visit?",
         title_translations={"ko": "방문은 어떠셨나요?"},
@@ -50,12 +51,12 @@ def _visit_survey(actor: User | None = None, **fields: object) -> Survey:
                 choices=[ChoiceInput("buy", "To buy"), ChoiceInput("look", "To look around")],
             ),
         ],
-        **fields,  # type: ignore[arg-type]
+        **fields,
     )
     return survey_create(data=data, actor=actor)
 
 
-def _opened(**fields: object) -> Survey:
+def _opened(**fields: Any) -> Survey:
     survey = _visit_survey(**fields)
     return survey_open(survey=survey, actor=None)
 

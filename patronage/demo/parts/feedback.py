@@ -1,0 +1,218 @@
+"""The feedback part of the demo: a visit survey answered over the last twelve weeks, and a survey that
+follows up every closed case.
+
+Once every member is written, through the real services with the clock standing at each moment: the visit
+survey (NPS, a "what should we have done better?" shown to detractors, staff CSAT, the visit's reason and a
+free-text question) in the business's languages, opened twelve weeks before the period's end; each week
+members are invited and most answer, the scores getting better week by week, with free-text answers in
+Korean, Japanese, English and Chinese (feedback_words). A week before the end the manager adds the
+closed-loop rule, so the last week's detractors become follow-up cases in the care queue. The truth
+document keeps the planted NPS and each answer's theme, which the demo's tests recover.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+
+from patronage.care.models import Case, CaseEntry, SlaLeg
+from patronage.core.business import business_languages
+from patronage.core.models import OutboxEvent, User
+from patronage.core.names import language_key
+from patronage.demo.parts.care import clock_at
+from patronage.demo.parts.feedback_words import (
+    ANSWERS,
+    CASE_QUESTION,
+    CASE_TITLE,
+    QUESTIONS,
+    VISIT_CHOICES,
+    VISIT_INTRO,
+    VISIT_TITLE,
+)
+from patronage.demo.world import Part, World
+from patronage.feedback.invitations import invitations_send
+from patronage.feedback.models import Answer, FollowUp, Invitation, LoopRule, Question, Response, Survey
+from patronage.feedback.responses import ResponseInput, response_submit
+from patronage.feedback.scores import nps
+from patronage.feedback.survey_services import (
+    ChoiceInput,
+    QuestionInput,
+    SurveyInput,
+    loop_rule_add,
+    survey_create,
+    survey_open,
+)
+from patronage.members.models import Member, TimelineEvent
+from patronage.messages.models import Message
+
+WEEKS = 12
+INVITED_PER_WEEK = 12
+MANAGER = "manager"  # the demo's program manager login (catalogue.STAFF)
+# The chance of each NPS point, the first week and the last: the shop gets better, and the trend shows it.
+FIRST_WEEK = np.array([4, 3, 4, 5, 5, 6, 8, 12, 14, 20, 19], dtype=float)
+LAST_WEEK = np.array([1, 1, 1, 2, 2, 3, 6, 10, 14, 27, 33], dtype=float)
+ANSWER_SHARE = 0.75  # of those invited
+# The tables the services write to here, counted for the truth document.
+COUNTED = (
+    Survey,
+    Question,
+    Invitation,
+    Response,
+    Answer,
+    LoopRule,
+    FollowUp,
+    Case,
+    CaseEntry,
+    SlaLeg,
+    TimelineEvent,
+    OutboxEvent,
+    Message,
+)
+
+
+def surveys_plant(world: World) -> None:
+    manager = User.objects.filter(username=MANAGER).first()
+    members = list(Member.objects.order_by("pk").values_list("pk", "locale")[: WEEKS * INVITED_PER_WEEK * 3])
+    if manager is None or len(members) < WEEKS * INVITED_PER_WEEK:
+        return
+    before = _counts()
+    rng = np.random.default_rng(world.seed + 15)
+    end = world.period.end
+    start = end - timedelta(weeks=WEEKS)
+    languages = [language_key(code) for code in business_languages()]
+    with clock_at(start - timedelta(days=1)):
+        visit = survey_open(survey=survey_create(data=_visit(languages), actor=manager), actor=manager)
+        survey_open(survey=survey_create(data=_after_case(languages), actor=manager), actor=manager)
+    chosen = rng.permutation(len(members))
+    planted: list[dict[str, Any]] = []
+    for week in range(WEEKS):
+        monday = start + timedelta(weeks=week)
+        if week == WEEKS - 1:
+            with clock_at(monday):
+                loop_rule_add(survey=visit, kind="detractor", actor=manager)
+        weights = FIRST_WEEK + (LAST_WEEK - FIRST_WEEK) * week / (WEEKS - 1)
+        for slot in range(INVITED_PER_WEEK):
+            member_id, locale = members[int(chosen[week * INVITED_PER_WEEK + slot])]
+            moment = monday + timedelta(hours=10 + slot * 5)
+            planted += _week_answer(world, visit, manager, member_id, locale, moment, weights, rng)
+    _summarise(world, visit, planted)
+    world.counts.update(_counts() - before)
+
+
+def _counts() -> Counter[str]:
+    return Counter({model._meta.label: model._default_manager.count() for model in COUNTED})
+
+
+def _week_answer(
+    world: World,
+    survey: Survey,
+    manager: User,
+    member_id: int,
+    locale: str,
+    moment: datetime,
+    weights: np.ndarray,
+    rng: np.random.Generator,
+) -> list[dict[str, Any]]:
+    member = Member.objects.get(pk=member_id)
+    with clock_at(moment):
+        invitations_send(survey=survey, members=[member], actor=manager, batch=f"demo-week-{moment.date()}")
+    if rng.random() > ANSWER_SHARE:
+        return []
+    score = int(rng.choice(11, p=weights / weights.sum()))
+    # A few visitors write in Chinese though their file says English: the answers come in four languages.
+    language = "zh-hans" if locale == "en" and rng.random() < 0.3 else language_key(locale)
+    said = _said(language, score, rng)
+    answers: dict[str, object] = {
+        "nps": score,
+        "csat": int(min(5, max(1, round(score / 2)))),
+        "visit": str(rng.choice(list(VISIT_CHOICES))),
+        "more": said["text"],
+    }
+    if score <= 6:
+        answers["why"] = said["text"]
+        answers.pop("more")
+    invitation = member.survey_invitations.get(survey=survey)
+    with clock_at(moment + timedelta(hours=2)):
+        response_submit(
+            survey=survey,
+            data=ResponseInput(answers=answers, invitation=invitation, channel="link", language=language),
+        )
+    return [{"nps": score, "language": language, **said}]
+
+
+def _said(language: str, score: int, rng: np.random.Generator) -> dict[str, str]:
+    feeling = "negative" if score <= 6 else "positive"
+    options = [said for said in ANSWERS.get(language, ANSWERS["en"]) if said.feeling == feeling]
+    said = options[int(rng.integers(len(options)))]
+    return {"theme": said.theme, "feeling": said.feeling, "text": said.text}
+
+
+def _translations(texts: dict[str, str], languages: list[str]) -> tuple[str, dict[str, str]]:
+    """The main language's text and the others', for the languages the business writes in."""
+    main = languages[0]
+    return texts.get(main, texts["en"]), {code: texts[code] for code in languages[1:] if code in texts}
+
+
+def _question(key: str, kind: str, languages: list[str], **fields: Any) -> QuestionInput:
+    text, translations = _translations(QUESTIONS[key], languages)
+    return QuestionInput(type=kind, key=key, text=text, text_translations=translations, **fields)
+
+
+def _visit(languages: list[str]) -> SurveyInput:
+    title, titles = _translations(VISIT_TITLE, languages)
+    intro, intros = _translations(VISIT_INTRO, languages)
+    choices = []
+    for choice_id, texts in VISIT_CHOICES.items():
+        text, translations = _translations(texts, languages)
+        choices.append(ChoiceInput(choice_id, text, translations))
+    return SurveyInput(
+        title=title,
+        title_translations=titles,
+        intro=intro,
+        intro_translations=intros,
+        throttle_days=60,
+        questions=[
+            _question("nps", "nps", languages, required=True),
+            _question("why", "text", languages, shown_when={"question": "nps", "at_most": 6}),
+            _question("csat", "csat", languages),
+            _question("visit", "single_choice", languages, choices=choices),
+            _question("more", "text", languages),
+        ],
+    )
+
+
+def _after_case(languages: list[str]) -> SurveyInput:
+    title, titles = _translations(CASE_TITLE, languages)
+    text, translations = _translations(CASE_QUESTION, languages)
+    return SurveyInput(
+        title=title,
+        title_translations=titles,
+        trigger="case_closed",
+        throttle_days=0,
+        questions=[
+            QuestionInput(type="csat", key="csat", text=text, text_translations=translations, required=True)
+        ],
+    )
+
+
+def _summarise(world: World, survey: Survey, planted: list[dict[str, Any]]) -> None:
+    score = nps([answer["nps"] for answer in planted])
+    follow_ups = FollowUp.objects.filter(response__survey=survey).count()
+    world.truth["feedback"] = {
+        "survey": survey.pk,
+        "nps": score.value,
+        "responses": len(planted),
+        "follow_up_cases": follow_ups,
+        "answers": planted,
+    }
+    world.lines.append(
+        f"Feedback: the visit survey answered {len(planted)} times over {WEEKS} weeks (NPS "
+        f"{score.value:.0f}), {follow_ups} detractors of the last week followed up as cases; a survey "
+        "after every closed case"
+    )
+
+
+PART = Part("feedback", after=surveys_plant)

@@ -1,0 +1,71 @@
+"""The demo's feedback part: the visit survey's planted NPS, trend and free text are what its results show,
+and the last week's detractors are cases in the care queue."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from patronage.care.models import CaseChannel
+from patronage.feedback.models import Answer, FollowUp, Survey
+from patronage.feedback.selectors import survey_results
+
+MEMBERS = 300
+
+
+@pytest.fixture
+def demo(db: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
+    settings.VAR_DIR = tmp_path
+    call_command(
+        "demo",
+        "--start",
+        "2023-06-01",
+        "--no-loyalty",
+        "--no-analytics",
+        "--members",
+        str(MEMBERS),
+        "--seed",
+        "7",
+        stdout=io.StringIO(),
+        verbosity=0,
+    )
+    truth: dict[str, Any] = json.loads((tmp_path / "demo-truth.json").read_text())
+    return truth
+
+
+def test_the_visit_surveys_results_recover_the_planted_nps_and_its_rise(demo: dict[str, Any]):
+    planted = demo["feedback"]
+    survey = Survey.objects.get(pk=planted["survey"])
+
+    results = survey_results(survey=survey, now=survey.responses.latest("created_at").created_at)
+
+    assert results.responses == planted["responses"] > 50
+    assert results.nps.value == pytest.approx(planted["nps"])
+    weekly = [score.value for _monday, score in results.trend if score.value is not None]
+    assert sum(weekly[-4:]) / 4 > sum(weekly[:4]) / 4  # the shop got better, and the trend shows it
+    assert results.response_rate.n > results.responses
+
+
+def test_free_text_comes_in_four_languages_with_the_planted_words(demo: dict[str, Any]):
+    planted = demo["feedback"]["answers"]
+    texts = set(Answer.objects.exclude(text="").values_list("text", flat=True))
+
+    assert {answer["language"] for answer in planted} == {"en", "ko", "ja", "zh-hans"}
+    assert {answer["text"] for answer in planted} == texts
+
+
+def test_the_last_weeks_detractors_are_follow_up_cases(demo: dict[str, Any]):
+    follow_ups = FollowUp.objects.select_related("case", "response")
+
+    assert follow_ups.count() == demo["feedback"]["follow_up_cases"] > 0
+    for follow_up in follow_ups:
+        assert follow_up.case.channel == CaseChannel.SURVEY
+        assert follow_up.case.member_id == follow_up.response.member_id
+        score = follow_up.response.answers.get(question__key="nps").number
+        assert score is not None
+        assert score <= 6

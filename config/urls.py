@@ -17,4 +17,5 @@ urlpatterns = [
     path("messages/", include("patronage.messages.urls")),
     path("complaints/", include("patronage.portal.urls_complaints")),
     path("notices/", include("patronage.portal.urls_notices")),
+    path("surveys/", include("patronage.portal.urls_surveys")),
 ]

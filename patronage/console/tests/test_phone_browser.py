@@ -27,6 +27,7 @@ from patronage.core import clock
 from patronage.core.apikeys import apikey_create
 from patronage.core.roles import Role
 from patronage.core.services import staff_create
+from patronage.feedback.responses import ResponseInput, response_submit
 from patronage.loyalty import services as loyalty
 from patronage.loyalty.models import Account
 from patronage.members.imports import import_job_run, import_job_start
@@ -41,6 +42,7 @@ from patronage.messages.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from patronage.portal.tests.survey_setup import invite, visit_survey
 
 from .loyalty_setup import catalogue_make, program_make, purchase
 from .webhook_setup import endpoint_with_deliveries
@@ -132,6 +134,8 @@ ANONYMOUS = [
     "portal:signup",
     "portal:goodbye",
     "notices:notice",  # a notice's apology, opened from its e-mail without signing in
+    "surveys:survey",  # a survey, opened from its invitation without signing in
+    "surveys:thanks",
 ]
 
 # Pages that still scroll sideways at 390 px, {(url name, language): width measured}, while they wait for
@@ -363,6 +367,16 @@ def business(request: Any, settings: Any, tmp_path: Path, admin) -> dict[str, An
     reply = reply_template_save(
         data=ReplyTemplateInput(name="Sorry " + LONG_WORD[:80], body=LONG_REASON), actor=admin
     )
+    # Alice's surveys: one answered with long words, one waiting for her.
+    answered = invite(visit_survey(title="Visit " + LONG_WORD), alice)
+    response_submit(
+        survey=answered.survey,
+        data=ResponseInput(
+            answers={"nps": 3, "why": LONG_REASON, "liked": ["staff", "price"], "more": LONG_WORD},
+            invitation=answered,
+        ),
+    )
+    waiting = invite(visit_survey(title="Delivery " + LONG_WORD), alice)
     return {
         "alice": alice,
         "bob": bob,
@@ -383,6 +397,8 @@ def business(request: Any, settings: Any, tmp_path: Path, admin) -> dict[str, An
         "endpoint_id": endpoint.pk,
         "portal:reward": {"program": program.code, "code": reward.code},
         "portal:redemption": {"code": redemption.code},
+        "surveys:survey": {"token": waiting.token},
+        "surveys:thanks": {"token": answered.token},
         "console:merge": f"?first={alice.pk}&second={carol.pk}",
     }
 
@@ -458,7 +474,7 @@ def _menu_opens_on_a_phone(page: Any, link: str, lands_on: str) -> None:
 
 def test_every_url_name_is_a_measured_page_or_named_with_its_reason():
     measured = set(ANONYMOUS) | set(_signed_in_pages("console")) | set(_signed_in_pages("portal"))
-    every = set(_names("console")) | set(_names("portal")) | set(_names("notices"))
+    every = set(_names("console")) | set(_names("portal")) | set(_names("notices")) | set(_names("surveys"))
     assert every == measured | set(NOT_PAGES), "add the new page to the phone test, or to NOT_PAGES"
     assert not measured & set(NOT_PAGES)
 

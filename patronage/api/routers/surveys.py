@@ -119,8 +119,8 @@ def get_survey(request: HttpRequest, survey_id: PathId) -> Survey:
 @router.put("/surveys/{survey_id}", response={200: SurveyOut, PROBLEM_STATUSES: Problem}, auth=WRITE)
 def update_survey(request: HttpRequest, survey_id: PathId, payload: SurveyIn) -> Survey:
     """Rewrites a draft. An opened survey's questions stay as they were answered: only the words (title,
-    introduction, questions' and choices' texts), whether a question is required and the throttle change,
-    and the questions sent must be its own (422 otherwise)."""
+    introduction, questions' and choices' texts) and the throttle change, and the questions sent must be its
+    own, reworded (422 naming `questions` otherwise)."""
     return survey_update(
         survey=survey_get(survey_id=survey_id), data=_survey_input(payload), actor=acting_user(request)
     )

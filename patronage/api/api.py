@@ -10,7 +10,17 @@ from ninja.operation import Operation
 from patronage.api.errors import register_error_handlers
 from patronage.api.guard import GuardedParser
 from patronage.api.openapi import stated
-from patronage.api.routers import analytics, care, imports, inbound, loyalty, members, transactions, webhooks
+from patronage.api.routers import (
+    analytics,
+    care,
+    imports,
+    inbound,
+    loyalty,
+    members,
+    surveys,
+    transactions,
+    webhooks,
+)
 
 
 class PatronageAPI(NinjaAPI):
@@ -42,3 +52,4 @@ api.add_router("/analytics", analytics.router)
 api.add_router("", webhooks.router)
 api.add_router("", inbound.router)
 api.add_router("", care.router)
+api.add_router("", surveys.router)

@@ -22,6 +22,7 @@ from patronage.care.permissions import CASES_WORK
 from patronage.core.apikeys import SCOPES, apikey_authenticate
 from patronage.core.audit import integration_acting
 from patronage.core.models import ApiKey, User
+from patronage.feedback.permissions import RESULTS_VIEW, SURVEYS_MANAGE
 from patronage.loyalty.permissions import LOYALTY_ADJUST, LOYALTY_CONFIGURE, LOYALTY_VIEW
 from patronage.members.permissions import MEMBERS_EDIT, MEMBERS_IMPORT, MEMBERS_PRIVACY, MEMBERS_VIEW
 from patronage.messages.permissions import INBOUND_RECEIVE, WEBHOOKS_MANAGE
@@ -41,6 +42,8 @@ SCOPE_PERMISSIONS: dict[str, str | tuple[str, ...]] = {
     "inbound:write": INBOUND_RECEIVE,
     "care:read": CASES_WORK,
     "care:write": CASES_WORK,
+    "surveys:read": RESULTS_VIEW,
+    "surveys:write": SURVEYS_MANAGE,
 }
 
 NOT_AUTHENTICATED = (

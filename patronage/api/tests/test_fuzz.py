@@ -33,6 +33,7 @@ from schemathesis.openapi.checks import RejectedPositiveData
 
 from patronage.core.apikeys import KEY_PREFIX, SCOPES
 from patronage.core.models import ApiKey
+from patronage.feedback.models import Question, Survey, SurveyStatus
 from patronage.loyalty.models import BenefitGrant, Program
 from patronage.members.models import Member
 from patronage.messages import webhook_services
@@ -139,6 +140,90 @@ def _notice_kept(body: dict[str, Any]) -> None:
         body.pop("points")
 
 
+def _questions_kept(questions: Any) -> None:
+    """Each question can work: a choice question has two or more different choices and the others none, a
+    rating has its scale and the others none, ids are unique in the survey. Branching is left out (a
+    condition looks back at a question it fits, which the fuzzer cannot know)."""
+    if not isinstance(questions, list) or not all(isinstance(question, dict) for question in questions):
+        return
+    keys = [question.get("key") or f"q{position + 1}" for position, question in enumerate(questions)]
+    for position, question in enumerate(questions):
+        if len(set(keys)) != len(keys):
+            question["key"] = f"q{position + 1}"
+        question.pop("shown_when", None)
+        kind = question.get("type")
+        if kind in ("single_choice", "multiple_choice"):
+            ids = [choice.get("id") for choice in question.get("choices") or [] if isinstance(choice, dict)]
+            if len(ids) < 2 or len(set(ids)) != len(ids):
+                question["choices"] = [{"id": "yes", "text": "Yes"}, {"id": "no", "text": "No"}]
+        else:
+            question.pop("choices", None)
+        scale = question.get("scale")
+        if kind != "rating":
+            question.pop("scale", None)
+        elif not (isinstance(scale, list) and len(scale) == 2 and scale[0] < scale[1]):
+            question["scale"] = [1, 5]
+
+
+def _stored_survey(case: schemathesis.Case) -> Survey | None:
+    survey_id = (case.path_parameters or {}).get("survey_id")
+    if isinstance(survey_id, bool) or not isinstance(survey_id, int):
+        return None
+    return Survey.objects.filter(pk=survey_id).prefetch_related("questions").first()
+
+
+def _stored_question(question: Question) -> dict[str, Any]:
+    return {
+        "type": question.type,
+        "key": question.key,
+        "text": question.text,
+        "required": question.required,
+        "choices": question.choices,
+        "max_length": question.max_length,
+        **({"scale": [question.scale_low, question.scale_high]} if question.type == "rating" else {}),
+        **({"shown_when": question.shown_when} if question.shown_when else {}),
+    }
+
+
+def _survey_change_kept(body: dict[str, Any], case: schemathesis.Case) -> None:
+    """A draft's questions as a new survey's; an opened survey's questions are its own (only reworded)."""
+    _questions_kept(body.get("questions"))
+    survey = _stored_survey(case)
+    if survey is not None and survey.status != SurveyStatus.DRAFT:
+        body["questions"] = [_stored_question(question) for question in survey.questions.all()]
+
+
+def _fitting_answer(question: Question) -> Any:
+    if question.type in ("single_choice", "multiple_choice"):
+        first = question.choices[0]["id"]
+        return first if question.type == "single_choice" else [first]
+    if question.type == "text":
+        return "Friendly staff"
+    return {"nps": 9, "csat": 4, "ces": 2}.get(question.type, question.scale_low)
+
+
+def _response_kept(body: dict[str, Any], case: schemathesis.Case) -> None:
+    """Each of the survey's questions answered once, as its type asks."""
+    survey = _stored_survey(case)
+    if survey is not None:
+        body["answers"] = [
+            {"question": question.key, "value": _fitting_answer(question)}
+            for question in survey.questions.all()
+        ]
+
+
+def _loop_rule_kept(body: dict[str, Any]) -> None:
+    """Words go with a keyword rule only, and it has at least one; each at most 60 characters once in lower
+    case (a "ß" is "ss")."""
+    if body.get("kind") != "keywords":
+        body.pop("keywords", None)
+        return
+    words = [
+        word.strip().casefold()[:60].strip() for word in body.get("keywords") or [] if isinstance(word, str)
+    ]
+    body["keywords"] = [word for word in words if word] or ["refund"]
+
+
 INBOUND_EMAIL = "POST /api/v1/inbound/email"
 CASE_FILES = "POST /api/v1/cases/{reference}/attachments"
 EMAIL_HEAD = b"From: fuzz@example.com\r\nSubject: fuzz\r\n\r\nx"
@@ -179,6 +264,15 @@ STATED_IN_WORDS = {
     "POST /api/v1/cases/{reference}/compensations": _compensation_kept,
     "POST /api/v1/notices": _notice_kept,
 }
+# The same for the surveys, whose rules in words reach into the body's lists (questions, choices, answers)
+# and into what is stored (the survey's questions, whether it was opened): these keep only the requests
+# generated valid, so that a request broken on purpose stays as it was generated.
+STATED_IN_WORDS_OF_VALID = {
+    "POST /api/v1/surveys": lambda body, case: _questions_kept(body.get("questions")),
+    "PUT /api/v1/surveys/{survey_id}": _survey_change_kept,
+    "POST /api/v1/surveys/{survey_id}/responses": _response_kept,
+    "POST /api/v1/surveys/{survey_id}/rules": lambda body, case: _loop_rule_kept(body),
+}
 
 
 @schemathesis.hook  # before_call hooks are global in schemathesis; this is the only schema here
@@ -191,6 +285,10 @@ def before_call(context: schemathesis.HookContext, case: schemathesis.Case, kwar
     keep = STATED_IN_WORDS.get(case.operation.label)
     if keep is not None and isinstance(case.body, dict):
         keep(case.body)
+    keep_valid = STATED_IN_WORDS_OF_VALID.get(case.operation.label)
+    positive = case.meta is None or case.meta.generation.mode.is_positive
+    if keep_valid is not None and positive and isinstance(case.body, dict):
+        keep_valid(case.body, case)
 
 
 def _form_text(value: Any) -> str:

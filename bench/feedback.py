@@ -1,9 +1,10 @@
-"""Benchmark: themes and sentiment of free-text answers (issue 15, decision 0026), on the held-out sample.
+"""Benchmark: survey responses through the API, and themes and sentiment of free-text answers on the held-out
+sample (issue 15, decision 0026).
 
-    .venv/bin/python bench/feedback.py [--answers 100000]
+    .venv/bin/python bench/feedback.py [--answers 100000] [--responses 300] [--postgres postgres://postgres@127.0.0.1:5432]
 
 Needs the optional extra `patronage[text]` (the tokenisers). Works in a throwaway data folder
-(PATRONAGE_VAR_DIR), where jieba keeps its cache; touches no database.
+(PATRONAGE_VAR_DIR), where jieba keeps its cache, and a throwaway database (the intake part).
 
 Agreement, per language, on `patronage/feedback/text_samples/<language>.csv` (labelled by people, never
 used to fit or tune the method): sentiment accuracy against the labels, its macro-F1 with a 95 % interval
@@ -15,6 +16,13 @@ number of themes).
 Speed: ANSWERS answers, a mix of the four languages in equal quarters (each language's sample repeated),
 through tokens -> themes -> sentiment, one language after another as a survey's answers would be, timed
 from the first tokeniser's load to the last score. Goal: < 60 s for 100,000 on 2 cores.
+
+Intake, first: RESPONSES responses through `POST /api/v1/surveys/{id}/responses` (in-process, the whole
+Django stack: middleware, API key, Ninja, as bench/care.py), each a member's answers to a five-question
+survey (NPS, a branch for detractors, CSAT, a choice, free text) with a detractor rule; one answer in ten is
+a detractor, whose follow-up case is filed in the same request. The anchor is `GET /healthz` in the same
+run: response_intake_vs_healthz = intake rate / healthz rate (goal >= 0.3). On SQLite in a throwaway
+folder, or with --postgres URL on a database made for the run and dropped after it.
 """
 
 from __future__ import annotations
@@ -23,15 +31,18 @@ import argparse
 import csv
 import os
 import random
+import statistics
 import sys
-import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from throwaway import run_on_throwaway_database  # noqa: E402  (bench/ is the script's folder)
 
 SAMPLES = ROOT / "patronage" / "feedback" / "text_samples"
 LANGUAGES = ("en", "ko", "ja", "zh")
@@ -39,6 +50,7 @@ MIX = {"en": 0.25, "ko": 0.25, "ja": 0.25, "zh": 0.25}
 ACCURACY_GOAL = 0.80
 SECONDS_GOAL = 60.0
 SAMPLE_THEMES = 8
+INTAKE_GOAL = 0.3
 BOOTSTRAP_ROUNDS = 1000
 
 
@@ -185,17 +197,122 @@ def run(answers: int) -> None:
     print(f"text_seconds_100k={total * 100_000 / answers:.1f}")
 
 
+def _intake(responses: int) -> float:
+    """Responses through the API per second, against GET /healthz; returns the ratio."""
+    from django.core.management import call_command
+    from django.test import Client
+
+    from patronage.core.apikeys import apikey_create
+    from patronage.members.models import IdentityKind
+    from patronage.members.services import IdentityInput, member_create
+
+    call_command("migrate", verbosity=0)
+    members = [
+        member_create(
+            actor=None,
+            identities=[IdentityInput(IdentityKind.EMAIL, f"bench{number}@example.com")],
+            profile={"name": f"Bench {number}"},
+            consents={},
+            consent_method="api",
+            source="api",
+        ).pk
+        for number in range(50)
+    ]
+    _key, plain = apikey_create(name="bench", scopes=["surveys:write", "surveys:read"], actor=None)
+    api = Client(headers={"Authorization": f"Bearer {plain}"})
+    health = Client()
+    built = api.post(
+        "/api/v1/surveys",
+        {
+            "title": "How was your visit?",
+            "open": True,
+            "questions": [
+                {"type": "nps", "key": "nps", "text": "Would you recommend us?", "required": True},
+                {
+                    "type": "text",
+                    "key": "why",
+                    "text": "What went wrong?",
+                    "shown_when": {"question": "nps", "at_most": 6},
+                },
+                {"type": "csat", "key": "csat", "text": "How were the staff?"},
+                {
+                    "type": "single_choice",
+                    "key": "visit",
+                    "text": "What did you come for?",
+                    "choices": [{"id": "buy", "text": "To buy"}, {"id": "look", "text": "To look around"}],
+                },
+                {"type": "text", "key": "more", "text": "Anything else?"},
+            ],
+        },
+        content_type="application/json",
+    )
+    assert built.status_code == 201, built.content
+    survey = built.json()["id"]
+    assert (
+        api.post(
+            f"/api/v1/surveys/{survey}/rules", {"kind": "detractor"}, content_type="application/json"
+        ).status_code
+        == 201
+    )
+    scores = (10, 9, 9, 8, 7, 10, 9, 3, 8, 10)  # one detractor in ten
+
+    def answer(number: int) -> None:
+        score = scores[number % len(scores)]
+        body = {
+            "member": members[number % len(members)],
+            "answers": [
+                {"question": "nps", "value": score},
+                {
+                    "question": "why" if score <= 6 else "more",
+                    "value": f"The queue at the till, visit {number}",
+                },
+                {"question": "csat", "value": 4},
+                {"question": "visit", "value": "buy"},
+            ],
+        }
+        response = api.post(f"/api/v1/surveys/{survey}/responses", body, content_type="application/json")
+        assert response.status_code == 201, response.content
+
+    def healthz(_number: int) -> None:
+        assert health.get("/healthz").status_code == 200
+
+    healthz(0)
+    answer(-1)  # warm: the survey's questions, the policy and calendar of the follow-up cases
+    rounds = [(_rate(healthz, responses), _rate(answer, responses)) for _ in range(3)]
+    health_rate = statistics.median(r[0] for r in rounds)
+    intake_rate = statistics.median(r[1] for r in rounds)
+    print(f"GET /healthz (anchor)                  {health_rate:8.1f} /s")
+    print(
+        f"POST /api/v1/surveys/{{id}}/responses    {intake_rate:8.1f} /s  ({1000 / intake_rate:.1f} ms each)"
+    )
+    return intake_rate / health_rate
+
+
+def _rate(call: Callable[[int], None], count: int) -> float:
+    started = time.perf_counter()
+    for number in range(count):
+        call(number)
+    return count / (time.perf_counter() - started)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--answers", type=int, default=100_000)
+    parser.add_argument("--responses", type=int, default=300)
+    parser.add_argument(
+        "--postgres", help="server URL without a database name, e.g. postgres://postgres@127.0.0.1:5432"
+    )
     options = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="patronage-bench-feedback-") as folder:
-        # jieba's cache goes to the project's data folder; here a throwaway one.
-        os.environ["PATRONAGE_VAR_DIR"] = folder
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+    def both() -> None:
+        ratio = _intake(options.responses)
+        # jieba's cache goes to the project's data folder: the throwaway one of this run.
         run(options.answers)
+        print(f"response_intake_vs_healthz={ratio:.2f} (goal >= {INTAKE_GOAL})")
+
+    run_on_throwaway_database(name="feedback", postgres=options.postgres, run=both)
 
 
 if __name__ == "__main__":

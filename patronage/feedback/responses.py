@@ -132,9 +132,11 @@ def _record(
             external_id=data.external_id.strip(),
             created_at=now,
         )
+    new = response.pk is None
     response.complete, response.updated_at = not data.partial, now
     response.save()
-    response.answers.all().delete()
+    if not new:  # a partial response completed: its answers are replaced
+        response.answers.all().delete()
     _answers_write(response, questions, clean)
     if invitation is not None and response.complete:
         Invitation.objects.filter(pk=invitation.pk).update(answered_at=now)
@@ -188,6 +190,8 @@ def _answered(
 ) -> None:
     """What a complete response sets off: the member's timeline, the webhook event, the closed loop."""
     nps = _first_of(QuestionType.NPS, questions, clean)
+    # A response is completed once (the invitation's lock and the refusal of a second answer see to it), so
+    # its timeline entry and its event are new: no look for an earlier one, no savepoint.
     if response.member_id is not None:
         timeline_record(
             member=response.member,  # type: ignore[arg-type]
@@ -199,7 +203,6 @@ def _answered(
                 "titles": survey.title_translations,
                 "nps": nps,
             },
-            dedupe_key=f"survey_answered:{response.pk}",
         )
     outbox_publish(
         topic="survey.response",
@@ -215,6 +218,7 @@ def _answered(
         },
         key=f"survey.response:{response.pk}",
         at=now,
+        new=True,
     )
     rule = _matching_rule(survey, questions, clean)
     if rule is not None:

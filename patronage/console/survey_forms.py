@@ -15,13 +15,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 from django import forms
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from patronage.care.models import Severity
 from patronage.console.forms import MemberSearchForm
-from patronage.console.loyalty_forms.base import LoyaltyForm, fresh_key
+from patronage.console.loyalty_forms.base import FIRST_DATE, LAST_DATE, LoyaltyForm, fresh_key
 from patronage.console.loyalty_forms.names import field_of_error, language_field_name, translations_initial
 from patronage.core.business import business_languages
 from patronage.core.errors import ApplicationError
@@ -291,7 +291,7 @@ class QuestionForm(LoyaltyForm):
         )
 
 
-class BaseQuestionFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+class BaseQuestionFormSet(forms.BaseFormSet):
     """The questions in order. Each form offers, for its condition, the questions before it."""
 
     def __init__(self, *args: Any, structure: bool = True, **kwargs: Any) -> None:
@@ -326,7 +326,7 @@ class BaseQuestionFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
         return [cast(QuestionForm, form).question_input() for form in self.forms]
 
 
-QuestionFormSet = forms.formset_factory(
+_QuestionFormSet = forms.formset_factory(
     QuestionForm,
     formset=BaseQuestionFormSet,
     extra=0,
@@ -334,6 +334,17 @@ QuestionFormSet = forms.formset_factory(
     absolute_max=QUESTIONS_MAX,
     validate_max=True,
 )
+
+
+def question_formset(
+    data: QueryDict | None = None,
+    *,
+    initial: Sequence[Mapping[str, Any]] | None = None,
+    structure: bool = True,
+) -> BaseQuestionFormSet:
+    """The builder's questions: typed (`data`), or shown from `initial` (one form each)."""
+    made = cast(Any, _QuestionFormSet)(data, initial=initial, structure=structure)
+    return cast(BaseQuestionFormSet, made)
 
 
 def survey_input(form: SurveyForm, questions: BaseQuestionFormSet) -> SurveyInput:
@@ -541,6 +552,12 @@ class InviteFilterForm(MemberSearchForm):
         for name in ("sort", "status", "program"):
             self.fields.pop(name, None)
         self.fields["key"] = _batch_key()
+        # Sending, unlike listing, takes only dates a business can have customers joining on.
+        first, last = FIRST_DATE.date(), LAST_DATE.date()
+        for name in ("joined_from", "joined_to"):
+            field = self.fields[name]
+            field.validators = [*field.validators, MinValueValidator(first), MaxValueValidator(last)]
+            field.widget.attrs.update(min=first.isoformat(), max=last.isoformat())
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -14,7 +14,6 @@ from django.test import Client
 from django.urls import reverse
 
 from patronage.conftest import business_set
-from patronage.core.models import User
 from patronage.feedback.models import (
     Invitation,
     LoopRule,
@@ -387,7 +386,9 @@ def _answered(survey: Survey, *scores: int, members: tuple[Member, ...]) -> None
         )
 
 
-def test_the_results_show_nps_25_for_answers_10_7_3_9_and_the_detractors_case(client_as, analyst, alice, bob):
+def test_the_results_show_nps_25_for_answers_10_7_3_9_and_the_detractors_case(
+    client_as, analyst, lead, alice, bob
+):
     survey = _opened()
     loop_rule_add(survey=survey, kind="detractor", actor=None)
     with time_machine.travel(NOW, tick=False):
@@ -401,8 +402,12 @@ def test_the_results_show_nps_25_for_answers_10_7_3_9_and_the_detractors_case(cl
     text = page_text(response)
     assert "The queue was long" in text
     assert "1 case opened by answers" in text
-    follow_up = survey.responses.get(answers__number=3).follow_up
-    assert f'href="/console/cases/{follow_up.case.reference}/"' in html
+    reference = survey.responses.get(answers__number=3).follow_up.case.reference
+    assert reference in text
+    # The case links to its page for those who work cases, not for an analyst, whom it would refuse.
+    link = f'href="/console/cases/{reference}/"'
+    assert link not in html
+    assert link in client_as(lead).get(reverse("console:survey", args=[survey.pk])).content.decode()
     assert '"survey-trend"' in html  # the trend's chart
     assert "By channel" in text
     # An analyst reads; the builder's, the invitations' and the rules' buttons are not there.

@@ -21,19 +21,21 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from patronage.care.permissions import CASES_WORK
 from patronage.console import customer_file
 from patronage.console.access import acting_user, staff_required
 from patronage.console.charts import chart
 from patronage.console.survey_forms import (
     INVITE_MAX,
+    BaseQuestionFormSet,
     InviteFilterForm,
     InviteListForm,
     LoopRuleForm,
-    QuestionFormSet,
     SurveyForm,
     answers_from_post,
     builder_errors,
     new_question,
+    question_formset,
     question_initial,
     question_rows,
     rows_rearranged,
@@ -127,11 +129,11 @@ def _builder(request: HttpRequest, survey: Survey | None) -> HttpResponse:
     stored = [question_initial(question) for question in survey.questions.all()] if survey else []
     if request.method == "GET":
         form = SurveyForm(initial=settings, structure=structure)
-        questions = QuestionFormSet(initial=stored or [new_question([])], structure=structure)
+        questions = question_formset(initial=stored or [new_question([])], structure=structure)
         return _builder_page(request, survey, form, questions)
     form = SurveyForm(request.POST, initial=settings, structure=structure)
     # An opened survey's disabled inputs take what is stored, whatever was posted.
-    questions = QuestionFormSet(request.POST, initial=None if structure else stored, structure=structure)
+    questions = question_formset(request.POST, initial=None if structure else stored, structure=structure)
     action = str(request.POST.get("action") or "save")
     rows = rows_rearranged(question_rows(questions), action) if structure else None
     if rows is not None:  # a question added, removed or moved: the page again, nothing saved
@@ -140,7 +142,7 @@ def _builder(request: HttpRequest, survey: Survey | None) -> HttpResponse:
             request,
             survey,
             SurveyForm(initial=typed, structure=structure),
-            QuestionFormSet(initial=rows, structure=structure),
+            question_formset(initial=rows, structure=structure),
         )
     loose: list[str] = []
     status = 400
@@ -168,7 +170,7 @@ def _builder_page(
     request: HttpRequest,
     survey: Survey | None,
     form: SurveyForm,
-    questions: Any,
+    questions: BaseQuestionFormSet,
     *,
     loose: Sequence[str] = (),
     status: int = 200,
@@ -221,6 +223,7 @@ def _survey_page(request: HttpRequest, survey: Survey, *, status: int = 200, **f
             charts=_charts(results),
             breakdowns=_breakdowns(results),
             follow_ups=survey_follow_ups(survey=survey),
+            may_work_cases=user.has_staff_perm(CASES_WORK),
             follow_up_count=survey_follow_up_count(survey=survey),
         )
     return render(request, "console/surveys/detail.html", context, status=status)

@@ -556,3 +556,16 @@ def test_a_survey_that_does_not_exist_is_not_found(client_as, manager):
     assert client.get(reverse("console:survey", args=[999])).status_code == 404
     assert client.post(reverse("console:survey_open", args=[999])).status_code == 404
     assert client.get(reverse("console:survey_try", args=[999])).status_code == 404
+
+
+def test_the_list_reads_a_page_of_surveys_in_a_few_queries(
+    client_as, analyst, alice, bob, django_assert_max_num_queries
+):
+    for n in range(6):
+        survey = _opened(title=f"Survey {n}")
+        _answered(survey, 10, 3, members=(alice, bob))
+    client = client_as(analyst)
+    client.get(reverse("console:surveys"))  # warms the session and the business's settings
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("console:surveys"))
+    assert "Survey 5" in page_text(response)

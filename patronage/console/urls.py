@@ -22,6 +22,7 @@ from patronage.console.views import (
     message_pages,
     notices,
     staff,
+    survey_try,
     surveys,
     webhooks,
 )
@@ -257,7 +258,7 @@ urlpatterns = [
     path("surveys/<int:survey_id>/edit/", surveys.survey_edit, name="survey_edit"),
     path("surveys/<int:survey_id>/open/", surveys.survey_open_view, name="survey_open"),
     path("surveys/<int:survey_id>/close/", surveys.survey_close_view, name="survey_close"),
-    path("surveys/<int:survey_id>/try/", surveys.survey_try_view, name="survey_try"),
+    path("surveys/<int:survey_id>/try/", survey_try.survey_try_view, name="survey_try"),
     path("surveys/<int:survey_id>/invite/", surveys.survey_invite, name="survey_invite"),
     path("surveys/<int:survey_id>/invite/filter/", surveys.survey_invite_filter, name="survey_invite_filter"),
     path("surveys/<int:survey_id>/rules/", surveys.survey_rule_add, name="survey_rule_add"),

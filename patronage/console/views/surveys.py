@@ -1,5 +1,5 @@
 """Surveys: the list, the builder, a survey's page (opening and closing it, inviting customers, the closed-loop
-rules, the results dashboard and the cases it opened) and trying it as a customer.
+rules, the results dashboard and the cases it opened). Trying it as a customer is in survey_try.py.
 
 Reading needs the right to read results; building, sending, the rules and trying need the right to manage
 surveys. Each action parses its form, calls one feedback service and goes back to the survey with a message;
@@ -32,7 +32,6 @@ from patronage.console.survey_forms import (
     InviteListForm,
     LoopRuleForm,
     SurveyForm,
-    answers_from_post,
     builder_errors,
     new_question,
     question_formset,
@@ -42,14 +41,12 @@ from patronage.console.survey_forms import (
     survey_initial,
     survey_input,
 )
-from patronage.core.business import business_languages
-from patronage.core.errors import ApplicationError, NotFound, ValidationFailed
-from patronage.core.names import language_key, language_name, text_in_language
+from patronage.core.errors import ApplicationError, NotFound
+from patronage.core.names import language_name, text_in_language
 from patronage.feedback.invitations import Sent, invitations_send
 from patronage.feedback.models import Question, ResponseChannel, Survey, SurveyStatus
 from patronage.feedback.permissions import RESULTS_VIEW, SURVEYS_MANAGE
-from patronage.feedback.questions import CHOICES, FIXED_SCALES, SCALED, QuestionType
-from patronage.feedback.responses import survey_try
+from patronage.feedback.questions import CHOICES, QuestionType
 from patronage.feedback.selectors import Results, survey_get, survey_results
 from patronage.feedback.survey_overview import (
     loop_rule_get,
@@ -81,7 +78,7 @@ BREAKDOWN_TITLES = {
 }
 
 
-def _survey(survey_id: int) -> Survey:
+def survey_or_404(survey_id: int) -> Survey:
     try:
         return survey_get(survey_id=survey_id)
     except NotFound as error:
@@ -119,7 +116,7 @@ def survey_new(request: HttpRequest) -> HttpResponse:
 @staff_required(SURVEYS_MANAGE)
 @require_http_methods(["GET", "POST"])
 def survey_edit(request: HttpRequest, survey_id: int) -> HttpResponse:
-    return _builder(request, _survey(survey_id))
+    return _builder(request, survey_or_404(survey_id))
 
 
 def _builder(request: HttpRequest, survey: Survey | None) -> HttpResponse:
@@ -194,7 +191,7 @@ def _builder_page(
 @staff_required(RESULTS_VIEW, SURVEYS_MANAGE)
 @require_GET
 def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
-    return _survey_page(request, _survey(survey_id))
+    return _survey_page(request, survey_or_404(survey_id))
 
 
 def _survey_page(request: HttpRequest, survey: Survey, *, status: int = 200, **forms: Any) -> HttpResponse:
@@ -315,7 +312,7 @@ def _breakdowns(results: Results) -> list[tuple[str, list[tuple[str, Any]]]]:
 @staff_required(SURVEYS_MANAGE)
 @require_POST
 def survey_open_view(request: HttpRequest, survey_id: int) -> HttpResponse:
-    survey = _survey(survey_id)
+    survey = survey_or_404(survey_id)
     try:
         survey_open(survey=survey, actor=acting_user(request))
     except ApplicationError as error:
@@ -328,7 +325,7 @@ def survey_open_view(request: HttpRequest, survey_id: int) -> HttpResponse:
 @staff_required(SURVEYS_MANAGE)
 @require_POST
 def survey_close_view(request: HttpRequest, survey_id: int) -> HttpResponse:
-    survey = _survey(survey_id)
+    survey = survey_or_404(survey_id)
     try:
         survey_close(survey=survey, actor=acting_user(request))
     except ApplicationError as error:
@@ -352,7 +349,7 @@ def _sent_words(sent: Sent) -> str:
 @require_POST
 def survey_invite(request: HttpRequest, survey_id: int) -> HttpResponse:
     """Invites the customers pasted, by number or e-mail; a line naming no customer invites no one."""
-    survey = _survey(survey_id)
+    survey = survey_or_404(survey_id)
     form = InviteListForm(request.POST)
     status = 400
     if form.is_valid():
@@ -382,7 +379,7 @@ def survey_invite(request: HttpRequest, survey_id: int) -> HttpResponse:
 @require_POST
 def survey_invite_filter(request: HttpRequest, survey_id: int) -> HttpResponse:
     """Invites every active customer the customer list shows for the filters, a thousand at most."""
-    survey = _survey(survey_id)
+    survey = survey_or_404(survey_id)
     tiers = customer_file.list_programs(user=acting_user(request)).tiers
     form = InviteFilterForm(request.POST, tiers=tiers)
     status = 400
@@ -420,7 +417,7 @@ def survey_invite_filter(request: HttpRequest, survey_id: int) -> HttpResponse:
 @staff_required(SURVEYS_MANAGE)
 @require_POST
 def survey_rule_add(request: HttpRequest, survey_id: int) -> HttpResponse:
-    survey = _survey(survey_id)
+    survey = survey_or_404(survey_id)
     form = LoopRuleForm(request.POST)
     status = 400
     if form.is_valid():
@@ -445,7 +442,7 @@ def survey_rule_add(request: HttpRequest, survey_id: int) -> HttpResponse:
 @staff_required(SURVEYS_MANAGE)
 @require_POST
 def survey_rule_remove(request: HttpRequest, survey_id: int, rule_id: int) -> HttpResponse:
-    survey = _survey(survey_id)
+    survey = survey_or_404(survey_id)
     try:
         rule = loop_rule_get(survey=survey, rule_id=rule_id)
     except NotFound as error:
@@ -453,138 +450,3 @@ def survey_rule_remove(request: HttpRequest, survey_id: int, rule_id: int) -> Ht
     loop_rule_remove(rule=rule, actor=acting_user(request))
     messages.success(request, _("The rule is removed; the cases it opened stay."))
     return _back(survey, "rules")
-
-
-# --- trying the survey as a customer -----------------------------------------------------------------------
-
-
-def _try_language(request: HttpRequest) -> str:
-    """The language the try shows: the one asked for, else the reader's, else the business's main one."""
-    languages = [language_key(code) for code in business_languages()]
-    for wanted in (request.GET.get("language"), request.POST.get("language"), get_language()):
-        if (key := language_key(str(wanted or ""))) in languages:
-            return key
-    return languages[0]
-
-
-def _condition_words(question: Question, by_key: Mapping[str, Question], language: str) -> str:
-    condition = question.shown_when or {}
-    source = by_key.get(str(condition.get("question", "")))
-    if not condition or source is None:
-        return ""
-    words = text_in_language(source.text, source.text_translations, language)
-    if "any_of" in condition:
-        choices = {
-            str(c["id"]): text_in_language(c["text"], c.get("text_translations"), language)
-            for c in source.choices
-        }
-        values = ", ".join(choices.get(str(value), str(value)) for value in condition["any_of"])
-        return _("Shown when the answer to “%(question)s” is one of: %(values)s.") % {
-            "question": words,
-            "values": values,
-        }
-    if "at_most" in condition:
-        return _("Shown when the answer to “%(question)s” is at most %(value)s.") % {
-            "question": words,
-            "value": condition["at_most"],
-        }
-    return _("Shown when the answer to “%(question)s” is at least %(value)s.") % {
-        "question": words,
-        "value": condition.get("at_least"),
-    }
-
-
-def _try_questions(
-    questions: Sequence[Question], language: str, given: Any, errors: Mapping[str, str]
-) -> list[dict[str, Any]]:
-    """The questions as the customer sees them in `language`, with what was typed and each one's error."""
-    by_key = {question.key: question for question in questions}
-    shown = []
-    for question in questions:
-        kind = QuestionType(question.type)
-        name = f"answer-{question.key}"
-        low, high = FIXED_SCALES.get(kind) or (question.scale_low or 0, question.scale_high or 0)
-        options: list[tuple[str, str]] = []
-        if kind in SCALED:
-            options = [(str(point), str(point)) for point in range(low, high + 1)]
-        elif kind in CHOICES:
-            options = [
-                (str(c["id"]), text_in_language(c["text"], c.get("text_translations"), language))
-                for c in question.choices
-            ]
-        shown.append(
-            {
-                "question": question,
-                "name": name,
-                "text": text_in_language(question.text, question.text_translations, language),
-                "options": options,
-                "scaled": kind in SCALED,
-                "multiple": kind == QuestionType.MULTIPLE_CHOICE,
-                "is_text": kind == QuestionType.TEXT,
-                "given": given.getlist(name) if given is not None else [],
-                "error": errors.get(question.key, ""),
-                "condition": _condition_words(question, by_key, language),
-                "low_words": _scale_words(kind, low=True),
-                "high_words": _scale_words(kind, low=False),
-            }
-        )
-    return shown
-
-
-def _scale_words(kind: QuestionType, *, low: bool) -> str:
-    words = {
-        QuestionType.NPS: (_("not at all likely"), _("extremely likely")),
-        QuestionType.CSAT: (_("very dissatisfied"), _("very satisfied")),
-        QuestionType.CES: (_("very difficult"), _("very easy")),
-    }.get(kind)
-    return str(words[0 if low else 1]) if words else ""
-
-
-@staff_required(SURVEYS_MANAGE)
-@require_http_methods(["GET", "POST"])
-def survey_try_view(request: HttpRequest, survey_id: int) -> HttpResponse:
-    """The survey as a customer sees it; what is sent is kept as a test and never counted."""
-    survey = _survey(survey_id)
-    questions = list(survey.questions.all())
-    language = _try_language(request)
-    errors: dict[str, str] = {}
-    general: list[str] = []
-    status = 200
-    if request.method == "POST":
-        try:
-            survey_try(
-                survey=survey,
-                answers=answers_from_post(questions, request.POST),
-                actor=acting_user(request),
-                language=language,
-            )
-        except ValidationFailed as error:
-            status = error.status
-            for item in error.errors:
-                field = item.get("field") or ""
-                if field.startswith("answers[") and field.endswith("]"):
-                    errors.setdefault(field[len("answers[") : -1], item["message"])
-                else:
-                    general.append(item["message"])
-            if not error.errors:
-                general.append(error.message)
-        else:
-            messages.success(
-                request,
-                _(
-                    "Thank you. Your test answers are not counted: they are kept apart from the customers' answers."
-                ),
-            )
-            return _back(survey)
-    context = {
-        "survey": survey,
-        "language": language,
-        "languages": [(language_key(code), language_name(code)) for code in business_languages()],
-        "title": text_in_language(survey.title, survey.title_translations, language),
-        "intro": text_in_language(survey.intro, survey.intro_translations, language),
-        "questions": _try_questions(
-            questions, language, request.POST if request.method == "POST" else None, errors
-        ),
-        "general": general,
-    }
-    return render(request, "console/surveys/try.html", context, status=status)

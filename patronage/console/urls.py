@@ -22,6 +22,8 @@ from patronage.console.views import (
     message_pages,
     notices,
     staff,
+    survey_try,
+    surveys,
     webhooks,
 )
 
@@ -249,4 +251,20 @@ urlpatterns = [
     path("notices/new/", notices.notice_new, name="notice_new"),
     path("notices/<int:notice_id>/", notices.notice_detail, name="notice"),
     path("notices/<int:notice_id>/send/", notices.notice_send, name="notice_send"),
+    # Surveys: the builder, a survey's distribution, closed-loop rules and results, and trying it as a customer.
+    path("surveys/", surveys.survey_list_page, name="surveys"),
+    path("surveys/new/", surveys.survey_new, name="survey_new"),
+    path("surveys/<int:survey_id>/", surveys.survey_detail, name="survey"),
+    path("surveys/<int:survey_id>/edit/", surveys.survey_edit, name="survey_edit"),
+    path("surveys/<int:survey_id>/open/", surveys.survey_open_view, name="survey_open"),
+    path("surveys/<int:survey_id>/close/", surveys.survey_close_view, name="survey_close"),
+    path("surveys/<int:survey_id>/try/", survey_try.survey_try_view, name="survey_try"),
+    path("surveys/<int:survey_id>/invite/", surveys.survey_invite, name="survey_invite"),
+    path("surveys/<int:survey_id>/invite/filter/", surveys.survey_invite_filter, name="survey_invite_filter"),
+    path("surveys/<int:survey_id>/rules/", surveys.survey_rule_add, name="survey_rule_add"),
+    path(
+        "surveys/<int:survey_id>/rules/<int:rule_id>/remove/",
+        surveys.survey_rule_remove,
+        name="survey_rule_remove",
+    ),
 ]

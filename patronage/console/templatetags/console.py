@@ -17,6 +17,7 @@ from patronage.console.case_file import cases_breached_count
 from patronage.core import clock
 from patronage.core.permissions import AUDIT_VIEW, BUSINESS_MANAGE, STAFF_MANAGE
 from patronage.core.roles import role_label
+from patronage.feedback.permissions import RESULTS_VIEW, SURVEYS_MANAGE
 from patronage.loyalty.permissions import LOYALTY_VIEW
 from patronage.members.permissions import MEMBERS_IMPORT, MEMBERS_MERGE, MEMBERS_VIEW
 from patronage.members.timeline import TimelineKind, kind_get
@@ -77,6 +78,7 @@ NAV: tuple[NavItem, ...] = (
     ),
     NavItem("console:care_home", _("Service desk"), (SLA_MANAGE, CARE_MANAGE), (), "care_"),
     NavItem("console:notices", _("Notices"), CARE_MANAGE, (), "notice"),
+    NavItem("console:surveys", _("Surveys"), (RESULTS_VIEW, SURVEYS_MANAGE), (), "survey"),
     NavItem("console:duplicates", _("Duplicates"), MEMBERS_MERGE, ("duplicates", "merge")),
     NavItem("console:imports", _("Imports"), MEMBERS_IMPORT, ("imports", "import_detail")),
     NavItem("console:loyalty_programs", _("Loyalty"), LOYALTY_VIEW, (), "loyalty_"),

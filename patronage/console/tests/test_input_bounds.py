@@ -27,9 +27,12 @@ from patronage.console import care_setup_forms, case_forms, loyalty_forms
 from patronage.console import forms as console_forms
 from patronage.console.loyalty_forms.rule_settings import KIND_SETTINGS
 from patronage.console.notice_forms import NoticeForm
+from patronage.console.survey_forms import InviteFilterForm, QuestionForm, SurveyForm
 from patronage.console.views.analytics_pages import WhatIfForm, _whatif_initial
 from patronage.console.webhook_forms import ReplayForm
 from patronage.core.models import User
+from patronage.feedback.models import Survey
+from patronage.feedback.survey_services import QuestionInput, SurveyInput, survey_create, survey_open
 from patronage.loyalty import services
 from patronage.loyalty.models import Account, Benefit, Program
 from patronage.loyalty.selectors import rule_names
@@ -358,7 +361,42 @@ PAGES = [
         },
         lambda w: [NoticeForm()],
     ),
+    Page(
+        "survey builder",
+        (SurveyForm, QuestionForm),
+        lambda w: reverse("console:survey_new"),
+        lambda w, _f: {
+            "title": "After your visit",
+            "throttle_days": "30",
+            "action": "save",
+            "q-TOTAL_FORMS": "1",
+            "q-INITIAL_FORMS": "0",
+            "q-MIN_NUM_FORMS": "0",
+            "q-MAX_NUM_FORMS": "50",
+            "q-0-key": "nps",
+            "q-0-type": "nps",
+            "q-0-text": "How likely are you to recommend us?",
+        },
+        lambda w: [SurveyForm(), QuestionForm(prefix="q-0")],
+    ),
+    Page(
+        "survey invitations by filter",
+        (InviteFilterForm,),
+        lambda w: reverse("console:survey_invite_filter", args=[_survey_id()]),
+        lambda w, _f: {"city": "Seoul", "key": _key()},
+        lambda w: [InviteFilterForm()],
+    ),
 ]
+
+
+def _survey_id() -> int:
+    """An open survey, to invite customers to."""
+    found = Survey.objects.values_list("pk", flat=True).first()
+    if found is None:
+        question = QuestionInput(type="nps", key="nps", text="Recommend us?")
+        survey = survey_create(data=SurveyInput(title="Visit", questions=[question]), actor=None)
+        found = survey_open(survey=survey, actor=None).pk
+    return found
 
 
 def _case_reference(world: World) -> str:

@@ -28,6 +28,14 @@ from patronage.core.apikeys import apikey_create
 from patronage.core.roles import Role
 from patronage.core.services import staff_create
 from patronage.feedback.responses import ResponseInput, response_submit
+from patronage.feedback.survey_services import (
+    ChoiceInput,
+    QuestionInput,
+    SurveyInput,
+    loop_rule_add,
+    survey_create,
+    survey_open,
+)
 from patronage.loyalty import services as loyalty
 from patronage.loyalty.models import Account
 from patronage.members.imports import import_job_run, import_job_start
@@ -120,6 +128,12 @@ NOT_PAGES = {
     "console:care_team_save": "POST only",
     "console:care_reply_template_active": "POST only",
     "console:notice_send": "POST only",
+    "console:survey_open": "POST only",
+    "console:survey_close": "POST only",
+    "console:survey_invite": "POST only",
+    "console:survey_invite_filter": "POST only",
+    "console:survey_rule_add": "POST only",
+    "console:survey_rule_remove": "POST only",
     "portal:logout": "POST only",
     "portal:data_download": "POST only, a download",
     "portal:points_summary": "fragment of the overview",
@@ -377,9 +391,39 @@ def business(request: Any, settings: Any, tmp_path: Path, admin) -> dict[str, An
         ),
     )
     waiting = invite(visit_survey(title="Delivery " + LONG_WORD), alice)
+    # An open survey with long words wherever they are written or answered, a detractor's case and results.
+    survey = survey_create(
+        data=SurveyInput(
+            title="Your visit " + LONG_WORD[:150],
+            intro=LONG_REASON,
+            questions=[
+                QuestionInput(type="nps", key="nps", text="Recommend us? " + LONG_WORD[:100], required=True),
+                QuestionInput(
+                    type="text",
+                    key="why",
+                    text=LONG_REASON[:200],
+                    shown_when={"question": "nps", "at_most": 6},
+                ),
+                QuestionInput(
+                    type="single_choice",
+                    key="visit",
+                    text="What for?",
+                    choices=[ChoiceInput("buy", "To buy " + LONG_WORD[:100]), ChoiceInput("look", "To look")],
+                ),
+            ],
+        ),
+        actor=admin,
+    )
+    survey = survey_open(survey=survey, actor=admin)
+    loop_rule_add(survey=survey, kind="keywords", keywords=[LONG_WORD[:60]], actor=admin)
+    loop_rule_add(survey=survey, kind="detractor", actor=admin)
+    for member, score in ((alice, 2), (bob, 10)):
+        answers = {"nps": score, "why": LONG_REASON, "visit": "buy"}
+        response_submit(survey=survey, data=ResponseInput(answers=answers, member=member))
     return {
         "alice": alice,
         "bob": bob,
+        "survey_id": survey.pk,
         "reference": case.reference,
         "notice_id": notice.pk,
         "token": recipient.access_token,

@@ -105,7 +105,8 @@ class ResponseRead:
     answers: list[AnswerRead]
 
 
-def _end_labels(question: Question) -> tuple[str, str]:
+def scale_end_labels(question: Question) -> tuple[str, str]:
+    """The words under a scale's two ends, in the active language."""
     kind = QuestionType(question.type)
     if kind is QuestionType.NPS:
         return _("Not at all likely"), _("Extremely likely")
@@ -136,7 +137,7 @@ def _options(question: Question, answer: object, language: str) -> list[Option]:
     given = _given(answer)
     if question.type in SCALED:
         low, high = _bounds(question)
-        low_label, high_label = _end_labels(question)
+        low_label, high_label = scale_end_labels(question)
         return [
             Option(
                 value=str(point),
@@ -185,7 +186,7 @@ def survey_shown(
     shown = []
     for question in rows:
         answer = answers.get(question.key)
-        low, high = _end_labels(question) if question.type in SCALED else ("", "")
+        low, high = scale_end_labels(question) if question.type in SCALED else ("", "")
         shown.append(
             QuestionShown(
                 key=question.key,

@@ -300,19 +300,8 @@ def _question_row(
             )
         )
     key = given.key.strip() or f"q{position + 1}"
-    if not _KEY.fullmatch(key):
-        problems.append(
-            (
-                f"{where}.key",
-                _("small letters, digits, '-' and '_', at most 40, starting with a letter or digit"),
-            )
-        )
-    problems += _text_problems(f"{where}.text", given.text, QUESTION_TEXT_MAX, required=True)
-    text_translations, bad = translations_clean(
-        given.text_translations,
-        field=f"{where}.text_translations",
-        languages=languages,
-        max_length=QUESTION_TEXT_MAX,
+    text_translations, bad = _named_words(
+        where, ("key", key), given.text, given.text_translations, QUESTION_TEXT_MAX, languages
     )
     problems += bad
     choices: list[dict[str, Any]] = []
@@ -321,19 +310,8 @@ def _question_row(
     for index, choice in enumerate(given.choices[:CHOICES_MAX]):
         place = f"{where}.choices[{index}]"
         choice_id = choice.id.strip() or f"c{index + 1}"
-        if not _KEY.fullmatch(choice_id):
-            problems.append(
-                (
-                    f"{place}.id",
-                    _("small letters, digits, '-' and '_', at most 40, starting with a letter or digit"),
-                )
-            )
-        problems += _text_problems(f"{place}.text", choice.text, CHOICE_TEXT_MAX, required=True)
-        choice_translations, bad = translations_clean(
-            choice.text_translations,
-            field=f"{place}.text_translations",
-            languages=languages,
-            max_length=CHOICE_TEXT_MAX,
+        choice_translations, bad = _named_words(
+            place, ("id", choice_id), choice.text, choice.text_translations, CHOICE_TEXT_MAX, languages
         )
         problems += bad
         choices.append(
@@ -365,6 +343,32 @@ def _question_row(
     if given.type in CHOICES and not choices:
         problems.append((f"{where}.choices", _("a choice question needs two or more different choices")))
     return row, problems
+
+
+def _named_words(
+    place: str,
+    name: tuple[str, str],
+    text: str,
+    translations: Mapping[str, str],
+    limit: int,
+    languages: list[str],
+) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """A question's or a choice's id (`name`: its field and value) and words: the clean translations, and
+    every problem, each on `<place>.<field>`."""
+    field_name, value = name
+    problems: list[tuple[str, str]] = []
+    if not _KEY.fullmatch(value):
+        problems.append(
+            (
+                f"{place}.{field_name}",
+                _("small letters, digits, '-' and '_', at most 40, starting with a letter or digit"),
+            )
+        )
+    problems += _text_problems(f"{place}.text", text, limit, required=True)
+    clean, bad = translations_clean(
+        translations, field=f"{place}.text_translations", languages=languages, max_length=limit
+    )
+    return clean, problems + bad
 
 
 def _condition_shape_ok(raw: Mapping[str, Any]) -> bool:

@@ -25,6 +25,7 @@ from patronage.feedback.models import Question
 from patronage.feedback.permissions import SURVEYS_MANAGE
 from patronage.feedback.questions import CHOICES, FIXED_SCALES, SCALED, QuestionType
 from patronage.feedback.responses import survey_try
+from patronage.feedback.survey_page import scale_end_labels
 
 
 def _try_language(request: HttpRequest) -> str:
@@ -93,20 +94,11 @@ def _try_questions(
                 "given": given.getlist(name) if given is not None else [],
                 "error": errors.get(question.key, ""),
                 "condition": _condition_words(question, by_key, language),
-                "low_words": _scale_words(kind, low=True),
-                "high_words": _scale_words(kind, low=False),
+                "low_words": scale_end_labels(question)[0] if kind in SCALED else "",
+                "high_words": scale_end_labels(question)[1] if kind in SCALED else "",
             }
         )
     return shown
-
-
-def _scale_words(kind: QuestionType, *, low: bool) -> str:
-    words = {
-        QuestionType.NPS: (_("not at all likely"), _("extremely likely")),
-        QuestionType.CSAT: (_("very dissatisfied"), _("very satisfied")),
-        QuestionType.CES: (_("very difficult"), _("very easy")),
-    }.get(kind)
-    return str(words[0 if low else 1]) if words else ""
 
 
 @staff_required(SURVEYS_MANAGE)

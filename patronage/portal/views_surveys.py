@@ -83,9 +83,10 @@ def survey_by_link(request: HttpRequest, token: str) -> HttpResponse:
             with translation.override(language):  # the refusals in the page's language
                 response_submit(survey=survey, data=data)
         except ValidationFailed as error:
-            shown = survey_shown(
-                survey=survey, language=language, answers=answers, error=error, questions=questions
-            )
+            with translation.override(language):  # the scales' end words in the page's language
+                shown = survey_shown(
+                    survey=survey, language=language, answers=answers, error=error, questions=questions
+                )
             return _page(request, "portal/surveys/survey.html", {"shown": shown, "token": token}, language)
         except Conflict as refused:
             # Answered meanwhile (another tab, another device: the domain names the token), or closed while
@@ -100,7 +101,8 @@ def survey_by_link(request: HttpRequest, token: str) -> HttpResponse:
             return redirect("surveys:survey", token=token)
         return redirect("surveys:thanks", token=token)
     saved = response_answers(invitation_response(invitation=invitation))
-    shown = survey_shown(survey=survey, language=language, answers=saved, questions=questions)
+    with translation.override(language):
+        shown = survey_shown(survey=survey, language=language, answers=saved, questions=questions)
     context = {"shown": shown, "token": token, "resumed": bool(saved)}
     return _page(request, "portal/surveys/survey.html", context, language)
 

@@ -260,6 +260,7 @@ def test_the_page_is_in_korean_when_the_invitation_is(alice):
     ):
         assert words in text
     assert "How likely are you" not in text
+    assert "Not at all likely" not in text  # the scale's end words too
     assert "보내기" in text  # "Send"
     Client().post(link(invitation), DETRACTOR)
     assert Response.objects.get(invitation=invitation).language == "ko"

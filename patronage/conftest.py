@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from patronage.core.apikeys import apikey_create
 from patronage.core.models import User
@@ -65,6 +66,14 @@ def business_set(**fields: Any) -> None:
 
     Business.objects.update_or_create(pk=1, defaults=fields)
     business_forget()
+
+
+@pytest.fixture(autouse=True)
+def _language_reset() -> Iterator[None]:
+    """A request the test client sends activates its language in this thread (Django's LocaleMiddleware
+    never deactivates it): the next test must start in the default language, not the last page's."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -210,8 +210,8 @@ def _summarise(world: World, survey: Survey, planted: list[dict[str, Any]]) -> N
     }
     world.lines.append(
         f"Feedback: the visit survey answered {len(planted)} times over {WEEKS} weeks (NPS "
-        f"{score.value:.0f}), {follow_ups} detractors of the last week followed up as cases; a survey "
-        "after every closed case"
+        f"{score.value:.0f}), {follow_ups} {'detractor' if follow_ups == 1 else 'detractors'} of the last week "
+        "followed up as cases; a survey after every closed case"
     )
 
 

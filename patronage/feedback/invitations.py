@@ -63,9 +63,10 @@ def invitations_send(*, survey: Survey, members: Iterable[Member], actor: User |
         raise Conflict(_("open the survey before inviting anyone"), field="status")
     invited = throttled = already = 0
     now = clock.now()
+    questions = survey.questions.count()
     with transaction.atomic(durable=True):
         for member in members:
-            outcome = _invite(survey, member, cause=f"{batch}:{member.pk}", now=now)
+            outcome = _invite(survey, member, cause=f"{batch}:{member.pk}", now=now, questions=questions)
             invited += outcome == "invited"
             throttled += outcome == "throttled"
             already += outcome == "already"
@@ -136,7 +137,9 @@ def _event_invite(event: OutboxEvent, surveys: dict[str, Survey], now: datetime)
     member = Member.objects.filter(pk=member_id).first()
     if member is None:
         return "skipped"
-    return _invite(survey, member, cause=cause, now=now, case=case, order=order)
+    return _invite(
+        survey, member, cause=cause, now=now, questions=survey.questions.count(), case=case, order=order
+    )
 
 
 def _invite(
@@ -145,6 +148,7 @@ def _invite(
     *,
     cause: str,
     now: datetime,
+    questions: int,
     case: Case | None = None,
     order: Order | None = None,
 ) -> str:
@@ -169,7 +173,7 @@ def _invite(
         context={
             "title": text_in_language(survey.title, survey.title_translations, member.locale),
             "link": survey_link(invitation),
-            "questions": survey.questions.count(),
+            "questions": questions,
         },
         key=f"survey_invitation:{invitation.pk}",
         occurred_at=now,

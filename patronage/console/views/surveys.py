@@ -67,6 +67,7 @@ from patronage.feedback.survey_services import (
     survey_open,
     survey_update,
 )
+from patronage.members.models import Member
 
 SURVEYS_PER_PAGE = 25
 BREAKDOWN_TITLES = {
@@ -345,6 +346,18 @@ def _sent_words(sent: Sent) -> str:
     ) % {"invited": sent.invited, "throttled": sent.throttled, "already": sent.already}
 
 
+def _send(request: HttpRequest, survey: Survey, members: Sequence[Member], *, batch: str) -> int | None:
+    """Invites the members and says how it went; None when sent, else the status of the page shown again
+    (the survey is not open)."""
+    try:
+        sent = invitations_send(survey=survey, members=members, actor=acting_user(request), batch=batch)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return error.status
+    messages.success(request, _sent_words(sent))
+    return None
+
+
 @staff_required(SURVEYS_MANAGE)
 @require_POST
 def survey_invite(request: HttpRequest, survey_id: int) -> HttpResponse:
@@ -361,17 +374,10 @@ def survey_invite(request: HttpRequest, survey_id: int) -> HttpResponse:
                 % {"items": ", ".join(f"“{item}”" for item in listed.unknown[:10])},
             )
         else:
-            batch = f"list:{form.cleaned_data['key']}"
-            try:
-                sent = invitations_send(
-                    survey=survey, members=listed.members, actor=acting_user(request), batch=batch
-                )
-            except ApplicationError as error:
-                messages.error(request, error.message)
-                status = error.status
-            else:
-                messages.success(request, _sent_words(sent))
+            refused = _send(request, survey, listed.members, batch=f"list:{form.cleaned_data['key']}")
+            if refused is None:
                 return _back(survey, "distribution")
+            status = refused
     return _survey_page(request, survey, status=status, invite_list=form)
 
 
@@ -395,19 +401,10 @@ def survey_invite_filter(request: HttpRequest, survey_id: int) -> HttpResponse:
                 % {"count": f"{count:,}", "max": f"{INVITE_MAX:,}"},
             )
         else:
-            try:
-                sent = invitations_send(
-                    survey=survey,
-                    members=list(members),
-                    actor=acting_user(request),
-                    batch=f"filter:{form.cleaned_data['key']}",
-                )
-            except ApplicationError as error:
-                messages.error(request, error.message)
-                status = error.status
-            else:
-                messages.success(request, _sent_words(sent))
+            refused = _send(request, survey, list(members), batch=f"filter:{form.cleaned_data['key']}")
+            if refused is None:
                 return _back(survey, "distribution")
+            status = refused
     return _survey_page(request, survey, status=status, invite_filter=form)
 
 

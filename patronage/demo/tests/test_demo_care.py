@@ -3,15 +3,11 @@ open cases of the last days worked through the services."""
 
 from __future__ import annotations
 
-import io
 import json
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-import pytest
 import time_machine
-from django.core.management import call_command
 from django.db.models import F
 
 from patronage.care.compensation import limit_of
@@ -47,28 +43,7 @@ from patronage.demo.load import demo_period
 from patronage.members.models import TimelineEvent
 from patronage.messages.models import Message
 
-MEMBERS = 300
 PERIOD = demo_period(date(2023, 6, 1), 2)
-
-
-@pytest.fixture
-def demo(db: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
-    settings.VAR_DIR = tmp_path
-    call_command(
-        "demo",
-        "--start",
-        "2023-06-01",
-        "--no-loyalty",
-        "--no-analytics",
-        "--members",
-        str(MEMBERS),
-        "--seed",
-        "7",
-        stdout=io.StringIO(),
-        verbosity=0,
-    )
-    truth: dict[str, Any] = json.loads((tmp_path / "demo-truth.json").read_text())
-    return truth
 
 
 def _history(truth: dict[str, Any]) -> Any:

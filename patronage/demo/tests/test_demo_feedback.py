@@ -3,39 +3,13 @@ and the last week's detractors are cases in the care queue."""
 
 from __future__ import annotations
 
-import io
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 
 from patronage.care.models import CaseChannel
 from patronage.feedback.models import Answer, FollowUp, Survey
 from patronage.feedback.selectors import survey_results
-
-MEMBERS = 300
-
-
-@pytest.fixture
-def demo(db: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
-    settings.VAR_DIR = tmp_path
-    call_command(
-        "demo",
-        "--start",
-        "2023-06-01",
-        "--no-loyalty",
-        "--no-analytics",
-        "--members",
-        str(MEMBERS),
-        "--seed",
-        "7",
-        stdout=io.StringIO(),
-        verbosity=0,
-    )
-    truth: dict[str, Any] = json.loads((tmp_path / "demo-truth.json").read_text())
-    return truth
 
 
 def test_the_demo_plants_surveys_whose_results_texts_and_cases_the_product_recovers(demo: dict[str, Any]):

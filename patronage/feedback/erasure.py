@@ -7,7 +7,7 @@ e-mail opens nothing.
 
 from __future__ import annotations
 
-from patronage.feedback.models import Answer, Invitation, Response, new_invitation_token
+from patronage.feedback.models import Answer, Invitation, MeetingGuest, Response, new_invitation_token
 from patronage.members import hooks
 from patronage.members.erasure import PersonalTable, Scrub, no_personal_data, personal_data
 from patronage.members.models import Member
@@ -23,7 +23,7 @@ personal_data(
     PersonalTable(
         "feedback.Answer",
         rows=lambda subject: Answer.objects.filter(response__member_id__in=subject.member_ids),
-        fields={"text": Scrub.WIPE, "chosen": Scrub.KEEP},
+        fields={"text": Scrub.WIPE, "chosen": Scrub.KEEP, "sentiment": Scrub.KEEP},
         why="a free-text answer is the person's own words",
     )
 )
@@ -43,11 +43,21 @@ personal_data(
         why="an invitation is addressed to the person; its link's secret is replaced on erasure",
     )
 )
+personal_data(
+    PersonalTable(
+        "feedback.MeetingGuest",
+        rows=lambda subject: MeetingGuest.objects.filter(member_id__in=subject.member_ids),
+        fields={"note": Scrub.WIPE, "attendance": Scrub.KEEP},
+        why="what the person said at an advisory meeting is their own words",
+    )
+)
 for model, why in (
     ("feedback.Survey", "the business's surveys"),
     ("feedback.Question", "the business's questions"),
     ("feedback.LoopRule", "the business's closed-loop rules"),
     ("feedback.FollowUp", "which case a response opened, by ids"),
     ("feedback.TriggerCursor", "how far the trigger job has read"),
+    ("feedback.Theme", "a group of answers, named by terms shared by at least two answers or by staff"),
+    ("feedback.Meeting", "the business's meeting; what each guest said is on their guest row"),
 ):
     no_personal_data(model, why)

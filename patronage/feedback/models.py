@@ -43,6 +43,28 @@ class LoopRuleKind(models.TextChoices):
     DETRACTOR = "detractor", _("an NPS of 0 to 6")
     LOW_CSAT = "low_csat", _("a CSAT of 1 or 2")
     KEYWORDS = "keywords", _("a free-text answer with one of these words")
+    # Not a case: a thank-you message to the promoter, with the business's review link and a referral ask.
+    PROMOTER = "promoter", _("an NPS of 9 or 10: thank them and ask for a review")
+
+
+class Sentiment(models.TextChoices):
+    NEGATIVE = "negative", _("negative")
+    NEUTRAL = "neutral", _("neutral")
+    POSITIVE = "positive", _("positive")
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    HELD = "held", _("held")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class Attendance(models.TextChoices):
+    INVITED = "invited", _("invited")
+    ACCEPTED = "accepted", _("accepted")
+    DECLINED = "declined", _("declined")
+    ATTENDED = "attended", _("attended")
+    ABSENT = "absent", _("did not come")
 
 
 def new_invitation_token() -> str:
@@ -65,6 +87,8 @@ class Survey(models.Model):
     updated_at = models.DateTimeField()
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # When the free-text answers were last grouped into themes and scored (None: never).
+    themes_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -188,24 +212,33 @@ class Answer(models.Model):
     number = models.SmallIntegerField(null=True, blank=True, help_text="a point on a scale")
     chosen: models.JSONField[list[str]] = models.JSONField(default=list, blank=True)
     text = models.TextField(blank=True)
+    # Of a free-text answer, set by the themes job (decision 0026); blank until it has run.
+    sentiment = models.CharField(max_length=8, choices=Sentiment.choices, blank=True)
+    sentiment_score = models.FloatField(null=True, blank=True, help_text="-1 negative to 1 positive")
+    theme = models.ForeignKey(
+        "Theme", null=True, blank=True, on_delete=models.SET_NULL, related_name="answers"
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["response", "question"], name="feedback_answer_once"),
         ]
-        indexes = [models.Index(fields=["question", "number"])]
+        indexes = [models.Index(fields=["question", "number"]), models.Index(fields=["theme", "question"])]
 
     def __str__(self) -> str:
         return f"{self.response_id}:{self.question_id}"
 
 
 class LoopRule(models.Model):
-    """When an answer opens a follow-up case for its customer."""
+    """When an answer opens a follow-up case for its customer, or (a promoter) earns a thank-you."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="loop_rules")
     kind = models.CharField(max_length=10, choices=LoopRuleKind.choices)
     keywords: models.JSONField[list[str]] = models.JSONField(default=list, blank=True)
     severity = models.CharField(max_length=8, default="major")
+    # A promoter rule's thank-you: where to leave a review, and whether it asks them to bring a friend.
+    review_url = models.URLField(max_length=500, blank=True)
+    ask_referral = models.BooleanField(default=False)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField()
 
@@ -235,3 +268,78 @@ class TriggerCursor(models.Model):
 
     def __str__(self) -> str:
         return self.read_until.isoformat()
+
+
+class Theme(models.Model):
+    """A group of free-text answers to one question in one language, found by the themes job.
+
+    Its name comes from its top terms until a person renames it. A merge points the absorbed theme at the
+    one it joined (`merged_into`); later runs carry names and merges over by matching `centroid` (term
+    weights, see `text.themes.themes_match`)."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="themes")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="themes")
+    language = models.CharField(max_length=16)
+    name = models.CharField(max_length=200)
+    named_by_person = models.BooleanField(default=False)
+    top_terms: models.JSONField[list[str]] = models.JSONField(default=list, blank=True)
+    centroid: models.JSONField[dict[str, float]] = models.JSONField(default=dict, blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="absorbed"
+    )
+    answers_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["survey", "question", "-answers_count", "pk"]
+        indexes = [models.Index(fields=["survey", "question", "language"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Meeting(models.Model):
+    """A customer advisory meeting: chosen customers invited to tell the business what they think."""
+
+    title = models.CharField(max_length=200)
+    title_translations: models.JSONField[dict[str, str]] = models.JSONField(default=dict, blank=True)
+    starts_at = models.DateTimeField()
+    place = models.CharField(max_length=200, blank=True)
+    store = models.ForeignKey("commerce.Store", null=True, blank=True, on_delete=models.SET_NULL)
+    agenda = models.TextField(blank=True)
+    notes = models.TextField(blank=True, help_text="what was said, written after the meeting")
+    status = models.CharField(max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-starts_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MeetingGuest(models.Model):
+    """One customer invited to a meeting: their answer, whether they came, and what they said."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="guests")
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="advisory_meetings")
+    # Where their note goes too: a case the meeting follows up (it becomes an entry on that case).
+    case = models.ForeignKey("care.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    attendance = models.CharField(max_length=10, choices=Attendance.choices, default=Attendance.INVITED)
+    note = models.TextField(blank=True)
+    invited_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["meeting", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="feedback_meeting_guest_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}:{self.member_id}"

@@ -1,14 +1,17 @@
-"""Themes of answers: TF-IDF, truncated SVD and k-means, found in each survey's own answers (decision 0026).
+"""Themes of answers: TF-IDF of their topic words and non-negative matrix factorisation, found in each
+survey's own answers (decision 0026).
 
-Nothing is fitted ahead of time. Each theme is named by its three top terms (highest mean TF-IDF inside
-the theme against the rest), lists its members and its answers nearest the centre as examples, and keeps
-its centroid as term weights: a later run over more answers has another vocabulary and another SVD, so
-only terms can be compared across runs, and `themes_match` carries a person's names and merges over.
+Nothing is fitted ahead of time. An answer's topic words are its tokens less feeling words (`polarity`)
+and generic ones (`topic_words`): a theme is what answers are about, not how they feel. NMF splits the
+answers' TF-IDF into k parts of co-occurring words; each answer belongs to its strongest part. Each theme
+is named by its three top terms (highest mean TF-IDF inside the theme against the rest), lists its members
+and its answers nearest the centre as examples, and keeps its centroid as term weights: a later run over
+more answers has another vocabulary, so only terms can be compared across runs, and `themes_match`
+carries a person's names and merges over.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -16,12 +19,16 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
+from patronage.feedback.text.polarity import NEGATIVE_WORDS, POSITIVE_WORDS
 from patronage.feedback.text.tokens import CONTRAST, NEGATION, tokens_many
+from patronage.feedback.text.topic_words import GENERIC_WORDS
 
 MAX_THEMES = 12
 FEWEST_ANSWERS = 10  # below this, all answers form one theme: too few to split honestly
-SVD_DIMENSIONS = 100
-MINI_BATCH_ABOVE = 10_000
+# Above this many answers the parts are found in a random sample of them, and every answer joins the part
+# its words weigh most in: fitting is the cost that grows, and a sample this size shows the same parts.
+FIT_SAMPLE = 4_000
+NMF_ITERATIONS = 400
 NAME_TERMS = 3
 CENTROID_TERMS = 30
 EXAMPLES = 3
@@ -61,18 +68,19 @@ def themes_of_tokens(
     """As `themes_find`, for answers already tokenised."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    words = [[token for token in answer if token != CONTRAST] for answer in token_lists]
+    words = [_topic_words(answer, language) for answer in token_lists]
     usable = [index for index, answer in enumerate(words) if answer]
     if not usable:
         return ThemeSet(language=language, themes=(), assignments=(-1,) * len(words))
-    # The analyser is ours: the answers come as tokens, and `_terms` adds their bigrams.
+    # The analyser is ours: the answers come as tokens. Unigrams only: in answers a sentence long, bigrams
+    # repeat what the unigrams say and thin the counts the factorisation rests on.
     vectoriser = TfidfVectorizer(
         analyzer=lambda answer: answer,
         sublinear_tf=True,
         min_df=2 if len(usable) >= FEWEST_ANSWERS else 1,
     )
     try:
-        matrix = vectoriser.fit_transform([_terms(words[index]) for index in usable])
+        matrix = vectoriser.fit_transform([words[index] for index in usable])
     except ValueError:  # no term in two answers: nothing shared to group by
         matrix = None
     if matrix is None or len(usable) < FEWEST_ANSWERS:
@@ -84,26 +92,30 @@ def themes_of_tokens(
     return _theme_set(language, len(words), usable, matrix, labels, terms)
 
 
-def _terms(answer: Sequence[str]) -> list[str]:
-    return list(answer) + [f"{first} {second}" for first, second in itertools.pairwise(answer)]
+def _topic_words(answer: Sequence[str], language: str) -> list[str]:
+    """The tokens that tell what an answer is about: no markers, feelings or generic words."""
+    skipped = POSITIVE_WORDS[language] | NEGATIVE_WORDS[language] | GENERIC_WORDS[language]
+    return [
+        token
+        for token in answer
+        if token not in (NEGATION, CONTRAST) and token not in skipped and not token.startswith("<")
+    ]
 
 
 def _clusters(matrix: sparse.csr_matrix, k: int, seed: int) -> np.ndarray:
-    from sklearn.cluster import KMeans, MiniBatchKMeans
-    from sklearn.decomposition import TruncatedSVD
+    from sklearn.decomposition import NMF
     from sklearn.preprocessing import normalize
 
-    k = min(k, matrix.shape[0])
-    dimensions = min(SVD_DIMENSIONS, matrix.shape[1] - 1, matrix.shape[0] - 1)
-    points = matrix
-    if dimensions >= 2:
-        # Cosine geometry after the projection, as TF-IDF rows had before it.
-        points = normalize(TruncatedSVD(dimensions, random_state=seed).fit_transform(matrix))
-    if matrix.shape[0] > MINI_BATCH_ABOVE:
-        clusterer = MiniBatchKMeans(k, random_state=seed, n_init=3, batch_size=4096)
-    else:
-        clusterer = KMeans(k, random_state=seed, n_init=4)
-    labels: np.ndarray = clusterer.fit_predict(points)
+    k = min(k, matrix.shape[0], matrix.shape[1])
+    if k < 2:
+        return np.zeros(matrix.shape[0], dtype=int)
+    factoriser = NMF(k, init="nndsvda", random_state=seed, max_iter=NMF_ITERATIONS)
+    if matrix.shape[0] <= FIT_SAMPLE:
+        labels: np.ndarray = factoriser.fit_transform(matrix).argmax(axis=1)
+        return labels
+    sample = np.random.default_rng(seed).choice(matrix.shape[0], FIT_SAMPLE, replace=False)
+    factoriser.fit(matrix[np.sort(sample)])
+    labels = np.asarray((matrix @ normalize(factoriser.components_).T).argmax(axis=1)).ravel()
     return labels
 
 
@@ -144,19 +156,12 @@ def _theme_set(
 
 
 def _name_terms(terms: np.ndarray, lead: np.ndarray) -> tuple[str, ...]:
-    """The terms that most set the theme apart, skipping the negation marker and a term already covered
-    by a chosen bigram or unigram ("late" after "delivery late")."""
+    """The terms that most set the theme apart."""
     chosen: list[str] = []
     for column in np.argsort(-lead, kind="stable"):
         if lead[column] <= 0 or len(chosen) == NAME_TERMS:
             break
-        term = str(terms[column])
-        words = set(term.split(" "))
-        if NEGATION in words:  # a marker, not a word a person reads in a name
-            continue
-        if any(words <= set(other.split(" ")) or set(other.split(" ")) <= words for other in chosen):
-            continue
-        chosen.append(term)
+        chosen.append(str(terms[column]))
     return tuple(chosen)
 
 

@@ -38,9 +38,10 @@ CLEAR = {
     ],
 }
 
-# Accuracy on the held-out sample as measured on 2026-12-06 (decision 0026), rounded down: the goal of
-# issue 15 is 0.80, reached in none of the four languages; these floors keep what was reached.
-ACCURACY_FLOORS = {"en": 0.75, "ko": 0.70, "ja": 0.66, "zh": 0.76}
+# Accuracy on the second held-out sample as measured on 2026-12-06 (decision 0026), rounded down: the goal
+# of issue 15 is 0.80, reached in English, Korean and Chinese, missed by one answer in Japanese (0.796);
+# these floors keep what was reached.
+ACCURACY_FLOORS = {"en": 0.88, "ko": 0.90, "ja": 0.79, "zh": 0.85}
 
 
 @pytest.mark.parametrize("language", sorted(CLEAR))
@@ -80,8 +81,7 @@ def test_the_shipped_weights_are_plain_json_of_terms_and_coefficients(language):
     path = WEIGHTS_FOLDER / f"{language}.json"
     stored = json.loads(path.read_text(encoding="utf-8"))
     assert stored["labels"] == list(LABELS)
-    assert all(
-        len(stored["coefficients"][label]) == len(stored["terms"]) + len(stored["signals"])
-        for label in LABELS
-    )
-    assert path.stat().st_size < 300_000
+    columns = len(stored["terms"]) + len(stored["signals"]) + len(stored["characters"])
+    assert all(len(stored["coefficients"][label]) == columns for label in LABELS)
+    assert len(stored["characters"]) == len(stored["character_idf"])
+    assert path.stat().st_size < 1_200_000

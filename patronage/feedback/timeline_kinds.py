@@ -1,4 +1,5 @@
-"""What feedback writes on a member's timeline: the surveys they were asked and the ones they answered."""
+"""What feedback writes on a member's timeline: the surveys they were asked and the ones they answered, and
+the thanks for recommending us."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ def _title(data: Mapping[str, Any]) -> str | None:
     return text_in_language(title, titles if isinstance(titles, Mapping) else None, get_language())
 
 
-def _invited(data: Mapping[str, Any], summary: str) -> str | None:
+def _titled(data: Mapping[str, Any], summary: str) -> str | None:
+    """The survey's title: what they were asked to answer, or thanked for answering."""
     return _title(data)
 
 
@@ -35,8 +37,11 @@ def _answered(data: Mapping[str, Any], summary: str) -> str | None:
 
 
 SURVEY_INVITED = register(
-    "survey_invited", gettext_lazy("Asked to answer a survey"), "✉", "info", render=_invited
+    "survey_invited", gettext_lazy("Asked to answer a survey"), "✉", "info", render=_titled
 )
 SURVEY_ANSWERED = register(
     "survey_answered", gettext_lazy("Answered a survey"), "✎", "info", personal=True, render=_answered
+)
+SURVEY_THANKED = register(
+    "survey_thanked", gettext_lazy("Thanked for recommending us"), "♥", "good", render=_titled
 )

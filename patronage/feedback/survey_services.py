@@ -198,9 +198,12 @@ def loop_rule_add(
             )
             break
     review_url = review_url.strip()
-    problems.extend(_promoter_problems(survey, kind, review_url, ask_referral))
+    problems.extend(_promoter_problems(kind, review_url, ask_referral))
     if problems:
         raise ValidationFailed.every(problems)
+    if kind == LoopRuleKind.PROMOTER and survey.loop_rules.filter(kind=LoopRuleKind.PROMOTER).exists():
+        # A promoter is thanked once: a second rule could only contradict the first's link and ask.
+        raise Conflict(_("this survey thanks its promoters already: remove that rule first"), field="kind")
     with transaction.atomic(durable=True):
         rule = LoopRule.objects.create(
             survey=survey,
@@ -211,15 +214,21 @@ def loop_rule_add(
             ask_referral=ask_referral,
             created_at=clock.now(),
         )
-        audit_change(actor=actor, action="survey.rule_added", target=survey, kind=kind, keywords=words)
+        audit_change(
+            actor=actor,
+            action="survey.rule_added",
+            target=survey,
+            kind=kind,
+            keywords=words,
+            review_url=review_url,
+            ask_referral=ask_referral,
+        )
     return rule
 
 
-def _promoter_problems(
-    survey: Survey, kind: str, review_url: str, ask_referral: bool
-) -> list[tuple[str, str]]:
-    """What a promoter rule's thank-you sets wrong: a link that is no web address, a second promoter rule (a
-    promoter is thanked once), or a thank-you's settings on a rule that thanks no one."""
+def _promoter_problems(kind: str, review_url: str, ask_referral: bool) -> list[tuple[str, str]]:
+    """What a promoter rule's thank-you sets wrong: a link that is no web address, or a thank-you's settings
+    on a rule that thanks no one."""
     problems: list[tuple[str, str]] = []
     if kind != LoopRuleKind.PROMOTER:
         only = _("only a promoter rule thanks the customer")
@@ -235,8 +244,6 @@ def _promoter_problems(
             URLValidator(schemes=["http", "https"])(review_url)
         except DjangoValidationError:
             problems.append(("review_url", _("give a web address starting with https://")))
-    if LoopRule.objects.filter(survey=survey, kind=LoopRuleKind.PROMOTER).exists():
-        problems.append(("kind", _("this survey thanks its promoters already: remove that rule first")))
     return problems
 
 

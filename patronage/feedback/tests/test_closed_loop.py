@@ -12,7 +12,7 @@ import time_machine
 from patronage.care.models import Case, CaseStatus, EntryKind, LegKind
 from patronage.care.selectors import member_cases_summary
 from patronage.care.services import CaseInput, case_customer_reply, case_follow_up, case_move, case_open
-from patronage.core.errors import ValidationFailed
+from patronage.core.errors import Conflict, ValidationFailed
 from patronage.core.models import OutboxEvent, User
 from patronage.feedback.invitations import triggers_run
 from patronage.feedback.models import Invitation, LoopRule, Survey
@@ -259,6 +259,6 @@ def test_a_promoter_rule_is_refused_a_bad_link_a_second_time_and_its_settings_on
 
     _thanking(survey, review_url=" https://example.com/review ")
     assert LoopRule.objects.get().review_url == "https://example.com/review"
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(Conflict) as conflict:
         _thanking(survey)
-    assert refused.value.field == "kind"
+    assert conflict.value.field == "kind"

@@ -202,7 +202,7 @@ def _invite(
         member=member,
         kind=kinds.SURVEY_INVITED.code,
         occurred_at=now,
-        data={"survey": survey.pk, "title": survey.title, "titles": survey.title_translations},
+        data=kinds.survey_named(survey),
         dedupe_key=f"survey_invited:{invitation.pk}",
     )
     return "invited"

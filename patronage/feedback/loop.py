@@ -72,5 +72,5 @@ def promoter_thank(*, survey: Survey, response: Response, nps: int | None, at: d
         member=member,
         kind=kinds.SURVEY_THANKED.code,
         occurred_at=at,
-        data={"survey": survey.pk, "title": survey.title, "titles": survey.title_translations},
+        data=kinds.survey_named(survey),
     )

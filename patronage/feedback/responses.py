@@ -200,12 +200,7 @@ def _answered(
             member=response.member,  # type: ignore[arg-type]
             kind=kinds.SURVEY_ANSWERED.code,
             occurred_at=now,
-            data={
-                "survey": survey.pk,
-                "title": survey.title,
-                "titles": survey.title_translations,
-                "nps": nps,
-            },
+            data={**kinds.survey_named(survey), "nps": nps},
         )
     outbox_publish(
         topic="survey.response",

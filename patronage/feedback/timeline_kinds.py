@@ -10,7 +10,13 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from patronage.core.names import text_in_language
+from patronage.feedback.models import Survey
 from patronage.members.timeline import register
+
+
+def survey_named(survey: Survey) -> dict[str, Any]:
+    """What an entry keeps of its survey: its id, and its title in each language (shown in the reader's)."""
+    return {"survey": survey.pk, "title": survey.title, "titles": survey.title_translations}
 
 
 def _title(data: Mapping[str, Any]) -> str | None:

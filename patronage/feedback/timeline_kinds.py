@@ -1,4 +1,5 @@
-"""What feedback writes on a member's timeline: the surveys they were asked and the ones they answered."""
+"""What feedback writes on a member's timeline: the surveys they were asked and the ones they answered, and
+the thanks for recommending us."""
 
 from __future__ import annotations
 
@@ -9,7 +10,13 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from patronage.core.names import text_in_language
+from patronage.feedback.models import Survey
 from patronage.members.timeline import register
+
+
+def survey_named(survey: Survey) -> dict[str, Any]:
+    """What an entry keeps of its survey: its id, and its title in each language (shown in the reader's)."""
+    return {"survey": survey.pk, "title": survey.title, "titles": survey.title_translations}
 
 
 def _title(data: Mapping[str, Any]) -> str | None:
@@ -20,7 +27,8 @@ def _title(data: Mapping[str, Any]) -> str | None:
     return text_in_language(title, titles if isinstance(titles, Mapping) else None, get_language())
 
 
-def _invited(data: Mapping[str, Any], summary: str) -> str | None:
+def _titled(data: Mapping[str, Any], summary: str) -> str | None:
+    """The survey's title: what they were asked to answer, or thanked for answering."""
     return _title(data)
 
 
@@ -35,8 +43,11 @@ def _answered(data: Mapping[str, Any], summary: str) -> str | None:
 
 
 SURVEY_INVITED = register(
-    "survey_invited", gettext_lazy("Asked to answer a survey"), "✉", "info", render=_invited
+    "survey_invited", gettext_lazy("Asked to answer a survey"), "✉", "info", render=_titled
 )
 SURVEY_ANSWERED = register(
     "survey_answered", gettext_lazy("Answered a survey"), "✎", "info", personal=True, render=_answered
+)
+SURVEY_THANKED = register(
+    "survey_thanked", gettext_lazy("Thanked for recommending us"), "♥", "good", render=_titled
 )

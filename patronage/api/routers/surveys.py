@@ -198,12 +198,15 @@ def invite_to_survey(request: HttpRequest, survey_id: PathId, payload: SurveyInv
     "/surveys/{survey_id}/rules", response={201: SurveyRuleOut, PROBLEM_STATUSES: Problem}, auth=WRITE
 )
 def add_survey_rule(request: HttpRequest, survey_id: PathId, payload: SurveyRuleIn) -> Status[LoopRule]:
-    """A closed-loop rule: each complete response it matches opens one follow-up case for its customer."""
+    """A closed-loop rule: each complete response it matches opens one follow-up case for its customer, or
+    (a promoter rule) thanks them once."""
     rule = loop_rule_add(
         survey=survey_get(survey_id=survey_id),
         kind=payload.kind,
         keywords=payload.keywords,
         severity=payload.severity,
+        review_url=payload.review_url,
+        ask_referral=payload.ask_referral,
         actor=acting_user(request),
     )
     return Status(201, rule)

@@ -26,6 +26,7 @@ from pydantic import (
 
 from patronage.api.schemas.common import NOT_BLANK, SAFE_TEXT, Id, whole
 from patronage.api.schemas.loyalty import LanguageCode, translations_schema
+from patronage.api.schemas.webhooks import URL_PATTERN
 from patronage.feedback.models import (
     Answer,
     FollowUp,
@@ -47,6 +48,7 @@ from patronage.feedback.survey_services import (
     KEYWORDS_MAX,
     QUESTION_TEXT_MAX,
     QUESTIONS_MAX,
+    REVIEW_URL_MAX,
     THROTTLE_DAYS_MAX,
     TITLE_MAX,
 )
@@ -363,7 +365,9 @@ class SurveyInvitationsOut(Schema):
 class SurveyRuleIn(Schema):
     """When a complete response opens a follow-up case for its customer: a detractor (NPS 0-6), a low CSAT
     (1-2), or free text holding one of `keywords` (a keyword rule only, and at least one there; matched
-    without regard to case)."""
+    without regard to case); or (`promoter`, NPS 9-10) when the customer is thanked, once, with
+    `review_url` and, with `ask_referral`, a line asking them to bring a friend (a promoter rule only; one
+    per survey, a second is 409)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -374,6 +378,10 @@ class SurveyRuleIn(Schema):
     severity: Literal["minor", "major", "critical"] = Field(
         "major", description="the follow-up case's severity"
     )
+    review_url: Annotated[str, StringConstraints(max_length=REVIEW_URL_MAX, pattern=f"^$|{URL_PATTERN}")] = (
+        Field("", description="a promoter rule's link to leave a review: an http or https address, or empty")
+    )
+    ask_referral: StrictBool = Field(False, description="a promoter rule's ask to bring a friend")
 
 
 class SurveyRuleOut(Schema):
@@ -381,6 +389,8 @@ class SurveyRuleOut(Schema):
     kind: str
     keywords: list[str]
     severity: str
+    review_url: str
+    ask_referral: bool
     active: bool
     created_at: datetime
 

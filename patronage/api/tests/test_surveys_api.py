@@ -431,6 +431,31 @@ def test_a_keyword_rule_needs_its_words(client, survey):
     assert fields(response) == ["keywords"]
 
 
+def test_a_promoter_rule_takes_a_review_link_and_a_referral_ask_once(client, survey):
+    path = f"/surveys/{survey['id']}/rules"
+    bad = post(client, path, {"kind": "promoter", "review_url": "javascript:alert(1)"})
+    assert bad.status_code == 422
+    assert fields(bad) == ["review_url"]
+    misplaced = post(client, path, {"kind": "detractor", "ask_referral": True})
+    assert misplaced.status_code == 422
+    assert fields(misplaced) == ["ask_referral"]
+
+    added = post(
+        client,
+        path,
+        {"kind": "promoter", "review_url": "https://maps.example.com/hanbit", "ask_referral": True},
+    )
+    assert added.status_code == 201
+    assert (added.json()["review_url"], added.json()["ask_referral"]) == (
+        "https://maps.example.com/hanbit",
+        True,
+    )
+    again = post(client, path, {"kind": "promoter"})
+    assert again.status_code == 409
+    assert fields(again) == ["kind"]
+    assert LoopRule.objects.count() == 1
+
+
 def test_another_surveys_rule_is_not_found(client, survey):
     other = post(client, "/surveys", VISIT).json()
     rule = post(client, f"/surveys/{other['id']}/rules", {"kind": "detractor"}).json()

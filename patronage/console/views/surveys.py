@@ -44,7 +44,7 @@ from patronage.console.survey_forms import (
 from patronage.core.errors import ApplicationError, NotFound
 from patronage.core.names import language_name, text_in_language
 from patronage.feedback.invitations import Sent, invitations_send
-from patronage.feedback.models import Question, ResponseChannel, Survey, SurveyStatus
+from patronage.feedback.models import LoopRuleKind, Question, ResponseChannel, Survey, SurveyStatus
 from patronage.feedback.permissions import RESULTS_VIEW, SURVEYS_MANAGE
 from patronage.feedback.questions import CHOICES, QuestionType
 from patronage.feedback.selectors import Results, survey_get, survey_results
@@ -57,6 +57,8 @@ from patronage.feedback.survey_overview import (
     survey_list,
     survey_rows,
     survey_rules,
+    survey_thanked,
+    survey_thanked_count,
     survey_tries,
 )
 from patronage.feedback.survey_services import (
@@ -223,6 +225,8 @@ def _survey_page(request: HttpRequest, survey: Survey, *, status: int = 200, **f
             follow_ups=survey_follow_ups(survey=survey),
             may_work_cases=user.has_staff_perm(CASES_WORK),
             follow_up_count=survey_follow_up_count(survey=survey),
+            thanked=survey_thanked(survey=survey),
+            thanked_count=survey_thanked_count(survey=survey),
         )
     return render(request, "console/surveys/detail.html", context, status=status)
 
@@ -424,6 +428,8 @@ def survey_rule_add(request: HttpRequest, survey_id: int) -> HttpResponse:
                 kind=form.cleaned_data["kind"],
                 keywords=form.cleaned_data["keywords"],
                 severity=form.cleaned_data["severity"],
+                review_url=form.cleaned_data["review_url"],
+                ask_referral=form.cleaned_data["ask_referral"],
                 actor=acting_user(request),
             )
         except ApplicationError as error:
@@ -431,7 +437,12 @@ def survey_rule_add(request: HttpRequest, survey_id: int) -> HttpResponse:
             form.add_service_error(error)
             status = error.status
         else:
-            messages.success(request, _("The rule is added: answers that match it from now on open a case."))
+            messages.success(
+                request,
+                _("The rule is added: promoters who answer from now on are thanked.")
+                if form.cleaned_data["kind"] == LoopRuleKind.PROMOTER
+                else _("The rule is added: answers that match it from now on open a case."),
+            )
             return _back(survey, "rules")
     return _survey_page(request, survey, status=status, rule_form=form)
 

@@ -1,4 +1,5 @@
-"""What feedback writes on a member's timeline: the surveys they were asked and the ones they answered."""
+"""What feedback writes on a member's timeline: the surveys they were asked and the ones they answered, and the
+advisory meetings they were invited to, came to and what they said there."""
 
 from __future__ import annotations
 
@@ -39,4 +40,31 @@ SURVEY_INVITED = register(
 )
 SURVEY_ANSWERED = register(
     "survey_answered", gettext_lazy("Answered a survey"), "✎", "info", personal=True, render=_answered
+)
+
+
+def _meeting_note(data: Mapping[str, Any], summary: str) -> str | None:
+    """'Spring tasting panel: the oat milk is too sweet'."""
+    title, note = _title(data), data.get("note")
+    if title is None or not isinstance(note, str):
+        return None
+    return _("%(title)s: %(note)s") % {"title": title, "note": note}
+
+
+MEETING_INVITED = register(
+    "meeting_invited", gettext_lazy("Invited to an advisory meeting"), "✉", "info", render=_invited
+)
+MEETING_ATTENDED = register(
+    "meeting_attended", gettext_lazy("Came to an advisory meeting"), "☕", "good", render=_invited
+)
+# Their own words, written down by staff: erased with the person, and kept from the portal's timeline as any
+# staff note is.
+MEETING_NOTE = register(
+    "meeting_note",
+    gettext_lazy("Said at an advisory meeting"),
+    "✎",
+    "info",
+    personal=True,
+    staff_only=True,
+    render=_meeting_note,
 )

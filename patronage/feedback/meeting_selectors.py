@@ -80,6 +80,11 @@ def meeting_page(*, meeting: Meeting) -> MeetingPage:
     )
 
 
+def guest_cases(*, member_id: int) -> list[Case]:
+    """A guest's latest cases: those their note may follow up."""
+    return list(Case.objects.filter(member_id=member_id).order_by("-created_at", "-pk")[:GUEST_CASES])
+
+
 def member_meetings(*, member_id: int) -> QuerySet[MeetingGuest]:
     """The meetings a customer was invited to, the latest first, with their answer or attendance."""
     return (

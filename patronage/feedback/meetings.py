@@ -287,17 +287,12 @@ def _refuse_cancelled(meeting: Meeting) -> None:
         raise Conflict(_("the meeting is cancelled: it changes no more"), field="status")
 
 
-def _place(meeting: Meeting) -> str:
-    """Where it is, as the guests read it: the place written, else the store's name."""
-    return meeting.place or (meeting.store.name if meeting.store else "")
-
-
 def _message_context(meeting: Meeting) -> dict[str, object]:
     """Its title in the guest's language; its time is written in their zone and language by the message."""
     return {
         "title": InLanguages(meeting.title, meeting.title_translations),
         "starts_at": meeting.starts_at,
-        "place": _place(meeting),
+        "place": meeting.where,
     }
 
 

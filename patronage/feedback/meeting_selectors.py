@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Case as When_
+from django.db import models
 from django.db.models import Count, Q, QuerySet, When
 from django.utils.translation import gettext as _
 
@@ -51,8 +51,8 @@ def meeting_list(*, now: datetime | None = None) -> QuerySet[Meeting]:
     """Every meeting with its number of guests and of those who came: the coming ones first, soonest first,
     then the past ones, latest first."""
     now = now or clock.now()
-    coming_first = When_(When(starts_at__gte=now, then=0), default=1)
-    coming_soonest = When_(When(starts_at__gte=now, then="starts_at"), default=None)
+    coming_first = models.Case(When(starts_at__gte=now, then=0), default=1)
+    coming_soonest = models.Case(When(starts_at__gte=now, then="starts_at"), default=None)
     return (
         Meeting.objects.select_related("store")
         .annotate(

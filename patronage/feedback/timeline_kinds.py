@@ -14,14 +14,15 @@ from patronage.members.timeline import register
 
 
 def _title(data: Mapping[str, Any]) -> str | None:
-    """The survey's title in the reader's language when it was written in it."""
+    """The survey's (or meeting's) title in the reader's language when it was written in it."""
     title, titles = data.get("title"), data.get("titles")
     if not isinstance(title, str):
         return None
     return text_in_language(title, titles if isinstance(titles, Mapping) else None, get_language())
 
 
-def _invited(data: Mapping[str, Any], summary: str) -> str | None:
+def _titled(data: Mapping[str, Any], summary: str) -> str | None:
+    """What the event is about: the survey's or the meeting's title."""
     return _title(data)
 
 
@@ -36,7 +37,7 @@ def _answered(data: Mapping[str, Any], summary: str) -> str | None:
 
 
 SURVEY_INVITED = register(
-    "survey_invited", gettext_lazy("Asked to answer a survey"), "✉", "info", render=_invited
+    "survey_invited", gettext_lazy("Asked to answer a survey"), "✉", "info", render=_titled
 )
 SURVEY_ANSWERED = register(
     "survey_answered", gettext_lazy("Answered a survey"), "✎", "info", personal=True, render=_answered
@@ -52,10 +53,10 @@ def _meeting_note(data: Mapping[str, Any], summary: str) -> str | None:
 
 
 MEETING_INVITED = register(
-    "meeting_invited", gettext_lazy("Invited to an advisory meeting"), "✉", "info", render=_invited
+    "meeting_invited", gettext_lazy("Invited to an advisory meeting"), "✉", "info", render=_titled
 )
 MEETING_ATTENDED = register(
-    "meeting_attended", gettext_lazy("Came to an advisory meeting"), "☕", "good", render=_invited
+    "meeting_attended", gettext_lazy("Came to an advisory meeting"), "☕", "good", render=_titled
 )
 # Their own words, written down by staff: erased with the person, and kept from the portal's timeline as any
 # staff note is.

@@ -196,6 +196,28 @@ def test_an_analyst_reads_each_guests_words_and_no_form(client_as, analyst, mana
     assert '<form method="post"' not in page.split('id="guests"')[1]
 
 
+def test_the_customers_file_and_timeline_show_the_meeting_and_what_she_said(client_as, admin, alice):
+    guest = _with_guest(alice)
+    client_as(admin).post(
+        reverse("console:meeting_guest_note", args=[guest.meeting_id, guest.pk]),
+        {f"guest-{guest.pk}-note": "More seats, please"},
+    )
+    timeline = page_text(client_as(admin).get(reverse("console:customer_timeline", args=[alice.pk])))
+    assert "Invited to an advisory meeting" in timeline
+    assert "Spring tasting panel: More seats, please" in timeline
+    file = client_as(admin).get(reverse("console:customer", args=[alice.pk])).content.decode()
+    meetings = file.split('id="customer-meetings"')[1].split("</section>")[0]
+    assert "Spring tasting panel" in meetings
+    assert "More seats, please" in meetings
+
+
+def test_the_file_of_a_customer_never_invited_has_no_meetings_card(client_as, admin, alice):
+    assert (
+        'id="customer-meetings"'
+        not in client_as(admin).get(reverse("console:customer", args=[alice.pk])).content.decode()
+    )
+
+
 # --- who may ------------------------------------------------------------------------------------------------
 
 READS = [("get", "console:meetings"), ("get", "console:meeting")]

@@ -9,6 +9,7 @@ the page again with the form as sent and the error on its input, nothing changed
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -286,24 +287,24 @@ def meeting_notes(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @staff_required(SURVEYS_MANAGE)
 @require_POST
 def meeting_held(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = _meeting_or_404(meeting_id)
-    try:
-        meeting_hold(meeting=meeting, actor=acting_user(request))
-    except ApplicationError as error:
-        messages.error(request, error.message)
-        return _back(meeting)
-    return _done(request, meeting, _("The meeting is marked as held."), "")
+    return _status_change(request, meeting_id, meeting_hold, _("The meeting is marked as held."))
 
 
 @staff_required(SURVEYS_MANAGE)
 @require_POST
 def meeting_cancel_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    words = _("The meeting is cancelled; the guests still expected are told by e-mail.")
+    return _status_change(request, meeting_id, meeting_cancel, words)
+
+
+def _status_change(
+    request: HttpRequest, meeting_id: int, change: Callable[..., Meeting], words: str
+) -> HttpResponse:
+    """Holds or cancels the meeting; a refusal (it has not begun, it was held) is said above the page."""
     meeting = _meeting_or_404(meeting_id)
     try:
-        meeting_cancel(meeting=meeting, actor=acting_user(request))
+        change(meeting=meeting, actor=acting_user(request))
     except ApplicationError as error:
         messages.error(request, error.message)
         return _back(meeting)
-    return _done(
-        request, meeting, _("The meeting is cancelled; the guests still expected are told by e-mail."), ""
-    )
+    return _done(request, meeting, words, "")

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from patronage.care.models import CaseChannel, EntryKind
+from patronage.care.models import Case, CaseChannel, EntryKind
 from patronage.feedback.meeting_selectors import meeting_list, meeting_page
 from patronage.feedback.models import Answer, Attendance, FollowUp, Meeting, MeetingStatus, Survey
 from patronage.feedback.selectors import survey_results
@@ -69,9 +69,9 @@ def _meetings_held_and_planned(demo: dict[str, Any]) -> None:
     assert len(noted) == planted["notes"] == planted["attended"]
     for guest in noted:
         assert TimelineEvent.objects.filter(member=guest.member, kind="meeting_note").exists()
-    followed = next(guest for guest in page.guests if guest.case is not None)
-    assert followed.case.reference == planted["case"]
-    assert followed.case.entries.filter(kind=EntryKind.NOTE, body__contains=followed.note).exists()
+    case = Case.objects.get(reference=planted["case"])
+    followed = next(guest for guest in page.guests if guest.case_id == case.pk)
+    assert case.entries.filter(kind=EntryKind.NOTE, body__contains=followed.note).exists()
     planned = Meeting.objects.get(pk=planted["planned"])
     assert planned.status == MeetingStatus.PLANNED
     # After the panel, the coming meeting heads the list.

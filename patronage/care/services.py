@@ -336,12 +336,19 @@ def case_customer_reply_within(
 def case_note(*, case: Case, body: str, actor: User | None, files: Sequence[CheckedFile] = ()) -> CaseEntry:
     """An internal note, with files: staff read it and open them, the customer never does."""
     body = _body(body, "body")
-    now = clock.now()
     with transaction.atomic(durable=True):
-        entry = CaseEntry.objects.create(case=case, kind=EntryKind.NOTE, at=now, actor=actor, body=body)
+        entry = case_note_within(case=case, body=body, actor=actor)
         if files:  # a note alone takes no lock on the case
             attachments_store(case=_locked(case), files=files, entry=entry, from_customer=False, actor=actor)
         return entry
+
+
+def case_note_within(*, case: Case, body: str, actor: User | None) -> CaseEntry:
+    """case_note without files, in the caller's transaction (an advisory meeting's note on the guest's case,
+    written with the guest's own note)."""
+    return CaseEntry.objects.create(
+        case=case, kind=EntryKind.NOTE, at=clock.now(), actor=actor, body=_body(body, "body")
+    )
 
 
 def case_files_add(

@@ -18,6 +18,7 @@ from patronage.console.views import (
     loyalty_overview,
     loyalty_programs,
     loyalty_rules,
+    meetings,
     merge,
     message_pages,
     notices,
@@ -266,5 +267,24 @@ urlpatterns = [
         "surveys/<int:survey_id>/rules/<int:rule_id>/remove/",
         surveys.survey_rule_remove,
         name="survey_rule_remove",
+    ),
+    # Advisory meetings: chosen customers asked in person, their attendance and what each said.
+    path("surveys/meetings/", meetings.meeting_list_page, name="meetings"),
+    path("surveys/meetings/new/", meetings.meeting_new, name="meeting_new"),
+    path("surveys/meetings/<int:meeting_id>/", meetings.meeting_detail, name="meeting"),
+    path("surveys/meetings/<int:meeting_id>/edit/", meetings.meeting_edit, name="meeting_edit"),
+    path("surveys/meetings/<int:meeting_id>/invite/", meetings.meeting_invite, name="meeting_invite"),
+    path("surveys/meetings/<int:meeting_id>/notes/", meetings.meeting_notes, name="meeting_notes"),
+    path("surveys/meetings/<int:meeting_id>/held/", meetings.meeting_held, name="meeting_held"),
+    path("surveys/meetings/<int:meeting_id>/cancel/", meetings.meeting_cancel_view, name="meeting_cancel"),
+    path(
+        "surveys/meetings/<int:meeting_id>/guests/<int:guest_id>/attendance/",
+        meetings.meeting_attendance,
+        name="meeting_attendance",
+    ),
+    path(
+        "surveys/meetings/<int:meeting_id>/guests/<int:guest_id>/note/",
+        meetings.meeting_guest_note,
+        name="meeting_guest_note",
     ),
 ]

@@ -322,6 +322,11 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def where(self) -> str:
+        """Where it is, as guests read it: the place written, else the store's name."""
+        return self.place or (self.store.name if self.store else "")
+
 
 class MeetingGuest(models.Model):
     """One customer invited to a meeting: their answer, whether they came, and what they said."""

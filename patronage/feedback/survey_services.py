@@ -304,8 +304,8 @@ def _checked(data: SurveyInput, *, structure: bool) -> tuple[list[Question], lis
     """The questions as unsaved rows, and every problem of the input."""
     languages = business_languages()
     problems: list[tuple[str, str]] = []
-    problems += _text_problems("title", data.title, TITLE_MAX, required=True)
-    problems += _text_problems("intro", data.intro, INTRO_MAX)
+    problems += text_problems("title", data.title, TITLE_MAX, required=True)
+    problems += text_problems("intro", data.intro, INTRO_MAX)
     for name, texts, limit in (
         ("title_translations", data.title_translations, TITLE_MAX),
         ("intro_translations", data.intro_translations, INTRO_MAX),
@@ -415,7 +415,7 @@ def _named_words(
                 _("small letters, digits, '-' and '_', at most 40, starting with a letter or digit"),
             )
         )
-    problems += _text_problems(f"{place}.text", text, limit, required=True)
+    problems += text_problems(f"{place}.text", text, limit, required=True)
     clean, bad = translations_clean(
         translations, field=f"{place}.text_translations", languages=languages, max_length=limit
     )
@@ -441,9 +441,10 @@ def _kept(translations: Mapping[str, str], languages: list[str]) -> dict[str, st
     return translations_merge({}, dict(translations), main_language=languages[0])
 
 
-def _text_problems(
+def text_problems(
     field_name: str, value: str, limit: int, *, required: bool = False
 ) -> list[tuple[str, str]]:
+    """What is wrong with a text a person typed (empty when required, too long, not storable), on its field."""
     text = value.strip()
     if required and not text:
         return [(field_name, _("this cannot be empty"))]

@@ -1,5 +1,5 @@
-"""What feedback writes on a member's timeline: the surveys they were asked and the ones they answered, and
-the thanks for recommending us."""
+"""What feedback writes on a member's timeline: the surveys they were asked and the ones they answered, the
+thanks for recommending us, and the advisory meetings they were invited to, came to and what they said there."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def survey_named(survey: Survey) -> dict[str, Any]:
 
 
 def _title(data: Mapping[str, Any]) -> str | None:
-    """The survey's title in the reader's language when it was written in it."""
+    """The survey's (or meeting's) title in the reader's language when it was written in it."""
     title, titles = data.get("title"), data.get("titles")
     if not isinstance(title, str):
         return None
@@ -28,7 +28,7 @@ def _title(data: Mapping[str, Any]) -> str | None:
 
 
 def _titled(data: Mapping[str, Any], summary: str) -> str | None:
-    """The survey's title: what they were asked to answer, or thanked for answering."""
+    """What the event is about: the survey's or the meeting's title (asked, answered, thanked, invited)."""
     return _title(data)
 
 
@@ -50,4 +50,31 @@ SURVEY_ANSWERED = register(
 )
 SURVEY_THANKED = register(
     "survey_thanked", gettext_lazy("Thanked for recommending us"), "♥", "good", render=_titled
+)
+
+
+def _meeting_note(data: Mapping[str, Any], summary: str) -> str | None:
+    """'Spring tasting panel: the oat milk is too sweet'."""
+    title, note = _title(data), data.get("note")
+    if title is None or not isinstance(note, str):
+        return None
+    return _("%(title)s: %(note)s") % {"title": title, "note": note}
+
+
+MEETING_INVITED = register(
+    "meeting_invited", gettext_lazy("Invited to an advisory meeting"), "✉", "info", render=_titled
+)
+MEETING_ATTENDED = register(
+    "meeting_attended", gettext_lazy("Came to an advisory meeting"), "☕", "good", render=_titled
+)
+# Their own words, written down by staff: erased with the person, and kept from the portal's timeline as any
+# staff note is.
+MEETING_NOTE = register(
+    "meeting_note",
+    gettext_lazy("Said at an advisory meeting"),
+    "✎",
+    "info",
+    personal=True,
+    staff_only=True,
+    render=_meeting_note,
 )

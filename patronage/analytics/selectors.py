@@ -208,12 +208,13 @@ def score_run_latest(*, kind: str) -> AnalysisRun | None:
     )
 
 
-def score_column(*, run: AnalysisRun) -> Subquery:
+def score_column(*, run: AnalysisRun, member_field: str = "pk") -> Subquery:
     """Each member's score in the run (lifetime value or churn risk), as a column of a query of members;
-    NULL for those the run did not score. One probe per member row into the (run, member) unique index."""
+    NULL for those the run did not score. One probe per member row into the (run, member) unique index. In
+    a query of other rows (survey answers), `member_field` is the path to their member's id."""
     column = SCORE_OF_KIND[AnalysisKind(run.kind)]
     # No ordering: the model's default (run, member) would join both tables into every probe.
-    scores = CustomerScore.objects.filter(run=run, member=OuterRef("pk")).order_by()
+    scores = CustomerScore.objects.filter(run=run, member=OuterRef(member_field)).order_by()
     return Subquery(scores.values(column)[:1])
 
 

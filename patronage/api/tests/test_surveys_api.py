@@ -325,7 +325,7 @@ def test_results_never_count_a_staff_members_try(client, survey, alice, admin: U
     assert results["nps"]["n"] == 1
 
 
-def test_results_show_free_text_breakdowns_and_the_weekly_trend_in_the_business_zone(
+def test_results_show_free_text_the_breakdown_and_the_weekly_trend_in_the_business_zone(
     client, survey, alice, bob
 ):
     business_update(
@@ -342,13 +342,15 @@ def test_results_show_free_text_breakdowns_and_the_weekly_trend_in_the_business_
         answer(client, survey, ("nps", 3), ("why", "Long queue"), member=alice.pk, language="ko")
         answer(client, survey, ("nps", 10), member=bob.pk, language="ja")
         results = client.get(f"/api/v1/surveys/{survey['id']}/results").json()
+        breakdown = client.get(f"/api/v1/surveys/{survey['id']}/breakdown?by=language").json()
 
     why = next(question for question in results["questions"] if question["id"] == "why")
     assert why["examples"] == ["Long queue"]
     assert why["answered"] == 1
-    languages = {group["label"]: group for group in results["breakdowns"]["language"]}
-    assert languages["ko"]["value"] == -100.0
-    assert languages["ja"]["value"] == 100.0
+    languages = {group["key"]: group for group in breakdown["groups"]}
+    assert languages["ko"]["label"] == "한국어"
+    assert languages["ko"]["nps"]["value"] == -100.0
+    assert languages["ja"]["nps"]["value"] == 100.0
     assert results["trend"][-1] == {
         "week": "2026-12-07",
         "value": 0.0,

@@ -134,6 +134,7 @@ NOT_PAGES = {
     "console:survey_invite_filter": "POST only",
     "console:survey_rule_add": "POST only",
     "console:survey_rule_remove": "POST only",
+    "console:survey_breakdown": "fragment of the survey page",
     "portal:logout": "POST only",
     "portal:data_download": "POST only, a download",
     "portal:points_summary": "fragment of the overview",

@@ -442,7 +442,7 @@ def test_titles_are_shown_in_the_readers_language(client_as, manager):
 
 # --- access ------------------------------------------------------------------------------------------------
 
-READS = [("get", "console:surveys"), ("get", "console:survey")]
+READS = [("get", "console:surveys"), ("get", "console:survey"), ("get", "console:survey_breakdown")]
 MANAGES = [
     ("get", "console:survey_new"),
     ("post", "console:survey_new"),

@@ -253,8 +253,11 @@ def nps_group_outcomes(*, now: datetime | None = None) -> NpsOutcomes:
     latest NPS answer (complete responses of any survey, never a staff try), as nps_link.py describes."""
     now = now or clock.now()
     run = score_run_latest(kind=AnalysisKind.CHURN)
+    # A run's parameters are stored cleaned, its horizon with them; before any run, the default horizon.
     churn_days = int((run.params if run else params_clean(kind="churn", params=None))["horizon_days"])
     answered = OuterRef("response__created_at")
+    no_risk = Value(None, output_field=FloatField())
+    risk_column = score_column(run=run, member_field="response__member_id") if run else no_risk
     purchases = Order.objects.filter(member=OuterRef("response__member_id"), kind=OrderKind.PURCHASE)
     latest = (
         Answer.objects.filter(
@@ -282,7 +285,7 @@ def nps_group_outcomes(*, now: datetime | None = None) -> NpsOutcomes:
             bought_lately=Exists(
                 purchases.filter(occurred_at__gt=now - timedelta(days=churn_days), occurred_at__lte=now)
             ),
-            churn_risk=score_column(run=run, member_field="response__member_id") if run else Value(None, output_field=FloatField()),
+            churn_risk=risk_column,
         )
         .order_by()
         .values_list("number", "response__created_at", "bought_again", "bought_lately", "churn_risk")

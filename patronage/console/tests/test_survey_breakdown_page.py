@@ -5,7 +5,6 @@ and a group that does not exist gives the default with a message, never an error
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -14,57 +13,22 @@ from django.urls import reverse
 from patronage.conftest import business_set
 from patronage.feedback.models import Survey
 from patronage.feedback.responses import ResponseInput, response_submit
-from patronage.feedback.survey_services import QuestionInput, SurveyInput, survey_create, survey_open
+from patronage.feedback.tests.breakdown_setup import club_tier, customer_answers, scored_survey
 from patronage.loyalty import services
-from patronage.loyalty.models import Account, Program, Tier
-from patronage.members.models import Member
 
 from .conftest import page_text
 
 pytestmark = pytest.mark.django_db
-JOINED = datetime(2026, 1, 1, tzinfo=UTC)
-
-
-def _survey() -> Survey:
-    data = SurveyInput(
-        title="After your visit",
-        questions=[
-            QuestionInput(type="nps", key="nps", text="How likely are you to recommend us?"),
-            QuestionInput(type="csat", key="csat", text="How satisfied are you?"),
-        ],
-    )
-    return survey_open(survey=survey_create(data=data, actor=None), actor=None)
-
-
-def _tier(code: str, name: str, rank: int, **translations: str) -> Tier:
-    program = Program.objects.filter(code="club").first() or services.program_save(
-        code="club", values={"name": "Club", "currency": "KRW", "time_zone": "Asia/Seoul"}, actor=None
-    )
-    return services.tier_save(
-        program=program,
-        code=code,
-        name=name,
-        name_translations=translations or None,
-        rank=rank,
-        threshold=Decimal(rank * 1000),
-        actor=None,
-    )
-
-
-def _answered(survey: Survey, tier: Tier, *scores: int) -> None:
-    for score in scores:
-        member = Member.objects.create(name=f"Customer {Member.objects.count()}", joined_at=JOINED)
-        Account.objects.create(program=tier.program, member=member, enrolled_at=JOINED, tier=tier)
-        answers = {"nps": score, "csat": 5}
-        response_submit(survey=survey, data=ResponseInput(answers=answers, member=member, language="ko"))
 
 
 @pytest.fixture
 def survey() -> Survey:
     """Gold: 10, 10, 9, 9, 3 (NPS 60); Silver: 10, 2 (NPS 0, too few)."""
-    survey = _survey()
-    _answered(survey, _tier("gold", "Gold", 1, ko="골드"), 10, 10, 9, 9, 3)
-    _answered(survey, _tier("silver", "Silver", 0), 10, 2)
+    survey = scored_survey()
+    gold, silver = club_tier("gold", "Gold", 1, ko="골드"), club_tier("silver", "Silver", 0)
+    for tier, scores in ((gold, (10, 10, 9, 9, 3)), (silver, (10, 2))):
+        for score in scores:
+            customer_answers(survey, score, tier=tier, language="ko")
     return survey
 
 
@@ -140,7 +104,7 @@ def test_without_a_lifetime_value_analysis_the_band_breakdown_says_so(client_as,
 
 
 def test_without_a_program_the_channels_come_first(client_as, analyst):
-    survey = _survey()
+    survey = scored_survey()
     response_submit(survey=survey, data=ResponseInput(answers={"nps": 10}))
 
     response = client_as(analyst).get(reverse("console:survey", args=[survey.pk]))

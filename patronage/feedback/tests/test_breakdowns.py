@@ -5,7 +5,6 @@ bands come from the latest lifetime-value analysis (or say there is none)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -22,68 +21,27 @@ from patronage.feedback.questions import QuestionType
 from patronage.feedback.responses import ResponseInput, response_submit, survey_try
 from patronage.feedback.scores import ces, csat, nps
 from patronage.feedback.survey_groups import survey_breakdown
-from patronage.feedback.survey_services import QuestionInput, SurveyInput, survey_create, survey_open
-from patronage.loyalty import services
 from patronage.loyalty.models import Account, Tier
 from patronage.members.models import Member
 
+from .breakdown_setup import JOINED, club_tier, customer_answers, scored_survey
+
 pytestmark = pytest.mark.django_db
-JOINED = datetime(2026, 1, 1, tzinfo=UTC)
 GOLD_NPS = (10, 10, 9, 9, 3)  # 4 promoters, 1 detractor of 5: NPS 60
 SILVER_NPS = (10, 6, 5)  # 1 promoter, 2 detractors of 3: NPS -33.3, too few
 NO_TIER_NPS = (8,)
 
 
-def _survey() -> Survey:
-    data = SurveyInput(
-        title="After your visit",
-        questions=[
-            QuestionInput(type="nps", key="nps", text="How likely are you to recommend us?"),
-            QuestionInput(type="csat", key="csat", text="How satisfied are you?"),
-            QuestionInput(type="ces", key="ces", text="How easy was it?"),
-            QuestionInput(type="nps", key="nps2", text="And to recommend our app?"),  # not the survey's NPS
-        ],
-    )
-    return survey_open(survey=survey_create(data=data, actor=None), actor=None)
-
-
-def _tiers() -> tuple[Tier, Tier]:
-    program = services.program_save(
-        code="club", values={"name": "Club", "currency": "KRW", "time_zone": "Asia/Seoul"}, actor=None
-    )
-    silver = services.tier_save(
-        program=program, code="silver", name="Silver", rank=0, threshold=Decimal(0), actor=None
-    )
-    gold = services.tier_save(
-        program=program,
-        code="gold",
-        name="Gold",
-        name_translations={"ko": "골드"},
-        rank=1,
-        threshold=Decimal(1000),
-        actor=None,
-    )
-    return gold, silver
-
-
-def _answer(survey: Survey, score: int, *, tier: Tier | None = None, csat_score: int = 5) -> Response:
-    member = Member.objects.create(name=f"Customer {Member.objects.count()}", joined_at=JOINED)
-    if tier is not None:
-        Account.objects.create(program=tier.program, member=member, enrolled_at=JOINED, tier=tier)
-    answers = {"nps": score, "csat": csat_score, "ces": 2, "nps2": 0}
-    return response_submit(survey=survey, data=ResponseInput(answers=answers, member=member))
-
-
 def _planted() -> tuple[Survey, Tier]:
     """Five Gold customers, three Silver and one without a tier answer the survey; returns it and Gold."""
-    survey = _survey()
-    gold, silver = _tiers()
+    survey = scored_survey()
+    silver, gold = club_tier("silver", "Silver", 0), club_tier("gold", "Gold", 1, ko="골드")
     for score in GOLD_NPS:
-        _answer(survey, score, tier=gold)
+        customer_answers(survey, score, tier=gold)
     for score in SILVER_NPS:
-        _answer(survey, score, tier=silver, csat_score=2)
+        customer_answers(survey, score, tier=silver, csat=2)
     for score in NO_TIER_NPS:
-        _answer(survey, score)
+        customer_answers(survey, score)
     return survey, gold
 
 
@@ -165,7 +123,7 @@ def test_each_breakdown_is_one_grouped_query_however_many_groups(by: str):
 
 
 def test_an_unknown_breakdown_is_refused_naming_by():
-    survey = _survey()
+    survey = scored_survey()
 
     with pytest.raises(ValidationFailed) as refused:
         survey_breakdown(survey=survey, by="segment")
@@ -193,11 +151,11 @@ def test_without_a_lifetime_value_analysis_the_band_breakdown_says_so():
 
 
 def test_lifetime_value_bands_split_the_scored_customers_top_fifth_next_30_and_lower_half():
-    survey = _survey()
+    survey = scored_survey()
     members = []
     for score in (10, 9, 9, 9, 9, 10, 7, 7, 7, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0):
-        members.append(_answer(survey, score).member)
-    unscored = _answer(survey, 10).member
+        members.append(customer_answers(survey, score).member)
+    unscored = customer_answers(survey, 10).member
     # Worth 20 down to 1 in the order they answered.
     _value_run({member: float(20 - place) for place, member in enumerate(members)})
     assert unscored is not None

@@ -46,6 +46,7 @@ def breakdown_context(request: HttpRequest, survey: Survey) -> dict[str, Any]:
     by, program = ("tier" if programs else "channel"), None
     if form.is_bound and form.is_valid():
         by, program = form.cleaned_data["by"], form.cleaned_data["program"]
+    program = program or (programs[0] if programs else None)  # the first by code, as the picker shows
     breakdown = survey_breakdown(survey=survey, by=by, program=program)
     return {
         "breakdown_form": form,

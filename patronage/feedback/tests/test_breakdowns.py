@@ -122,6 +122,16 @@ def test_each_breakdown_is_one_grouped_query_however_many_groups(by: str):
     assert len(queries.captured_queries) <= 6  # the questions, the program, its tiers, the run and its values
 
 
+def test_by_tier_without_a_program_says_there_is_none():
+    survey = scored_survey()
+    customer_answers(survey, 10)
+
+    breakdown = survey_breakdown(survey=survey, by="tier")
+
+    assert breakdown.groups == []
+    assert breakdown.unavailable == "There is no loyalty program yet."
+
+
 def test_an_unknown_breakdown_is_refused_naming_by():
     survey = scored_survey()
 

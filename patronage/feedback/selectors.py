@@ -1,5 +1,5 @@
-"""Reading surveys and their results: scores with intervals, per-question summaries, the trend, and the scores
-broken down by a group (tier, store, channel, agent, lifetime-value band, language).
+"""Reading surveys and their results: scores with intervals, per-question summaries, the trend. The scores by
+group of respondents (tier, store, channel, agent, lifetime-value band, language) are in survey_groups.py.
 
 Results count complete responses only, never a staff member's try; a question left unanswered counts in
 no score (NPS is over the answered NPS questions).

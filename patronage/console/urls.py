@@ -257,6 +257,7 @@ urlpatterns = [
     path("surveys/new/", surveys.survey_new, name="survey_new"),
     path("surveys/<int:survey_id>/", surveys.survey_detail, name="survey"),
     path("surveys/<int:survey_id>/edit/", surveys.survey_edit, name="survey_edit"),
+    path("surveys/<int:survey_id>/breakdown/", surveys.survey_breakdown_part, name="survey_breakdown"),
     path("surveys/<int:survey_id>/open/", surveys.survey_open_view, name="survey_open"),
     path("surveys/<int:survey_id>/close/", surveys.survey_close_view, name="survey_close"),
     path("surveys/<int:survey_id>/try/", survey_try.survey_try_view, name="survey_try"),

@@ -8,7 +8,7 @@ or selector of patronage.feedback.
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext
-from ninja import Router
+from ninja import Query, Router
 from ninja.pagination import paginate
 from ninja.responses import Status
 
@@ -16,6 +16,8 @@ from patronage.api.auth import acting_user, require_scope
 from patronage.api.pagination import LimitOffset
 from patronage.api.schemas.common import PROBLEM_STATUSES, PathId, Problem
 from patronage.api.schemas.surveys import (
+    SurveyBreakdownFilters,
+    SurveyBreakdownOut,
     SurveyCreateIn,
     SurveyIn,
     SurveyInvitationsIn,
@@ -33,6 +35,7 @@ from patronage.feedback.invitations import Sent, invitations_send
 from patronage.feedback.models import LoopRule, Response, Survey
 from patronage.feedback.responses import ResponseInput
 from patronage.feedback.selectors import Results, invitation_by_token, survey_get, survey_results
+from patronage.feedback.survey_groups import Breakdown, survey_breakdown
 from patronage.feedback.survey_services import (
     ChoiceInput,
     QuestionInput,
@@ -43,6 +46,7 @@ from patronage.feedback.survey_services import (
     survey_open,
     survey_update,
 )
+from patronage.loyalty.selectors.accounts import program_get
 
 router = Router(tags=["surveys"])
 
@@ -172,8 +176,21 @@ def record_survey_response(
 )
 def get_survey_results(request: HttpRequest, survey_id: PathId) -> Results:
     """Scores with their intervals, the response rate, each question's summary (free-text examples are the
-    customers' own words), NPS breakdowns and its 12-week trend. Complete responses only; staff tries never."""
+    customers' own words) and the NPS's 12-week trend. Complete responses only; staff tries never."""
     return survey_results(survey=survey_get(survey_id=survey_id))
+
+
+@router.get(
+    "/surveys/{survey_id}/breakdown", response={200: SurveyBreakdownOut, PROBLEM_STATUSES: Problem}, auth=READ
+)
+def get_survey_breakdown(
+    request: HttpRequest, survey_id: PathId, filters: Query[SurveyBreakdownFilters]
+) -> Breakdown:
+    """The responses, NPS, CSAT and CES of each group of respondents (`?by=tier`), each score with its
+    interval and flagged `too_few` under five answers. An unknown `by` is 422 naming it."""
+    survey = survey_get(survey_id=survey_id)
+    program = program_get(code=filters.program) if filters.program else None
+    return survey_breakdown(survey=survey, by=filters.by, program=program)
 
 
 @router.post(

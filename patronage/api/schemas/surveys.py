@@ -27,6 +27,7 @@ from pydantic import (
 from patronage.api.schemas.common import NOT_BLANK, SAFE_TEXT, Id, whole
 from patronage.api.schemas.loyalty import LanguageCode, translations_schema
 from patronage.api.schemas.webhooks import URL_PATTERN
+from patronage.feedback.breakdowns import MIN_ANSWERS, GroupScores, too_few
 from patronage.feedback.models import (
     Answer,
     FollowUp,
@@ -40,6 +41,7 @@ from patronage.feedback.questions import CHOICES, RATING_LIMITS, TEXT_LENGTH, TE
 from patronage.feedback.responses import EXTERNAL_ID_MAX
 from patronage.feedback.scores import Score
 from patronage.feedback.selectors import QuestionSummary, Results
+from patronage.feedback.survey_groups import Breakdown
 from patronage.feedback.survey_services import (
     CHOICE_TEXT_MAX,
     CHOICES_MAX,
@@ -431,10 +433,6 @@ class SurveyQuestionResultOut(Schema):
         return summary.question.text
 
 
-class SurveyGroupOut(SurveyScoreOut):
-    label: str
-
-
 class SurveyWeekOut(SurveyScoreOut):
     week: date = Field(..., description="the week's Monday in the business's time zone")
 
@@ -451,21 +449,11 @@ class SurveyResultsOut(Schema):
     csat: SurveyScoreOut = Field(..., description="of the first CSAT question: % answering 4 or 5")
     ces: SurveyScoreOut = Field(..., description="of the first CES question: the mean effort, 1 to 7")
     questions: list[SurveyQuestionResultOut]
-    breakdowns: dict[str, list[SurveyGroupOut]] = Field(
-        ..., description="NPS by channel, store, agent, tier and language, largest groups first"
-    )
     trend: list[SurveyWeekOut] = Field(..., description="NPS of each of the last 12 weeks")
 
     @staticmethod
     def resolve_survey(results: Results) -> int:
         return results.survey.pk
-
-    @staticmethod
-    def resolve_breakdowns(results: Results) -> dict[str, list[dict[str, Any]]]:
-        return {
-            name: [{"label": label, **_score(score)} for label, score in groups]
-            for name, groups in results.breakdowns.items()
-        }
 
     @staticmethod
     def resolve_trend(results: Results) -> list[dict[str, Any]]:
@@ -474,3 +462,67 @@ class SurveyResultsOut(Schema):
 
 def _score(score: Score) -> dict[str, Any]:
     return {"value": score.value, "low": score.low, "high": score.high, "n": score.n}
+
+
+BreakdownBy = Literal["tier", "store", "channel", "agent", "clv_band", "language"]
+
+
+class SurveyBreakdownFilters(Schema):
+    by: BreakdownBy = Field(..., description="the groups: tier, store, channel, agent, clv_band or language")
+    program: str | None = Field(
+        None, description="by tier: the program whose tiers (its code); the first program by code if left out"
+    )
+
+
+class SurveyGroupScoreOut(SurveyScoreOut):
+    too_few: bool = Field(..., description=f"fewer than {MIN_ANSWERS} answers: too few to read")
+
+
+class SurveyGroupOut(Schema):
+    key: str = Field(
+        ...,
+        description="the group as data: a channel or language code, a store's, agent's or tier's id, a band "
+        "(top, middle, lower); empty for the responses in none (no store, no tier, not scored)",
+    )
+    label: str = Field(..., description="the group's name in the request's language")
+    responses: int
+    nps: SurveyGroupScoreOut
+    csat: SurveyGroupScoreOut
+    ces: SurveyGroupScoreOut
+    too_few: bool = Field(..., description=f"every score rests on fewer than {MIN_ANSWERS} answers")
+
+    @staticmethod
+    def resolve_nps(group: GroupScores) -> dict[str, Any]:
+        return _group_score(group.nps)
+
+    @staticmethod
+    def resolve_csat(group: GroupScores) -> dict[str, Any]:
+        return _group_score(group.csat)
+
+    @staticmethod
+    def resolve_ces(group: GroupScores) -> dict[str, Any]:
+        return _group_score(group.ces)
+
+
+class SurveyBreakdownOut(Schema):
+    """Complete responses only, never a staff member's try; each group's scores as the survey's own."""
+
+    survey: int
+    by: str
+    program: str | None = Field(..., description="by tier: the program whose tiers (its code)")
+    groups: list[SurveyGroupOut] = Field(..., description="largest first; lifetime-value bands top first")
+    unavailable: str = Field(
+        ..., description="why there are no groups to show (no lifetime-value analysis yet); empty otherwise"
+    )
+
+    @staticmethod
+    def resolve_survey(breakdown: Breakdown) -> int:
+        return breakdown.survey.pk
+
+    @staticmethod
+    def resolve_program(breakdown: Breakdown) -> str | None:
+        return breakdown.program.code if breakdown.program else None
+
+
+def _group_score(score: Score) -> dict[str, Any]:
+    return {**_score(score), "too_few": too_few(score)}

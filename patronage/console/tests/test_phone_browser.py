@@ -147,6 +147,7 @@ NOT_PAGES = {
     "console:meeting_cancel": "POST only",
     "console:meeting_attendance": "POST only",
     "console:meeting_guest_note": "POST only",
+    "console:survey_breakdown": "fragment of the survey page",
     "portal:logout": "POST only",
     "portal:data_download": "POST only, a download",
     "portal:points_summary": "fragment of the overview",

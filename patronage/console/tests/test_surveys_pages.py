@@ -472,7 +472,7 @@ def test_the_results_show_nps_25_for_answers_10_7_3_9_and_the_detractors_case(
     assert link not in html
     assert link in client_as(lead).get(reverse("console:survey", args=[survey.pk])).content.decode()
     assert '"survey-trend"' in html  # the trend's chart
-    assert "By channel" in text
+    assert 'id="breakdown"' in html
     # An analyst reads; the builder's, the invitations' and the rules' buttons are not there.
     assert "Try it as a customer" not in text
     assert "Invite them" not in text
@@ -505,7 +505,7 @@ def test_titles_are_shown_in_the_readers_language(client_as, manager):
 
 # --- access ------------------------------------------------------------------------------------------------
 
-READS = [("get", "console:surveys"), ("get", "console:survey")]
+READS = [("get", "console:surveys"), ("get", "console:survey"), ("get", "console:survey_breakdown")]
 MANAGES = [
     ("get", "console:survey_new"),
     ("post", "console:survey_new"),

@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -41,10 +41,11 @@ from patronage.console.survey_forms import (
     survey_initial,
     survey_input,
 )
+from patronage.console.views.survey_breakdown import breakdown_context
 from patronage.core.errors import ApplicationError, NotFound
-from patronage.core.names import language_name, text_in_language
+from patronage.core.names import text_in_language
 from patronage.feedback.invitations import Sent, invitations_send
-from patronage.feedback.models import LoopRuleKind, Question, ResponseChannel, Survey, SurveyStatus
+from patronage.feedback.models import LoopRuleKind, Question, Survey, SurveyStatus
 from patronage.feedback.permissions import RESULTS_VIEW, SURVEYS_MANAGE
 from patronage.feedback.questions import CHOICES, QuestionType
 from patronage.feedback.selectors import Results, survey_get, survey_results
@@ -72,13 +73,6 @@ from patronage.feedback.survey_services import (
 from patronage.members.models import Member
 
 SURVEYS_PER_PAGE = 25
-BREAKDOWN_TITLES = {
-    "channel": gettext_lazy("By channel"),
-    "store": gettext_lazy("By store"),
-    "agent": gettext_lazy("By agent"),
-    "tier": gettext_lazy("By tier"),
-    "language": gettext_lazy("By language"),
-}
 
 
 def survey_or_404(survey_id: int) -> Survey:
@@ -221,7 +215,7 @@ def _survey_page(request: HttpRequest, survey: Survey, *, status: int = 200, **f
             results=results,
             summaries=_summaries(results),
             charts=_charts(results),
-            breakdowns=_breakdowns(results),
+            **breakdown_context(request, survey),
             follow_ups=survey_follow_ups(survey=survey),
             may_work_cases=user.has_staff_perm(CASES_WORK),
             follow_up_count=survey_follow_up_count(survey=survey),
@@ -293,25 +287,14 @@ def _charts(results: Results) -> list[dict[str, Any]]:
     return charts
 
 
-def _breakdown_label(name: str, label: str) -> str:
-    if label == "-":
-        return _("not known")
-    if name == "channel":
-        return str(ResponseChannel(label).label) if label in ResponseChannel.values else label
-    if name == "language":
-        return language_name(label)
-    return label
-
-
-def _breakdowns(results: Results) -> list[tuple[str, list[tuple[str, Any]]]]:
-    return [
-        (
-            str(BREAKDOWN_TITLES.get(name, name)),
-            [(_breakdown_label(name, label), score) for label, score in rows],
-        )
-        for name, rows in results.breakdowns.items()
-        if rows
-    ]
+@staff_required(RESULTS_VIEW)
+@require_GET
+def survey_breakdown_part(request: HttpRequest, survey_id: int) -> HttpResponse:
+    """The Breakdown block alone, for the group the reader picked (htmx swaps it in)."""
+    survey = survey_or_404(survey_id)
+    return render(
+        request, "console/surveys/_breakdown.html", {"survey": survey, **breakdown_context(request, survey)}
+    )
 
 
 @staff_required(SURVEYS_MANAGE)

@@ -4,6 +4,7 @@ out, and the hourly job picking the surveys with new answers."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,9 +15,15 @@ from patronage.core.models import AuditEntry
 from patronage.feedback.models import Answer, Survey, Theme
 from patronage.feedback.responses import ResponseInput, response_submit, survey_try
 from patronage.feedback.survey_services import QuestionInput, SurveyInput, survey_create, survey_open
+from patronage.feedback.tasks import themes_find_enqueue, themes_find_task, themes_refresh_task
 from patronage.feedback.text.tokens import TextMethodMissing
 from patronage.feedback.theme_selectors import TEXT_MODULES, surveys_themes_due, theme_answers
-from patronage.feedback.theme_services import theme_merge, theme_rename, themes_find_for_survey
+from patronage.feedback.theme_services import (
+    theme_merge,
+    theme_rename,
+    themes_find_for_survey,
+    themes_find_request,
+)
 
 from .test_text_themes import DELIVERY, POINTS, PRICE
 
@@ -247,3 +254,40 @@ def test_the_job_picks_surveys_with_new_answers_at_most_hourly():
     with time_machine.travel(NOW + timedelta(minutes=61), tick=False):
         assert surveys_themes_due() == [busy.pk]
         assert quiet.pk not in surveys_themes_due()
+
+
+@pytest.fixture
+def eager() -> Iterator[None]:
+    from config.celery import app
+
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = False
+
+
+def test_beat_finds_the_themes_of_the_surveys_with_new_answers(settings, eager):
+    assert "feedback.themes_refresh" in {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    survey = _survey()
+    _answer(survey, *DELIVERY)
+
+    assert themes_refresh_task() == [survey.pk]
+
+    survey.refresh_from_db()
+    assert survey.themes_at is not None
+    assert _theme_of(DELIVERY[0]) is not None
+
+
+def test_asking_for_themes_runs_them_once_the_request_commits(
+    manager, eager, django_capture_on_commit_callbacks
+):
+    survey = _survey()
+    _answer(survey, *DELIVERY)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        themes_find_request(survey=survey, actor=manager, enqueue=themes_find_enqueue)
+
+    assert _theme_of(DELIVERY[0]) is not None
+    assert AuditEntry.objects.filter(action="survey.themes_requested", actor=manager).exists()
+    assert themes_find_task(999) == 0  # a survey deleted meanwhile

@@ -8,11 +8,11 @@ acts on. Merged themes are not listed: their answers are counted in the theme th
 
 from __future__ import annotations
 
-import importlib.util
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from importlib.util import find_spec
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import Abs, RowNumber
@@ -29,13 +29,14 @@ EXAMPLES = 3
 TEXT_MODULES = ("kiwipiepy", "sudachipy", "sudachidict_core", "jieba")
 # A survey's themes are found again at most this often, however fast its answers come.
 RUN_AT_MOST_EVERY = timedelta(hours=1)
+SENTIMENTS = (Sentiment.POSITIVE, Sentiment.NEUTRAL, Sentiment.NEGATIVE)  # as the page's bar reads
 
 
 @dataclass(frozen=True)
 class ThemeSummary:
     theme: Theme
     share: float  # of the question's answers with a theme, 0 to 1
-    sentiments: dict[str, int]  # positive, neutral, negative -> answers
+    sentiments: dict[str, int]  # positive, neutral, negative (in that order) -> answers
     examples: list[Answer]
     trend: list[tuple[datetime, int]]  # (week's Monday in the business's zone, answers that week)
 
@@ -49,7 +50,7 @@ class QuestionThemes:
 
 def text_method_installed() -> bool:
     """Whether the optional extra with the tokenisers is installed (without importing its large models)."""
-    return all(importlib.util.find_spec(module) is not None for module in TEXT_MODULES)
+    return all(find_spec(module) is not None for module in TEXT_MODULES)
 
 
 def survey_themes(*, survey: Survey, now: datetime | None = None) -> list[QuestionThemes]:
@@ -62,9 +63,9 @@ def survey_themes(*, survey: Survey, now: datetime | None = None) -> list[Questi
         )
     )
     ids = [theme.pk for theme in themes]
-    sentiments: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(Sentiment.values, 0))
+    sentiments: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(SENTIMENTS, 0))
     for theme_id, sentiment, count in (
-        Answer.objects.filter(theme_id__in=ids, sentiment__in=Sentiment.values)
+        Answer.objects.filter(theme_id__in=ids, sentiment__in=SENTIMENTS)
         .values_list("theme_id", "sentiment")
         .annotate(count=Count("pk"))
         .order_by()

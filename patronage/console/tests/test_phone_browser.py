@@ -36,6 +36,7 @@ from patronage.feedback.survey_services import (
     survey_create,
     survey_open,
 )
+from patronage.feedback.tests.theme_setup import theme_plant
 from patronage.loyalty import services as loyalty
 from patronage.loyalty.models import Account
 from patronage.members.imports import import_job_run, import_job_start
@@ -134,6 +135,9 @@ NOT_PAGES = {
     "console:survey_invite_filter": "POST only",
     "console:survey_rule_add": "POST only",
     "console:survey_rule_remove": "POST only",
+    "console:survey_themes_find": "POST only",
+    "console:survey_theme_rename": "POST only",
+    "console:survey_theme_merge": "POST only",
     "portal:logout": "POST only",
     "portal:data_download": "POST only, a download",
     "portal:points_summary": "fragment of the overview",
@@ -420,10 +424,12 @@ def business(request: Any, settings: Any, tmp_path: Path, admin) -> dict[str, An
     for member, score in ((alice, 2), (bob, 10)):
         answers = {"nps": score, "why": LONG_REASON, "visit": "buy"}
         response_submit(survey=survey, data=ResponseInput(answers=answers, member=member))
+    theme = theme_plant(survey=survey, name="Waiting " + LONG_WORD[:150])
     return {
         "alice": alice,
         "bob": bob,
         "survey_id": survey.pk,
+        "theme_id": theme.pk,
         "reference": case.reference,
         "notice_id": notice.pk,
         "token": recipient.access_token,

@@ -262,3 +262,16 @@ def test_an_analyst_changes_nothing(client_as, analyst, method, name):
 @pytest.mark.parametrize(("method", "name"), READS + MANAGES)
 def test_a_manager_may_do_each_of_it(client_as, manager, method, name):
     assert _call(client_as(manager), method, name, themed_survey()).status_code in (200, 302)
+
+
+@pytest.mark.parametrize("into", ["", "100000000000000000000", "-1", "1e308", "NaN", "abc"])
+def test_any_theme_typed_in_is_refused_on_its_field(client_as, manager, into):
+    survey = themed_survey()
+    staff = _theme("staff")
+
+    response = client_as(manager).post(
+        reverse("console:survey_theme_merge", args=[survey.pk, staff.pk]), {"into": into}
+    )
+
+    assert response.status_code == 400
+    assert Theme.objects.get(pk=staff.pk).merged_into is None

@@ -22,9 +22,9 @@ STAFF = [
 ]
 
 
-def themed_survey(*, title: str = "After your visit", words: str = "") -> Survey:
+def themed_survey(*, title: str = "After your visit") -> Survey:
     """An open survey answered five times, its answers in the themes "delivery · late" (three) and
-    "staff · kind" (two); `words` is added to each answer and name (long words for the phone test)."""
+    "staff · kind" (two)."""
     data = SurveyInput(
         title=title,
         questions=[
@@ -33,14 +33,15 @@ def themed_survey(*, title: str = "After your visit", words: str = "") -> Survey
         ],
     )
     survey = survey_open(survey=survey_create(data=data, actor=None), actor=None)
-    _theme(survey, "delivery · late" + words, DELIVERY, words)
-    _theme(survey, "staff · kind" + words, STAFF, words)
+    _theme(survey, "delivery · late", DELIVERY)
+    _theme(survey, "staff · kind", STAFF)
     survey.themes_at = clock.now()
     survey.save(update_fields=["themes_at"])
     return survey
 
 
-def _theme(survey: Survey, name: str, answers: Sequence[tuple[str, str, float]], words: str) -> Theme:
+def theme_plant(*, survey: Survey, name: str) -> Theme:
+    """A theme of the survey's "why" question holding each of its answers not yet in one, as negative."""
     now = clock.now()
     theme = Theme.objects.create(
         survey=survey,
@@ -49,15 +50,22 @@ def _theme(survey: Survey, name: str, answers: Sequence[tuple[str, str, float]],
         name=name,
         top_terms=name.split(" · "),
         centroid=dict.fromkeys(name.split(" · "), 0.7),
-        answers_count=len(answers),
         created_at=now,
         updated_at=now,
     )
+    theme.answers_count = (
+        Answer.objects.filter(question=theme.question, theme__isnull=True)
+        .exclude(text="")
+        .update(theme=theme, sentiment="negative", sentiment_score=-0.5)
+    )
+    theme.save(update_fields=["answers_count"])
+    return theme
+
+
+def _theme(survey: Survey, name: str, answers: Sequence[tuple[str, str, float]]) -> Theme:
+    for text, _sentiment, _score in answers:
+        response_submit(survey=survey, data=ResponseInput(answers={"nps": 5, "why": text}, language="en"))
+    theme = theme_plant(survey=survey, name=name)
     for text, sentiment, score in answers:
-        response = response_submit(
-            survey=survey, data=ResponseInput(answers={"nps": 5, "why": text + words}, language="en")
-        )
-        Answer.objects.filter(response=response, question__key="why").update(
-            theme=theme, sentiment=sentiment, sentiment_score=score
-        )
+        Answer.objects.filter(theme=theme, text=text).update(sentiment=sentiment, sentiment_score=score)
     return theme

@@ -26,6 +26,7 @@ from patronage.api.schemas.surveys import (
     SurveyResultsOut,
     SurveyRuleIn,
     SurveyRuleOut,
+    SurveyThemesOut,
 )
 from patronage.core.errors import ValidationFailed
 from patronage.feedback import integration
@@ -43,6 +44,7 @@ from patronage.feedback.survey_services import (
     survey_open,
     survey_update,
 )
+from patronage.feedback.theme_selectors import survey_themes
 
 router = Router(tags=["surveys"])
 
@@ -174,6 +176,16 @@ def get_survey_results(request: HttpRequest, survey_id: PathId) -> Results:
     """Scores with their intervals, the response rate, each question's summary (free-text examples are the
     customers' own words), NPS breakdowns and its 12-week trend. Complete responses only; staff tries never."""
     return survey_results(survey=survey_get(survey_id=survey_id))
+
+
+@router.get(
+    "/surveys/{survey_id}/themes", response={200: SurveyThemesOut, PROBLEM_STATUSES: Problem}, auth=READ
+)
+def get_survey_themes(request: HttpRequest, survey_id: PathId) -> dict[str, object]:
+    """What each free-text question's answers are about: its themes, largest first, with their answers,
+    share, sentiment split and three examples. Found again each hour while new answers come."""
+    survey = survey_get(survey_id=survey_id)
+    return {"survey": survey.pk, "themes_at": survey.themes_at, "questions": survey_themes(survey=survey)}
 
 
 @router.post(

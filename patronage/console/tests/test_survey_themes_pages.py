@@ -5,7 +5,6 @@ and finds them again; without the text method the page says so; no one else sees
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -137,18 +136,9 @@ def test_without_the_text_method_the_page_says_so_and_finds_nothing(client_as, m
     assert "The text method is not installed" in page_text(response)
 
 
-@pytest.fixture
-def eager() -> Iterator[None]:
-    from config.celery import app
-
-    app.conf.task_always_eager = True
-    try:
-        yield
-    finally:
-        app.conf.task_always_eager = False
-
-
-def test_find_themes_now_groups_the_answers(client_as, manager, eager, django_capture_on_commit_callbacks):
+def test_find_themes_now_groups_the_answers(
+    client_as, manager, celery_eager, django_capture_on_commit_callbacks
+):
     for module in TEXT_MODULES:
         pytest.importorskip(module)
     survey = themed_survey()

@@ -8,6 +8,7 @@ a refusal shows the page again with the error on its input, nothing changed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -156,18 +157,13 @@ def survey_theme_rename(request: HttpRequest, survey_id: int, theme_id: int) -> 
     survey = survey_or_404(survey_id)
     theme = _theme_or_404(survey, theme_id)
     form = ThemeRenameForm(request.POST, theme=theme)
-    status = 400
-    if form.is_valid():
-        try:
-            theme_rename(theme=theme, name=form.cleaned_data["name"], actor=acting_user(request))
-        except ApplicationError as error:
-            messages.error(request, error.message)
-            form.add_service_error(error)
-            status = error.status
-        else:
-            messages.success(request, _("The theme is renamed; finding the themes again keeps its name."))
-            return _back(survey, theme)
-    return _themes_page(request, survey, status=status, refused=form)
+    return _theme_change(
+        request,
+        survey,
+        form,
+        lambda: theme_rename(theme=theme, name=form.cleaned_data["name"], actor=acting_user(request)),
+        lambda _renamed: _("The theme is renamed; finding the themes again keeps its name."),
+    )
 
 
 @staff_required(SURVEYS_MANAGE)
@@ -175,24 +171,40 @@ def survey_theme_rename(request: HttpRequest, survey_id: int, theme_id: int) -> 
 def survey_theme_merge(request: HttpRequest, survey_id: int, theme_id: int) -> HttpResponse:
     survey = survey_or_404(survey_id)
     theme = _theme_or_404(survey, theme_id)
-    choices = list(theme_merge_choices(theme=theme))
-    form = ThemeMergeForm(request.POST, theme=theme, choices=choices)
+    choices = {other.pk: other for other in theme_merge_choices(theme=theme)}
+    form = ThemeMergeForm(request.POST, theme=theme, choices=list(choices.values()))
+    return _theme_change(
+        request,
+        survey,
+        form,
+        lambda: theme_merge(theme=theme, into=choices[form.cleaned_data["into"]], actor=acting_user(request)),
+        lambda joined: (
+            _("The answers of the theme joined “%(name)s”; finding the themes again keeps them there.")
+            % {"name": joined.name}
+        ),
+    )
+
+
+def _theme_change(
+    request: HttpRequest,
+    survey: Survey,
+    form: ThemeRenameForm | ThemeMergeForm,
+    change: Callable[[], Theme],
+    done: Callable[[Theme], str],
+) -> HttpResponse:
+    """Once the form is valid, makes the change: back to the theme it left with `done`'s words, or the page
+    again with the refusal on the form's input, nothing changed."""
     status = 400
     if form.is_valid():
-        into = next(other for other in choices if other.pk == form.cleaned_data["into"])
         try:
-            joined = theme_merge(theme=theme, into=into, actor=acting_user(request))
+            changed = change()
         except ApplicationError as error:
             messages.error(request, error.message)
             form.add_service_error(error)
             status = error.status
         else:
-            messages.success(
-                request,
-                _("The answers of the theme joined “%(name)s”; finding the themes again keeps them there.")
-                % {"name": joined.name},
-            )
-            return _back(survey, joined)
+            messages.success(request, done(changed))
+            return _back(survey, changed)
     return _themes_page(request, survey, status=status, refused=form)
 
 

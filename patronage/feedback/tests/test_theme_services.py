@@ -4,7 +4,6 @@ out, and the hourly job picking the surveys with new answers."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -256,18 +255,7 @@ def test_the_job_picks_surveys_with_new_answers_at_most_hourly():
         assert quiet.pk not in surveys_themes_due()
 
 
-@pytest.fixture
-def eager() -> Iterator[None]:
-    from config.celery import app
-
-    app.conf.task_always_eager = True
-    try:
-        yield
-    finally:
-        app.conf.task_always_eager = False
-
-
-def test_beat_finds_the_themes_of_the_surveys_with_new_answers(settings, eager):
+def test_beat_finds_the_themes_of_the_surveys_with_new_answers(settings, celery_eager):
     assert "feedback.themes_refresh" in {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     survey = _survey()
     _answer(survey, *DELIVERY)
@@ -280,7 +268,7 @@ def test_beat_finds_the_themes_of_the_surveys_with_new_answers(settings, eager):
 
 
 def test_asking_for_themes_runs_them_once_the_request_commits(
-    manager, eager, django_capture_on_commit_callbacks
+    manager, celery_eager, django_capture_on_commit_callbacks
 ):
     survey = _survey()
     _answer(survey, *DELIVERY)

@@ -10,22 +10,25 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from patronage.console.loyalty_forms.base import LoyaltyForm
+from patronage.console.loyalty_forms.names import translations_initial
 from patronage.core.errors import ApplicationError
+from patronage.core.names import in_reader_language
 from patronage.feedback.models import Sentiment, Theme
 from patronage.feedback.theme_services import NAME_MAX
 
 
-class ThemeRenameForm(forms.Form):
+class ThemeRenameForm(LoyaltyForm):
+    """The theme's name in the business's main language, and in each of its others."""
+
+    in_languages = ("name",)
     name = forms.CharField(label=_("Name"), max_length=NAME_MAX)
 
     def __init__(self, *args: Any, theme: Theme, **kwargs: Any) -> None:
-        kwargs.setdefault("auto_id", f"theme_{theme.pk}_%s")
-        kwargs.setdefault("initial", {"name": theme.name})
+        self.id_prefix = f"theme_{theme.pk}"
+        kwargs.setdefault("initial", {"name": theme.name, **translations_initial(theme, self.in_languages)})
         super().__init__(*args, **kwargs)
         self.theme = theme
-
-    def add_service_error(self, error: ApplicationError) -> None:
-        self.add_error("name", error.message)
 
 
 class ThemeMergeForm(forms.Form):
@@ -39,7 +42,9 @@ class ThemeMergeForm(forms.Form):
         self.theme = theme
         field = self.fields["into"]
         assert isinstance(field, forms.TypedChoiceField)
-        field.choices = [(other.pk, other.name or _("(no words in common)")) for other in choices]
+        field.choices = [
+            (other.pk, in_reader_language(other, "name") or _("(no words in common)")) for other in choices
+        ]
 
     def add_service_error(self, error: ApplicationError) -> None:
         self.add_error("into", error.message)

@@ -30,7 +30,7 @@ from patronage.core.business import business_languages
 from patronage.core.errors import ValidationFailed
 from patronage.core.inputs import text_refusal
 from patronage.core.models import User
-from patronage.core.names import language_key
+from patronage.core.names import language_key, translations_clean, translations_merge
 from patronage.feedback.models import Answer, Survey, Theme
 from patronage.feedback.questions import QuestionType
 from patronage.feedback.selectors import counted_responses
@@ -89,21 +89,32 @@ def themes_find_request(*, survey: Survey, actor: User | None, enqueue: Callable
         transaction.on_commit(partial(enqueue, survey.pk))
 
 
-def theme_rename(*, theme: Theme, name: str, actor: User | None) -> Theme:
-    """Names a theme; later runs keep the name."""
+def theme_rename(
+    *, theme: Theme, name: str, name_translations: Mapping[str, str] | None = None, actor: User | None
+) -> Theme:
+    """Names a theme, in the business's other languages too; later runs keep the name."""
     name = name.strip()
+    languages = business_languages()
+    problems: list[tuple[str, str]] = []
     if not name:
-        raise ValidationFailed(_("give the theme a name"), field="name")
-    if len(name) > NAME_MAX or text_refusal(name):
-        raise ValidationFailed(
-            _("a name is at most %(max)d characters of text") % {"max": NAME_MAX}, field="name"
-        )
+        problems.append(("name", _("give the theme a name")))
+    elif len(name) > NAME_MAX or text_refusal(name):
+        problems.append(("name", _("a name is at most %(max)d characters of text") % {"max": NAME_MAX}))
+    given, refused = translations_clean(
+        name_translations, field="name_translations", languages=languages, max_length=NAME_MAX
+    )
+    problems += refused
+    if problems:
+        raise ValidationFailed.every(problems)
     with transaction.atomic(durable=True):
         Survey.objects.select_for_update().get(pk=theme.survey_id)
         theme = Theme.objects.get(pk=theme.pk)
         before = theme.name
         theme.name, theme.named_by_person, theme.updated_at = name, True, clock.now()
-        theme.save(update_fields=["name", "named_by_person", "updated_at"])
+        theme.name_translations = translations_merge(
+            theme.name_translations, given, main_language=languages[0]
+        )
+        theme.save(update_fields=["name", "name_translations", "named_by_person", "updated_at"])
         audit_change(actor=actor, action="survey.theme_renamed", target=theme, before=before, name=name)
     return theme
 

@@ -475,6 +475,7 @@ class SurveyThemeOut(Schema):
 
     id: int
     name: str = Field(..., description="its top terms, until a person renames it")
+    name_translations: dict[str, str] = Field(..., description="a person's name in the other languages")
     named_by_person: bool
     language: str = Field(..., description="the language of its answers")
     top_terms: list[str]
@@ -490,6 +491,10 @@ class SurveyThemeOut(Schema):
     @staticmethod
     def resolve_name(summary: ThemeSummary) -> str:
         return summary.theme.name
+
+    @staticmethod
+    def resolve_name_translations(summary: ThemeSummary) -> dict[str, str]:
+        return summary.theme.name_translations
 
     @staticmethod
     def resolve_named_by_person(summary: ThemeSummary) -> bool:

@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from patronage.conftest import business_set
 from patronage.feedback.models import Answer, Survey, Theme
 from patronage.feedback.tests.theme_setup import DELIVERY, STAFF, themed_survey
 from patronage.feedback.theme_selectors import TEXT_MODULES
@@ -64,6 +65,22 @@ def test_a_manager_renames_a_theme_and_the_page_shows_the_name(client_as, manage
     text = page_text(client.get(_themes_url(survey)))
     assert "Late parcels" in text
     assert "named by a person" in text
+
+
+def test_a_theme_is_named_in_each_language_and_read_in_the_readers(client_as, manager):
+    business_set(languages=["en", "ko"])
+    survey = themed_survey()
+    delivery = _theme("delivery")
+    client = client_as(manager)
+
+    client.post(
+        reverse("console:survey_theme_rename", args=[survey.pk, delivery.pk]),
+        {"name": "Late parcels", "name_in_ko": "늦은 배송"},
+    )
+
+    assert "Late parcels" in page_text(client.get(_themes_url(survey)))
+    client.cookies["django_language"] = "ko"
+    assert "늦은 배송" in page_text(client.get(_themes_url(survey)))
 
 
 @pytest.mark.parametrize("name", ["", "   ", "x" * 201])

@@ -161,7 +161,12 @@ def survey_theme_rename(request: HttpRequest, survey_id: int, theme_id: int) -> 
         request,
         survey,
         form,
-        lambda: theme_rename(theme=theme, name=form.cleaned_data["name"], actor=acting_user(request)),
+        lambda: theme_rename(
+            theme=theme,
+            name=form.cleaned_data["name"],
+            name_translations=form.cleaned_data.get("name_translations"),
+            actor=acting_user(request),
+        ),
         lambda _renamed: _("The theme is renamed; finding the themes again keeps its name."),
     )
 

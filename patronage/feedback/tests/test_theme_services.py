@@ -191,6 +191,19 @@ def test_a_bad_name_is_refused_naming_the_field_and_changes_nothing(manager):
     assert Theme.objects.get().named_by_person is False
 
 
+def test_a_name_in_a_language_the_business_does_not_write_is_refused_naming_it(manager):
+    survey = _survey()
+    _answer(survey, *DELIVERY)
+    _themed(survey)
+    theme = Theme.objects.get()
+
+    with pytest.raises(ValidationFailed) as refused:
+        theme_rename(theme=theme, name="Late", name_translations={"fr": "En retard"}, actor=manager)
+
+    assert refused.value.field == "name_translations.fr"
+    assert Theme.objects.get().name != "Late"
+
+
 def test_a_theme_joins_only_another_of_its_question_and_language(manager):
     survey = _survey()
     _answer(survey, *DELIVERY, *PRICE, *POINTS)

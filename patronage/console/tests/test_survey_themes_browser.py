@@ -63,10 +63,12 @@ def test_a_manager_reads_renames_and_merges_themes(browser_page, screenshot, man
     assert card.locator(".examples li").count() == 3
 
     # Renamed inline; the name stays when the themes are found again.
+    card.locator("summary:has-text('Rename or merge')").click()
     card.locator("input[name=name]").fill("Late parcels")
     card.locator("button:has-text('Rename')").click()
     page.wait_for_selector(f"#theme-{delivery.pk} h3:has-text('Late parcels')")
     # Prices and points are one subject to this shop: merged.
+    page.click(f"#theme-{points.pk} summary:has-text('Rename or merge')")
     merge = page.locator(f"#theme-{points.pk} form[action$='/merge/']")
     merge.locator("select").select_option(str(price.pk))
     merge.locator("button:has-text('Merge')").click()

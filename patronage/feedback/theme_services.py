@@ -57,8 +57,7 @@ class Found:
 def themes_find_for_survey(*, survey: Survey, now: datetime | None = None) -> int:
     """Groups the survey's free-text answers into themes and scores their sentiment; returns how many
     answers were read. Safe to run again: the same answers give the same themes, in the same rows."""
-    if not text_method_installed():
-        raise TextMethodMissing(_("The text method is not installed: pip install 'patronage[text]'"))
+    _text_method_required()
     # The answers read are those that arrived up to now: later ones make the survey due again.
     now = now or clock.now()
     found = [
@@ -82,8 +81,7 @@ def themes_find_for_survey(*, survey: Survey, now: datetime | None = None) -> in
 def themes_find_request(*, survey: Survey, actor: User | None, enqueue: Callable[[int], object]) -> None:
     """Asks for a run of the survey's themes, handed to `enqueue` (a worker) once this commits."""
     # The caller says how the run reaches a worker: a service never imports a task.
-    if not text_method_installed():
-        raise TextMethodMissing(_("The text method is not installed: pip install 'patronage[text]'"))
+    _text_method_required()
     with transaction.atomic(durable=True):
         audit_change(actor=actor, action="survey.themes_requested", target=survey)
         transaction.on_commit(partial(enqueue, survey.pk))
@@ -144,6 +142,11 @@ def theme_merge(*, theme: Theme, into: Theme, actor: User | None) -> Theme:
 
 
 # Helpers
+
+
+def _text_method_required() -> None:
+    if not text_method_installed():
+        raise TextMethodMissing(_("The text method is not installed: pip install 'patronage[text]'"))
 
 
 def _merge_refusal(theme: Theme, into: Theme) -> str:

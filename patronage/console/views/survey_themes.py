@@ -32,6 +32,7 @@ from patronage.feedback.permissions import RESULTS_VIEW, SURVEYS_MANAGE
 from patronage.feedback.tasks import themes_find_enqueue
 from patronage.feedback.theme_selectors import (
     QuestionThemes,
+    ThemeSummary,
     survey_themes,
     text_method_installed,
     theme_answers,
@@ -89,46 +90,53 @@ def _question_shown(
     refused: ThemeRenameForm | ThemeMergeForm | None,
 ) -> dict[str, Any]:
     question = item.question
-    themes = []
-    for summary in item.themes:
-        theme = summary.theme
-        others = [
-            other.theme
-            for other in item.themes
-            if other.theme.language == theme.language and other.theme != theme
-        ]
-        sentiments = summary.sentiments
-        total = sum(sentiments.values()) or 1
-        shown: dict[str, Any] = {
-            "summary": summary,
-            "language": language_name(theme.language),
-            "bar": [(name, count, 100 * count / total) for name, count in sentiments.items()],
-            "chart": chart(
-                f"theme-trend-{theme.pk}",
-                "bar",
-                [date_format(monday, "SHORT_DATE_FORMAT") for monday, _count in summary.trend],
-                [{"label": _("Answers"), "data": [count for _monday, count in summary.trend]}],
-                title=_("Answers by week"),
-                whole=True,
-            ),
-        }
-        if may_manage:
-            shown["rename"] = (
-                refused if _is_for(refused, ThemeRenameForm, theme) else ThemeRenameForm(theme=theme)
-            )
-            if others:
-                shown["merge"] = (
-                    refused
-                    if _is_for(refused, ThemeMergeForm, theme)
-                    else ThemeMergeForm(theme=theme, choices=others)
-                )
-        themes.append(shown)
     return {
         "question": question,
         "text": text_in_language(question.text, question.text_translations, language),
         "answers": item.answers,
-        "themes": themes,
+        "themes": [_theme_shown(summary, item, refused, may_manage) for summary in item.themes],
     }
+
+
+def _theme_shown(
+    summary: ThemeSummary,
+    item: QuestionThemes,
+    refused: ThemeRenameForm | ThemeMergeForm | None,
+    may_manage: bool,
+) -> dict[str, Any]:
+    """A theme as the page shows it: its sentiment bar's parts, its weekly chart and, for a manager, its
+    forms (the refused one as it was sent)."""
+    theme = summary.theme
+    total = sum(summary.sentiments.values()) or 1
+    shown: dict[str, Any] = {
+        "summary": summary,
+        "language": language_name(theme.language),
+        "bar": [(name, count, 100 * count / total) for name, count in summary.sentiments.items()],
+        "chart": chart(
+            f"theme-trend-{theme.pk}",
+            "bar",
+            [date_format(monday, "SHORT_DATE_FORMAT") for monday, _count in summary.trend],
+            [{"label": _("Answers"), "data": [count for _monday, count in summary.trend]}],
+            title=_("Answers by week"),
+            whole=True,
+        ),
+    }
+    if not may_manage:
+        return shown
+    shown["rename"] = refused if _is_for(refused, ThemeRenameForm, theme) else ThemeRenameForm(theme=theme)
+    # Joinable: the listed themes of the same question and language.
+    others = [
+        other.theme
+        for other in item.themes
+        if other.theme.language == theme.language and other.theme != theme
+    ]
+    if others:
+        shown["merge"] = (
+            refused
+            if _is_for(refused, ThemeMergeForm, theme)
+            else ThemeMergeForm(theme=theme, choices=others)
+        )
+    return shown
 
 
 def _is_for(

@@ -23,6 +23,7 @@ from patronage.console.views import (
     message_pages,
     notices,
     staff,
+    survey_themes,
     survey_try,
     surveys,
     webhooks,
@@ -264,6 +265,19 @@ urlpatterns = [
     path("surveys/<int:survey_id>/invite/", surveys.survey_invite, name="survey_invite"),
     path("surveys/<int:survey_id>/invite/filter/", surveys.survey_invite_filter, name="survey_invite_filter"),
     path("surveys/<int:survey_id>/rules/", surveys.survey_rule_add, name="survey_rule_add"),
+    path("surveys/<int:survey_id>/themes/", survey_themes.survey_themes_page, name="survey_themes"),
+    path("surveys/<int:survey_id>/themes/find/", survey_themes.survey_themes_find, name="survey_themes_find"),
+    path("surveys/<int:survey_id>/themes/<int:theme_id>/", survey_themes.survey_theme, name="survey_theme"),
+    path(
+        "surveys/<int:survey_id>/themes/<int:theme_id>/rename/",
+        survey_themes.survey_theme_rename,
+        name="survey_theme_rename",
+    ),
+    path(
+        "surveys/<int:survey_id>/themes/<int:theme_id>/merge/",
+        survey_themes.survey_theme_merge,
+        name="survey_theme_merge",
+    ),
     path(
         "surveys/<int:survey_id>/rules/<int:rule_id>/remove/",
         surveys.survey_rule_remove,

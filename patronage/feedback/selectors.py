@@ -164,21 +164,27 @@ def _fixed_high(kind: QuestionType) -> int:
 
 def _trend(question: Question, counted: QuerySet[Response], now: datetime) -> list[tuple[datetime, Score]]:
     """The NPS of each of the last TREND_WEEKS weeks (Monday to Sunday in the business's zone)."""
-    zone = business_zone()
-    local = now.astimezone(zone)
-    this_monday = (local - timedelta(days=local.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
-    start = this_monday - timedelta(weeks=TREND_WEEKS - 1)
-    weeks: dict[datetime, list[int | None]] = {start + timedelta(weeks=n): [] for n in range(TREND_WEEKS)}
+    start = trend_mondays(now)[0]
+    weeks: dict[datetime, list[int | None]] = {monday: [] for monday in trend_mondays(now)}
     for number, created in Answer.objects.filter(
         question=question, response__in=counted, number__isnull=False, response__created_at__gte=start
     ).values_list("number", "response__created_at"):
-        created_local = created.astimezone(zone)
-        monday = (created_local - timedelta(days=created_local.weekday())).replace(
-            hour=0, minute=0, second=0, microsecond=0
-        )
+        monday = monday_of(created)
         if monday in weeks:
             weeks[monday].append(number)
     return [(monday, nps(values)) for monday, values in weeks.items()]
+
+
+def monday_of(moment: datetime) -> datetime:
+    """The start of the moment's week (Monday, midnight) in the business's zone."""
+    local = moment.astimezone(business_zone())
+    return (local - timedelta(days=local.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def trend_mondays(now: datetime) -> list[datetime]:
+    """The Mondays of the last TREND_WEEKS weeks up to `now`'s, oldest first, in the business's zone."""
+    this_monday = monday_of(now)
+    return [this_monday - timedelta(weeks=TREND_WEEKS - 1 - n) for n in range(TREND_WEEKS)]
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from patronage.api.schemas.surveys import (
     SurveyResultsOut,
     SurveyRuleIn,
     SurveyRuleOut,
+    SurveyThemesOut,
 )
 from patronage.core.errors import ValidationFailed
 from patronage.feedback import integration
@@ -46,6 +47,7 @@ from patronage.feedback.survey_services import (
     survey_open,
     survey_update,
 )
+from patronage.feedback.theme_selectors import survey_themes
 from patronage.loyalty.selectors.accounts import program_get
 
 router = Router(tags=["surveys"])
@@ -191,6 +193,16 @@ def get_survey_breakdown(
     survey = survey_get(survey_id=survey_id)
     program = program_get(code=filters.program) if filters.program else None
     return survey_breakdown(survey=survey, by=filters.by, program=program)
+
+
+@router.get(
+    "/surveys/{survey_id}/themes", response={200: SurveyThemesOut, PROBLEM_STATUSES: Problem}, auth=READ
+)
+def get_survey_themes(request: HttpRequest, survey_id: PathId) -> dict[str, object]:
+    """What each free-text question's answers are about: its themes, largest first, with their answers,
+    share, sentiment split and three examples. Found again each hour while new answers come."""
+    survey = survey_get(survey_id=survey_id)
+    return {"survey": survey.pk, "themes_at": survey.themes_at, "questions": survey_themes(survey=survey)}
 
 
 @router.post(

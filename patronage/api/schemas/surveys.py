@@ -54,6 +54,7 @@ from patronage.feedback.survey_services import (
     THROTTLE_DAYS_MAX,
     TITLE_MAX,
 )
+from patronage.feedback.theme_selectors import QuestionThemes, ThemeSummary
 
 NOT_GIVEN: Any = None
 # A question's or a choice's id, as the survey's page and the answers name it.
@@ -526,3 +527,75 @@ class SurveyBreakdownOut(Schema):
 
 def _group_score(score: Score) -> dict[str, Any]:
     return {**_score(score), "too_few": too_few(score)}
+
+
+# ---- themes ---------------------------------------------------------------------------------------------
+
+
+class SurveyThemeOut(Schema):
+    """A group of free-text answers to one question in one language (decision 0026)."""
+
+    id: int
+    name: str = Field(..., description="its top terms, until a person renames it")
+    name_translations: dict[str, str] = Field(..., description="a person's name in the other languages")
+    named_by_person: bool
+    language: str = Field(..., description="the language of its answers")
+    top_terms: list[str]
+    answers: int
+    share: float = Field(..., description="of the question's answers in themes, 0 to 1")
+    sentiment: dict[str, int] = Field(..., description="answers that read positive, neutral and negative")
+    examples: list[str] = Field(..., description="three answers of the strongest feeling")
+
+    @staticmethod
+    def resolve_id(summary: ThemeSummary) -> int:
+        return summary.theme.pk
+
+    @staticmethod
+    def resolve_name(summary: ThemeSummary) -> str:
+        return summary.theme.name
+
+    @staticmethod
+    def resolve_name_translations(summary: ThemeSummary) -> dict[str, str]:
+        return summary.theme.name_translations
+
+    @staticmethod
+    def resolve_named_by_person(summary: ThemeSummary) -> bool:
+        return summary.theme.named_by_person
+
+    @staticmethod
+    def resolve_language(summary: ThemeSummary) -> str:
+        return summary.theme.language
+
+    @staticmethod
+    def resolve_top_terms(summary: ThemeSummary) -> list[str]:
+        return summary.theme.top_terms
+
+    @staticmethod
+    def resolve_answers(summary: ThemeSummary) -> int:
+        return summary.theme.answers_count
+
+    @staticmethod
+    def resolve_sentiment(summary: ThemeSummary) -> dict[str, int]:
+        return summary.sentiments
+
+    @staticmethod
+    def resolve_examples(summary: ThemeSummary) -> list[str]:
+        return [answer.text for answer in summary.examples]
+
+
+class SurveyQuestionThemesOut(Schema):
+    question: str = Field(..., description="the question's key")
+    answers: int = Field(..., description="its answers in themes")
+    themes: list[SurveyThemeOut] = Field(..., description="largest first; empty before the first run")
+
+    @staticmethod
+    def resolve_question(item: QuestionThemes) -> str:
+        return item.question.key
+
+
+class SurveyThemesOut(Schema):
+    """Each free-text question's themes. Complete responses only, never a staff member's try."""
+
+    survey: int
+    themes_at: datetime | None = Field(..., description="when the themes were last found; null: never")
+    questions: list[SurveyQuestionThemesOut]

@@ -27,6 +27,7 @@ from patronage.feedback.survey_services import (
     survey_create,
     survey_open,
 )
+from patronage.feedback.tests.theme_setup import DELIVERY, themed_survey
 from patronage.members.models import Member
 
 NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
@@ -375,6 +376,25 @@ def test_results_with_invitations_have_a_response_rate(client, survey, alice, bo
 # ---- invitations and rules -----------------------------------------------------------------------------
 
 
+def test_themes_list_each_questions_themes_with_their_sentiment_and_examples(db, api_client):
+    survey = themed_survey()
+
+    response = api_client("surveys:read").get(f"/api/v1/surveys/{survey.pk}/themes")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["survey"] == survey.pk
+    assert body["themes_at"] is not None
+    (question,) = body["questions"]
+    assert (question["question"], question["answers"]) == ("why", 5)
+    delivery, staff = question["themes"]
+    assert (delivery["name"], delivery["answers"], delivery["share"]) == ("delivery · late", 3, 0.6)
+    assert delivery["sentiment"] == {"positive": 0, "neutral": 1, "negative": 2}
+    assert delivery["examples"] == [text for text, _feeling, _score in DELIVERY]
+    assert staff["language"] == "en"
+    assert api_client("surveys:read").get("/api/v1/surveys/999/themes").status_code == 404
+
+
 def test_members_are_invited_once_per_batch_and_throttled(client, survey, alice, bob):
     path = f"/surveys/{survey['id']}/invitations"
     first = post(client, path, {"members": [alice.pk, alice.pk], "batch": "december"})
@@ -553,6 +573,7 @@ ENDPOINTS = [
     ),
     Endpoint("get", "/surveys/{survey}/results", "surveys:read"),
     Endpoint("get", "/surveys/{survey}/breakdown?by=channel", "surveys:read"),
+    Endpoint("get", "/surveys/{survey}/themes", "surveys:read"),
     Endpoint(
         "post",
         "/surveys/{survey}/invitations",

@@ -43,6 +43,7 @@ from patronage.feedback.survey_services import (
     survey_create,
     survey_open,
 )
+from patronage.feedback.tests.theme_setup import theme_plant
 from patronage.loyalty import services as loyalty
 from patronage.loyalty.models import Account
 from patronage.members.imports import import_job_run, import_job_start
@@ -148,6 +149,9 @@ NOT_PAGES = {
     "console:meeting_attendance": "POST only",
     "console:meeting_guest_note": "POST only",
     "console:survey_breakdown": "fragment of the survey page",
+    "console:survey_themes_find": "POST only",
+    "console:survey_theme_rename": "POST only",
+    "console:survey_theme_merge": "POST only",
     "portal:logout": "POST only",
     "portal:data_download": "POST only, a download",
     "portal:points_summary": "fragment of the overview",
@@ -447,6 +451,7 @@ def business(request: Any, settings: Any, tmp_path: Path, admin) -> dict[str, An
     guests_invite(meeting=meeting, members=[alice, bob, carol], actor=admin)
     guest_note_record(guest=meeting.guests.get(member=alice), note=LONG_REASON, case=case, actor=admin)
     meeting_notes_record(meeting=meeting, notes=LONG_REASON, actor=admin)
+    theme = theme_plant(survey=survey, name="Waiting " + LONG_WORD[:150])
     return {
         "alice": alice,
         "bob": bob,
@@ -454,6 +459,7 @@ def business(request: Any, settings: Any, tmp_path: Path, admin) -> dict[str, An
         "meeting_id": meeting.pk,
         # The customers found to invite: a long name among them.
         "console:meeting": "?find=Carolina",
+        "theme_id": theme.pk,
         "reference": case.reference,
         "notice_id": notice.pk,
         "token": recipient.access_token,

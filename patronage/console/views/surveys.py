@@ -45,10 +45,10 @@ from patronage.console.views.survey_breakdown import breakdown_context
 from patronage.core.errors import ApplicationError, NotFound
 from patronage.core.names import text_in_language
 from patronage.feedback.invitations import Sent, invitations_send
-from patronage.feedback.models import LoopRuleKind, Question, Survey, SurveyStatus
+from patronage.feedback.models import Answer, LoopRuleKind, Question, Survey, SurveyStatus
 from patronage.feedback.permissions import RESULTS_VIEW, SURVEYS_MANAGE
 from patronage.feedback.questions import CHOICES, QuestionType
-from patronage.feedback.selectors import Results, survey_get, survey_results
+from patronage.feedback.selectors import EXAMPLES, Results, survey_get, survey_results
 from patronage.feedback.survey_overview import (
     loop_rule_get,
     members_listed,
@@ -70,6 +70,7 @@ from patronage.feedback.survey_services import (
     survey_open,
     survey_update,
 )
+from patronage.feedback.theme_selectors import text_answers_latest
 from patronage.members.models import Member
 
 SURVEYS_PER_PAGE = 25
@@ -213,7 +214,9 @@ def _survey_page(request: HttpRequest, survey: Survey, *, status: int = 200, **f
         results = survey_results(survey=survey)
         context.update(
             results=results,
-            summaries=_summaries(results),
+            summaries=_summaries(
+                results, text_answers_latest(questions=context["questions"], limit=EXAMPLES)
+            ),
             charts=_charts(results),
             **breakdown_context(request, survey),
             follow_ups=survey_follow_ups(survey=survey),
@@ -233,8 +236,9 @@ def _choice_words(question: Question) -> dict[str, str]:
     return {str(c["id"]): _reader(str(c["text"]), c.get("text_translations")) for c in question.choices}
 
 
-def _summaries(results: Results) -> list[dict[str, Any]]:
-    """Each question's summary as the dashboard shows it: its words, a chart or examples."""
+def _summaries(results: Results, latest: Mapping[int, list[Answer]]) -> list[dict[str, Any]]:
+    """Each question's summary as the dashboard shows it: its words, a chart or the latest answers with
+    their sentiment and theme."""
     shown = []
     for place, summary in enumerate(results.questions):
         question = summary.question
@@ -245,6 +249,7 @@ def _summaries(results: Results) -> list[dict[str, Any]]:
                 "text": _reader(question.text, question.text_translations),
                 "chart_id": f"survey-question-{place}" if summary.counts else "",
                 "is_text": question.type == QuestionType.TEXT,
+                "latest": latest.get(question.pk, []),
             }
         )
     return shown

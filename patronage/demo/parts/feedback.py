@@ -5,9 +5,10 @@ Once every member is written, through the real services with the clock standing 
 survey (NPS, a "what should we have done better?" shown to detractors, staff CSAT, the visit's reason and a
 free-text question) in the business's languages, opened twelve weeks before the period's end; each week
 members are invited and most answer, the scores getting better week by week, with free-text answers in
-Korean, Japanese, English and Chinese (feedback_words). A week before the end the manager adds the
-closed-loop rule, so the last week's detractors become follow-up cases in the care queue. The truth
-document keeps the planted NPS and each answer's theme, which the demo's tests recover.
+Korean, Japanese, English and Chinese (feedback_words), grouped into themes at the end when the text method
+is installed. A week before the end the manager adds the closed-loop rule, so the last week's detractors
+become follow-up cases in the care queue. The truth document keeps the planted NPS and each answer's theme,
+which the demo's tests recover.
 
 Then two advisory meetings: a panel of regulars (one of them a detractor whose case it follows up) held three
 days before the period's end, with who came, what each said and the meeting's notes, and a tasting panel
@@ -63,6 +64,7 @@ from patronage.feedback.models import (
     Question,
     Response,
     Survey,
+    Theme,
 )
 from patronage.feedback.responses import ResponseInput, response_submit
 from patronage.feedback.scores import nps
@@ -74,6 +76,8 @@ from patronage.feedback.survey_services import (
     survey_create,
     survey_open,
 )
+from patronage.feedback.theme_selectors import text_method_installed
+from patronage.feedback.theme_services import themes_find_for_survey
 from patronage.members.models import Member, MemberStatus, TimelineEvent
 from patronage.messages.models import Message
 
@@ -91,6 +95,7 @@ COUNTED = (
     Invitation,
     Response,
     Answer,
+    Theme,
     LoopRule,
     FollowUp,
     Meeting,
@@ -129,6 +134,10 @@ def surveys_plant(world: World) -> None:
             member_id, locale = members[int(chosen[week * INVITED_PER_WEEK + slot])]
             moment = monday + timedelta(hours=10 + slot * 5)
             planted += _week_answer(world, visit, manager, member_id, locale, moment, weights, rng)
+    # The themes of the free-text answers, found as the hourly job would at the period's end.
+    if text_method_installed():
+        with clock_at(end):
+            themes_find_for_survey(survey=visit)
     _summarise(world, visit, planted)
     _meetings_plant(world, manager, languages)
     world.counts.update(_counts() - before)
@@ -233,6 +242,7 @@ def _after_case(languages: list[str]) -> SurveyInput:
 def _summarise(world: World, survey: Survey, planted: list[dict[str, Any]]) -> None:
     score = nps([answer["nps"] for answer in planted])
     follow_ups = FollowUp.objects.filter(response__survey=survey).count()
+    themes = Theme.objects.filter(survey=survey, answers_count__gt=0).count()
     world.truth["feedback"] = {
         "survey": survey.pk,
         "nps": score.value,
@@ -244,6 +254,7 @@ def _summarise(world: World, survey: Survey, planted: list[dict[str, Any]]) -> N
         f"Feedback: the visit survey answered {len(planted)} times over {WEEKS} weeks (NPS "
         f"{score.value:.0f}), {follow_ups} {'detractor' if follow_ups == 1 else 'detractors'} of the last week "
         "followed up as cases; a survey after every closed case"
+        + (f"; its free-text answers in {themes} themes" if themes else "")
     )
 
 

@@ -314,6 +314,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "care-cases-match": {"task": "care.cases_match", "schedule": 60.0},
     # Surveys after an event (a case closed, a purchase, a redemption) go out within a minute.
     "feedback-triggers-run": {"task": "feedback.triggers_run", "schedule": 60.0},
+    # Themes of free-text answers: every ten minutes, the surveys with new answers, each at most hourly.
+    "feedback-themes-refresh": {"task": "feedback.themes_refresh", "schedule": 600.0},
 }
 CELERY_TIMEZONE = "UTC"
 

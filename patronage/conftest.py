@@ -145,6 +145,18 @@ def bob(db: None) -> Member:
 
 
 @pytest.fixture
+def celery_eager() -> Iterator[None]:
+    """Celery runs each task at once, in the test's own thread, instead of sending it to the broker."""
+    from config.celery import app
+
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = False
+
+
+@pytest.fixture
 def client_as() -> Callable[[User], Client]:
     """A test client logged in as the given user."""
 

@@ -7,4 +7,4 @@ class AnalyticsConfig(AppConfig):
     verbose_name = "Analytics"
 
     def ready(self) -> None:
-        from patronage.analytics import care_hooks, erasure  # noqa: F401  (care's value hook; the erasure registry)
+        from patronage.analytics import care_hooks, erasure, feedback_hooks  # noqa: F401  (care's and feedback's value hooks; the erasure registry)

@@ -1,13 +1,16 @@
-"""Reading stored analyses: runs, the latest finished one per kind, per-customer scores and their exports."""
+"""Reading stored analyses: runs, the latest finished one per kind, per-customer scores and their exports; and
+repurchase and churn by NPS group, read from the surveys' answers and the orders as they are now."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import polars as pl
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Exists, F, FloatField, OuterRef, QuerySet, Subquery, Value, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
 from patronage.analytics.models import (
@@ -17,7 +20,13 @@ from patronage.analytics.models import (
     CustomerScore,
     RunStatus,
 )
+from patronage.analytics.nps_link import Customer, GroupOutcome, outcomes_by_group
+from patronage.analytics.params import params_clean
+from patronage.commerce.models import Order, OrderKind
+from patronage.core import clock
 from patronage.core.errors import Conflict, NotFound, ValidationFailed
+from patronage.feedback.models import Answer
+from patronage.feedback.questions import QuestionType
 from patronage.members.models import Member
 
 BASE_COLUMNS = ("member_id", "rfm_segment")
@@ -208,15 +217,93 @@ def score_run_latest(*, kind: str) -> AnalysisRun | None:
     )
 
 
-def score_column(*, run: AnalysisRun) -> Subquery:
+def score_column(*, run: AnalysisRun, member_field: str = "pk") -> Subquery:
     """Each member's score in the run (lifetime value or churn risk), as a column of a query of members;
-    NULL for those the run did not score. One probe per member row into the (run, member) unique index."""
+    NULL for those the run did not score. One probe per member row into the (run, member) unique index. In
+    a query of other rows (survey answers), `member_field` is the path to their member's id."""
     column = SCORE_OF_KIND[AnalysisKind(run.kind)]
     # No ordering: the model's default (run, member) would join both tables into every probe.
-    scores = CustomerScore.objects.filter(run=run, member=OuterRef("pk")).order_by()
+    scores = CustomerScore.objects.filter(run=run, member=OuterRef(member_field)).order_by()
     return Subquery(scores.values(column)[:1])
 
 
 def member_names(member_ids: Iterable[int]) -> dict[int, str]:
     """Names for the few members a results table lists (top customers), in one query."""
     return dict(Member.objects.filter(pk__in=list(member_ids)).values_list("pk", "name"))
+
+
+# --- repurchase and churn by NPS group ----------------------------------------------------------------
+
+REPURCHASE_DAYS = 90
+# A churn risk from here up counts as predicted to churn: the model's even odds of no purchase in its horizon.
+PREDICTED_CHURN_FROM = 0.5
+
+
+@dataclass(frozen=True)
+class NpsOutcomes:
+    groups: list[GroupOutcome]  # promoters, passives, detractors
+    as_of: datetime
+    repurchase_days: int
+    churn_run: AnalysisRun | None  # the churn run whose risks predict churn; None: churn is observed
+    churn_days: int  # the churn horizon: predicted (the run's) or observed (no purchase in so many days)
+
+
+def nps_group_outcomes(*, now: datetime | None = None) -> NpsOutcomes:
+    """Repurchase and churn of promoters, passives and detractors, each customer in the group of their
+    latest NPS answer (complete responses of any survey, never a staff try), as nps_link.py describes."""
+    now = now or clock.now()
+    run = score_run_latest(kind=AnalysisKind.CHURN)
+    # A run's parameters are stored cleaned, its horizon with them; before any run, the default horizon.
+    churn_days = int((run.params if run else params_clean(kind="churn", params=None))["horizon_days"])
+    answered = OuterRef("response__created_at")
+    no_risk = Value(None, output_field=FloatField())
+    risk_column = score_column(run=run, member_field="response__member_id") if run else no_risk
+    purchases = Order.objects.filter(member=OuterRef("response__member_id"), kind=OrderKind.PURCHASE)
+    latest = (
+        Answer.objects.filter(
+            question__type=QuestionType.NPS,
+            number__isnull=False,
+            response__complete=True,
+            response__test=False,
+            response__member__isnull=False,
+            response__created_at__lte=now,
+        )
+        .annotate(
+            latest=Window(
+                RowNumber(),
+                partition_by=[F("response__member_id")],
+                order_by=[F("response__created_at").desc(), F("response_id").desc()],
+            )
+        )
+        .filter(latest=1)
+        .annotate(
+            bought_again=Exists(
+                purchases.filter(
+                    occurred_at__gt=answered, occurred_at__lte=answered + timedelta(days=REPURCHASE_DAYS)
+                )
+            ),
+            bought_lately=Exists(
+                purchases.filter(occurred_at__gt=now - timedelta(days=churn_days), occurred_at__lte=now)
+            ),
+            churn_risk=risk_column,
+        )
+        .order_by()
+        .values_list("number", "response__created_at", "bought_again", "bought_lately", "churn_risk")
+    )
+    window_ended = now - timedelta(days=REPURCHASE_DAYS)
+    customers = [
+        Customer(
+            answer=number,
+            bought_again=bought_again if created <= window_ended else None,
+            churned=(None if risk is None else risk >= PREDICTED_CHURN_FROM) if run else not bought_lately,
+        )
+        for number, created, bought_again, bought_lately, risk in latest
+        if number is not None  # filtered so above; the column may hold none
+    ]
+    return NpsOutcomes(
+        groups=outcomes_by_group(customers),
+        as_of=now,
+        repurchase_days=REPURCHASE_DAYS,
+        churn_run=run,
+        churn_days=churn_days,
+    )

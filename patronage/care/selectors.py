@@ -15,6 +15,7 @@ from patronage.care.models import (
     Case,
     CaseStatus,
     Category,
+    EntryKind,
     ReplyTemplate,
     RootCause,
     SlaPolicy,
@@ -96,6 +97,11 @@ def member_cases_summary(*, member: Member) -> MemberCases:
 def case_by_token(*, token: str) -> Case | None:
     """The case behind a customer's secret link."""
     return _cases().filter(access_token=token).first() if token else None
+
+
+def case_followed_up_by_survey(*, case: Case) -> bool:
+    """Whether the case's follow-up (step 6) was a survey, rather than care's one question."""
+    return case.entries.filter(kind=EntryKind.FOLLOW_UP, data__survey=True).exists()
 
 
 def case_workers() -> QuerySet[User]:

@@ -18,6 +18,7 @@ from patronage.care import legs
 from patronage.care import timeline_kinds as kinds
 from patronage.care.attachments import CheckedFile, attachments_store
 from patronage.care.flows import case_transition, resume_status, transition_check
+from patronage.care.hooks import follow_up_by_survey
 from patronage.care.links import case_link
 from patronage.care.merging import case_carrying_on, member_by_contact
 from patronage.care.message_kinds import CASE_ACKNOWLEDGED, CASE_FOLLOW_UP, CASE_REPLY
@@ -335,12 +336,19 @@ def case_customer_reply_within(
 def case_note(*, case: Case, body: str, actor: User | None, files: Sequence[CheckedFile] = ()) -> CaseEntry:
     """An internal note, with files: staff read it and open them, the customer never does."""
     body = _body(body, "body")
-    now = clock.now()
     with transaction.atomic(durable=True):
-        entry = CaseEntry.objects.create(case=case, kind=EntryKind.NOTE, at=now, actor=actor, body=body)
+        entry = case_note_within(case=case, body=body, actor=actor)
         if files:  # a note alone takes no lock on the case
             attachments_store(case=_locked(case), files=files, entry=entry, from_customer=False, actor=actor)
         return entry
+
+
+def case_note_within(*, case: Case, body: str, actor: User | None) -> CaseEntry:
+    """case_note without files, in the caller's transaction (an advisory meeting's note on the guest's case,
+    written with the guest's own note)."""
+    return CaseEntry.objects.create(
+        case=case, kind=EntryKind.NOTE, at=clock.now(), actor=actor, body=_body(body, "body")
+    )
 
 
 def case_files_add(
@@ -453,8 +461,10 @@ COMMENT_MAX = 2_000
 
 
 def case_follow_up(*, case: Case, actor: User | None) -> Case:
-    """Step 6: asks the customer of a closed case how satisfied they are (one question, 1 to 5); meets the
-    follow-up target. Asked once: a second call changes nothing."""
+    """Step 6: asks the customer of a closed case how satisfied they are, by the survey that follows closed
+    cases when one is open (care.hooks), else by care's one question (1 to 5); meets the follow-up target.
+    Asked once and one way: a second call, or one after the survey job invited the customer, changes
+    nothing."""
     now = clock.now()
     with transaction.atomic(durable=True):
         case = _locked(case)
@@ -462,52 +472,83 @@ def case_follow_up(*, case: Case, actor: User | None) -> Case:
             raise Conflict(_("the follow-up comes after the case is closed"), field="case")
         if case.follow_up_sent_at is not None:
             return case
-        case.follow_up_sent_at = case.updated_at = now
-        case.save(update_fields=["follow_up_sent_at", "updated_at"])
-        legs_breached_report(
-            case=case, legs=legs.legs_meet(case=case, kinds=[LegKind.FOLLOW_UP], at=now), at=now
-        )
-        CaseEntry.objects.create(case=case, kind=EntryKind.FOLLOW_UP, at=now, actor=actor, public=True)
-        link = case_link(case)
-        customer_tell(
-            case,
-            kind=CASE_FOLLOW_UP.code,
-            context={"link": link, "rating_link": link + "#rate"},
-            key=f"case_follow_up:{case.pk}",
-            at=now,
-        )
-        case_event(case, topic="case.updated", key="follow_up", at=now, change={"follow_up": True})
+        by_survey = follow_up_by_survey(case, now)
+        _follow_up_record(case, actor=actor, at=now, by_survey=by_survey)
+        if not by_survey:
+            link = case_link(case)
+            customer_tell(
+                case,
+                kind=CASE_FOLLOW_UP.code,
+                context={"link": link, "rating_link": link + "#rate"},
+                key=f"case_follow_up:{case.pk}",
+                at=now,
+            )
     return case
+
+
+def case_survey_follow_up_within(*, case: Case, at: datetime) -> bool:
+    """Step 6 taken by the survey job as it reads the case's closing (caller's transaction): invites the
+    customer through care.hooks and records the follow-up, unless the case was followed up already (by the
+    button, either way) or is open again. Returns whether the customer was invited. The case's row lock
+    orders it with the button: whichever comes second finds the follow-up done."""
+    case = _locked(case)
+    if case.status != CaseStatus.CLOSED or case.follow_up_sent_at is not None:
+        return False
+    if not follow_up_by_survey(case, at):
+        return False
+    _follow_up_record(case, actor=None, at=at, by_survey=True)
+    return True
+
+
+def _follow_up_record(case: Case, *, actor: User | None, at: datetime, by_survey: bool) -> None:
+    """The follow-up on the case, however it asked: its time, its target met, its entry and its event."""
+    case.follow_up_sent_at = case.updated_at = at
+    case.save(update_fields=["follow_up_sent_at", "updated_at"])
+    legs_breached_report(case=case, legs=legs.legs_meet(case=case, kinds=[LegKind.FOLLOW_UP], at=at), at=at)
+    CaseEntry.objects.create(
+        case=case,
+        kind=EntryKind.FOLLOW_UP,
+        at=at,
+        actor=actor,
+        public=True,
+        data={"survey": True} if by_survey else {},
+    )
+    case_event(
+        case, topic="case.updated", key="follow_up", at=at, change={"follow_up": True, "survey": by_survey}
+    )
 
 
 def case_rate(*, case: Case, rating: int, comment: str = "") -> Case:
     """The customer's answer to the follow-up: 1 (not at all) to 5 (completely satisfied), with an optional
     comment; a later answer replaces the earlier one, and both stay on the case's timeline."""
+    with transaction.atomic(durable=True):
+        return case_rate_within(case=case, rating=rating, comment=comment)
+
+
+def case_rate_within(*, case: Case, rating: int, comment: str = "") -> Case:
+    """case_rate in the caller's transaction (a survey response that follows the case up)."""
     if isinstance(rating, bool) or rating not in RATINGS:
         raise ValidationFailed(_("choose a rating from 1 to 5"), field="rating")
     comment = comment.strip()
     if len(comment) > COMMENT_MAX:
         raise ValidationFailed(_("at most %(max)d characters") % {"max": COMMENT_MAX}, field="comment")
     now = clock.now()
-    with transaction.atomic(durable=True):
-        case = _locked(case)
-        if case.status not in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
-            raise Conflict(_("a case is rated once it is resolved"), field="rating")
-        case.satisfaction, case.satisfaction_comment, case.satisfaction_at = rating, comment, now
-        case.updated_at = now
-        case.save(update_fields=["satisfaction", "satisfaction_comment", "satisfaction_at", "updated_at"])
-        entry = CaseEntry.objects.create(
-            case=case, kind=EntryKind.RATED, at=now, body=comment, public=True, data={"rating": rating}
+    case = _locked(case)
+    if case.status not in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
+        raise Conflict(_("a case is rated once it is resolved"), field="rating")
+    case.satisfaction, case.satisfaction_comment, case.satisfaction_at = rating, comment, now
+    case.updated_at = now
+    case.save(update_fields=["satisfaction", "satisfaction_comment", "satisfaction_at", "updated_at"])
+    entry = CaseEntry.objects.create(
+        case=case, kind=EntryKind.RATED, at=now, body=comment, public=True, data={"rating": rating}
+    )
+    if case.member_id is not None:
+        timeline_record(
+            member=case.member,  # type: ignore[arg-type]
+            kind=kinds.CASE_RATED.code,
+            occurred_at=now,
+            summary=comment,
+            data={"reference": case.reference, "rating": rating},
         )
-        if case.member_id is not None:
-            timeline_record(
-                member=case.member,  # type: ignore[arg-type]
-                kind=kinds.CASE_RATED.code,
-                occurred_at=now,
-                summary=comment,
-                data={"reference": case.reference, "rating": rating},
-            )
-        case_event(
-            case, topic="case.updated", key=f"rated:{entry.pk}", at=now, change={"satisfaction": rating}
-        )
+    case_event(case, topic="case.updated", key=f"rated:{entry.pk}", at=now, change={"satisfaction": rating})
     return case

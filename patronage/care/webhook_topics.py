@@ -27,8 +27,8 @@ CASE_UPDATED = topic_register(
     Topic(
         "case.updated",
         _(
-            "A case changed: its status, assignment, classification, compensation, replies or rating "
-            "(`change` says what)."
+            "A case changed: its status, assignment, classification, compensation, replies, follow-up or "
+            "rating (`change` says what; a follow-up's says whether a survey asked)."
         ),
         {**_CASE, "status": "proposed", "change": {"status": ["listening", "proposed"]}},
     )

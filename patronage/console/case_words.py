@@ -305,6 +305,10 @@ def _event_title(
         return _("Filed under the customer's file, found by the contact details they gave")
     if kind == EntryKind.RATED:
         return _("The customer rated the service %(rating)s of 5") % {"rating": data.get("rating", "—")}
+    if kind == EntryKind.FOLLOW_UP and data.get("survey"):
+        return by(
+            _("Follow-up sent as a survey: the customer is invited to answer the survey on closed cases")
+        )
     if kind == EntryKind.FOLLOW_UP:
         return by(_("Follow-up sent: the customer is asked how satisfied they are"))
     return by(_label(EntryKind, kind))

@@ -35,6 +35,7 @@ from patronage.feedback.survey_services import (
     KEYWORDS_MAX,
     QUESTION_TEXT_MAX,
     QUESTIONS_MAX,
+    REVIEW_URL_MAX,
     SEVERITIES,
     THROTTLE_DAYS_MAX,
     TITLE_MAX,
@@ -567,7 +568,7 @@ class InviteFilterForm(MemberSearchForm):
 
 
 class LoopRuleForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Open a follow-up case for"), choices=LoopRuleKind.choices)
+    kind = forms.ChoiceField(label=_("When a response has"), choices=LoopRuleKind.choices)
     keywords = forms.CharField(
         label=_("Words"),
         required=False,
@@ -578,6 +579,19 @@ class LoopRuleForm(forms.Form):
         label=_("Severity of the case"),
         choices=[(value, label) for value, label in Severity.choices if value in SEVERITIES],
         initial=Severity.MAJOR,
+        help_text=_("For the rules that open a case."),
+    )
+    # Checked as a web address by the service, which names the field: the form keeps what was typed.
+    review_url = forms.CharField(
+        label=_("Review link"),
+        required=False,
+        max_length=REVIEW_URL_MAX,
+        help_text=_("For a promoter rule: where they can leave a review, such as your page on a map."),
+    )
+    ask_referral = forms.BooleanField(
+        label=_("Ask them to bring a friend"),
+        required=False,
+        help_text=_("For a promoter rule: says how many points a referral earns, when a program gives some."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -4,7 +4,9 @@ to answer a survey more recently than the survey's throttle allows.
 Sent by hand to a list of members (or every member matching a filter), or by the trigger job after an
 event: a case closed, a purchase, a reward redeemed. The job reads the business events (the outbox) of a
 window that overlaps the last run's, so an event committed late is still seen; the cause key makes reading
-an event twice harmless.
+an event twice harmless. A closed case's invitation is its follow-up (care's step 6): care records it, and the
+case gets either the survey or care's one question, never both, whether the job or the case's Follow up button
+comes first (care.services.case_follow_up, case_survey_follow_up_within).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from patronage.care.models import Case
+from patronage.care.services import case_survey_follow_up_within
 from patronage.commerce.models import Order
 from patronage.core import clock
 from patronage.core.audit import audit_change
@@ -107,6 +110,22 @@ def triggers_run(*, now: datetime | None = None) -> int:
     return invited
 
 
+def case_follow_up_invite(case: Case, at: datetime) -> bool:
+    """Care's follow-up by survey (care.hooks): invites the closed case's customer to the open survey that
+    follows closed cases, the invitation carrying the case (and so its agent). True when they are invited,
+    now or before; False when no such survey is open, the case's customer has no file, or they were asked to
+    answer a survey too recently: care then asks its own question."""
+    if Invitation.objects.filter(case=case).exists():
+        return True
+    survey = Survey.objects.filter(status=SurveyStatus.OPEN, trigger=SurveyTrigger.CASE_CLOSED).first()
+    if survey is None or case.member is None:
+        return False
+    outcome = _invite(
+        survey, case.member, cause=f"case:{case.pk}", now=at, questions=survey.questions.count(), case=case
+    )
+    return outcome == "invited"
+
+
 # Helpers
 
 
@@ -117,13 +136,15 @@ def _event_invite(event: OutboxEvent, surveys: dict[str, Survey], now: datetime)
     member_id = payload.get("member")
     if survey is None or not isinstance(member_id, int) or isinstance(member_id, bool):
         return "skipped"
-    case = order = None
+    order = None
     if trigger == SurveyTrigger.CASE_CLOSED:
         case = Case.objects.filter(reference=payload.get("reference")).first()
-        if case is None:
+        # The survey is the case's follow-up (step 6): care invites through case_follow_up_invite, under the
+        # case's lock, unless its follow-up was sent already.
+        if case is None or not case_survey_follow_up_within(case=case, at=now):
             return "skipped"
-        cause = f"case:{case.pk}"
-    elif trigger == SurveyTrigger.PURCHASE:
+        return "invited"
+    if trigger == SurveyTrigger.PURCHASE:
         order_cause = payload.get("cause")
         if payload.get("kind") != "earn" or not isinstance(order_cause, str):
             return "skipped"
@@ -137,9 +158,7 @@ def _event_invite(event: OutboxEvent, surveys: dict[str, Survey], now: datetime)
     member = Member.objects.filter(pk=member_id).first()
     if member is None:
         return "skipped"
-    return _invite(
-        survey, member, cause=cause, now=now, questions=survey.questions.count(), case=case, order=order
-    )
+    return _invite(survey, member, cause=cause, now=now, questions=survey.questions.count(), order=order)
 
 
 def _invite(
@@ -183,7 +202,7 @@ def _invite(
         member=member,
         kind=kinds.SURVEY_INVITED.code,
         occurred_at=now,
-        data={"survey": survey.pk, "title": survey.title, "titles": survey.title_translations},
+        data=kinds.survey_named(survey),
         dedupe_key=f"survey_invited:{invitation.pk}",
     )
     return "invited"

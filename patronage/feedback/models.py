@@ -281,6 +281,8 @@ class Theme(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="themes")
     language = models.CharField(max_length=16)
     name = models.CharField(max_length=200)
+    # A person's name in the business's other languages (a Korean theme named in English for its readers too).
+    name_translations: models.JSONField[dict[str, str]] = models.JSONField(default=dict, blank=True)
     named_by_person = models.BooleanField(default=False)
     top_terms: models.JSONField[list[str]] = models.JSONField(default=list, blank=True)
     centroid: models.JSONField[dict[str, float]] = models.JSONField(default=dict, blank=True)
@@ -321,6 +323,11 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def where(self) -> str:
+        """Where it is, as guests read it: the place written, else the store's name."""
+        return self.place or (self.store.name if self.store else "")
 
 
 class MeetingGuest(models.Model):

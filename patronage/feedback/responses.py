@@ -4,7 +4,8 @@ One invitation is answered once: its first complete response is final, and a lat
 saves before it are kept and completed in place). Two saves of the same invitation at once are serialised
 on the invitation's row. A response whose answers match a closed-loop rule opens one follow-up case for its
 customer, in the response's own transaction, so a response and its case exist together or not at all and a
-response never opens two (FollowUp is one per response). A staff member's try of a survey is kept apart
+response never opens two (FollowUp is one per response); the case it follows up is rated, and a promoter
+thanked, in that transaction too (feedback.loop). A staff member's try of a survey is kept apart
 and never counted, and opens nothing.
 """
 
@@ -25,6 +26,7 @@ from patronage.core.errors import Conflict, ValidationFailed
 from patronage.core.models import User
 from patronage.core.outbox import outbox_publish
 from patronage.feedback import timeline_kinds as kinds
+from patronage.feedback.loop import case_rating_record, promoter_thank
 from patronage.feedback.models import (
     Answer,
     FollowUp,
@@ -188,8 +190,9 @@ def _answered(
     clean: dict[str, CleanAnswer],
     now: datetime,
 ) -> None:
-    """What a complete response sets off: the member's timeline, the webhook event, the closed loop."""
-    nps = _first_of(QuestionType.NPS, questions, clean)
+    """What a complete response sets off: the member's timeline, the webhook event, the closed loop (the case
+    it follows up rated, a follow-up case opened, a promoter thanked)."""
+    nps, csat = _first_of(QuestionType.NPS, questions, clean), _first_of(QuestionType.CSAT, questions, clean)
     # A response is completed once (the invitation's lock and the refusal of a second answer see to it), so
     # its timeline entry and its event are new: no look for an earlier one, no savepoint.
     if response.member_id is not None:
@@ -197,12 +200,7 @@ def _answered(
             member=response.member,  # type: ignore[arg-type]
             kind=kinds.SURVEY_ANSWERED.code,
             occurred_at=now,
-            data={
-                "survey": survey.pk,
-                "title": survey.title,
-                "titles": survey.title_translations,
-                "nps": nps,
-            },
+            data={**kinds.survey_named(survey), "nps": nps},
         )
     outbox_publish(
         topic="survey.response",
@@ -212,7 +210,7 @@ def _answered(
             "member": response.member_id,
             "nps": nps,
             "nps_group": nps_group(nps).value if nps is not None else None,
-            "csat": _first_of(QuestionType.CSAT, questions, clean),
+            "csat": csat,
             "case": response.case_id,
             "at": now.isoformat(),
         },
@@ -220,9 +218,11 @@ def _answered(
         at=now,
         new=True,
     )
+    case_rating_record(response=response, csat=csat, questions=questions, clean=clean)
     rule = _matching_rule(survey, questions, clean)
     if rule is not None:
         _follow_up_open(survey, response, rule, questions, clean, now)
+    promoter_thank(survey=survey, response=response, nps=nps, at=now)
 
 
 def _first_of(kind: QuestionType, questions: list[Question], clean: dict[str, CleanAnswer]) -> int | None:

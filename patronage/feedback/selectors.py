@@ -1,4 +1,5 @@
-"""Reading surveys and their results: scores with intervals, per-question summaries, breakdowns, the trend.
+"""Reading surveys and their results: scores with intervals, per-question summaries, the trend. The scores by
+group of respondents (tier, store, channel, agent, lifetime-value band, language) are in survey_groups.py.
 
 Results count complete responses only, never a staff member's try; a question left unanswered counts in
 no score (NPS is over the answered NPS questions).
@@ -7,7 +8,7 @@ no score (NPS is over the answered NPS questions).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -21,11 +22,9 @@ from patronage.core.names import text_in_language
 from patronage.feedback.models import Answer, FollowUp, Invitation, Question, Response, Survey
 from patronage.feedback.questions import QuestionType
 from patronage.feedback.scores import NO_ANSWERS, Score, ces, csat, nps, response_rate
-from patronage.loyalty.models import Account
 
 EXAMPLES = 5
 TREND_WEEKS = 12
-BREAKDOWNS = ("channel", "store", "agent", "tier", "language")
 
 
 @dataclass(frozen=True)
@@ -50,8 +49,6 @@ class Results:
     csat: Score
     ces: Score
     questions: list[QuestionSummary]
-    # breakdown name -> [(group label, NPS score)], largest groups first
-    breakdowns: dict[str, list[tuple[str, Score]]]
     # (week's Monday in the business's zone, NPS that week)
     trend: list[tuple[datetime, Score]]
 
@@ -103,7 +100,6 @@ def survey_results(*, survey: Survey, now: datetime | None = None) -> Results:
         csat=_score_of(first[QuestionType.CSAT]),
         ces=_score_of(first[QuestionType.CES]),
         questions=summaries,
-        breakdowns=_breakdowns(nps_question.question, counted) if nps_question else {},
         trend=_trend(nps_question.question, counted, now) if nps_question else [],
     )
 
@@ -166,62 +162,29 @@ def _fixed_high(kind: QuestionType) -> int:
     return {QuestionType.NPS: 10, QuestionType.CSAT: 5, QuestionType.CES: 7}.get(kind, 5)
 
 
-def _breakdowns(question: Question, counted: QuerySet[Response]) -> dict[str, list[tuple[str, Score]]]:
-    """NPS by channel, store, agent, the member's tier and language."""
-    rows = Answer.objects.filter(question=question, response__in=counted, number__isnull=False).values_list(
-        "number",
-        "response__channel",
-        "response__store__name",
-        "response__agent__username",
-        "response__language",
-        "response__member_id",
-    )
-    groups: dict[str, dict[str, list[int | None]]] = {name: defaultdict(list) for name in BREAKDOWNS}
-    answers = list(rows)
-    tiers = _tiers({member for *_rest, member in answers if member is not None})
-    for number, channel, store, agent, language, member in answers:
-        groups["channel"][channel or "-"].append(number)
-        groups["store"][store or "-"].append(number)
-        groups["agent"][agent or "-"].append(number)
-        groups["tier"][tiers.get(member, "-") if member is not None else "-"].append(number)
-        groups["language"][language or "-"].append(number)
-    return {
-        name: sorted(
-            ((label, nps(values)) for label, values in by_label.items()), key=lambda item: -item[1].n
-        )
-        for name, by_label in groups.items()
-    }
-
-
-def _tiers(member_ids: Iterable[int]) -> dict[int, str]:
-    """Each member's current tier name (their first program's), for the breakdown."""
-    tiers: dict[int, str] = {}
-    for member_id, tier in (
-        Account.objects.filter(member_id__in=list(member_ids), tier__isnull=False)
-        .order_by("member_id", "pk")
-        .values_list("member_id", "tier__name")
-    ):
-        tiers.setdefault(member_id, tier)
-    return tiers
-
-
 def _trend(question: Question, counted: QuerySet[Response], now: datetime) -> list[tuple[datetime, Score]]:
     """The NPS of each of the last TREND_WEEKS weeks (Monday to Sunday in the business's zone)."""
-    zone = business_zone()
-    local = now.astimezone(zone)
-    this_monday = (local - timedelta(days=local.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
-    start = this_monday - timedelta(weeks=TREND_WEEKS - 1)
-    weeks: dict[datetime, list[int | None]] = {start + timedelta(weeks=n): [] for n in range(TREND_WEEKS)}
+    start = trend_mondays(now)[0]
+    weeks: dict[datetime, list[int | None]] = {monday: [] for monday in trend_mondays(now)}
     for number, created in Answer.objects.filter(
         question=question, response__in=counted, number__isnull=False, response__created_at__gte=start
     ).values_list("number", "response__created_at"):
-        created_local = created.astimezone(zone)
-        monday = (created_local - timedelta(days=created_local.weekday())).replace(
-            hour=0, minute=0, second=0, microsecond=0
-        )
+        monday = monday_of(created)
         if monday in weeks:
             weeks[monday].append(number)
     return [(monday, nps(values)) for monday, values in weeks.items()]
+
+
+def monday_of(moment: datetime) -> datetime:
+    """The start of the moment's week (Monday, midnight) in the business's zone."""
+    local = moment.astimezone(business_zone())
+    return (local - timedelta(days=local.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def trend_mondays(now: datetime) -> list[datetime]:
+    """The Mondays of the last TREND_WEEKS weeks up to `now`'s, oldest first, in the business's zone."""
+    this_monday = monday_of(now)
+    return [this_monday - timedelta(weeks=TREND_WEEKS - 1 - n) for n in range(TREND_WEEKS)]
 
 
 @dataclass(frozen=True)

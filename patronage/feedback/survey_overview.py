@@ -1,5 +1,5 @@
-"""Reading surveys for the staff pages: the list with each survey's responses and NPS, its closed-loop rules
-and the cases they opened, staff tries, and the customers an invitation names (pasted, or matching the
+"""Reading surveys for the staff pages: the list with each survey's responses and NPS, its closed-loop rules,
+the cases they opened and the promoters they thanked, staff tries, and the customers an invitation names (pasted, or matching the
 customer list's filters).
 
 Counted as selectors.survey_results counts: complete responses only, never a staff member's try.
@@ -12,10 +12,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import CharField, Count, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext as _
 
 from patronage.core.errors import NotFound
+from patronage.feedback.message_kinds import THANKS_KEY_PREFIX
 from patronage.feedback.models import Answer, FollowUp, LoopRule, Question, Response, Survey
 from patronage.feedback.questions import QuestionType
 from patronage.feedback.scores import NO_ANSWERS, Score, nps
@@ -23,8 +25,10 @@ from patronage.loyalty.models import Tier
 from patronage.loyalty.selectors.standing import tier_member_ids
 from patronage.members.models import IdentityKind, Member, MemberStatus
 from patronage.members.selectors import member_find_by_identity, member_list
+from patronage.messages.models import Message
 
 FOLLOW_UPS_SHOWN = 50
+THANKED_SHOWN = 50
 COUNTED = Q(responses__complete=True, responses__test=False)
 
 
@@ -33,6 +37,15 @@ class SurveyRow:
     survey: Survey
     responses: int
     nps: Score  # of its first NPS question; NO_ANSWERS without one
+
+
+@dataclass(frozen=True)
+class Thanked:
+    """A promoter's response and the thank-you it earned, as the delivery log keeps it (sent, or skipped
+    and why)."""
+
+    response: Response
+    message: Message
 
 
 @dataclass(frozen=True)
@@ -100,6 +113,30 @@ def survey_follow_ups(*, survey: Survey, limit: int = FOLLOW_UPS_SHOWN) -> list[
 
 def survey_follow_up_count(*, survey: Survey) -> int:
     return FollowUp.objects.filter(response__survey=survey).count()
+
+
+def survey_thanked(*, survey: Survey, limit: int = THANKED_SHOWN) -> list[Thanked]:
+    """The promoters the survey thanked, newest first: their responses found with their thank-you by its
+    key (one per response), two queries."""
+    responses = list(
+        _thanked_responses(survey).select_related("member").order_by("-updated_at", "-pk")[:limit]
+    )
+    messages = Message.objects.in_bulk([response.thanks for response in responses])  # type: ignore[attr-defined]
+    return [Thanked(response, messages[response.thanks]) for response in responses]  # type: ignore[attr-defined]
+
+
+def survey_thanked_count(*, survey: Survey) -> int:
+    return _thanked_responses(survey).count()
+
+
+def _thanked_responses(survey: Survey) -> QuerySet[Response]:
+    key = Concat(Value(THANKS_KEY_PREFIX), Cast(OuterRef("pk"), output_field=CharField()))
+    thanks = Message.objects.filter(idempotency_key=key).values("pk")[:1]
+    return (
+        Response.objects.filter(survey=survey, complete=True, test=False, member__isnull=False)
+        .annotate(thanks=Subquery(thanks))
+        .filter(thanks__isnull=False)
+    )
 
 
 def survey_tries(*, survey: Survey) -> int:

@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -49,6 +51,7 @@ CHOICES_MAX = 30
 THROTTLE_DAYS_MAX = 365
 KEYWORDS_MAX = 30
 KEYWORD_MAX = 60
+REVIEW_URL_MAX = 500
 _KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 SEVERITIES = ("minor", "major", "critical")
 
@@ -165,9 +168,17 @@ def survey_close(*, survey: Survey, actor: User | None) -> Survey:
 
 
 def loop_rule_add(
-    *, survey: Survey, kind: str, keywords: Sequence[str] = (), severity: str = "major", actor: User | None
+    *,
+    survey: Survey,
+    kind: str,
+    keywords: Sequence[str] = (),
+    severity: str = "major",
+    review_url: str = "",
+    ask_referral: bool = False,
+    actor: User | None,
 ) -> LoopRule:
-    """A closed-loop rule: answers that match it open a follow-up case for their customer."""
+    """A closed-loop rule: answers that match it open a follow-up case for their customer, or (a promoter
+    rule) thank them, with the review link and the referral ask it sets."""
     problems: list[tuple[str, str]] = []
     if kind not in LoopRuleKind.values:
         problems.append(("kind", _("choose one of: %(kinds)s") % {"kinds": ", ".join(LoopRuleKind.values)}))
@@ -186,14 +197,54 @@ def loop_rule_add(
                 ("keywords", _("a word is at most %(max)d characters of text") % {"max": KEYWORD_MAX})
             )
             break
+    review_url = review_url.strip()
+    problems.extend(_promoter_problems(kind, review_url, ask_referral))
     if problems:
         raise ValidationFailed.every(problems)
+    if kind == LoopRuleKind.PROMOTER and survey.loop_rules.filter(kind=LoopRuleKind.PROMOTER).exists():
+        # A promoter is thanked once: a second rule could only contradict the first's link and ask.
+        raise Conflict(_("this survey thanks its promoters already: remove that rule first"), field="kind")
     with transaction.atomic(durable=True):
         rule = LoopRule.objects.create(
-            survey=survey, kind=kind, keywords=words, severity=severity, created_at=clock.now()
+            survey=survey,
+            kind=kind,
+            keywords=words,
+            severity=severity,
+            review_url=review_url,
+            ask_referral=ask_referral,
+            created_at=clock.now(),
         )
-        audit_change(actor=actor, action="survey.rule_added", target=survey, kind=kind, keywords=words)
+        audit_change(
+            actor=actor,
+            action="survey.rule_added",
+            target=survey,
+            kind=kind,
+            keywords=words,
+            review_url=review_url,
+            ask_referral=ask_referral,
+        )
     return rule
+
+
+def _promoter_problems(kind: str, review_url: str, ask_referral: bool) -> list[tuple[str, str]]:
+    """What a promoter rule's thank-you sets wrong: a link that is no web address, or a thank-you's settings
+    on a rule that thanks no one."""
+    problems: list[tuple[str, str]] = []
+    if kind != LoopRuleKind.PROMOTER:
+        only = _("only a promoter rule thanks the customer")
+        if review_url:
+            problems.append(("review_url", only))
+        if ask_referral:
+            problems.append(("ask_referral", only))
+        return problems
+    if len(review_url) > REVIEW_URL_MAX:
+        problems.append(("review_url", _("at most %(max)d characters") % {"max": REVIEW_URL_MAX}))
+    elif review_url:
+        try:
+            URLValidator(schemes=["http", "https"])(review_url)
+        except DjangoValidationError:
+            problems.append(("review_url", _("give a web address starting with https://")))
+    return problems
 
 
 def loop_rule_remove(*, rule: LoopRule, actor: User | None) -> None:
@@ -253,8 +304,8 @@ def _checked(data: SurveyInput, *, structure: bool) -> tuple[list[Question], lis
     """The questions as unsaved rows, and every problem of the input."""
     languages = business_languages()
     problems: list[tuple[str, str]] = []
-    problems += _text_problems("title", data.title, TITLE_MAX, required=True)
-    problems += _text_problems("intro", data.intro, INTRO_MAX)
+    problems += text_problems("title", data.title, TITLE_MAX, required=True)
+    problems += text_problems("intro", data.intro, INTRO_MAX)
     for name, texts, limit in (
         ("title_translations", data.title_translations, TITLE_MAX),
         ("intro_translations", data.intro_translations, INTRO_MAX),
@@ -364,7 +415,7 @@ def _named_words(
                 _("small letters, digits, '-' and '_', at most 40, starting with a letter or digit"),
             )
         )
-    problems += _text_problems(f"{place}.text", text, limit, required=True)
+    problems += text_problems(f"{place}.text", text, limit, required=True)
     clean, bad = translations_clean(
         translations, field=f"{place}.text_translations", languages=languages, max_length=limit
     )
@@ -390,9 +441,10 @@ def _kept(translations: Mapping[str, str], languages: list[str]) -> dict[str, st
     return translations_merge({}, dict(translations), main_language=languages[0])
 
 
-def _text_problems(
+def text_problems(
     field_name: str, value: str, limit: int, *, required: bool = False
 ) -> list[tuple[str, str]]:
+    """What is wrong with a text a person typed (empty when required, too long, not storable), on its field."""
     text = value.strip()
     if required and not text:
         return [(field_name, _("this cannot be empty"))]

@@ -195,6 +195,10 @@ def _public(entry: CaseEntry, case: Case) -> PublicEntry:
         return PublicEntry(entry.at, kind, title, entry.body, ours=True)
     if kind == EntryKind.REPLY_IN:
         return PublicEntry(entry.at, kind, _("You wrote"), entry.body, ours=False)
+    if kind == EntryKind.FOLLOW_UP and entry.data.get("survey"):
+        return PublicEntry(
+            entry.at, kind, _("We asked you to answer a short survey on how we did"), "", ours=True
+        )
     if kind == EntryKind.FOLLOW_UP:
         return PublicEntry(entry.at, kind, _("We asked how satisfied you are"), "", ours=True)
     if kind == EntryKind.RATED:

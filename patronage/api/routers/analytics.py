@@ -27,6 +27,7 @@ from patronage.api.auth import acting_user, require_scope
 from patronage.api.pagination import LimitOffset
 from patronage.api.schemas.analytics import (
     AnalysisKind,
+    NpsOutcomesOut,
     RunFilters,
     RunOut,
     RunRequest,
@@ -128,6 +129,15 @@ def get_latest_analysis(request: HttpRequest, kind: AnalysisKind) -> AnalysisRun
     if run is None:
         raise NotFound(_("no %(kind)s analysis has finished yet") % {"kind": kind}, field="kind")
     return run
+
+
+@router.get("/nps-groups", response={200: NpsOutcomesOut, PROBLEM_STATUSES: Problem}, auth=ANALYTICS)
+def get_nps_group_outcomes(request: HttpRequest) -> selectors.NpsOutcomes:
+    """Repurchase and churn of promoters, passives and detractors, each customer in the group of their latest
+    NPS answer; read live from the answers, the orders and the latest churn run. Seen with the loyalty
+    analysis."""
+    _readable(request, "loyalty")
+    return selectors.nps_group_outcomes()
 
 
 @router.post("/whatif", response={200: WhatIfOut, PROBLEM_STATUSES: Problem}, auth=ANALYTICS)

@@ -8,7 +8,7 @@ or selector of patronage.feedback.
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext
-from ninja import Router
+from ninja import Query, Router
 from ninja.pagination import paginate
 from ninja.responses import Status
 
@@ -16,6 +16,8 @@ from patronage.api.auth import acting_user, require_scope
 from patronage.api.pagination import LimitOffset
 from patronage.api.schemas.common import PROBLEM_STATUSES, PathId, Problem
 from patronage.api.schemas.surveys import (
+    SurveyBreakdownFilters,
+    SurveyBreakdownOut,
     SurveyCreateIn,
     SurveyIn,
     SurveyInvitationsIn,
@@ -26,6 +28,7 @@ from patronage.api.schemas.surveys import (
     SurveyResultsOut,
     SurveyRuleIn,
     SurveyRuleOut,
+    SurveyThemesOut,
 )
 from patronage.core.errors import ValidationFailed
 from patronage.feedback import integration
@@ -33,6 +36,7 @@ from patronage.feedback.invitations import Sent, invitations_send
 from patronage.feedback.models import LoopRule, Response, Survey
 from patronage.feedback.responses import ResponseInput
 from patronage.feedback.selectors import Results, invitation_by_token, survey_get, survey_results
+from patronage.feedback.survey_groups import Breakdown, survey_breakdown
 from patronage.feedback.survey_services import (
     ChoiceInput,
     QuestionInput,
@@ -43,6 +47,8 @@ from patronage.feedback.survey_services import (
     survey_open,
     survey_update,
 )
+from patronage.feedback.theme_selectors import survey_themes
+from patronage.loyalty.selectors.accounts import program_get
 
 router = Router(tags=["surveys"])
 
@@ -172,8 +178,31 @@ def record_survey_response(
 )
 def get_survey_results(request: HttpRequest, survey_id: PathId) -> Results:
     """Scores with their intervals, the response rate, each question's summary (free-text examples are the
-    customers' own words), NPS breakdowns and its 12-week trend. Complete responses only; staff tries never."""
+    customers' own words) and the NPS's 12-week trend. Complete responses only; staff tries never."""
     return survey_results(survey=survey_get(survey_id=survey_id))
+
+
+@router.get(
+    "/surveys/{survey_id}/breakdown", response={200: SurveyBreakdownOut, PROBLEM_STATUSES: Problem}, auth=READ
+)
+def get_survey_breakdown(
+    request: HttpRequest, survey_id: PathId, filters: Query[SurveyBreakdownFilters]
+) -> Breakdown:
+    """The responses, NPS, CSAT and CES of each group of respondents (`?by=tier`), each score with its
+    interval and flagged `too_few` under five answers. An unknown `by` is 422 naming it."""
+    survey = survey_get(survey_id=survey_id)
+    program = program_get(code=filters.program) if filters.program else None
+    return survey_breakdown(survey=survey, by=filters.by, program=program)
+
+
+@router.get(
+    "/surveys/{survey_id}/themes", response={200: SurveyThemesOut, PROBLEM_STATUSES: Problem}, auth=READ
+)
+def get_survey_themes(request: HttpRequest, survey_id: PathId) -> dict[str, object]:
+    """What each free-text question's answers are about: its themes, largest first, with their answers,
+    share, sentiment split and three examples. Found again each hour while new answers come."""
+    survey = survey_get(survey_id=survey_id)
+    return {"survey": survey.pk, "themes_at": survey.themes_at, "questions": survey_themes(survey=survey)}
 
 
 @router.post(
@@ -198,12 +227,15 @@ def invite_to_survey(request: HttpRequest, survey_id: PathId, payload: SurveyInv
     "/surveys/{survey_id}/rules", response={201: SurveyRuleOut, PROBLEM_STATUSES: Problem}, auth=WRITE
 )
 def add_survey_rule(request: HttpRequest, survey_id: PathId, payload: SurveyRuleIn) -> Status[LoopRule]:
-    """A closed-loop rule: each complete response it matches opens one follow-up case for its customer."""
+    """A closed-loop rule: each complete response it matches opens one follow-up case for its customer, or
+    (a promoter rule) thanks them once."""
     rule = loop_rule_add(
         survey=survey_get(survey_id=survey_id),
         kind=payload.kind,
         keywords=payload.keywords,
         severity=payload.severity,
+        review_url=payload.review_url,
+        ask_referral=payload.ask_referral,
         actor=acting_user(request),
     )
     return Status(201, rule)

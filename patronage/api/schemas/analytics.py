@@ -6,6 +6,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, StrictBool, create_
 from pydantic import Field as PydanticField
 
 from patronage.analytics.models import AnalysisRun
+from patronage.analytics.selectors import NpsOutcomes
 from patronage.analytics.whatif import TARP_MINOR
 from patronage.api.errors import UNWRAPPED_PREFIXES
 from patronage.api.schemas.common import Day, whole
@@ -216,3 +217,44 @@ class WhatIfOut(Schema):
     projects: list[dict[str, Any]]
     tornado: list[dict[str, Any]]
     change: float
+
+
+class ShareOut(Schema):
+    """`count` of `of` customers, as a share (0-1) with Wilson's 95% interval; null when `of` is 0."""
+
+    count: int
+    of: int
+    value: float | None
+    low: float | None
+    high: float | None
+
+
+class NpsGroupOut(Schema):
+    group: Literal["promoter", "passive", "detractor"]
+    customers: int = Field(..., description="customers whose latest NPS answer is in the group")
+    repurchase: ShareOut = Field(
+        ...,
+        description="bought again within repurchase_days of answering, of those who answered that long ago",
+    )
+    churn: ShareOut = Field(..., description="predicted (churn_run) or observed churned")
+
+
+class NpsOutcomesOut(Schema):
+    """Repurchase and churn of promoters, passives and detractors (docs/guide/analytics-methods.md)."""
+
+    as_of: datetime
+    repurchase_days: int
+    churn_method: Literal["predicted", "observed"]
+    churn_run: int | None = Field(..., description="the churn run whose risks of 0.5 or more predict churn")
+    churn_days: int = Field(
+        ..., description="the churn horizon: the run's, or the days without a purchase that count as churned"
+    )
+    groups: list[NpsGroupOut]
+
+    @staticmethod
+    def resolve_churn_method(outcomes: NpsOutcomes) -> str:
+        return "predicted" if outcomes.churn_run is not None else "observed"
+
+    @staticmethod
+    def resolve_churn_run(outcomes: NpsOutcomes) -> int | None:
+        return outcomes.churn_run.pk if outcomes.churn_run is not None else None

@@ -26,6 +26,8 @@ from pydantic import (
 
 from patronage.api.schemas.common import NOT_BLANK, SAFE_TEXT, Id, whole
 from patronage.api.schemas.loyalty import LanguageCode, translations_schema
+from patronage.api.schemas.webhooks import URL_PATTERN
+from patronage.feedback.breakdowns import MIN_ANSWERS, GroupScores, too_few
 from patronage.feedback.models import (
     Answer,
     FollowUp,
@@ -39,6 +41,7 @@ from patronage.feedback.questions import CHOICES, RATING_LIMITS, TEXT_LENGTH, TE
 from patronage.feedback.responses import EXTERNAL_ID_MAX
 from patronage.feedback.scores import Score
 from patronage.feedback.selectors import QuestionSummary, Results
+from patronage.feedback.survey_groups import Breakdown
 from patronage.feedback.survey_services import (
     CHOICE_TEXT_MAX,
     CHOICES_MAX,
@@ -47,9 +50,11 @@ from patronage.feedback.survey_services import (
     KEYWORDS_MAX,
     QUESTION_TEXT_MAX,
     QUESTIONS_MAX,
+    REVIEW_URL_MAX,
     THROTTLE_DAYS_MAX,
     TITLE_MAX,
 )
+from patronage.feedback.theme_selectors import QuestionThemes, ThemeSummary
 
 NOT_GIVEN: Any = None
 # A question's or a choice's id, as the survey's page and the answers name it.
@@ -363,7 +368,9 @@ class SurveyInvitationsOut(Schema):
 class SurveyRuleIn(Schema):
     """When a complete response opens a follow-up case for its customer: a detractor (NPS 0-6), a low CSAT
     (1-2), or free text holding one of `keywords` (a keyword rule only, and at least one there; matched
-    without regard to case)."""
+    without regard to case); or (`promoter`, NPS 9-10) when the customer is thanked, once, with
+    `review_url` and, with `ask_referral`, a line asking them to bring a friend (a promoter rule only; one
+    per survey, a second is 409)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -374,6 +381,10 @@ class SurveyRuleIn(Schema):
     severity: Literal["minor", "major", "critical"] = Field(
         "major", description="the follow-up case's severity"
     )
+    review_url: Annotated[str, StringConstraints(max_length=REVIEW_URL_MAX, pattern=f"^$|{URL_PATTERN}")] = (
+        Field("", description="a promoter rule's link to leave a review: an http or https address, or empty")
+    )
+    ask_referral: StrictBool = Field(False, description="a promoter rule's ask to bring a friend")
 
 
 class SurveyRuleOut(Schema):
@@ -381,6 +392,8 @@ class SurveyRuleOut(Schema):
     kind: str
     keywords: list[str]
     severity: str
+    review_url: str
+    ask_referral: bool
     active: bool
     created_at: datetime
 
@@ -421,10 +434,6 @@ class SurveyQuestionResultOut(Schema):
         return summary.question.text
 
 
-class SurveyGroupOut(SurveyScoreOut):
-    label: str
-
-
 class SurveyWeekOut(SurveyScoreOut):
     week: date = Field(..., description="the week's Monday in the business's time zone")
 
@@ -441,21 +450,11 @@ class SurveyResultsOut(Schema):
     csat: SurveyScoreOut = Field(..., description="of the first CSAT question: % answering 4 or 5")
     ces: SurveyScoreOut = Field(..., description="of the first CES question: the mean effort, 1 to 7")
     questions: list[SurveyQuestionResultOut]
-    breakdowns: dict[str, list[SurveyGroupOut]] = Field(
-        ..., description="NPS by channel, store, agent, tier and language, largest groups first"
-    )
     trend: list[SurveyWeekOut] = Field(..., description="NPS of each of the last 12 weeks")
 
     @staticmethod
     def resolve_survey(results: Results) -> int:
         return results.survey.pk
-
-    @staticmethod
-    def resolve_breakdowns(results: Results) -> dict[str, list[dict[str, Any]]]:
-        return {
-            name: [{"label": label, **_score(score)} for label, score in groups]
-            for name, groups in results.breakdowns.items()
-        }
 
     @staticmethod
     def resolve_trend(results: Results) -> list[dict[str, Any]]:
@@ -464,3 +463,139 @@ class SurveyResultsOut(Schema):
 
 def _score(score: Score) -> dict[str, Any]:
     return {"value": score.value, "low": score.low, "high": score.high, "n": score.n}
+
+
+BreakdownBy = Literal["tier", "store", "channel", "agent", "clv_band", "language"]
+
+
+class SurveyBreakdownFilters(Schema):
+    by: BreakdownBy = Field(..., description="the groups: tier, store, channel, agent, clv_band or language")
+    program: str | None = Field(
+        None, description="by tier: the program whose tiers (its code); the first program by code if left out"
+    )
+
+
+class SurveyGroupScoreOut(SurveyScoreOut):
+    too_few: bool = Field(..., description=f"fewer than {MIN_ANSWERS} answers: too few to read")
+
+
+class SurveyGroupOut(Schema):
+    key: str = Field(
+        ...,
+        description="the group as data: a channel or language code, a store's, agent's or tier's id, a band "
+        "(top, middle, lower); empty for the responses in none (no store, no tier, not scored)",
+    )
+    label: str = Field(..., description="the group's name in the request's language")
+    responses: int
+    nps: SurveyGroupScoreOut
+    csat: SurveyGroupScoreOut
+    ces: SurveyGroupScoreOut
+    too_few: bool = Field(..., description=f"every score rests on fewer than {MIN_ANSWERS} answers")
+
+    @staticmethod
+    def resolve_nps(group: GroupScores) -> dict[str, Any]:
+        return _group_score(group.nps)
+
+    @staticmethod
+    def resolve_csat(group: GroupScores) -> dict[str, Any]:
+        return _group_score(group.csat)
+
+    @staticmethod
+    def resolve_ces(group: GroupScores) -> dict[str, Any]:
+        return _group_score(group.ces)
+
+
+class SurveyBreakdownOut(Schema):
+    """Complete responses only, never a staff member's try; each group's scores as the survey's own."""
+
+    survey: int
+    by: str
+    program: str | None = Field(..., description="by tier: the program whose tiers (its code)")
+    groups: list[SurveyGroupOut] = Field(..., description="largest first; lifetime-value bands top first")
+    unavailable: str = Field(
+        ..., description="why there are no groups to show (no lifetime-value analysis yet); empty otherwise"
+    )
+
+    @staticmethod
+    def resolve_survey(breakdown: Breakdown) -> int:
+        return breakdown.survey.pk
+
+    @staticmethod
+    def resolve_program(breakdown: Breakdown) -> str | None:
+        return breakdown.program.code if breakdown.program else None
+
+
+def _group_score(score: Score) -> dict[str, Any]:
+    return {**_score(score), "too_few": too_few(score)}
+
+
+# ---- themes ---------------------------------------------------------------------------------------------
+
+
+class SurveyThemeOut(Schema):
+    """A group of free-text answers to one question in one language (decision 0026)."""
+
+    id: int
+    name: str = Field(..., description="its top terms, until a person renames it")
+    name_translations: dict[str, str] = Field(..., description="a person's name in the other languages")
+    named_by_person: bool
+    language: str = Field(..., description="the language of its answers")
+    top_terms: list[str]
+    answers: int
+    share: float = Field(..., description="of the question's answers in themes, 0 to 1")
+    sentiment: dict[str, int] = Field(..., description="answers that read positive, neutral and negative")
+    examples: list[str] = Field(..., description="three answers of the strongest feeling")
+
+    @staticmethod
+    def resolve_id(summary: ThemeSummary) -> int:
+        return summary.theme.pk
+
+    @staticmethod
+    def resolve_name(summary: ThemeSummary) -> str:
+        return summary.theme.name
+
+    @staticmethod
+    def resolve_name_translations(summary: ThemeSummary) -> dict[str, str]:
+        return summary.theme.name_translations
+
+    @staticmethod
+    def resolve_named_by_person(summary: ThemeSummary) -> bool:
+        return summary.theme.named_by_person
+
+    @staticmethod
+    def resolve_language(summary: ThemeSummary) -> str:
+        return summary.theme.language
+
+    @staticmethod
+    def resolve_top_terms(summary: ThemeSummary) -> list[str]:
+        return summary.theme.top_terms
+
+    @staticmethod
+    def resolve_answers(summary: ThemeSummary) -> int:
+        return summary.theme.answers_count
+
+    @staticmethod
+    def resolve_sentiment(summary: ThemeSummary) -> dict[str, int]:
+        return summary.sentiments
+
+    @staticmethod
+    def resolve_examples(summary: ThemeSummary) -> list[str]:
+        return [answer.text for answer in summary.examples]
+
+
+class SurveyQuestionThemesOut(Schema):
+    question: str = Field(..., description="the question's key")
+    answers: int = Field(..., description="its answers in themes")
+    themes: list[SurveyThemeOut] = Field(..., description="largest first; empty before the first run")
+
+    @staticmethod
+    def resolve_question(item: QuestionThemes) -> str:
+        return item.question.key
+
+
+class SurveyThemesOut(Schema):
+    """Each free-text question's themes. Complete responses only, never a staff member's try."""
+
+    survey: int
+    themes_at: datetime | None = Field(..., description="when the themes were last found; null: never")
+    questions: list[SurveyQuestionThemesOut]

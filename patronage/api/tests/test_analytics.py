@@ -58,6 +58,7 @@ ENDPOINTS = [
     Endpoint("get", "/runs/{run}/export?format=csv"),
     Endpoint("get", "/runs/{run}/export?format=parquet"),
     Endpoint("post", "/whatif", 200, {}, kind="whatif"),
+    Endpoint("get", "/nps-groups", kind="loyalty"),
 ]
 SERVICE_ENDPOINTS = [
     Endpoint("get", "/runs?kind=service", kind="service"),

@@ -214,7 +214,10 @@ def _response_kept(body: dict[str, Any], case: schemathesis.Case) -> None:
 
 def _loop_rule_kept(body: dict[str, Any]) -> None:
     """Words go with a keyword rule only, and it has at least one; each at most 60 characters once in lower
-    case (a "ß" is "ss")."""
+    case (a "ß" is "ss"). A review link and a referral ask go with a promoter rule only."""
+    if body.get("kind") != "promoter":
+        body.pop("review_url", None)
+        body.pop("ask_referral", None)
     if body.get("kind") != "keywords":
         body.pop("keywords", None)
         return

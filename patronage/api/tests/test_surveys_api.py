@@ -27,6 +27,7 @@ from patronage.feedback.survey_services import (
     survey_create,
     survey_open,
 )
+from patronage.feedback.tests.theme_setup import DELIVERY, themed_survey
 from patronage.members.models import Member
 
 NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
@@ -325,7 +326,7 @@ def test_results_never_count_a_staff_members_try(client, survey, alice, admin: U
     assert results["nps"]["n"] == 1
 
 
-def test_results_show_free_text_breakdowns_and_the_weekly_trend_in_the_business_zone(
+def test_results_show_free_text_the_breakdown_and_the_weekly_trend_in_the_business_zone(
     client, survey, alice, bob
 ):
     business_update(
@@ -342,13 +343,15 @@ def test_results_show_free_text_breakdowns_and_the_weekly_trend_in_the_business_
         answer(client, survey, ("nps", 3), ("why", "Long queue"), member=alice.pk, language="ko")
         answer(client, survey, ("nps", 10), member=bob.pk, language="ja")
         results = client.get(f"/api/v1/surveys/{survey['id']}/results").json()
+        breakdown = client.get(f"/api/v1/surveys/{survey['id']}/breakdown?by=language").json()
 
     why = next(question for question in results["questions"] if question["id"] == "why")
     assert why["examples"] == ["Long queue"]
     assert why["answered"] == 1
-    languages = {group["label"]: group for group in results["breakdowns"]["language"]}
-    assert languages["ko"]["value"] == -100.0
-    assert languages["ja"]["value"] == 100.0
+    languages = {group["key"]: group for group in breakdown["groups"]}
+    assert languages["ko"]["label"] == "한국어"
+    assert languages["ko"]["nps"]["value"] == -100.0
+    assert languages["ja"]["nps"]["value"] == 100.0
     assert results["trend"][-1] == {
         "week": "2026-12-07",
         "value": 0.0,
@@ -371,6 +374,25 @@ def test_results_with_invitations_have_a_response_rate(client, survey, alice, bo
 
 
 # ---- invitations and rules -----------------------------------------------------------------------------
+
+
+def test_themes_list_each_questions_themes_with_their_sentiment_and_examples(db, api_client):
+    survey = themed_survey()
+
+    response = api_client("surveys:read").get(f"/api/v1/surveys/{survey.pk}/themes")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["survey"] == survey.pk
+    assert body["themes_at"] is not None
+    (question,) = body["questions"]
+    assert (question["question"], question["answers"]) == ("why", 5)
+    delivery, staff = question["themes"]
+    assert (delivery["name"], delivery["answers"], delivery["share"]) == ("delivery · late", 3, 0.6)
+    assert delivery["sentiment"] == {"positive": 0, "neutral": 1, "negative": 2}
+    assert delivery["examples"] == [text for text, _feeling, _score in DELIVERY]
+    assert staff["language"] == "en"
+    assert api_client("surveys:read").get("/api/v1/surveys/999/themes").status_code == 404
 
 
 def test_members_are_invited_once_per_batch_and_throttled(client, survey, alice, bob):
@@ -431,6 +453,31 @@ def test_a_keyword_rule_needs_its_words(client, survey):
     assert fields(response) == ["keywords"]
 
 
+def test_a_promoter_rule_takes_a_review_link_and_a_referral_ask_once(client, survey):
+    path = f"/surveys/{survey['id']}/rules"
+    bad = post(client, path, {"kind": "promoter", "review_url": "javascript:alert(1)"})
+    assert bad.status_code == 422
+    assert fields(bad) == ["review_url"]
+    misplaced = post(client, path, {"kind": "detractor", "ask_referral": True})
+    assert misplaced.status_code == 422
+    assert fields(misplaced) == ["ask_referral"]
+
+    added = post(
+        client,
+        path,
+        {"kind": "promoter", "review_url": "https://maps.example.com/hanbit", "ask_referral": True},
+    )
+    assert added.status_code == 201
+    assert (added.json()["review_url"], added.json()["ask_referral"]) == (
+        "https://maps.example.com/hanbit",
+        True,
+    )
+    again = post(client, path, {"kind": "promoter"})
+    assert again.status_code == 409
+    assert fields(again) == ["kind"]
+    assert LoopRule.objects.count() == 1
+
+
 def test_another_surveys_rule_is_not_found(client, survey):
     other = post(client, "/surveys", VISIT).json()
     rule = post(client, f"/surveys/{other['id']}/rules", {"kind": "detractor"}).json()
@@ -439,6 +486,47 @@ def test_another_surveys_rule_is_not_found(client, survey):
 
     assert response.status_code == 404
     assert LoopRule.objects.filter(pk=rule["id"]).exists()
+
+
+def test_the_breakdown_gives_each_groups_scores_and_flags_a_small_group(client, survey, alice, bob):
+    for member, score in ((alice, 10), (alice, 9), (alice, 9), (alice, 3), (alice, 10), (bob, 0)):
+        assert answer(client, survey, ("nps", score), member=member.pk, language="ko").status_code == 201
+    Response.objects.filter(member=bob).update(channel="portal")
+
+    response = client.get(f"/api/v1/surveys/{survey['id']}/breakdown", {"by": "channel"})
+
+    assert response.status_code == 200
+    breakdown = response.json()
+    assert (breakdown["survey"], breakdown["by"], breakdown["unavailable"]) == (survey["id"], "channel", "")
+    api, portal = breakdown["groups"]
+    assert (api["key"], api["label"], api["responses"], api["too_few"]) == ("api", "other system", 5, False)
+    assert api["nps"]["value"] == pytest.approx(60.0)
+    assert api["nps"]["too_few"] is False
+    assert api["csat"] == {"value": None, "low": None, "high": None, "n": 0, "too_few": True}
+    assert (portal["key"], portal["nps"]["value"], portal["too_few"]) == ("portal", -100.0, True)
+
+
+def test_a_breakdown_by_an_unknown_group_is_refused_naming_by(client, survey):
+    response = client.get(f"/api/v1/surveys/{survey['id']}/breakdown", {"by": "segment"})
+
+    assert response.status_code == 422
+    assert fields(response) == ["by"]
+
+
+def test_a_breakdown_by_the_tiers_of_a_program_that_does_not_exist_is_refused_naming_program(client, survey):
+    response = client.get(f"/api/v1/surveys/{survey['id']}/breakdown", {"by": "tier", "program": "nope"})
+
+    assert response.status_code == 404
+    assert fields(response) == ["program"]
+
+
+def test_without_a_lifetime_value_analysis_the_band_breakdown_says_so(client, survey, alice):
+    answer(client, survey, ("nps", 10), member=alice.pk)
+
+    breakdown = client.get(f"/api/v1/surveys/{survey['id']}/breakdown", {"by": "clv_band"}).json()
+
+    assert breakdown["groups"] == []
+    assert "No lifetime-value analysis" in breakdown["unavailable"]
 
 
 # ---- access --------------------------------------------------------------------------------------------
@@ -484,6 +572,8 @@ ENDPOINTS = [
         lambda alice: {"member": alice.pk, "answers": [{"question": "nps", "value": 8}]},
     ),
     Endpoint("get", "/surveys/{survey}/results", "surveys:read"),
+    Endpoint("get", "/surveys/{survey}/breakdown?by=channel", "surveys:read"),
+    Endpoint("get", "/surveys/{survey}/themes", "surveys:read"),
     Endpoint(
         "post",
         "/surveys/{survey}/invitations",

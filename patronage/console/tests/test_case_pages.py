@@ -28,6 +28,7 @@ from patronage.console.case_words import countdown, duration_words
 from patronage.console.tests.loyalty_setup import program_make
 from patronage.core import clock
 from patronage.core.models import User
+from patronage.feedback.survey_services import QuestionInput, SurveyInput, survey_create, survey_open
 from patronage.loyalty.models import LedgerEntry, Program
 from patronage.members.models import Member, TimelineEvent
 from patronage.messages.models import Message
@@ -54,6 +55,32 @@ def _page(client, case: Case):
 
 def _move(client, case: Case, to: str, **fields: str):
     return client.post(reverse("console:case_move", args=[case.reference]), {"to": to, **fields})
+
+
+def test_with_the_survey_after_closed_cases_open_the_follow_up_invites_to_it_once(client_as, agent, case):
+    survey = survey_create(
+        data=SurveyInput(
+            title="Your case",
+            trigger="case_closed",
+            questions=[QuestionInput(type="csat", key="csat", text="Happy?")],
+        ),
+        actor=None,
+    )
+    survey_open(survey=survey, actor=None)
+    for step in ("listening", "proposed", "resolved", "closed"):
+        case = case_move(case=case, to=step, actor=agent, solution="A new sofa" if step == "proposed" else "")
+    client = client_as(agent)
+
+    followed = client.post(reverse("console:case_follow_up", args=[case.reference]), follow=True)
+
+    text = page_text(followed)
+    assert "The follow-up is sent: the customer is invited to answer the survey." in text
+    assert "Follow-up sent as a survey" in text
+    follow_up = reverse("console:case_follow_up", args=[case.reference])
+    assert f'action="{follow_up}"' not in followed.content.decode()  # the button is gone
+    client.post(follow_up)  # sent again, as from a page left open
+    asked = Message.objects.filter(kind__in=["case_follow_up", "survey_invitation"])
+    assert list(asked.values_list("kind", flat=True)) == ["survey_invitation"]
 
 
 def _state(case: Case) -> tuple:

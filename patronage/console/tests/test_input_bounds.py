@@ -26,6 +26,7 @@ from patronage.care.services import CaseInput, case_move, case_open
 from patronage.console import care_setup_forms, case_forms, loyalty_forms
 from patronage.console import forms as console_forms
 from patronage.console.loyalty_forms.rule_settings import KIND_SETTINGS
+from patronage.console.meeting_forms import MeetingForm
 from patronage.console.notice_forms import NoticeForm
 from patronage.console.survey_forms import InviteFilterForm, QuestionForm, SurveyForm
 from patronage.console.views.analytics_pages import WhatIfForm, _whatif_initial
@@ -378,6 +379,13 @@ PAGES = [
             "q-0-text": "How likely are you to recommend us?",
         },
         lambda w: [SurveyForm(), QuestionForm(prefix="q-0")],
+    ),
+    Page(
+        "advisory meeting",
+        (MeetingForm,),
+        lambda w: reverse("console:meeting_new"),
+        lambda w, _f: {"title": "Spring tasting panel", "starts_at": "2027-03-20T14:00"},
+        lambda w: [MeetingForm()],
     ),
     Page(
         "survey invitations by filter",

@@ -27,6 +27,13 @@ from patronage.core import clock
 from patronage.core.apikeys import apikey_create
 from patronage.core.roles import Role
 from patronage.core.services import staff_create
+from patronage.feedback.meetings import (
+    MeetingInput,
+    guest_note_record,
+    guests_invite,
+    meeting_create,
+    meeting_notes_record,
+)
 from patronage.feedback.responses import ResponseInput, response_submit
 from patronage.feedback.survey_services import (
     ChoiceInput,
@@ -36,6 +43,7 @@ from patronage.feedback.survey_services import (
     survey_create,
     survey_open,
 )
+from patronage.feedback.tests.theme_setup import theme_plant
 from patronage.loyalty import services as loyalty
 from patronage.loyalty.models import Account
 from patronage.members.imports import import_job_run, import_job_start
@@ -134,6 +142,16 @@ NOT_PAGES = {
     "console:survey_invite_filter": "POST only",
     "console:survey_rule_add": "POST only",
     "console:survey_rule_remove": "POST only",
+    "console:meeting_invite": "POST only",
+    "console:meeting_notes": "POST only",
+    "console:meeting_held": "POST only",
+    "console:meeting_cancel": "POST only",
+    "console:meeting_attendance": "POST only",
+    "console:meeting_guest_note": "POST only",
+    "console:survey_breakdown": "fragment of the survey page",
+    "console:survey_themes_find": "POST only",
+    "console:survey_theme_rename": "POST only",
+    "console:survey_theme_merge": "POST only",
     "portal:logout": "POST only",
     "portal:data_download": "POST only, a download",
     "portal:points_summary": "fragment of the overview",
@@ -420,10 +438,28 @@ def business(request: Any, settings: Any, tmp_path: Path, admin) -> dict[str, An
     for member, score in ((alice, 2), (bob, 10)):
         answers = {"nps": score, "why": LONG_REASON, "visit": "buy"}
         response_submit(survey=survey, data=ResponseInput(answers=answers, member=member))
+    # An advisory meeting with long words in its title, place, agenda, notes and a guest's note on her case.
+    meeting = meeting_create(
+        data=MeetingInput(
+            title="Panel " + LONG_WORD[:150],
+            starts_at=clock.now() - timedelta(days=1),
+            place=LONG_WORD[:200],
+            agenda=LONG_REASON,
+        ),
+        actor=admin,
+    )
+    guests_invite(meeting=meeting, members=[alice, bob, carol], actor=admin)
+    guest_note_record(guest=meeting.guests.get(member=alice), note=LONG_REASON, case=case, actor=admin)
+    meeting_notes_record(meeting=meeting, notes=LONG_REASON, actor=admin)
+    theme = theme_plant(survey=survey, name="Waiting " + LONG_WORD[:150])
     return {
         "alice": alice,
         "bob": bob,
         "survey_id": survey.pk,
+        "meeting_id": meeting.pk,
+        # The customers found to invite: a long name among them.
+        "console:meeting": "?find=Carolina",
+        "theme_id": theme.pk,
         "reference": case.reference,
         "notice_id": notice.pk,
         "token": recipient.access_token,

@@ -92,6 +92,19 @@ def test_a_manager_reads_the_nps_and_the_detractors_case(browser_page, screensho
     assert "Nobody at the counter for twenty minutes" in page.inner_text("#result-why")
     screenshot(page, "console-survey-results")
 
+    # The breakdown: without a loyalty program it starts with the channels; picking another group swaps the
+    # block in place.
+    assert "other system" in page.inner_text("#breakdown-table")
+    page.select_option("#id_by", "clv_band")
+    page.wait_for_selector("#breakdown-unavailable")
+    assert "No lifetime-value analysis" in page.inner_text("#breakdown")
+    page.select_option("#id_by", "store")
+    page.wait_for_selector("#breakdown-table tr[data-group='']")
+    no_store = page.locator("#breakdown-table tr[data-group='']")
+    assert no_store.inner_text().split("\t")[:3] == ["no store (fewer than 5 answers)", "4", "25 (n = 4)"]
+    assert "too-few" in (no_store.get_attribute("class") or "")  # greyed
+    assert "n = 4" in page.inner_text("#survey-nps")  # the rest of the page stays
+
     # A service lead, who works cases, follows the case from the survey into its page.
     page.click("form[action$='/logout/'] button")
     page.goto("/console/login/")

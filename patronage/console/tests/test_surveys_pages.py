@@ -373,6 +373,69 @@ def test_a_rule_is_added_listed_and_removed(client_as, manager):
     assert LoopRule.objects.filter(pk=stray.pk).exists()
 
 
+def test_a_promoter_rule_takes_its_review_link_and_referral_ask_and_names_a_bad_link(client_as, manager):
+    survey = _opened()
+    client = client_as(manager)
+    url = reverse("console:survey_rule_add", args=[survey.pk])
+    refused = client.post(url, {"kind": "promoter", "review_url": "maps example", "severity": "major"})
+    assert refused.status_code == 422
+    assert _marked(refused.content.decode(), "review_url")
+    assert "give a web address starting with https://" in page_text(refused)
+    wrong_kind = client.post(
+        url, {"kind": "detractor", "review_url": "https://maps.example.com/hanbit", "severity": "major"}
+    )
+    assert _marked(wrong_kind.content.decode(), "review_url")
+    assert not LoopRule.objects.exists()
+
+    added = client.post(
+        url,
+        {
+            "kind": "promoter",
+            "review_url": "https://maps.example.com/hanbit",
+            "ask_referral": "on",
+            "severity": "major",
+        },
+        follow=True,
+    )
+    rule = LoopRule.objects.get()
+    assert (rule.kind, rule.review_url, rule.ask_referral) == (
+        "promoter",
+        "https://maps.example.com/hanbit",
+        True,
+    )
+    text = page_text(added)
+    assert "promoters who answer from now on are thanked" in text
+    assert "review link https://maps.example.com/hanbit · asks them to bring a friend" in text
+    again = client.post(url, {"kind": "promoter", "severity": "major"})
+    assert _marked(again.content.decode(), "kind")
+    assert "this survey thanks its promoters already" in page_text(again)
+
+
+def test_the_results_list_the_promoters_thanked_and_how_their_message_went(client_as, analyst, alice, bob):
+    survey = _opened()
+    loop_rule_add(survey=survey, kind="promoter", actor=None)
+    alice.consents.filter(purpose="email_marketing").update(granted=False)
+    with time_machine.travel(NOW, tick=False):
+        _answered(survey, 10, 9, 6, members=(alice, bob, bob))
+
+    response = client_as(analyst).get(reverse("console:survey", args=[survey.pk]))
+    thanked = re.search(
+        r'<section class="card" id="promoters-thanked">(.*?)</section>', response.content.decode(), re.S
+    )
+    assert thanked is not None
+    text = " ".join(re.sub(r"<[^>]+>", " ", thanked[1]).split())
+    assert "2 customers thanked for an NPS of 9 or 10" in text
+    rows = [
+        re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        for row in re.findall(r"<tr id=.*?</tr>", thanked[1], re.S)
+    ]
+    # Newest first (answered at the same moment: the later one first); Alice opted out of e-mail.
+    assert [(name, how) for name, _when, how in rows] == [
+        ("Bob Tanaka", "Queued"),
+        ("Alice Kim", "Skipped: opted out"),
+    ]
+
+
 # --- results -----------------------------------------------------------------------------------------------
 
 
@@ -409,7 +472,7 @@ def test_the_results_show_nps_25_for_answers_10_7_3_9_and_the_detractors_case(
     assert link not in html
     assert link in client_as(lead).get(reverse("console:survey", args=[survey.pk])).content.decode()
     assert '"survey-trend"' in html  # the trend's chart
-    assert "By channel" in text
+    assert 'id="breakdown"' in html
     # An analyst reads; the builder's, the invitations' and the rules' buttons are not there.
     assert "Try it as a customer" not in text
     assert "Invite them" not in text
@@ -442,7 +505,7 @@ def test_titles_are_shown_in_the_readers_language(client_as, manager):
 
 # --- access ------------------------------------------------------------------------------------------------
 
-READS = [("get", "console:surveys"), ("get", "console:survey")]
+READS = [("get", "console:surveys"), ("get", "console:survey"), ("get", "console:survey_breakdown")]
 MANAGES = [
     ("get", "console:survey_new"),
     ("post", "console:survey_new"),

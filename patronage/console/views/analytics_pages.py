@@ -22,6 +22,7 @@ from patronage.analytics.whatif import PROJECTS, TARP_MINOR, WhatIfInputs
 from patronage.console.access import staff_required
 from patronage.console.charts import chart
 from patronage.console.views.analytics import PAGES, method_anchor
+from patronage.console.views.analytics_nps import nps_groups_context
 from patronage.core.errors import ValidationFailed
 
 SEGMENT_LABELS: dict[str, str | Promise] = {
@@ -121,8 +122,9 @@ def _base(kind: str) -> dict[str, Any]:
     }
 
 
-def _page(request: HttpRequest, kind: str, build: Any) -> HttpResponse:
-    context = _base(kind)
+def _page(request: HttpRequest, kind: str, build: Any, **live: Any) -> HttpResponse:
+    """The page of the kind's last run; `live` adds what the page shows whether or not a run exists."""
+    context = {**_base(kind), **live}
     context["charts"] = []
     if context["run"] is not None:
         context.update(build(context["run"]))
@@ -340,7 +342,7 @@ def _loyalty(run: AnalysisRun) -> dict[str, Any]:
 @staff_required(*analysis_permissions("loyalty"))
 @require_GET
 def loyalty_page(request: HttpRequest) -> HttpResponse:
-    return _page(request, "loyalty", _loyalty)
+    return _page(request, "loyalty", _loyalty, **nps_groups_context())
 
 
 # --- deal-seekers -------------------------------------------------------------------------------

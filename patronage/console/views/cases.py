@@ -26,7 +26,14 @@ from patronage.care.attachments import attachment_get, attachments_check
 from patronage.care.compensation import compensation_decide, compensation_give
 from patronage.care.models import Case, CaseStatus, CompensationStatus
 from patronage.care.permissions import CARE_MANAGE, CASES_LEAD, CASES_WORK
-from patronage.care.selectors import ReplyOffer, case_get, case_workers, reply_templates_for, team_list
+from patronage.care.selectors import (
+    ReplyOffer,
+    case_followed_up_by_survey,
+    case_get,
+    case_workers,
+    reply_templates_for,
+    team_list,
+)
 from patronage.console import case_file
 from patronage.console import case_forms as forms_
 from patronage.console.access import acting_user, forbidden, staff_required
@@ -360,7 +367,10 @@ def case_follow_up(request: HttpRequest, reference: str) -> HttpResponse:
     except ApplicationError as error:
         messages.error(request, error.message)
         return _case_page(request, case, status=error.status)
-    messages.success(request, _("The follow-up is sent: the customer is asked how satisfied they are."))
+    if case_followed_up_by_survey(case=case):
+        messages.success(request, _("The follow-up is sent: the customer is invited to answer the survey."))
+    else:
+        messages.success(request, _("The follow-up is sent: the customer is asked how satisfied they are."))
     return _back(case)
 
 

@@ -24,6 +24,8 @@ from patronage.console import forms as console_forms
 from patronage.console.access import acting_user, staff_required
 from patronage.core.errors import ApplicationError, NotFound
 from patronage.core.selectors import staff_users
+from patronage.feedback.meeting_selectors import member_meetings
+from patronage.feedback.permissions import RESULTS_VIEW
 from patronage.members import selectors, services
 from patronage.members.models import Member, MemberStatus
 from patronage.members.permissions import (
@@ -36,6 +38,8 @@ from patronage.members.permissions import (
 
 CUSTOMERS_PER_PAGE = 50
 TIMELINE_PER_PAGE = 20
+# The customer's latest advisory meetings on their file; the timeline keeps every one.
+MEETINGS_SHOWN = 5
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -149,6 +153,8 @@ def _customer_page(
     context["tags_form"] = console_forms.TagsForm(initial={"tags": ", ".join(context["tags"])})
     if user.has_staff_perm(CASES_WORK) and not erased:
         context["cases"] = member_cases_summary(member=member)
+    if user.has_staff_perm(RESULTS_VIEW) and not erased:
+        context["meetings"] = list(member_meetings(member_id=member.pk)[:MEETINGS_SHOWN])
     context.update(bound_forms)
     return render(request, "console/customers/detail.html", context, status=status)
 

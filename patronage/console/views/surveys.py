@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -41,13 +41,14 @@ from patronage.console.survey_forms import (
     survey_initial,
     survey_input,
 )
+from patronage.console.views.survey_breakdown import breakdown_context
 from patronage.core.errors import ApplicationError, NotFound
-from patronage.core.names import language_name, text_in_language
+from patronage.core.names import text_in_language
 from patronage.feedback.invitations import Sent, invitations_send
-from patronage.feedback.models import Question, ResponseChannel, Survey, SurveyStatus
+from patronage.feedback.models import Answer, LoopRuleKind, Question, Survey, SurveyStatus
 from patronage.feedback.permissions import RESULTS_VIEW, SURVEYS_MANAGE
 from patronage.feedback.questions import CHOICES, QuestionType
-from patronage.feedback.selectors import Results, survey_get, survey_results
+from patronage.feedback.selectors import EXAMPLES, Results, survey_get, survey_results
 from patronage.feedback.survey_overview import (
     loop_rule_get,
     members_listed,
@@ -57,6 +58,8 @@ from patronage.feedback.survey_overview import (
     survey_list,
     survey_rows,
     survey_rules,
+    survey_thanked,
+    survey_thanked_count,
     survey_tries,
 )
 from patronage.feedback.survey_services import (
@@ -67,16 +70,10 @@ from patronage.feedback.survey_services import (
     survey_open,
     survey_update,
 )
+from patronage.feedback.theme_selectors import text_answers_latest
 from patronage.members.models import Member
 
 SURVEYS_PER_PAGE = 25
-BREAKDOWN_TITLES = {
-    "channel": gettext_lazy("By channel"),
-    "store": gettext_lazy("By store"),
-    "agent": gettext_lazy("By agent"),
-    "tier": gettext_lazy("By tier"),
-    "language": gettext_lazy("By language"),
-}
 
 
 def survey_or_404(survey_id: int) -> Survey:
@@ -217,12 +214,16 @@ def _survey_page(request: HttpRequest, survey: Survey, *, status: int = 200, **f
         results = survey_results(survey=survey)
         context.update(
             results=results,
-            summaries=_summaries(results),
+            summaries=_summaries(
+                results, text_answers_latest(questions=context["questions"], limit=EXAMPLES)
+            ),
             charts=_charts(results),
-            breakdowns=_breakdowns(results),
+            **breakdown_context(request, survey),
             follow_ups=survey_follow_ups(survey=survey),
             may_work_cases=user.has_staff_perm(CASES_WORK),
             follow_up_count=survey_follow_up_count(survey=survey),
+            thanked=survey_thanked(survey=survey),
+            thanked_count=survey_thanked_count(survey=survey),
         )
     return render(request, "console/surveys/detail.html", context, status=status)
 
@@ -235,8 +236,9 @@ def _choice_words(question: Question) -> dict[str, str]:
     return {str(c["id"]): _reader(str(c["text"]), c.get("text_translations")) for c in question.choices}
 
 
-def _summaries(results: Results) -> list[dict[str, Any]]:
-    """Each question's summary as the dashboard shows it: its words, a chart or examples."""
+def _summaries(results: Results, latest: Mapping[int, list[Answer]]) -> list[dict[str, Any]]:
+    """Each question's summary as the dashboard shows it: its words, a chart or the latest answers with
+    their sentiment and theme."""
     shown = []
     for place, summary in enumerate(results.questions):
         question = summary.question
@@ -247,6 +249,7 @@ def _summaries(results: Results) -> list[dict[str, Any]]:
                 "text": _reader(question.text, question.text_translations),
                 "chart_id": f"survey-question-{place}" if summary.counts else "",
                 "is_text": question.type == QuestionType.TEXT,
+                "latest": latest.get(question.pk, []),
             }
         )
     return shown
@@ -289,25 +292,14 @@ def _charts(results: Results) -> list[dict[str, Any]]:
     return charts
 
 
-def _breakdown_label(name: str, label: str) -> str:
-    if label == "-":
-        return _("not known")
-    if name == "channel":
-        return str(ResponseChannel(label).label) if label in ResponseChannel.values else label
-    if name == "language":
-        return language_name(label)
-    return label
-
-
-def _breakdowns(results: Results) -> list[tuple[str, list[tuple[str, Any]]]]:
-    return [
-        (
-            str(BREAKDOWN_TITLES.get(name, name)),
-            [(_breakdown_label(name, label), score) for label, score in rows],
-        )
-        for name, rows in results.breakdowns.items()
-        if rows
-    ]
+@staff_required(RESULTS_VIEW)
+@require_GET
+def survey_breakdown_part(request: HttpRequest, survey_id: int) -> HttpResponse:
+    """The Breakdown block alone, for the group the reader picked (htmx swaps it in)."""
+    survey = survey_or_404(survey_id)
+    return render(
+        request, "console/surveys/_breakdown.html", {"survey": survey, **breakdown_context(request, survey)}
+    )
 
 
 @staff_required(SURVEYS_MANAGE)
@@ -424,6 +416,8 @@ def survey_rule_add(request: HttpRequest, survey_id: int) -> HttpResponse:
                 kind=form.cleaned_data["kind"],
                 keywords=form.cleaned_data["keywords"],
                 severity=form.cleaned_data["severity"],
+                review_url=form.cleaned_data["review_url"],
+                ask_referral=form.cleaned_data["ask_referral"],
                 actor=acting_user(request),
             )
         except ApplicationError as error:
@@ -431,7 +425,12 @@ def survey_rule_add(request: HttpRequest, survey_id: int) -> HttpResponse:
             form.add_service_error(error)
             status = error.status
         else:
-            messages.success(request, _("The rule is added: answers that match it from now on open a case."))
+            messages.success(
+                request,
+                _("The rule is added: promoters who answer from now on are thanked.")
+                if form.cleaned_data["kind"] == LoopRuleKind.PROMOTER
+                else _("The rule is added: answers that match it from now on open a case."),
+            )
             return _back(survey, "rules")
     return _survey_page(request, survey, status=status, rule_form=form)
 

@@ -158,3 +158,56 @@ ANSWERS: dict[str, list[Said]] = {
         Said("app", "negative", "应用更新以后老是自动退出登录。"),
     ],
 }
+
+# The advisory meetings: a panel held a few days before the period's end, and one planned after it.
+HELD_MEETING_TITLE = {
+    "en": "Regulars' panel: our shop through your eyes",
+    "ko": "단골 고객 간담회: 고객님의 눈으로 본 우리 매장",
+    "ja": "常連のお客様座談会：お客様の目から見た当店",
+    "zh-hans": "常客座谈会：您眼中的我们",
+}
+PLANNED_MEETING_TITLE = {
+    "en": "Tasting panel: the spring menu",
+    "ko": "시음 간담회: 봄 메뉴",
+    "ja": "試飲座談会：春のメニュー",
+    "zh-hans": "试饮座谈会：春季菜单",
+}
+MEETING_AGENDA = {
+    "en": "What brings you back, what almost kept you away, and one thing you would change.",
+    "ko": "다시 찾아오시는 이유, 발길을 돌릴 뻔한 순간, 바꾸고 싶은 한 가지.",
+    "ja": "また来たくなる理由、足が遠のきかけた理由、そして一つ変えたいこと。",
+    "zh-hans": "是什么让您一再光临，什么差点让您不再来，以及您最想改变的一件事。",
+}
+# What the manager wrote down, in the business's main language: the meeting's notes and each guest's words.
+MEETING_NOTES = {
+    "en": "Waiting at the till at lunch came up from everyone; the loyalty card is liked but its app is slow.",
+    "ko": "점심시간 계산대 대기는 모두가 지적했습니다. 멤버십 카드는 좋지만 앱이 느리다는 의견입니다.",
+    "ja": "昼のレジ待ちは全員が挙げました。ポイントカードは好評ですが、アプリが遅いとの声です。",
+    "zh-hans": "午间收银排队是大家共同提到的问题；会员卡受欢迎，但应用太慢。",
+}
+GUEST_NOTES = {
+    "en": (
+        "Comes for the staff; would come more often with a second till at lunch.",
+        "The app takes too long to show the points; uses the plastic card instead.",
+        "Wants a quieter corner to work in the afternoon.",
+        "The delivery that went wrong was handled well in the end, but it took three calls.",
+    ),
+    "ko": (
+        "직원 때문에 찾아오신다고 합니다. 점심에 계산대가 하나 더 있으면 더 자주 오시겠답니다.",
+        "앱에서 포인트가 늦게 떠서 실물 카드를 쓰신다고 합니다.",
+        "오후에 일할 수 있는 조용한 자리를 원하십니다.",
+        "잘못된 배송은 결국 잘 해결됐지만 전화를 세 번이나 하셔야 했습니다.",
+    ),
+    "ja": (
+        "スタッフが目当てで来店。昼にレジがもう一つあればもっと来るとのこと。",
+        "アプリのポイント表示が遅く、プラスチックのカードを使っているそうです。",
+        "午後に作業できる静かな席が欲しいとのこと。",
+        "配送の不具合は最終的にうまく対応されたが、三回も電話が必要だったとのこと。",
+    ),
+    "zh-hans": (
+        "为店员而来；午间若多一个收银台会来得更勤。",
+        "应用显示积分太慢，所以改用实体卡。",
+        "希望下午有个安静的角落可以办公。",
+        "配送出错最后处理得不错，但打了三次电话。",
+    ),
+}

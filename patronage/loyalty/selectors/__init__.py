@@ -29,6 +29,7 @@ from patronage.loyalty.selectors.catalogue import (
 from patronage.loyalty.selectors.earning import (
     earn_settings,
     evaluation_as_dict,
+    event_points,
     member_context,
     program_rules,
     purchase_simulate,
@@ -66,6 +67,7 @@ __all__ = [
     "benefit_list",
     "earn_settings",
     "evaluation_as_dict",
+    "event_points",
     "ledger_lines",
     "ledger_list",
     "ledger_verify",

@@ -1,5 +1,5 @@
 """Reads that feed the earn-rule evaluation: a program's rules and settings as pure values, a member's
-context (tier, what capped rules already gave), and the simulator."""
+context (tier, what capped rules already gave), the simulator, and what a one-off event would earn a member."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from patronage.loyalty.rules import (
     Rule,
     RuleKind,
 )
+from patronage.members.models import Member
 
 
 def rule_of(rule: EarnRule) -> Rule:
@@ -84,6 +85,21 @@ def purchase_simulate(*, program: Program, account: Account | None, purchase: Pu
     rule_set = program_rules(program=program)
     context = member_context(account=account, rule_set=rule_set, at=purchase.occurred_at)
     return rules.evaluate_purchase(purchase, rule_set, earn_settings(program=program), context)
+
+
+def event_points(*, member: Member, event: str, at: datetime) -> int:
+    """What the event (a referral, say) would earn the member at `at`: the most any program they can earn in
+    gives, by its rules and their caps as they stand; 0 when no rule gives anything for it."""
+    best = 0
+    for program in Program.objects.filter(active=True).order_by("code"):
+        rule_set = program_rules(program=program)
+        if not any(rule.kind == RuleKind.EVENT and rule.params.get("event") == event for rule in rule_set):
+            continue
+        account = Account.objects.filter(program=program, member=member).select_related("program", "tier")
+        context = member_context(account=account.first(), rule_set=rule_set, at=at)
+        evaluation = rules.evaluate_event(event, at, rule_set, context, time_zone=ZoneInfo(program.time_zone))
+        best = max(best, evaluation.total)
+    return best
 
 
 def evaluation_as_dict(evaluation: Evaluation) -> dict[str, Any]:

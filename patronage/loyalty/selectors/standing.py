@@ -38,14 +38,15 @@ def member_standings(*, member: Member) -> list[ProgramStanding]:
     ]
 
 
-def _account_value(program: Program, column: str) -> Subquery:
+def _account_value(program: Program, column: str, member_field: str = "pk") -> Subquery:
     # One probe per member row into the (program, member) unique index.
-    return Subquery(Account.objects.filter(program=program, member=OuterRef("pk")).values(column)[:1])
+    return Subquery(Account.objects.filter(program=program, member=OuterRef(member_field)).values(column)[:1])
 
 
-def tier_id_column(*, program: Program) -> Subquery:
-    """Each member's tier in the program (its id), as a column of a query of members; NULL without one."""
-    return _account_value(program, "tier_id")
+def tier_id_column(*, program: Program, member_field: str = "pk") -> Subquery:
+    """Each member's tier in the program (its id), as a column of a query of members; NULL without one. In a
+    query of other rows (survey responses), `member_field` is the path to their member's id."""
+    return _account_value(program, "tier_id", member_field)
 
 
 def tier_rank_column(*, program: Program) -> Subquery:

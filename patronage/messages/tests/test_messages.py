@@ -309,7 +309,7 @@ def test_a_kind_without_a_template_in_the_members_language_uses_the_nearest(kore
     assert "Unsubscribe" in message.text_body
 
 
-@pytest.mark.parametrize("kind", ["points_expiring", "tier_changed"])
+@pytest.mark.parametrize("kind", ["points_expiring", "tier_changed", "survey_thanks"])
 def test_every_shipped_template_uses_only_its_kinds_variables_in_every_language(kind):
     allowed = set(message_kind_get(kind).variables) | set(COMMON_VARIABLES)
     files = sorted((TEMPLATE_DIR / kind).iterdir())

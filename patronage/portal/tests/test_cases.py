@@ -26,6 +26,7 @@ from patronage.care.services import (
 )
 from patronage.commerce.models import Order
 from patronage.core import clock
+from patronage.feedback.survey_services import QuestionInput, SurveyInput, survey_create, survey_open
 from patronage.messages.models import Message
 from patronage.portal import case_throttle
 
@@ -439,6 +440,20 @@ def test_a_resolved_case_may_be_rated_in_the_portal(alice, agent, client_as):
 
     case.refresh_from_db()
     assert case.satisfaction == 2
+
+
+def test_a_follow_up_by_survey_is_told_as_a_survey_on_the_customers_page(alice, agent):
+    question = QuestionInput(type="csat", key="csat", text="Happy?")
+    survey = survey_create(
+        data=SurveyInput(title="Your case", trigger="case_closed", questions=[question]), actor=None
+    )
+    survey_open(survey=survey, actor=None)
+    case = _closed(_case_of(alice), agent)
+
+    page = Client().get(_link(case)).content.decode()
+
+    assert "We asked you to answer a short survey on how we did" in page
+    assert "We asked how satisfied you are" not in page
 
 
 def test_a_merged_case_names_the_case_that_carries_on_and_forwards_what_is_written_to_it(alice, agent):

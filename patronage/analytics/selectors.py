@@ -27,6 +27,7 @@ from patronage.core import clock
 from patronage.core.errors import Conflict, NotFound, ValidationFailed
 from patronage.feedback.models import Answer
 from patronage.feedback.questions import QuestionType
+from patronage.feedback.selectors import counted
 from patronage.members.models import Member
 
 BASE_COLUMNS = ("member_id", "rfm_segment")
@@ -261,10 +262,9 @@ def nps_group_outcomes(*, now: datetime | None = None) -> NpsOutcomes:
     purchases = Order.objects.filter(member=OuterRef("response__member_id"), kind=OrderKind.PURCHASE)
     latest = (
         Answer.objects.filter(
+            counted("response__"),
             question__type=QuestionType.NPS,
             number__isnull=False,
-            response__complete=True,
-            response__test=False,
             response__member__isnull=False,
             response__created_at__lte=now,
         )

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from patronage.core import clock
@@ -67,9 +67,15 @@ def invitation_by_token(*, token: str) -> Invitation:
     return invitation
 
 
+def counted(path: str = "") -> Q:
+    """What makes a response count, seen through `path` ("response__" from an answer, "responses__" from a
+    survey): complete, and not a staff member's try."""
+    return Q(**{f"{path}complete": True, f"{path}test": False})
+
+
 def counted_responses(survey: Survey) -> QuerySet[Response]:
     """The responses that count: complete, not a staff member's try."""
-    return Response.objects.filter(survey=survey, complete=True, test=False)
+    return Response.objects.filter(counted(), survey=survey)
 
 
 def survey_results(*, survey: Survey, now: datetime | None = None) -> Results:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import CharField, Count, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import CharField, Count, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext as _
 
@@ -21,6 +21,7 @@ from patronage.feedback.message_kinds import THANKS_KEY_PREFIX
 from patronage.feedback.models import Answer, FollowUp, LoopRule, Question, Response, Survey
 from patronage.feedback.questions import QuestionType
 from patronage.feedback.scores import NO_ANSWERS, Score, nps
+from patronage.feedback.selectors import counted
 from patronage.loyalty.models import Tier
 from patronage.loyalty.selectors.standing import tier_member_ids
 from patronage.members.models import IdentityKind, Member, MemberStatus
@@ -29,7 +30,7 @@ from patronage.messages.models import Message
 
 FOLLOW_UPS_SHOWN = 50
 THANKED_SHOWN = 50
-COUNTED = Q(responses__complete=True, responses__test=False)
+COUNTED = counted("responses__")
 
 
 @dataclass(frozen=True)
@@ -75,10 +76,7 @@ def survey_rows(surveys: Iterable[Survey]) -> list[SurveyRow]:
         first_nps.setdefault(survey_id, question_id)
     numbers: dict[int, list[int | None]] = defaultdict(list)
     for question_id, number in Answer.objects.filter(
-        question_id__in=first_nps.values(),
-        response__complete=True,
-        response__test=False,
-        number__isnull=False,
+        counted("response__"), question_id__in=first_nps.values(), number__isnull=False
     ).values_list("question_id", "number"):
         numbers[question_id].append(number)
     return [

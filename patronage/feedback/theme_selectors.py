@@ -22,7 +22,7 @@ from patronage.core import clock
 from patronage.core.errors import NotFound
 from patronage.feedback.models import Answer, Question, Sentiment, Survey, Theme
 from patronage.feedback.questions import QuestionType
-from patronage.feedback.selectors import monday_of, trend_mondays
+from patronage.feedback.selectors import counted, monday_of, trend_mondays
 
 EXAMPLES = 3
 # The extra `patronage[text]`: the tokenisers `text.tokens` imports when it needs them.
@@ -130,7 +130,7 @@ def text_answers_latest(*, questions: Sequence[Question], limit: int) -> dict[in
     for question in questions:
         if question.type == QuestionType.TEXT:
             latest[question.pk] = list(
-                Answer.objects.filter(question=question, response__complete=True, response__test=False)
+                Answer.objects.filter(counted("response__"), question=question)
                 .exclude(text="")
                 .select_related("theme")
                 .order_by("-response_id")[:limit]
@@ -143,11 +143,7 @@ def surveys_themes_due(*, now: datetime | None = None) -> list[int]:
     RUN_AT_MOST_EVERY ago; their ids."""
     now = now or clock.now()
     newer = Answer.objects.filter(
-        question__survey=OuterRef("pk"),
-        question__type=QuestionType.TEXT,
-        text__gt="",
-        response__complete=True,
-        response__test=False,
+        counted("response__"), question__survey=OuterRef("pk"), question__type=QuestionType.TEXT, text__gt=""
     )
     never_run = Q(themes_at__isnull=True) & Exists(newer)
     run_before = Q(themes_at__lte=now - RUN_AT_MOST_EVERY) & Exists(

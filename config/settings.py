@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "patronage.messages",
     "patronage.care",
     "patronage.feedback",
+    "patronage.standards",
     "patronage.analytics",
     "patronage.demo",
     "patronage.api",

@@ -34,7 +34,7 @@ from patronage.members.erasure import (
 from patronage.members.models import Member
 
 
-def _cases(subject: Subject) -> QuerySet[Case]:
+def subject_cases(subject: Subject) -> QuerySet[Case]:
     traits = subject.traits
     contact = Q(contact_email__in=traits.emails) if traits.emails else Q(pk__in=[])
     if traits.phones:
@@ -46,7 +46,7 @@ def _cases(subject: Subject) -> QuerySet[Case]:
 def cases_forget_links(member: Member) -> None:
     """Each of the person's cases gets a new secret: the links in the e-mails they were sent open nothing.
     Runs before the registry's scrub, while the cases filed without a login still carry their address."""
-    for pk in _cases(subject_gather(member=member)).values_list("pk", flat=True):
+    for pk in subject_cases(subject_gather(member=member)).values_list("pk", flat=True):
         Case.objects.filter(pk=pk).update(access_token=new_case_token())
 
 
@@ -62,7 +62,7 @@ def notice_links_forget(member: Member) -> None:
 def case_files_forget(member: Member) -> None:
     """Deletes the files of the person's cases once the erasure is committed (an erasure that fails keeps
     them); their rows stay, without a name or a path, so that the case's counts stay true."""
-    files = CaseAttachment.objects.filter(case__in=_cases(subject_gather(member=member))).exclude(path="")
+    files = CaseAttachment.objects.filter(case__in=subject_cases(subject_gather(member=member))).exclude(path="")
     paths = list(files.values_list("path", flat=True))
     transaction.on_commit(lambda: attachments_delete(paths))
 
@@ -70,7 +70,7 @@ def case_files_forget(member: Member) -> None:
 personal_data(
     PersonalTable(
         "care.Case",
-        rows=_cases,
+        rows=subject_cases,
         fields={
             "summary": Scrub.WIPE,
             "description": Scrub.WIPE,
@@ -103,7 +103,7 @@ personal_data(
 personal_data(
     PersonalTable(
         "care.CaseEntry",
-        rows=lambda subject: CaseEntry.objects.filter(case__in=_cases(subject)),
+        rows=lambda subject: CaseEntry.objects.filter(case__in=subject_cases(subject)),
         fields={"kind": Scrub.KEEP, "body": Scrub.WIPE, "data": Scrub.KEEP},
         why="replies both ways and notes about the person's case",
     )
@@ -111,7 +111,7 @@ personal_data(
 personal_data(
     PersonalTable(
         "care.CaseAttachment",
-        rows=lambda subject: CaseAttachment.objects.filter(case__in=_cases(subject)),
+        rows=lambda subject: CaseAttachment.objects.filter(case__in=subject_cases(subject)),
         fields={"name": Scrub.WIPE, "path": Scrub.WIPE, "content_type": Scrub.KEEP},
         why="a file the person sent (a photo, a receipt) and its name; the file is deleted (case_files_forget)",
     )
@@ -119,7 +119,7 @@ personal_data(
 personal_data(
     PersonalTable(
         "care.Compensation",
-        rows=lambda subject: Compensation.objects.filter(case__in=_cases(subject)),
+        rows=lambda subject: Compensation.objects.filter(case__in=subject_cases(subject)),
         fields={
             "note": Scrub.REDACT,
             "reference": Scrub.KEEP,

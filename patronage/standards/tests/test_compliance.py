@@ -62,7 +62,7 @@ def test_it_reports_each_employee_each_week_in_the_business_zone(rings, agent: U
     rows = standard_compliance(standard=rings, period="week", group="employee")
     assert _figures(rows) == sorted(
         [
-            # 1, 2, 3, 5: half within 2 rings, one past 4; median 2.5; p90 3 + 0.7 × (5 − 3)
+            # 1, 2, 3, 5: half within 2 rings, one past 4; median 2.5; p90 3 + 0.7 × (5 - 3)
             (WEEK_1, agent.pk, 4, 0.5, 0.25, 2.5, 4.4),
             (WEEK_1, lead.pk, 2, 1.0, 0.0, 1.0, 1.0),
             (WEEK_2, agent.pk, 1, 1.0, 0.0, 2.0, 2.0),

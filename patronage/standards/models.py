@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from patronage.care.models import CaseChannel
+
 
 class Direction(models.TextChoices):
     LOWER = "lower", _("lower is better")
@@ -50,9 +52,7 @@ class Standard(models.Model):
     period = models.CharField(_("judged over"), max_length=5, choices=Period.choices, default=Period.WEEK)
     # Where it applies: for a derived standard these choose the cases measured; for one measured outside
     # they say what it is about.
-    channel = models.ForeignKey(
-        "commerce.Channel", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    channel = models.CharField(_("channel"), max_length=10, choices=CaseChannel.choices, blank=True)
     team = models.ForeignKey("care.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     store = models.ForeignKey(
         "commerce.Store", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -33,7 +33,7 @@ _GROUP_COLUMN = {"employee": "employee_id", "team": "team_id", "store": "store_i
 
 
 def standard_list(*, active: bool | None = True) -> QuerySet[Standard]:
-    standards = Standard.objects.select_related("channel", "team", "store", "owner")
+    standards = Standard.objects.select_related("team", "store", "owner")
     return standards if active is None else standards.filter(active=active)
 
 

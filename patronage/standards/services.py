@@ -11,8 +11,8 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from patronage.care.models import Team
-from patronage.commerce.models import Channel, Store
+from patronage.care.models import CaseChannel, Team
+from patronage.commerce.models import Store
 from patronage.core import clock
 from patronage.core.audit import audit_change
 from patronage.core.business import business_languages
@@ -45,7 +45,7 @@ class StandardInput:
     period: str = Period.WEEK
     name_translations: Mapping[str, str] = field(default_factory=dict)
     unit_translations: Mapping[str, str] = field(default_factory=dict)
-    channel: str = ""  # a channel's code
+    channel: str = ""  # a contact channel's code (care.models.CaseChannel): phone, email, store...
     team: str = ""  # a team's name
     store: str = ""  # a store's code
     owner: str = ""  # a staff member's username
@@ -94,7 +94,6 @@ def _text_problems(data: StandardInput) -> list[tuple[str, str]]:
 
 @dataclass
 class _Places:
-    channel: Channel | None = None
     team: Team | None = None
     store: Store | None = None
     owner: User | None = None
@@ -102,10 +101,10 @@ class _Places:
 
 def _places(data: StandardInput, problems: list[tuple[str, str]]) -> _Places:
     places = _Places()
-    if data.channel:
-        places.channel = Channel.objects.filter(code=data.channel).first()
-        if places.channel is None:
-            problems.append(("channel", _("no channel has the code '%(code)s'") % {"code": data.channel}))
+    if data.channel and data.channel not in CaseChannel.values:
+        problems.append(
+            ("channel", _("must be one of: %(known)s") % {"known": ", ".join(CaseChannel.values)})
+        )
     if data.team:
         places.team = Team.objects.filter(name=data.team).first()
         if places.team is None:
@@ -152,7 +151,7 @@ def _fill(
     standard.unit_translations = translations_merge(standard.unit_translations, units, main_language=main)
     standard.direction, standard.target, standard.minimum = data.direction, data.target, data.minimum
     standard.target_share, standard.source, standard.period = data.target_share, data.source, data.period
-    standard.channel, standard.team, standard.store = places.channel, places.team, places.store
+    standard.channel, standard.team, standard.store = data.channel, places.team, places.store
     standard.owner = places.owner
 
 

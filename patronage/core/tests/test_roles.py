@@ -54,6 +54,20 @@ OLD_TABLE: dict[str, set[Role]] = {
         Role.ANALYST,
         Role.ACCOUNT_MANAGER,
     },
+    # Service standards and scorecards (issue 14): leads define standards and add measurements; scorecards
+    # are seen by their own person, the team's lead and administrators.
+    "standards.manage_standards": {Role.ADMIN, Role.SERVICE_LEAD},
+    "standards.add_measurements": {Role.ADMIN, Role.SERVICE_LEAD},
+    "standards.view_standards": {
+        Role.ADMIN,
+        Role.SERVICE_LEAD,
+        Role.SERVICE_AGENT,
+        Role.ANALYST,
+        Role.PROGRAM_MANAGER,
+    },
+    "standards.view_own_scorecard": {Role.ADMIN, Role.SERVICE_LEAD, Role.SERVICE_AGENT},
+    "standards.view_team_scorecards": {Role.ADMIN, Role.SERVICE_LEAD},
+    "standards.view_all_scorecards": {Role.ADMIN},
 }
 
 
@@ -109,6 +123,7 @@ def test_a_database_left_without_groups_gets_the_standard_roles_back_and_others_
         "loyalty.view_loyalty",
         "analytics.view_analytics",
         "feedback.view_results",
+        "standards.view_standards",
     }
 
     analyst = Group.objects.get(name=Role.ANALYST)

@@ -224,20 +224,22 @@ def overall_score(parts: Mapping[str, float | None], weights: ScoreWeights) -> f
 
 def scorecard_teams_visible(*, viewer: User) -> QuerySet[Team]:
     """Every team for an administrator, the teams they lead for a lead, none for anyone else."""
-    if viewer.has_perm(SCORECARDS_ALL):
+    if viewer.has_staff_perm(SCORECARDS_ALL):
         return Team.objects.all()
-    if viewer.has_perm(SCORECARDS_TEAM):
+    if viewer.has_staff_perm(SCORECARDS_TEAM):
         return Team.objects.filter(lead=viewer)
     return Team.objects.none()
 
 
 def scorecard_may_view(*, viewer: User, person: User) -> bool:
     """Their own card, a member's of a team they lead, or anyone's for an administrator."""
-    if viewer.has_perm(SCORECARDS_ALL):
+    if viewer.has_staff_perm(SCORECARDS_ALL):
         return True
-    if viewer.pk == person.pk and viewer.has_perm(SCORECARD_OWN):
+    if viewer.pk == person.pk and viewer.has_staff_perm(SCORECARD_OWN):
         return True
-    return viewer.has_perm(SCORECARDS_TEAM) and Team.objects.filter(lead=viewer, members=person).exists()
+    return (
+        viewer.has_staff_perm(SCORECARDS_TEAM) and Team.objects.filter(lead=viewer, members=person).exists()
+    )
 
 
 # ---- the figures ------------------------------------------------------------------------------------------
@@ -260,8 +262,8 @@ class _Span:
     def until(self) -> datetime:
         return self.periods[-1].bounds()[1]
 
-    def bucket(self, moment: Any) -> CaseWhen:
-        """The index of the period a moment falls in, as SQL (the edges are the business zone's)."""
+    def bucket(self) -> CaseWhen:
+        """The index of the period the annotated `_moment` falls in, as SQL (edges in the business zone)."""
         whens = []
         for index, period in enumerate(self.periods):
             since, until = period.bounds()
@@ -274,7 +276,7 @@ class _Span:
         return (
             queryset.annotate(_moment=moment)
             .filter(_moment__gte=self.since, _moment__lt=self.until)
-            .annotate(_bucket=self.bucket(moment))
+            .annotate(_bucket=self.bucket())
             .order_by()
             .values(*keys)
             .annotate(**sums)

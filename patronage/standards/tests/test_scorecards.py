@@ -373,6 +373,19 @@ def test_someone_without_a_scorecard_right_sees_no_card_not_even_their_own(analy
     assert not scorecard_may_view(viewer=analyst, person=analyst)
 
 
+def test_a_lead_who_left_sees_nothing(lead: User, agent: User, phones: Team) -> None:
+    lead.is_active = False
+    lead.save()
+    assert not scorecard_may_view(viewer=lead, person=agent)
+    assert not scorecard_teams_visible(viewer=lead).exists()
+
+
+def test_a_member_of_the_portal_sees_no_card(alice: Member, agent: User) -> None:
+    assert alice.user is not None
+    assert not scorecard_may_view(viewer=alice.user, person=alice.user)
+    assert not scorecard_may_view(viewer=alice.user, person=agent)
+
+
 # ---- cost -------------------------------------------------------------------------------------------------
 
 

@@ -70,28 +70,30 @@ def _totals(standard: Standard, period: str, starts: Sequence[date]) -> dict[dat
 @dataclass(frozen=True)
 class Glance:
     """A standard on the list: its latest complete period, judged, and its share meeting the target in each
-    of its last periods (the current one last, None where nothing was measured)."""
+    of its last complete periods (None where nothing was measured), the latest last."""
 
     standard: Standard
-    period_start: date
     summary: Summary | None
     verdict: str
     starts: list[date]
     shares: list[float | None]
 
+    @property
+    def period_start(self) -> date:
+        return self.starts[-1]
+
 
 def standards_glance(*, standards: Sequence[Standard], today: date) -> list[Glance]:
-    """Each standard's glance over the last PERIODS_SHOWN periods of its own kind, up to `today`."""
+    """Each standard's glance over its last PERIODS_SHOWN complete periods of its own kind before `today`'s
+    (a period still running would look worse or better than it will be)."""
     glances = []
     for standard in standards:
-        starts = periods_back(period=standard.period, count=PERIODS_SHOWN, today=today)
+        starts = periods_back(period=standard.period, count=PERIODS_SHOWN + 1, today=today)[:-1]
         totals = _totals(standard, standard.period, starts)
-        latest = starts[-2]  # the one before the current period, which is still running
-        summary = totals.get(latest)
+        summary = totals.get(starts[-1])
         glances.append(
             Glance(
                 standard=standard,
-                period_start=latest,
                 summary=summary,
                 verdict=verdict(summary, standard=standard),
                 starts=starts,

@@ -6,6 +6,7 @@ from datetime import date
 
 from django import template
 from django.utils.formats import date_format, number_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from patronage.core.names import in_reader_language
@@ -34,6 +35,12 @@ def share(value: float | None) -> str:
 
 
 @register.filter
+def wanted_share(standard: Standard) -> str:
+    """The share a standard wants meeting its target, as the percent a person typed: 95%, 97.5%."""
+    return figure(100 * standard.target_share) + "%"
+
+
+@register.filter
 def period_words(start: date, period: str) -> str:
     """A period as the reader names it: a day, 'the week of' its Monday, a month."""
     if period == "week":
@@ -49,7 +56,7 @@ def target_words(standard: Standard) -> str:
     words = {
         "target": figure(standard.target),
         "unit": in_reader_language(standard, "unit"),
-        "share": share(standard.target_share),
+        "share": wanted_share(standard),
     }
     if standard.direction == Direction.LOWER:
         return _("≤ %(target)s %(unit)s for %(share)s") % words
@@ -68,7 +75,7 @@ def minimum_words(standard: Standard) -> str:
 def applies_words(standard: Standard) -> str:
     """Where a standard applies: its channel, team and store, or everywhere."""
     places = [
-        str(standard.get_channel_display()) if standard.channel else "",
+        capfirst(standard.get_channel_display()) if standard.channel else "",
         standard.team.name if standard.team else "",
         standard.store.name if standard.store else "",
     ]

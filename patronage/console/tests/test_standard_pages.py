@@ -185,8 +185,8 @@ def test_a_lead_defines_a_standard_in_two_languages_with_its_share_as_a_percent(
     assert standard.unit_translations == {"ko": "번"}
     assert (standard.channel, standard.team.name, standard.owner) == ("phone", "Front desk", lead)
     text = page_text(client_as(lead).get(response["Location"]))
-    assert "≤ 2 rings for 95.0%, never more than 4" in text
-    assert "phone · Front desk" in text
+    assert "≤ 2 rings for 95%, never more than 4" in text
+    assert "Phone · Front desk" in text
 
 
 def test_each_refused_value_is_named_on_its_field(client_as, lead, rings):
@@ -255,13 +255,13 @@ def test_the_list_judges_each_standards_last_complete_week(client_as, agent, rin
     _measure(rating, [1], at=NOW)  # this week's, still running: not judged yet
     quiet = _standard("quiet", name="Till wait", unit="minutes", target=3, minimum=10)
     html = client_as(agent).get(reverse("console:standard_list")).content.decode()
-    assert "75.0% met the target (wanted: 95.0%); 25.0% past the minimum; 4 measured" in _card(html, rings)
+    assert "75.0% met the target (wanted: 95%); 25.0% past the minimum; 4 measured" in _card(html, rings)
     assert "breached" in _card(html, rings)
     assert "slipped" in _card(html, greeting)
     assert "66.7% met the target" in _card(html, greeting)
     rated = _card(html, rating)
     assert " met " in f" {rated} "
-    assert "≥ 4 points for 50.0%, never less than 2" in rated
+    assert "≥ 4 points for 50%, never less than 2" in rated
     assert "nothing measured" in _card(html, quiet)
     assert f'data-chart="standard-{rings.pk}-glance"' in html
     assert 'href="/console/standards/upload/"' not in html  # an agent adds no measurements

@@ -23,6 +23,7 @@ from patronage.console.views import (
     message_pages,
     notices,
     staff,
+    standards,
     survey_themes,
     survey_try,
     surveys,
@@ -301,5 +302,16 @@ urlpatterns = [
         "surveys/meetings/<int:meeting_id>/guests/<int:guest_id>/note/",
         meetings.meeting_guest_note,
         name="meeting_guest_note",
+    ),
+    # Service standards: the list at a glance, defining one, its page, and a measurement typed by hand.
+    path("standards/", standards.standard_list_page, name="standard_list"),
+    path("standards/new/", standards.standard_new, name="standard_new"),
+    path("standards/<int:standard_id>/", standards.standard_detail, name="standard_detail"),
+    path("standards/<int:standard_id>/edit/", standards.standard_edit, name="standard_edit"),
+    path("standards/<int:standard_id>/retire/", standards.standard_retire_view, name="standard_retire"),
+    path(
+        "standards/<int:standard_id>/measurements/new/",
+        standards.standard_measurement_new,
+        name="standard_measurement_new",
     ),
 ]

@@ -22,6 +22,7 @@ from patronage.loyalty.permissions import LOYALTY_VIEW
 from patronage.members.permissions import MEMBERS_IMPORT, MEMBERS_MERGE, MEMBERS_VIEW
 from patronage.members.timeline import TimelineKind, kind_get
 from patronage.messages.permissions import MESSAGES_MANAGE, WEBHOOKS_MANAGE
+from patronage.standards.permissions import STANDARDS_VIEW
 
 register = template.Library()
 
@@ -79,6 +80,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("console:care_home", _("Service desk"), (SLA_MANAGE, CARE_MANAGE), (), "care_"),
     NavItem("console:notices", _("Notices"), CARE_MANAGE, (), "notice"),
     NavItem("console:surveys", _("Surveys"), (RESULTS_VIEW, SURVEYS_MANAGE), (), "survey"),
+    NavItem("console:standard_list", _("Standards"), STANDARDS_VIEW, (), "standard"),
     NavItem("console:duplicates", _("Duplicates"), MEMBERS_MERGE, ("duplicates", "merge")),
     NavItem("console:imports", _("Imports"), MEMBERS_IMPORT, ("imports", "import_detail")),
     NavItem("console:loyalty_programs", _("Loyalty"), LOYALTY_VIEW, (), "loyalty_"),

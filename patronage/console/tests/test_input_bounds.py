@@ -28,6 +28,7 @@ from patronage.console import forms as console_forms
 from patronage.console.loyalty_forms.rule_settings import KIND_SETTINGS
 from patronage.console.meeting_forms import MeetingForm
 from patronage.console.notice_forms import NoticeForm
+from patronage.console.standard_forms import MeasurementForm, RangeForm, StandardForm
 from patronage.console.survey_forms import InviteFilterForm, QuestionForm, SurveyForm
 from patronage.console.views.analytics_pages import WhatIfForm, _whatif_initial
 from patronage.console.webhook_forms import ReplayForm
@@ -40,6 +41,8 @@ from patronage.loyalty.selectors import rule_names
 from patronage.members.models import Member
 from patronage.messages.models import WebhookEndpoint
 from patronage.messages.webhook_services import endpoint_create
+from patronage.standards.models import Standard
+from patronage.standards.services import StandardInput, standard_create
 
 from .loyalty_setup import catalogue_make, program_make, purchase
 
@@ -388,6 +391,39 @@ PAGES = [
         lambda w: [MeetingForm()],
     ),
     Page(
+        "service standard",
+        (StandardForm,),
+        lambda w: reverse("console:standard_new"),
+        lambda w, _f: {
+            "code": "rings",
+            "name": "Phone answered within 2 rings",
+            "unit": "rings",
+            "direction": "lower",
+            "target": "2",
+            "minimum": "4",
+            "target_share": "95",
+            "source": "measured",
+            "period": "week",
+        },
+        lambda w: [StandardForm()],
+    ),
+    Page(
+        "measurement by hand",
+        (MeasurementForm,),
+        lambda w: reverse("console:standard_measurement_new", args=[_standard_id()]),
+        lambda w, _f: {"value": "2", "at": "2026-11-18T09:30"},
+        lambda w: [MeasurementForm()],
+    ),
+    Page(
+        "a standard's periods",
+        (RangeForm,),
+        lambda w: reverse("console:standard_detail", args=[_standard_id()]),
+        lambda w, _f: {"period": "week", "count": "12"},
+        lambda w: [RangeForm()],
+        method="get",
+        dates_filter=True,
+    ),
+    Page(
         "survey invitations by filter",
         (InviteFilterForm,),
         lambda w: reverse("console:survey_invite_filter", args=[_survey_id()]),
@@ -404,6 +440,17 @@ def _survey_id() -> int:
         question = QuestionInput(type="nps", key="nps", text="Recommend us?")
         survey = survey_create(data=SurveyInput(title="Visit", questions=[question]), actor=None)
         found = survey_open(survey=survey, actor=None).pk
+    return found
+
+
+def _standard_id() -> int:
+    """A standard measured outside, to type a measurement of."""
+    found = Standard.objects.values_list("pk", flat=True).first()
+    if found is None:
+        data = StandardInput(
+            code="bounds", name="Rings", unit="rings", direction="lower", target=2, minimum=4
+        )
+        found = standard_create(data=data, actor=None).pk
     return found
 
 

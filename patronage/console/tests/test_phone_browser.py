@@ -59,6 +59,7 @@ from patronage.messages.models import (
     WebhookEndpoint,
 )
 from patronage.portal.tests.survey_setup import invite, visit_survey
+from patronage.standards.services import MeasurementInput, StandardInput, measurements_add, standard_create
 
 from .loyalty_setup import catalogue_make, program_make, purchase
 from .webhook_setup import endpoint_with_deliveries
@@ -152,6 +153,7 @@ NOT_PAGES = {
     "console:survey_themes_find": "POST only",
     "console:survey_theme_rename": "POST only",
     "console:survey_theme_merge": "POST only",
+    "console:standard_retire": "POST only",
     "portal:logout": "POST only",
     "portal:data_download": "POST only, a download",
     "portal:points_summary": "fragment of the overview",
@@ -452,6 +454,24 @@ def business(request: Any, settings: Any, tmp_path: Path, admin) -> dict[str, An
     guest_note_record(guest=meeting.guests.get(member=alice), note=LONG_REASON, case=case, actor=admin)
     meeting_notes_record(meeting=meeting, notes=LONG_REASON, actor=admin)
     theme = theme_plant(survey=survey, name="Waiting " + LONG_WORD[:150])
+    # A service standard with long words in its name and unit, measured by the long-named supervisor.
+    standard = standard_create(
+        data=StandardInput(
+            code="phone-rings",
+            name="Answered " + LONG_WORD[:90],
+            unit=LONG_WORD[:30],
+            direction="lower",
+            target=2,
+            minimum=4,
+            period="day",
+        ),
+        actor=admin,
+    )
+    supervisor = "operations.supervisor.gangnam.flagship.store.seoul"
+    rings = [
+        MeasurementInput(value=v, at=now - timedelta(days=v), employee=supervisor) for v in (1, 2, 3, 5, 8)
+    ]
+    measurements_add(standard=standard, items=rings, actor=admin)
     return {
         "alice": alice,
         "bob": bob,
@@ -460,6 +480,7 @@ def business(request: Any, settings: Any, tmp_path: Path, admin) -> dict[str, An
         # The customers found to invite: a long name among them.
         "console:meeting": "?find=Carolina",
         "theme_id": theme.pk,
+        "standard_id": standard.pk,
         "reference": case.reference,
         "notice_id": notice.pk,
         "token": recipient.access_token,

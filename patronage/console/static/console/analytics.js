@@ -1,10 +1,16 @@
 // Draws the console's charts from the specs the page embeds with json_script (see console/charts.py:
-// chart()). Datasets marked "interval" are floating bars low-high.
+// chart()). Datasets marked "interval" are floating bars low-high; a "tone" (good, warn, bad) colours a
+// dataset by what it means; "dots" draws a line chart's dataset as marked points without a line.
 document.addEventListener("DOMContentLoaded", () => {
   if (!window.Chart) return;
   const style = getComputedStyle(document.documentElement);
   const accent = style.getPropertyValue("--accent").trim() || "#2563eb";
   const palette = [accent, "#f59e0b", "#10b981", "#ef4444", "#8b5cf6", "#64748b"];
+  const tones = {
+    good: style.getPropertyValue("--good").trim() || "#10b981",
+    warn: style.getPropertyValue("--warn").trim() || "#f59e0b",
+    bad: style.getPropertyValue("--bad").trim() || "#ef4444",
+  };
   const percent = (value) => `${Math.round(value * 1000) / 10}%`;
   document.querySelectorAll("canvas[data-chart]").forEach((canvas) => {
     const source = document.getElementById(canvas.dataset.chart);
@@ -12,14 +18,17 @@ document.addEventListener("DOMContentLoaded", () => {
     const spec = JSON.parse(source.textContent);
     let colour = 0;
     const datasets = spec.datasets.map((dataset) => {
-      const base = dataset.interval ? "rgba(15, 23, 42, 0.35)" : palette[colour++ % palette.length];
+      const base = dataset.interval
+        ? "rgba(15, 23, 42, 0.35)"
+        : tones[dataset.tone] || palette[colour++ % palette.length];
       return {
         label: dataset.label,
         data: dataset.data,
         backgroundColor: base,
         borderColor: base,
         borderDash: dataset.dashed ? [4, 4] : [],
-        pointRadius: spec.type === "line" ? 2 : undefined,
+        pointRadius: dataset.dots ? 6 : spec.type === "line" ? 2 : undefined,
+        showLine: !dataset.dots,
         barPercentage: dataset.interval && spec.datasets.length > 1 ? 0.25 : 0.8,
         // Datasets sharing a stack share a place (an interval over its own bar); a lone interval dataset
         // without one is drawn over the bar of its category.

@@ -62,7 +62,9 @@ def notice_links_forget(member: Member) -> None:
 def case_files_forget(member: Member) -> None:
     """Deletes the files of the person's cases once the erasure is committed (an erasure that fails keeps
     them); their rows stay, without a name or a path, so that the case's counts stay true."""
-    files = CaseAttachment.objects.filter(case__in=subject_cases(subject_gather(member=member))).exclude(path="")
+    files = CaseAttachment.objects.filter(case__in=subject_cases(subject_gather(member=member))).exclude(
+        path=""
+    )
     paths = list(files.values_list("path", flat=True))
     transaction.on_commit(lambda: attachments_delete(paths))
 

@@ -44,6 +44,7 @@ from patronage.standards.models import Source, Standard
 from patronage.standards.selectors import (
     ComplianceRow,
     Scope,
+    group_labels,
     period_bounds,
     periods_back,
     standard_by_code,
@@ -81,6 +82,7 @@ class TeamMove:
 
     period_start: date
     team_id: int | None
+    team_name: str  # empty for the measurements that name no team
     before: Summary | None
     after: Summary | None
 
@@ -288,15 +290,22 @@ def upload_compliance(*, job: ImportJob) -> list[UploadCompliance]:
             since=datetime.fromisoformat(before["since"]), until=datetime.fromisoformat(before["until"])
         )
         after = standard_compliance(standard=standard, period=before["period"], group="team", scope=scope)
-        found.append(UploadCompliance(standard, before["period"], _moves(before["rows"], after)))
+        moves = _moves(before["rows"], after)
+        found.append(UploadCompliance(standard, before["period"], moves))
     return found
 
 
 def _moves(kept: list[list[Any]], after: list[ComplianceRow]) -> list[TeamMove]:
     was = dict(_kept_read(row) for row in kept)
     now = {(row.period_start, row.group_id): row.summary for row in after if row.period_start is not None}
-    keys = sorted(was.keys() | now.keys(), key=lambda key: (key[0], key[1] is None, key[1] or 0))
-    return [TeamMove(start, team, was.get((start, team)), now.get((start, team))) for start, team in keys]
+    keys = was.keys() | now.keys()
+    names = group_labels("team", [team for _start, team in keys])
+    return [
+        TeamMove(
+            start, team, names.get(team, "") if team else "", was.get((start, team)), now.get((start, team))
+        )
+        for start, team in sorted(keys, key=lambda key: (key[0], key[1] is None, names.get(key[1] or 0, "")))
+    ]
 
 
 def _kept_read(kept: list[Any]) -> tuple[tuple[date, int | None], Summary]:

@@ -22,6 +22,7 @@ from patronage.loyalty.permissions import LOYALTY_VIEW
 from patronage.members.permissions import MEMBERS_IMPORT, MEMBERS_MERGE, MEMBERS_VIEW
 from patronage.members.timeline import TimelineKind, kind_get
 from patronage.messages.permissions import MESSAGES_MANAGE, WEBHOOKS_MANAGE
+from patronage.standards.permissions import MEASUREMENTS_ADD
 
 register = template.Library()
 
@@ -81,6 +82,12 @@ NAV: tuple[NavItem, ...] = (
     NavItem("console:surveys", _("Surveys"), (RESULTS_VIEW, SURVEYS_MANAGE), (), "survey"),
     NavItem("console:duplicates", _("Duplicates"), MEMBERS_MERGE, ("duplicates", "merge")),
     NavItem("console:imports", _("Imports"), MEMBERS_IMPORT, ("imports", "import_detail")),
+    NavItem(
+        "console:standard_upload",
+        _("Measurements"),
+        MEASUREMENTS_ADD,
+        ("standard_upload", "standard_upload_job"),
+    ),
     NavItem("console:loyalty_programs", _("Loyalty"), LOYALTY_VIEW, (), "loyalty_"),
     NavItem("console:analytics", _("Analytics"), ANALYTICS_ANY, ("analytics",), "analytics_"),
     NavItem("console:audit", _("Audit log"), AUDIT_VIEW, ("audit",)),

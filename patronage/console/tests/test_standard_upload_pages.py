@@ -4,10 +4,13 @@ and each team's compliance before and after."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 import time_machine
+from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.templatetags.static import static
 from django.test import Client
 from django.urls import reverse
 
@@ -15,7 +18,9 @@ from patronage.care.models import Team
 from patronage.conftest import business_set
 from patronage.core.models import User
 from patronage.members.imports import import_job_run, import_job_start
+from patronage.members.imports.base import csv_open
 from patronage.members.models import ImportJob, ImportStatus
+from patronage.standards.imports import COLUMNS
 from patronage.standards.models import Measurement, Standard
 from patronage.standards.services import MeasurementInput, StandardInput, measurements_add, standard_create
 
@@ -198,3 +203,11 @@ def test_the_general_import_page_does_not_offer_measurements(client_as, admin):
     assert 'value="measurements"' not in page
     assert refused.status_code == 400
     assert ImportJob.objects.count() == 0
+
+
+def test_the_page_links_a_sample_file_whose_every_column_is_understood(client_as, lead):
+    page = client_as(lead).get(reverse("console:standard_upload")).content.decode()
+    sample = finders.find("console/samples/measurements.csv")
+
+    assert static("console/samples/measurements.csv") in page
+    assert None not in csv_open(Path(str(sample)), COLUMNS).columns

@@ -231,6 +231,7 @@ class TimelineEvent(models.Model):
 class ImportKind(models.TextChoices):
     CUSTOMERS = "customers", _("Customers")
     TRANSACTIONS = "transactions", _("Transactions")
+    MEASUREMENTS = "measurements", _("Measurements of service standards")
 
 
 class ImportStatus(models.TextChoices):

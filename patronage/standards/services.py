@@ -284,12 +284,19 @@ def measurements_add(
             raise ValidationFailed.every(
                 [(f"items.{index}.{place}", message) for index, place, message in problems]
             )
-    rows = _fresh_rows(standard, items, names)
     with transaction.atomic(durable=True):
-        # ignore_conflicts: a concurrent request with the same external id wins the race and this one's
-        # row is dropped by the unique index, never doubled.
-        Measurement.objects.bulk_create(rows, batch_size=2_000, ignore_conflicts=True)
-        audit_change(actor=actor, action="measurements.added", target=standard, count=len(rows))
+        counts = measurements_write(standard=standard, items=items, names=names)
+        audit_change(actor=actor, action="measurements.added", target=standard, count=counts.created)
+    return counts
+
+
+def measurements_write(*, standard: Standard, items: Sequence[MeasurementInput], names: _Names) -> AddCounts:
+    """Inserts a checked batch inside the caller's transaction (the API's, an upload's); an item whose
+    external id is known, from before or earlier in the batch, is skipped and counted unchanged."""
+    rows = _fresh_rows(standard, items, names)
+    # ignore_conflicts: a concurrent request with the same external id wins the race and this one's
+    # row is dropped by the unique index, never doubled.
+    Measurement.objects.bulk_create(rows, batch_size=2_000, ignore_conflicts=True)
     return AddCounts(created=len(rows), unchanged=len(items) - len(rows))
 
 

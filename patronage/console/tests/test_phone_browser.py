@@ -18,7 +18,7 @@ from patronage.analytics.models import RunStatus
 from patronage.analytics.services import analysis_execute, analysis_request
 from patronage.analytics.tests.demo import demo_load
 from patronage.care.compensation import CompensationInput, compensation_give
-from patronage.care.models import BusinessCalendar, NoticeRecipient, SlaPolicy
+from patronage.care.models import BusinessCalendar, NoticeRecipient, SlaPolicy, Team
 from patronage.care.notices import NoticeInput, notice_create, notice_start, notices_send
 from patronage.care.services import CaseInput, case_note, case_open, case_reply
 from patronage.care.setup import ReplyTemplateInput, reply_template_save
@@ -344,6 +344,28 @@ def business(request: Any, settings: Any, tmp_path: Path, admin) -> dict[str, An
         enqueue=None,
     )
     import_job_run(job_id=job.pk)
+    # A measurement upload with a long file name and standard, and a long team name in its before and after.
+    standard_create(
+        data=StandardInput(
+            code="phone-upload",
+            name="Phone answered " + LONG_WORD[:60],
+            unit="rings",
+            direction="lower",
+            target=2,
+            minimum=4,
+        ),
+        actor=admin,
+    )
+    Team.objects.create(name="Team " + LONG_WORD[:90])
+    upload = import_job_start(
+        kind="measurements",
+        file_name=f"calls-{LONG_WORD[:60]}.csv",
+        content=f"value,at,team\n1,2026-11-30 09:00,Team {LONG_WORD[:90]}\n".encode(),
+        actor=admin,
+        options={"standard": "phone-upload"},
+        enqueue=None,
+    )
+    import_job_run(job_id=upload.pk)
     # A webhook endpoint with a long address, description and answer; another the product disabled.
     endpoint, _secret = endpoint_with_deliveries(
         actor=admin, url=LONG_WORD + "/hooks?store=" + LONG_WORD[-40:], description=LONG_REASON[:200]
@@ -494,6 +516,7 @@ def business(request: Any, settings: Any, tmp_path: Path, admin) -> dict[str, An
         "code": program.code,
         "rule_code": program.earn_rules.order_by("code").values_list("code", flat=True)[0],
         "job_id": job.pk,
+        "console:standard_upload_job": {"job_id": upload.pk},
         "user_id": admin.pk,
         "endpoint_id": endpoint.pk,
         "portal:reward": {"program": program.code, "code": reward.code},

@@ -29,8 +29,12 @@ JOBS_SHOWN = 100
 RUNNING = (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.IMPORTING)
 
 
+# Measurements are uploaded on the standards' own page, under their own permission.
+GENERAL_KINDS = [(value, label) for value, label in ImportKind.choices if value != ImportKind.MEASUREMENTS]
+
+
 class ImportUploadForm(forms.Form):
-    kind = forms.ChoiceField(label=_("What the file holds"), choices=ImportKind.choices)
+    kind = forms.ChoiceField(label=_("What the file holds"), choices=GENERAL_KINDS)
     file = forms.FileField(label=_("CSV file"))
     namespace = forms.CharField(
         label=_("System of the external ids (customers)"),

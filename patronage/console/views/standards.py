@@ -48,9 +48,6 @@ from patronage.standards.standard_page import (
     standards_glance,
 )
 
-# The CSV upload's address: its pages are built beside these.
-UPLOAD_PATH = "/console/standards/upload/"
-
 
 def _standard_or_404(standard_id: int) -> Standard:
     try:
@@ -68,7 +65,6 @@ def _rights(request: HttpRequest) -> dict[str, Any]:
     return {
         "may_manage": user.has_staff_perm(STANDARDS_MANAGE),
         "may_add": user.has_staff_perm(MEASUREMENTS_ADD),
-        "upload_path": UPLOAD_PATH,
     }
 
 

@@ -42,6 +42,7 @@ MAX_STORED_ERRORS = 1_000
 _IMPORTERS = {
     ImportKind.CUSTOMERS: "patronage.members.imports.customers.CustomerImporter",
     ImportKind.TRANSACTIONS: "patronage.commerce.imports.TransactionImporter",
+    ImportKind.MEASUREMENTS: "patronage.standards.imports.MeasurementImporter",
 }
 _FINAL = (ImportStatus.DONE, ImportStatus.REJECTED)
 

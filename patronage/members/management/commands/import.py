@@ -1,4 +1,4 @@
-"""`patronage import customers|transactions FILE`: checks a CSV file whole, then imports it whole or not at all."""
+"""`patronage import customers|transactions|measurements FILE`: checks a CSV file whole, then imports it whole or not at all."""
 
 from __future__ import annotations
 
@@ -43,7 +43,10 @@ class _ProgressBars:
 
 
 class Command(BaseCommand):
-    help = "Imports customers or transactions from a CSV file; a file with a bad row imports nothing."
+    help = (
+        "Imports customers, transactions or measurements of service standards from a CSV file; "
+        "a file with a bad row imports nothing."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=ImportKind.values, help="what the file holds")
@@ -62,6 +65,11 @@ class Command(BaseCommand):
             action="store_true",
             help="transactions: purchases from before their program began earn points too",
         )
+        parser.add_argument(
+            "--standard",
+            default="",
+            help="measurements: the standard (code) of every row; a row's standard column wins",
+        )
         parser.add_argument("--dry-run", action="store_true", help="check the file only; import nothing")
 
     @no_translations
@@ -69,7 +77,9 @@ class Command(BaseCommand):
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"{path} is not a file")
-        job_options = {name: options[name] for name in ("namespace", "source", "program") if options[name]}
+        job_options = {
+            name: options[name] for name in ("namespace", "source", "program", "standard") if options[name]
+        }
         if options["historical"]:
             job_options["historical"] = "yes"
         if options["dry_run"]:

@@ -21,6 +21,7 @@ from patronage.core.inputs import text_refusal
 from patronage.core.models import User
 from patronage.members.services import timeline_record
 from patronage.standards.models import Example, ExampleKind, Measurement
+from patronage.standards.scorecards import ScorePeriod
 from patronage.standards.timeline_kinds import EXAMPLE_PINNED
 
 NOTE_MAX = 2000
@@ -110,3 +111,9 @@ def examples_between(*, team: Team, since: datetime, until: datetime) -> QuerySe
         .select_related("case", "measurement__standard", "employee", "pinned_by")
         .order_by("-kind", "at", "pk")
     )
+
+
+def examples_for_meeting(*, team: Team, period: ScorePeriod) -> QuerySet[Example]:
+    """The examples the team's meeting of `period` discusses."""
+    since, until = period.bounds()
+    return examples_between(team=team, since=since, until=until)

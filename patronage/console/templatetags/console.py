@@ -22,6 +22,7 @@ from patronage.loyalty.permissions import LOYALTY_VIEW
 from patronage.members.permissions import MEMBERS_IMPORT, MEMBERS_MERGE, MEMBERS_VIEW
 from patronage.members.timeline import TimelineKind, kind_get
 from patronage.messages.permissions import MESSAGES_MANAGE, WEBHOOKS_MANAGE
+from patronage.standards.permissions import SCORECARD_OWN, SCORECARDS_ALL, SCORECARDS_TEAM
 
 register = template.Library()
 
@@ -47,6 +48,8 @@ class NavItem:
             self.section_prefix and url_name.startswith(self.section_prefix)
         )
 
+
+SCORECARDS_ANY = (SCORECARD_OWN, SCORECARDS_TEAM, SCORECARDS_ALL)
 
 # Every console page an agent opens shows the count: it is counted at most once a minute, not per page.
 BADGE_SECONDS = 60
@@ -79,6 +82,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("console:care_home", _("Service desk"), (SLA_MANAGE, CARE_MANAGE), (), "care_"),
     NavItem("console:notices", _("Notices"), CARE_MANAGE, (), "notice"),
     NavItem("console:surveys", _("Surveys"), (RESULTS_VIEW, SURVEYS_MANAGE), (), "survey"),
+    NavItem("console:scorecards", _("Scorecards"), SCORECARDS_ANY, (), "scorecard"),
     NavItem("console:duplicates", _("Duplicates"), MEMBERS_MERGE, ("duplicates", "merge")),
     NavItem("console:imports", _("Imports"), MEMBERS_IMPORT, ("imports", "import_detail")),
     NavItem("console:loyalty_programs", _("Loyalty"), LOYALTY_VIEW, (), "loyalty_"),

@@ -28,6 +28,7 @@ from patronage.console import forms as console_forms
 from patronage.console.loyalty_forms.rule_settings import KIND_SETTINGS
 from patronage.console.meeting_forms import MeetingForm
 from patronage.console.notice_forms import NoticeForm
+from patronage.console.scorecard_forms import WeightsForm
 from patronage.console.survey_forms import InviteFilterForm, QuestionForm, SurveyForm
 from patronage.console.views.analytics_pages import WhatIfForm, _whatif_initial
 from patronage.console.webhook_forms import ReplayForm
@@ -386,6 +387,13 @@ PAGES = [
         lambda w: reverse("console:meeting_new"),
         lambda w, _f: {"title": "Spring tasting panel", "starts_at": "2027-03-20T14:00"},
         lambda w: [MeetingForm()],
+    ),
+    Page(
+        "scorecard weights",
+        (WeightsForm,),
+        lambda w: reverse("console:scorecard_weights"),
+        lambda w, _f: {"satisfaction": "40", "sla": "20", "standards": "20", "recovery": "20"},
+        lambda w: [WeightsForm()],
     ),
     Page(
         "survey invitations by filter",

@@ -38,7 +38,7 @@ COUNT_LABELS = {
     "sla": _("SLA targets"),
     "standards": _("measurements"),
     "recovery": _("complaints closed"),
-    "volume": _("handled"),
+    "volume": _("cases closed and measurements"),
 }
 SHARES = ("sla", "standards", "recovery")
 

@@ -17,6 +17,7 @@ from patronage.api.routers import (
     inbound,
     loyalty,
     members,
+    scorecards,
     surveys,
     transactions,
     webhooks,
@@ -52,4 +53,5 @@ api.add_router("/analytics", analytics.router)
 api.add_router("", webhooks.router)
 api.add_router("", inbound.router)
 api.add_router("", care.router)
+api.add_router("", scorecards.router)
 api.add_router("", surveys.router)

@@ -69,9 +69,12 @@ METRICS = ("satisfaction", "sla", "standards", "recovery", "volume")
 WEIGHTED = ("satisfaction", "sla", "standards", "recovery")
 WEIGHT_MAX = 100
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
-_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+_WEEK = re.compile(r"([0-9]{4})-W([0-9]{2})")
+_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+# The years a period may fall in, as every date the product takes (core.inputs): a trend reaching back
+# from year 1 would fall off the calendar.
+YEARS = range(1900, 2200)
 
 
 @dataclass(frozen=True)
@@ -114,18 +117,25 @@ class ScorePeriod:
 def score_period_parse(text: str) -> ScorePeriod:
     """A month (2026-11), ISO week (2026-W47) or day (2026-11-30); anything else is refused naming `period`."""
     text = (text or "").strip()
+    match = _MONTH.fullmatch(text) or _WEEK.fullmatch(text) or _DAY.fullmatch(text)
+    period = _period(match) if match is not None and int(match[1]) in YEARS else None
+    if period is None:
+        raise ValidationFailed(
+            _("give a month (2026-11), an ISO week (2026-W47) or a day (2026-11-30)"), field="period"
+        )
+    return period
+
+
+def _period(match: re.Match[str]) -> ScorePeriod | None:
+    year, number = int(match[1]), int(match[2])
     try:
-        if match := _MONTH.match(text):
-            return ScorePeriod("month", date(int(match[1]), int(match[2]), 1))
-        if match := _WEEK.match(text):
-            return ScorePeriod("week", date.fromisocalendar(int(match[1]), int(match[2]), 1))
-        if match := _DAY.match(text):
-            return ScorePeriod("day", date(int(match[1]), int(match[2]), int(match[3])))
-    except ValueError:
-        pass
-    raise ValidationFailed(
-        _("give a month (2026-11), an ISO week (2026-W47) or a day (2026-11-30)"), field="period"
-    )
+        if match.re is _MONTH:
+            return ScorePeriod("month", date(year, number, 1))
+        if match.re is _WEEK:
+            return ScorePeriod("week", date.fromisocalendar(year, number, 1))
+        return ScorePeriod("day", date(year, number, int(match[3])))
+    except ValueError:  # month 13, week 53 of a year of 52, 30 February
+        return None
 
 
 def score_period_current(kind: str = "month") -> ScorePeriod:

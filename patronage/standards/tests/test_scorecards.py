@@ -122,13 +122,16 @@ def test_a_period_reads_and_writes_months_weeks_and_days() -> None:
     month = score_period_parse("2026-11")
     assert (month.start, month.end, month.label) == (NOVEMBER.start, datetime(2026, 12, 1).date(), "2026-11")
     assert score_period_parse("2026-11-30").label == "2026-11-30"
+    assert score_period_parse("2026-W53").end == datetime(2027, 1, 4).date()
     assert [p.label for p in month.previous(3)] == ["2026-08", "2026-09", "2026-10"]
     assert [p.label for p in score_period_parse("2026-W01").previous(1)] == ["2025-W52"]
     # The period's edges are midnight in the business's zone, not UTC.
     assert month.bounds()[0] == datetime(2026, 11, 1, tzinfo=SEOUL)
 
 
-@pytest.mark.parametrize("text", ["2026-13", "2026-W54", "2026-02-30", "November", "", "2026-11-01T00:00"])
+@pytest.mark.parametrize(
+    "text", ["2026-13", "2026-W54", "2025-W53", "2026-02-30", "0001-01", "November", "", "2026-11-01T00:00"]
+)
 def test_a_period_that_is_none_is_refused_naming_period(text: str) -> None:
     with pytest.raises(ValidationFailed) as refusal:
         score_period_parse(text)

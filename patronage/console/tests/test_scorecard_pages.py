@@ -158,6 +158,22 @@ def test_an_unreadable_period_is_said_on_the_picker_and_the_month_shown(
     assert "Scorecards 2026-11" in text
 
 
+@pytest.mark.parametrize("text", ["0001-01", "9999-W52", "2026-02-30", "x" * 200])
+def test_a_period_outside_the_calendar_is_refused_on_every_page(
+    client_as: Login, admin: User, phones: Team, text: str
+) -> None:
+    client = client_as(admin)
+    for url in (_url("scorecards"), _url("scorecard_person", admin.pk), _url("scorecard_meeting", phones.pk)):
+        assert client.get(url, {"period": text}).status_code == 400
+    assert client.get(_url("scorecards_pdf"), {"period": text}).status_code == 400
+
+
+def test_the_calendars_last_month_is_shown(client_as: Login, admin: User, phones: Team) -> None:
+    assert (
+        client_as(admin).get(_url("scorecard_meeting", phones.pk), {"period": "2199-12"}).status_code == 200
+    )
+
+
 def test_a_week_can_be_chosen(client_as: Login, admin: User) -> None:
     assert "Scorecards 2026-W47" in page_text(client_as(admin).get(_url("scorecards", query="?kind=week")))
 

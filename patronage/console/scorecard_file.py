@@ -25,6 +25,9 @@ from patronage.standards.scorecards import (
 from patronage.standards.stats import Summary
 from patronage.standards.team_meeting import Slipped
 
+# Whoever holds one of these opens the scorecard pages (what they see there is decided by whose card it is).
+SCORECARDS_ANY = (SCORECARD_OWN, SCORECARDS_TEAM, SCORECARDS_ALL)
+
 # The figures in the order every page and export shows them, with what each counts.
 METRIC_LABELS = {
     "satisfaction": _("Customer satisfaction"),

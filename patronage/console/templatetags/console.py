@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from patronage.analytics.permissions import ANALYTICS_ANY
 from patronage.care.permissions import CARE_MANAGE, CASES_WORK, SLA_MANAGE
 from patronage.console.case_file import cases_breached_count
+from patronage.console.scorecard_file import SCORECARDS_ANY
 from patronage.core import clock
 from patronage.core.permissions import AUDIT_VIEW, BUSINESS_MANAGE, STAFF_MANAGE
 from patronage.core.roles import role_label
@@ -22,7 +23,6 @@ from patronage.loyalty.permissions import LOYALTY_VIEW
 from patronage.members.permissions import MEMBERS_IMPORT, MEMBERS_MERGE, MEMBERS_VIEW
 from patronage.members.timeline import TimelineKind, kind_get
 from patronage.messages.permissions import MESSAGES_MANAGE, WEBHOOKS_MANAGE
-from patronage.standards.permissions import SCORECARD_OWN, SCORECARDS_ALL, SCORECARDS_TEAM
 
 register = template.Library()
 
@@ -48,8 +48,6 @@ class NavItem:
             self.section_prefix and url_name.startswith(self.section_prefix)
         )
 
-
-SCORECARDS_ANY = (SCORECARD_OWN, SCORECARDS_TEAM, SCORECARDS_ALL)
 
 # Every console page an agent opens shows the count: it is counted at most once a minute, not per page.
 BADGE_SECONDS = 60
@@ -82,11 +80,11 @@ NAV: tuple[NavItem, ...] = (
     NavItem("console:care_home", _("Service desk"), (SLA_MANAGE, CARE_MANAGE), (), "care_"),
     NavItem("console:notices", _("Notices"), CARE_MANAGE, (), "notice"),
     NavItem("console:surveys", _("Surveys"), (RESULTS_VIEW, SURVEYS_MANAGE), (), "survey"),
-    NavItem("console:scorecards", _("Scorecards"), SCORECARDS_ANY, (), "scorecard"),
     NavItem("console:duplicates", _("Duplicates"), MEMBERS_MERGE, ("duplicates", "merge")),
     NavItem("console:imports", _("Imports"), MEMBERS_IMPORT, ("imports", "import_detail")),
     NavItem("console:loyalty_programs", _("Loyalty"), LOYALTY_VIEW, (), "loyalty_"),
     NavItem("console:analytics", _("Analytics"), ANALYTICS_ANY, ("analytics",), "analytics_"),
+    NavItem("console:scorecards", _("Scorecards"), SCORECARDS_ANY, (), "scorecard"),
     NavItem("console:audit", _("Audit log"), AUDIT_VIEW, ("audit",)),
     NavItem("console:staff", _("Staff"), STAFF_MANAGE, ("staff", "staff_groups")),
     NavItem("console:apikeys", _("API keys"), STAFF_MANAGE, ("apikeys", "apikey_create")),

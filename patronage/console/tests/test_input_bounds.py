@@ -23,12 +23,11 @@ import patronage.console
 import patronage.portal
 from patronage.care.models import Case, CaseStatus
 from patronage.care.services import CaseInput, case_move, case_open
-from patronage.console import care_setup_forms, case_forms, loyalty_forms
+from patronage.console import care_setup_forms, case_forms, loyalty_forms, scorecard_forms
 from patronage.console import forms as console_forms
 from patronage.console.loyalty_forms.rule_settings import KIND_SETTINGS
 from patronage.console.meeting_forms import MeetingForm
 from patronage.console.notice_forms import NoticeForm
-from patronage.console.scorecard_forms import WeightsForm
 from patronage.console.survey_forms import InviteFilterForm, QuestionForm, SurveyForm
 from patronage.console.views.analytics_pages import WhatIfForm, _whatif_initial
 from patronage.console.webhook_forms import ReplayForm
@@ -364,6 +363,13 @@ PAGES = [
         lambda w: [NoticeForm()],
     ),
     Page(
+        "scorecard weights",
+        (scorecard_forms.WeightsForm,),
+        lambda w: reverse("console:scorecard_weights"),
+        lambda w, _f: {"satisfaction": "40", "sla": "20", "standards": "20", "recovery": "20"},
+        lambda w: [scorecard_forms.WeightsForm()],
+    ),
+    Page(
         "survey builder",
         (SurveyForm, QuestionForm),
         lambda w: reverse("console:survey_new"),
@@ -387,13 +393,6 @@ PAGES = [
         lambda w: reverse("console:meeting_new"),
         lambda w, _f: {"title": "Spring tasting panel", "starts_at": "2027-03-20T14:00"},
         lambda w: [MeetingForm()],
-    ),
-    Page(
-        "scorecard weights",
-        (WeightsForm,),
-        lambda w: reverse("console:scorecard_weights"),
-        lambda w, _f: {"satisfaction": "40", "sla": "20", "standards": "20", "recovery": "20"},
-        lambda w: [WeightsForm()],
     ),
     Page(
         "survey invitations by filter",

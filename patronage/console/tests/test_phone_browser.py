@@ -18,7 +18,7 @@ from patronage.analytics.models import RunStatus
 from patronage.analytics.services import analysis_execute, analysis_request
 from patronage.analytics.tests.demo import demo_load
 from patronage.care.compensation import CompensationInput, compensation_give
-from patronage.care.models import BusinessCalendar, Case, NoticeRecipient, SlaPolicy, Team
+from patronage.care.models import BusinessCalendar, NoticeRecipient, SlaPolicy
 from patronage.care.notices import NoticeInput, notice_create, notice_start, notices_send
 from patronage.care.services import CaseInput, case_note, case_open, case_reply
 from patronage.care.setup import ReplyTemplateInput, reply_template_save
@@ -59,9 +59,9 @@ from patronage.messages.models import (
     WebhookEndpoint,
 )
 from patronage.portal.tests.survey_setup import invite, visit_survey
-from patronage.standards.examples import example_pin
 
 from .loyalty_setup import catalogue_make, program_make, purchase
+from .scorecard_setup import meeting_plant
 from .webhook_setup import endpoint_with_deliveries
 
 PHONE = {"width": 390, "height": 844}
@@ -390,6 +390,8 @@ def business(request: Any, settings: Any, tmp_path: Path, admin) -> dict[str, An
         ),
         actor=admin,
     )
+    # The case's team, with a long name, led by the administrator, and the case pinned with a long note.
+    team = meeting_plant(name="Team " + LONG_WORD[:90], lead=admin, case=case, note=LONG_REASON)
     # A notice and a saved reply whose words are as long as a person may make them.
     notice = notice_create(
         data=NoticeInput(
@@ -457,12 +459,6 @@ def business(request: Any, settings: Any, tmp_path: Path, admin) -> dict[str, An
     guest_note_record(guest=meeting.guests.get(member=alice), note=LONG_REASON, case=case, actor=admin)
     meeting_notes_record(meeting=meeting, notes=LONG_REASON, actor=admin)
     theme = theme_plant(survey=survey, name="Waiting " + LONG_WORD[:150])
-    # A team with a long name, led by the administrator, and the case pinned for its meeting with a long note.
-    team = Team.objects.create(name="Team " + LONG_WORD[:90], lead=admin)
-    team.members.add(admin)
-    Case.objects.filter(pk=case.pk).update(team=team, assignee=admin)
-    case.refresh_from_db()
-    example_pin(kind="bad", note=LONG_REASON, case=case, actor=admin)
     return {
         "alice": alice,
         "bob": bob,
@@ -471,11 +467,11 @@ def business(request: Any, settings: Any, tmp_path: Path, admin) -> dict[str, An
         # The customers found to invite: a long name among them.
         "console:meeting": "?find=Carolina",
         "theme_id": theme.pk,
-        "team_id": team.pk,
         "reference": case.reference,
         "notice_id": notice.pk,
         "token": recipient.access_token,
         "reply_template_id": reply.pk,
+        "team_id": team.pk,
         "policy_id": SlaPolicy.objects.get(is_default=True).pk,
         "calendar_id": BusinessCalendar.objects.order_by("pk").values_list("pk", flat=True)[0],
         "kind": "tier_changed",

@@ -41,8 +41,6 @@ from patronage.standards.scorecards import (
 )
 from patronage.standards.team_meeting import standards_slipped
 
-ANY_CARD = (SCORECARD_OWN, SCORECARDS_TEAM, SCORECARDS_ALL)
-
 
 def _period(request: HttpRequest) -> tuple[PeriodForm, ScorePeriod, int]:
     """The picker as sent, the period it chose, and the page's status (400 when the period was unreadable)."""
@@ -67,7 +65,7 @@ def _navigation(period: ScorePeriod) -> dict[str, str]:
 # --- the teams' cards -----------------------------------------------------------------------------------
 
 
-@staff_required(*ANY_CARD)
+@staff_required(*scorecard_file.SCORECARDS_ANY)
 @require_GET
 def scorecard_home(request: HttpRequest) -> HttpResponse:
     viewer = acting_user(request)
@@ -97,7 +95,7 @@ def _person_team(viewer: User, person: User) -> Team | None:
     return seen or (teams.first() if viewer.pk == person.pk else None)
 
 
-@staff_required(*ANY_CARD)
+@staff_required(*scorecard_file.SCORECARDS_ANY)
 @require_GET
 def scorecard_person_page(request: HttpRequest, user_id: int) -> HttpResponse:
     viewer = acting_user(request)
@@ -240,7 +238,7 @@ def _file_name(period: ScorePeriod, extension: str) -> str:
     return f'attachment; filename="scorecards-{period.label}.{extension}"'
 
 
-@staff_required(*ANY_CARD)
+@staff_required(*scorecard_file.SCORECARDS_ANY)
 @require_GET
 def scorecards_csv(request: HttpRequest) -> HttpResponse:
     found = _export_tables(request)
@@ -253,7 +251,7 @@ def scorecards_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@staff_required(*ANY_CARD)
+@staff_required(*scorecard_file.SCORECARDS_ANY)
 @require_GET
 def scorecards_pdf_page(request: HttpRequest) -> HttpResponse:
     found = _export_tables(request)

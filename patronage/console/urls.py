@@ -22,6 +22,7 @@ from patronage.console.views import (
     merge,
     message_pages,
     notices,
+    scorecards,
     staff,
     standard_upload,
     standards,
@@ -128,6 +129,17 @@ urlpatterns = [
         care_setup.care_reply_template_active,
         name="care_reply_template_active",
     ),
+    # Scorecards for performance reviews: the teams' cards, a person's, a team's meeting, examples, weights.
+    path("scorecards/", scorecards.scorecard_home, name="scorecards"),
+    path("scorecards/people/<int:user_id>/", scorecards.scorecard_person_page, name="scorecard_person"),
+    path("scorecards/teams/<int:team_id>/meeting/", scorecards.team_meeting, name="scorecard_meeting"),
+    path("scorecards/examples/pin/", scorecards.example_pin_page, name="scorecard_pin"),
+    path(
+        "scorecards/examples/<int:example_id>/unpin/", scorecards.example_unpin_page, name="scorecard_unpin"
+    ),
+    path("scorecards/weights/", scorecards.score_weights_page, name="scorecard_weights"),
+    path("scorecards/export.csv", scorecards.scorecards_csv, name="scorecards_csv"),
+    path("scorecards/export.pdf", scorecards.scorecards_pdf_page, name="scorecards_pdf"),
     path("imports/", imports.import_list, name="imports"),
     path("imports/<int:job_id>/", imports.import_detail, name="import_detail"),
     path("standards/upload/", standard_upload.standard_upload, name="standard_upload"),

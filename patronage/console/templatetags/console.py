@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from patronage.analytics.permissions import ANALYTICS_ANY
 from patronage.care.permissions import CARE_MANAGE, CASES_WORK, SLA_MANAGE
 from patronage.console.case_file import cases_breached_count
+from patronage.console.scorecard_file import SCORECARDS_ANY
 from patronage.core import clock
 from patronage.core.permissions import AUDIT_VIEW, BUSINESS_MANAGE, STAFF_MANAGE
 from patronage.core.roles import role_label
@@ -85,6 +86,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("console:imports", _("Imports"), MEMBERS_IMPORT, ("imports", "import_detail")),
     NavItem("console:loyalty_programs", _("Loyalty"), LOYALTY_VIEW, (), "loyalty_"),
     NavItem("console:analytics", _("Analytics"), ANALYTICS_ANY, ("analytics",), "analytics_"),
+    NavItem("console:scorecards", _("Scorecards"), SCORECARDS_ANY, (), "scorecard"),
     NavItem("console:audit", _("Audit log"), AUDIT_VIEW, ("audit",)),
     NavItem("console:staff", _("Staff"), STAFF_MANAGE, ("staff", "staff_groups")),
     NavItem("console:apikeys", _("API keys"), STAFF_MANAGE, ("apikeys", "apikey_create")),

@@ -23,7 +23,7 @@ import patronage.console
 import patronage.portal
 from patronage.care.models import Case, CaseStatus
 from patronage.care.services import CaseInput, case_move, case_open
-from patronage.console import care_setup_forms, case_forms, loyalty_forms
+from patronage.console import care_setup_forms, case_forms, loyalty_forms, scorecard_forms
 from patronage.console import forms as console_forms
 from patronage.console.loyalty_forms.rule_settings import KIND_SETTINGS
 from patronage.console.meeting_forms import MeetingForm
@@ -364,6 +364,13 @@ PAGES = [
             "members": f"#{w.alice.pk}",
         },
         lambda w: [NoticeForm()],
+    ),
+    Page(
+        "scorecard weights",
+        (scorecard_forms.WeightsForm,),
+        lambda w: reverse("console:scorecard_weights"),
+        lambda w, _f: {"satisfaction": "40", "sla": "20", "standards": "20", "recovery": "20"},
+        lambda w: [scorecard_forms.WeightsForm()],
     ),
     Page(
         "survey builder",

@@ -62,6 +62,7 @@ from patronage.portal.tests.survey_setup import invite, visit_survey
 from patronage.standards.services import MeasurementInput, StandardInput, measurements_add, standard_create
 
 from .loyalty_setup import catalogue_make, program_make, purchase
+from .scorecard_setup import meeting_plant
 from .webhook_setup import endpoint_with_deliveries
 
 PHONE = {"width": 390, "height": 844}
@@ -121,6 +122,10 @@ NOT_PAGES = {
     "console:case_follow_up": "POST only",
     "console:case_merge": "POST only",
     "console:case_classify": "POST only",
+    "console:scorecard_pin": "POST only (a refusal answers a page measured with the case's)",
+    "console:scorecard_unpin": "POST only",
+    "console:scorecards_csv": "a download",
+    "console:scorecards_pdf": "a download",
     "console:case_attachment": "a download",
     "console:care_policy_move": "POST only",
     "console:care_policy_delete": "POST only",
@@ -409,6 +414,8 @@ def business(request: Any, settings: Any, tmp_path: Path, admin) -> dict[str, An
         ),
         actor=admin,
     )
+    # The case's team, with a long name, led by the administrator, and the case pinned with a long note.
+    team = meeting_plant(name="Team " + LONG_WORD[:90], lead=admin, case=case, note=LONG_REASON)
     # A notice and a saved reply whose words are as long as a person may make them.
     notice = notice_create(
         data=NoticeInput(
@@ -507,6 +514,7 @@ def business(request: Any, settings: Any, tmp_path: Path, admin) -> dict[str, An
         "notice_id": notice.pk,
         "token": recipient.access_token,
         "reply_template_id": reply.pk,
+        "team_id": team.pk,
         "policy_id": SlaPolicy.objects.get(is_default=True).pk,
         "calendar_id": BusinessCalendar.objects.order_by("pk").values_list("pk", flat=True)[0],
         "kind": "tier_changed",

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from patronage.care.models import Team
@@ -226,16 +227,11 @@ class SlippedRow:
     target: str
 
 
-def standard_url(standard_id: int) -> str:
-    """The standard's console page (the standards pages' path; their URL name replaces it once merged)."""
-    return f"/console/standards/{standard_id}/"
-
-
 def slipped_rows(slipped: list[Slipped]) -> list[SlippedRow]:
     return [
         SlippedRow(
             name=in_reader_language(row.standard, "name"),
-            url=standard_url(row.standard.pk),
+            url=reverse("console:standard_detail", args=[row.standard.pk]),
             summary=row.summary,
             meeting=metric_text("standards", row.summary.meeting_target_share),
             target=metric_text("standards", row.standard.target_share),

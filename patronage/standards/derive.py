@@ -65,11 +65,11 @@ def _legs_derive(standard: Standard, since: datetime | None) -> int:
     ).select_related("case__policy__calendar")
     if since is not None:
         legs = legs.filter(met_at__gte=since)
+    per_unit = _SECONDS_PER_UNIT[Source(standard.source)]
     created = 0
     for chunk in _chunks(legs.order_by("pk")):
         fresh = _not_yet_derived(standard, {f"leg:{leg.pk}": leg for leg in chunk})
         pauses = _pauses_of([leg.case_id for leg in fresh.values()])
-        per_unit = _SECONDS_PER_UNIT[Source(standard.source)]
         rows = [
             _row(
                 standard,

@@ -46,22 +46,24 @@ def derived_measurements_refresh(*, since: datetime | None = None) -> int:
     return created
 
 
-def _cases_in_scope(standard: Standard) -> Q:
-    """The cases a standard is about: its channel, team and store, where it names them."""
+def _cases_in_scope(standard: Standard, *, through: str = "") -> Q:
+    """The cases a standard is about (its channel, team and store, where it names them), seen from the
+    rows `through` leads from (`case__` from a leg)."""
     scope = Q()
     if standard.channel:
-        scope &= Q(channel=standard.channel)
+        scope &= Q(**{f"{through}channel": standard.channel})
     if standard.team_id is not None:
-        scope &= Q(team_id=standard.team_id)
+        scope &= Q(**{f"{through}team_id": standard.team_id})
     if standard.store_id is not None:
-        scope &= Q(store_id=standard.store_id)
+        scope &= Q(**{f"{through}store_id": standard.store_id})
     return scope
 
 
 def _legs_derive(standard: Standard, since: datetime | None) -> int:
-    in_scope = Case.objects.filter(_cases_in_scope(standard))
     legs = SlaLeg.objects.filter(
-        kind=_LEG_KIND[Source(standard.source)], met_at__isnull=False, case__in=in_scope
+        _cases_in_scope(standard, through="case__"),
+        kind=_LEG_KIND[Source(standard.source)],
+        met_at__isnull=False,
     ).select_related("case__policy__calendar")
     if since is not None:
         legs = legs.filter(met_at__gte=since)

@@ -317,6 +317,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "feedback-triggers-run": {"task": "feedback.triggers_run", "schedule": 60.0},
     # Themes of free-text answers: every ten minutes, the surveys with new answers, each at most hourly.
     "feedback-themes-refresh": {"task": "feedback.themes_refresh", "schedule": 600.0},
+    # Standards: measurements derived from legs met and cases rated; breached periods found and warned.
+    "standards-derive": {"task": "standards.derive", "schedule": 600.0},
+    "standards-breaches-find": {"task": "standards.breaches_find", "schedule": 3600.0},
 }
 CELERY_TIMEZONE = "UTC"
 

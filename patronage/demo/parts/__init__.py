@@ -15,6 +15,7 @@ from patronage.demo.parts import (
     members,
     messages,
     staff,
+    standards,
 )
 from patronage.demo.world import Part
 
@@ -26,6 +27,7 @@ PARTS: tuple[Part, ...] = (
     loyalty.PART,
     care.PART,
     feedback.PART,
+    standards.PART,
     messages.PART,
     analytics.PART,
 )

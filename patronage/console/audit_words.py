@@ -19,11 +19,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from patronage.core.models import ApiKey, AuditEntry, User
+from patronage.core.names import in_reader_language
 from patronage.core.words import points_words
 from patronage.loyalty.models import Account, BenefitGrant, Program, Redemption
 from patronage.members.change_words import changes_words
 from patronage.members.models import ConsentPurpose, IdentityKind, Member
 from patronage.messages.models import MessageTemplate, WebhookDelivery, WebhookEndpoint
+from patronage.standards.models import Standard
 
 
 @dataclass(frozen=True)
@@ -202,6 +204,16 @@ def _message_templates(ids: set[int]) -> dict[str, Target]:
     }
 
 
+def _standards(ids: set[int]) -> dict[str, Target]:
+    return {
+        str(standard.pk): Target(
+            _("the standard %(name)s") % {"name": in_reader_language(standard, "name")},
+            reverse("console:standard_detail", args=[standard.pk]),
+        )
+        for standard in Standard.objects.filter(pk__in=ids)
+    }
+
+
 def _business(ids: set[int]) -> dict[str, Target]:
     return {str(pk): Target(_("the business's settings"), reverse("console:business")) for pk in ids}
 
@@ -222,6 +234,7 @@ _READERS: Mapping[str, Callable[[set[int]], dict[str, Target]]] = {
     "messaging.webhookendpoint": _webhook_endpoints,
     "messaging.webhookdelivery": _webhook_deliveries,
     "messaging.messagetemplate": _message_templates,
+    "standards.standard": _standards,
 }
 
 
@@ -305,6 +318,14 @@ _ACTIONS = {
     "reply_template.changed": gettext_lazy("changed the saved reply"),
     "reply_template.activated": gettext_lazy("brought back the saved reply"),
     "reply_template.deactivated": gettext_lazy("retired the saved reply"),
+    "standard.created": gettext_lazy("defined the service standard"),
+    "standard.changed": gettext_lazy("changed the service standard"),
+    "standard.retired": gettext_lazy("retired the service standard"),
+    "standard.restored": gettext_lazy("brought back the service standard"),
+    "measurements.added": gettext_lazy("added measurements"),
+    "example.pinned": gettext_lazy("pinned an example for the team meeting"),
+    "example.unpinned": gettext_lazy("unpinned an example"),
+    "score_weights.changed": gettext_lazy("changed the scorecard's weights"),
 }
 
 

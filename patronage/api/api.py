@@ -17,6 +17,7 @@ from patronage.api.routers import (
     inbound,
     loyalty,
     members,
+    standards,
     surveys,
     transactions,
     webhooks,
@@ -53,3 +54,4 @@ api.add_router("", webhooks.router)
 api.add_router("", inbound.router)
 api.add_router("", care.router)
 api.add_router("", surveys.router)
+api.add_router("", standards.router)

@@ -32,6 +32,8 @@ SCOPES: dict[str, object] = {
     "care:write": _("File cases, move them through the steps, reply and compensate"),
     "surveys:read": _("Read surveys, their results and answers"),
     "surveys:write": _("Build surveys, send invitations and record responses"),
+    "standards:read": _("Read service standards and their compliance"),
+    "standards:write": _("Define service standards and send their measurements"),
 }
 _LAST_USED_RESOLUTION = timedelta(minutes=1)
 

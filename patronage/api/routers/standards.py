@@ -25,7 +25,7 @@ from patronage.api.schemas.standards import (
     StandardIn,
     StandardOut,
 )
-from patronage.standards.models import Standard
+from patronage.standards.models import Source, Standard
 from patronage.standards.permissions import MEASUREMENTS_ADD, STANDARDS_MANAGE
 from patronage.standards.selectors import (
     ComplianceRow,
@@ -53,7 +53,8 @@ MANAGE = require_scope("standards:write", staff_permission=STANDARDS_MANAGE)
 MEASURE = require_scope("standards:write", staff_permission=MEASUREMENTS_ADD)
 
 
-def _standard_input(payload: StandardIn, *, code: str = "", source: str = "") -> StandardInput:
+def _standard_input(payload: StandardIn, *, code: str = "", source: str = Source.MEASURED) -> StandardInput:
+    """The service's input; on a change, code and source are the standard's own (the service keeps them)."""
     return StandardInput(
         code=code,
         name=payload.name,
@@ -69,7 +70,7 @@ def _standard_input(payload: StandardIn, *, code: str = "", source: str = "") ->
         team=payload.team or "",
         store=payload.store or "",
         owner=payload.owner or "",
-        **({"source": source} if source else {}),
+        source=source,
     )
 
 
@@ -78,8 +79,7 @@ def create_standard(request: HttpRequest, payload: StandardCreateIn) -> Status[S
     """Defines a standard (201 with its `id`). A code in use is 409; every problem of the input is 422,
     each naming its field."""
     data = _standard_input(payload, code=payload.code, source=payload.source)
-    standard = standard_create(data=data, actor=acting_user(request))
-    return Status(201, standard_get(standard_id=standard.pk))
+    return Status(201, standard_create(data=data, actor=acting_user(request)))
 
 
 @router.get("/standards", response={200: list[StandardOut], PROBLEM_STATUSES: Problem}, auth=READ)
@@ -98,12 +98,11 @@ def get_standard(request: HttpRequest, standard_id: PathId) -> Standard:
 def update_standard(request: HttpRequest, standard_id: PathId, payload: StandardIn) -> Standard:
     """Rewrites a standard's words, target, minimum, period and where it applies; its code and source stay
     (they are not sent). Its measurements are judged by the new figures from then on."""
-    standard = standard_update(
+    return standard_update(
         standard=standard_get(standard_id=standard_id),
         data=_standard_input(payload),
         actor=acting_user(request),
     )
-    return standard_get(standard_id=standard.pk)
 
 
 @router.post(
@@ -163,7 +162,9 @@ def _row(row: ComplianceRow, labels: dict[int, str], standard: Standard) -> dict
     summary = row.summary
     return {
         "period_start": row.period_start,
-        "group": {"id": row.group_id, "name": labels.get(row.group_id, "")} if row.group_id else None,
+        "group": {"id": row.group_id, "name": labels.get(row.group_id, "")}
+        if row.group_id is not None
+        else None,
         "count": summary.count,
         "meeting_target": summary.meeting_target,
         "meeting_target_share": summary.meeting_target_share,

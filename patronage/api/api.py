@@ -18,6 +18,7 @@ from patronage.api.routers import (
     loyalty,
     members,
     scorecards,
+    standards,
     surveys,
     transactions,
     webhooks,
@@ -55,3 +56,4 @@ api.add_router("", inbound.router)
 api.add_router("", care.router)
 api.add_router("", scorecards.router)
 api.add_router("", surveys.router)
+api.add_router("", standards.router)

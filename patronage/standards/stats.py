@@ -83,6 +83,17 @@ def summarise(values: Sequence[float], *, target: float, minimum: float, directi
     return Summary(len(array), meeting, passing, float(median), float(p90))
 
 
+# A share exactly at the target meets it: 19 of 20 against 0.95 must not fail on the float's last digit.
+_SHARE_TOLERANCE = 1e-9
+
+
+def meets_standard(summary: Summary, *, target_share: float) -> bool:
+    """A group meets its standard: its share meeting the target reaches `target_share` and no measurement
+    is worse than the minimum."""
+    share = summary.meeting_target_share
+    return share is not None and share >= target_share - _SHARE_TOLERANCE and not summary.below_minimum
+
+
 @dataclass(frozen=True)
 class ControlPoint:
     """One period on a p-chart of the share meeting the target: its share, and the limits its count gives."""

@@ -37,6 +37,7 @@ from patronage.feedback.models import Question, Survey, SurveyStatus
 from patronage.loyalty.models import BenefitGrant, Program
 from patronage.members.models import Member
 from patronage.messages import webhook_services
+from patronage.standards.services import StandardInput, standard_create
 
 from .conftest import give
 
@@ -227,6 +228,26 @@ def _loop_rule_kept(body: dict[str, Any]) -> None:
     body["keywords"] = [word for word in words if word] or ["refund"]
 
 
+def _standard_kept(body: dict[str, Any]) -> None:
+    """The minimum lies beyond the target in the standard's direction (the two swap places otherwise); a
+    team, store or owner named exists (the fuzzer cannot know one, so none is named)."""
+    target, minimum = body.get("target"), body.get("minimum")
+    if isinstance(target, int | float) and isinstance(minimum, int | float):
+        lower = body.get("direction") == "lower"
+        if (lower and minimum < target) or (not lower and minimum > target):
+            body["target"], body["minimum"] = minimum, target
+    for name in ("team", "store", "owner"):
+        body.pop(name, None)
+
+
+def _measurements_kept(body: dict[str, Any]) -> None:
+    """A staff member, team or store named exists: the fuzzer cannot know one, so none is named."""
+    for item in body.get("items") or []:
+        if isinstance(item, dict):
+            for name in ("employee", "team", "store"):
+                item.pop(name, None)
+
+
 INBOUND_EMAIL = "POST /api/v1/inbound/email"
 CASE_FILES = "POST /api/v1/cases/{reference}/attachments"
 EMAIL_HEAD = b"From: fuzz@example.com\r\nSubject: fuzz\r\n\r\nx"
@@ -268,13 +289,17 @@ STATED_IN_WORDS = {
     "POST /api/v1/notices": _notice_kept,
 }
 # The same for the surveys, whose rules in words reach into the body's lists (questions, choices, answers)
-# and into what is stored (the survey's questions, whether it was opened): these keep only the requests
-# generated valid, so that a request broken on purpose stays as it was generated.
+# and into what is stored (the survey's questions, whether it was opened), and for the standards (names of
+# records that must exist): these keep only the requests generated valid, so that a request broken on
+# purpose stays as it was generated.
 STATED_IN_WORDS_OF_VALID = {
     "POST /api/v1/surveys": lambda body, case: _questions_kept(body.get("questions")),
     "PUT /api/v1/surveys/{survey_id}": _survey_change_kept,
     "POST /api/v1/surveys/{survey_id}/responses": _response_kept,
     "POST /api/v1/surveys/{survey_id}/rules": lambda body, case: _loop_rule_kept(body),
+    "POST /api/v1/standards": lambda body, case: _standard_kept(body),
+    "PUT /api/v1/standards/{standard_id}": lambda body, case: _standard_kept(body),
+    "POST /api/v1/standards/{standard_id}/measurements": lambda body, case: _measurements_kept(body),
 }
 
 
@@ -350,7 +375,7 @@ def planted(
     bob: Member,
 ) -> Iterator[None]:
     """A program `hanbit` with tiers, a reward and a benefit; two members with small ids (those a fuzzer
-    tries first), with points and a grant; a webhook endpoint with a delivery; the fuzzing key. Queued imports and analyses stay queued."""
+    tries first), with points and a grant; a webhook endpoint with a delivery; a measured standard; the fuzzing key. Queued imports and analyses stay queued."""
     settings.MEDIA_ROOT = tmp_path
     from patronage.analytics import tasks as analytics_tasks
     from patronage.members import tasks as members_tasks
@@ -361,6 +386,11 @@ def planted(
     # A webhook endpoint with a delivery (of the points just given), for the operations on their ids.
     webhook_services.endpoint_create(actor=None, url="https://hooks.example.com/patronage", topics=["*"])
     webhook_services.events_fan_out()
+    # A standard measured outside, for the operations on a standard's id (measurements, compliance).
+    standard_create(
+        data=StandardInput(code="rings", name="Rings", unit="rings", direction="lower", target=2, minimum=4),
+        actor=None,
+    )
     ApiKey.objects.create(
         name="fuzz",
         prefix=PREFIX,

@@ -120,7 +120,9 @@ def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     return render(request, template, _detail_context(job))
 
 
-def _detail_context(job: ImportJob) -> dict[str, Any]:
+def job_progress_context(job: ImportJob) -> dict[str, Any]:
+    """What the progress part of an import's page shows: status, progress, error report and notes (the
+    measurement upload's page shows it too)."""
     done, total = import_job_progress(job)
     errors, more_errors = import_job_errors(job)
     return {
@@ -132,8 +134,11 @@ def _detail_context(job: ImportJob) -> dict[str, Any]:
         "errors": errors,
         "more_errors": more_errors,
         "notes": import_job_notes(job),
-        "options": _options_shown(job),
     }
+
+
+def _detail_context(job: ImportJob) -> dict[str, Any]:
+    return {**job_progress_context(job), "options": _options_shown(job)}
 
 
 def _options_shown(job: ImportJob) -> list[tuple[str, str]]:

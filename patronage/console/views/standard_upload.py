@@ -12,15 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from patronage.console.access import acting_user, staff_required
+from patronage.console.views.imports import job_progress_context
 from patronage.core.errors import ApplicationError, NotFound
-from patronage.members.imports import (
-    import_job_errors,
-    import_job_get,
-    import_job_list,
-    import_job_notes,
-    import_job_progress,
-    import_job_start,
-)
+from patronage.members.imports import import_job_get, import_job_list, import_job_start
 from patronage.members.models import ImportJob, ImportKind, ImportStatus
 from patronage.members.tasks import import_job_enqueue
 from patronage.standards.imports import upload_compliance
@@ -29,7 +23,6 @@ from patronage.standards.permissions import MEASUREMENTS_ADD
 from patronage.standards.selectors import standard_by_code, standard_list
 
 UPLOADS_SHOWN = 20
-RUNNING = (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.IMPORTING)
 
 
 class MeasurementUploadForm(forms.Form):
@@ -99,19 +92,10 @@ def standard_upload_job(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 def _job_context(job: ImportJob) -> dict[str, Any]:
-    done, total = import_job_progress(job)
-    errors, more_errors = import_job_errors(job)
     code = job.options.get("standard", "")
     chosen = standard_by_code(code=code) if code else None
     return {
-        "job": job,
-        "running": job.status in RUNNING,
-        "done": done,
-        "total": total,
-        "percent": int(100 * done / total) if total else 0,
-        "errors": errors,
-        "more_errors": more_errors,
-        "notes": import_job_notes(job),
+        **job_progress_context(job),
         "options": [(_("Standard"), chosen.name if chosen else _("From the file's standard column"))],
         "compared": upload_compliance(job=job) if job.status == ImportStatus.DONE else [],
     }

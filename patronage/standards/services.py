@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from patronage.core.errors import Conflict, ValidationFailed
 from patronage.core.inputs import instant_refusal, text_refusal
 from patronage.core.models import AccountKind, User
 from patronage.core.names import translations_clean, translations_merge
+from patronage.core.sql import rows_insert_batch
 from patronage.standards.models import Direction, Measurement, Period, Source, Standard
 
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
@@ -28,6 +30,7 @@ CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 VALUE_LIMIT = 1e9
 EXTERNAL_ID_MAX = 100
 ITEMS_MAX = 10_000
+WRITE_CHUNK = 2_000
 
 
 @dataclass
@@ -294,13 +297,15 @@ def measurements_write(*, standard: Standard, items: Sequence[MeasurementInput],
     """Inserts a checked batch inside the caller's transaction (the API's, an upload's); an item whose
     external id is known, from before or earlier in the batch, is skipped and counted unchanged."""
     rows = _fresh_rows(standard, items, names)
-    # ignore_conflicts: a concurrent request with the same external id wins the race and this one's
-    # row is dropped by the unique index, never doubled.
-    Measurement.objects.bulk_create(rows, batch_size=2_000, ignore_conflicts=True)
+    # Duplicates skipped: a concurrent request with the same external id wins the race and this one's
+    # row is dropped by the unique index, never doubled. One statement per chunk of arrays (core.sql), not
+    # a model object per measurement.
+    for start in range(0, len(rows), WRITE_CHUNK):
+        rows_insert_batch(Measurement, rows[start : start + WRITE_CHUNK], duplicates_skipped=True)
     return AddCounts(created=len(rows), unchanged=len(items) - len(rows))
 
 
-def _fresh_rows(standard: Standard, items: Iterable[MeasurementInput], names: _Names) -> list[Measurement]:
+def _fresh_rows(standard: Standard, items: Iterable[MeasurementInput], names: _Names) -> list[dict[str, Any]]:
     items = list(items)
     given = {item.external_id for item in items if item.external_id}
     known = (
@@ -313,22 +318,23 @@ def _fresh_rows(standard: Standard, items: Iterable[MeasurementInput], names: _N
         else set()
     )
     now = clock.now()
-    rows: list[Measurement] = []
+    rows: list[dict[str, Any]] = []
     for item in items:
         if item.external_id:
             if item.external_id in known:
                 continue
             known.add(item.external_id)
         rows.append(
-            Measurement(
-                standard=standard,
-                value=float(item.value),
-                at=item.at,
-                employee_id=names.employees.get(item.employee),
-                team_id=names.teams.get(item.team),
-                store_id=names.stores.get(item.store),
-                external_id=item.external_id,
-                created_at=now,
-            )
+            {
+                "standard_id": standard.pk,
+                "value": float(item.value),
+                "at": item.at,
+                "employee_id": names.employees.get(item.employee),
+                "team_id": names.teams.get(item.team),
+                "store_id": names.stores.get(item.store),
+                "external_id": item.external_id,
+                "case_id": None,
+                "created_at": now,
+            }
         )
     return rows

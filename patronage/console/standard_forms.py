@@ -70,7 +70,7 @@ class StandardForm(_PlacesForm):
         min_value=0.01,
         max_value=100,
         initial=95,
-        help_text=_("Such as 95 for 95% of measurements."),
+        help_text=_("A percentage: 95 means 95 in every 100 measurements."),
     )
     source = forms.ChoiceField(label=_("Measured from"), choices=Source.choices)
     period = forms.ChoiceField(label=_("Judged over"), choices=Period.choices, initial=Period.WEEK)

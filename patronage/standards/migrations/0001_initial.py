@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
                 ('direction', models.CharField(choices=[('lower', 'lower is better'), ('higher', 'higher is better')], max_length=6, verbose_name='direction')),
                 ('target', models.FloatField(verbose_name='target')),
                 ('minimum', models.FloatField(help_text='no measurement should be worse than this', verbose_name='minimum')),
-                ('target_share', models.FloatField(default=0.95, help_text='e.g. 0.95 for 95% of measurements', verbose_name='share meeting the target')),
+                ('target_share', models.FloatField(default=0.95, help_text='a fraction: 0.95 means 95 in every 100 measurements', verbose_name='share meeting the target')),
                 ('source', models.CharField(choices=[('measured', 'measurements sent or uploaded'), ('first_response', "minutes to a case's first response"), ('resolution', 'hours to resolve a case'), ('satisfaction', "customer's rating of a case (1 to 5)")], default='measured', max_length=16, verbose_name='source')),
                 ('period', models.CharField(choices=[('day', 'day'), ('week', 'week'), ('month', 'month')], default='week', max_length=5, verbose_name='judged over')),
                 ('channel', models.CharField(blank=True, choices=[('web_form', 'web form'), ('portal', 'member portal'), ('email', 'e-mail'), ('phone', 'phone'), ('store', 'in store'), ('chat', 'chat'), ('api', 'other system'), ('survey', 'survey answer')], max_length=10, verbose_name='channel')),

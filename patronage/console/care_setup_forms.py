@@ -20,7 +20,7 @@ import holidays as national_holidays
 from babel import Locale, UnknownLocaleError
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
-from django.utils.translation import get_language, to_locale
+from django.utils.translation import get_language, pgettext_lazy, to_locale
 from django.utils.translation import gettext_lazy as _
 
 from patronage.care import setup
@@ -378,7 +378,7 @@ class PreviewForm(forms.Form):
         widget=local_input(),
         help_text=_("In the calendar's time zone; empty: now."),
     )
-    amount = _amount_field(_("Target"))
+    amount = _amount_field(pgettext_lazy("goal", "Target"))
     unit = forms.ChoiceField(label=_("unit"), choices=UNIT_CHOICES, initial="hours")
 
     def __init__(self, data: Mapping[str, Any] | None = None, **kwargs: Any) -> None:

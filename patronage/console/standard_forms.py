@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from patronage.care.models import CaseChannel, Team
 from patronage.commerce.models import Store
@@ -60,7 +61,9 @@ class StandardForm(_PlacesForm):
     name = forms.CharField(label=_("Name"), max_length=100)
     unit = forms.CharField(label=_("Unit"), max_length=30, help_text=_("Such as rings, seconds or minutes."))
     direction = forms.ChoiceField(label=_("Better is"), choices=Direction.choices)
-    target = _number(_("Target"), help_text=_("The value a measurement should reach, such as 2 rings."))
+    target = _number(
+        pgettext_lazy("goal", "Target"), help_text=_("The value a measurement should reach, such as 2 rings.")
+    )
     minimum = _number(
         _("Minimum"),
         help_text=_("No measurement should be worse than this, such as never more than 4 rings."),

@@ -46,7 +46,9 @@ class Standard(models.Model):
     target = models.FloatField(_("target"))
     minimum = models.FloatField(_("minimum"), help_text=_("no measurement should be worse than this"))
     target_share = models.FloatField(
-        _("share meeting the target"), default=0.95, help_text=_("a fraction: 0.95 means 95 in every 100 measurements")
+        _("share meeting the target"),
+        default=0.95,
+        help_text=_("a fraction: 0.95 means 95 in every 100 measurements"),
     )
     source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.MEASURED)
     period = models.CharField(_("judged over"), max_length=5, choices=Period.choices, default=Period.WEEK)

@@ -148,17 +148,17 @@ def rows_insert(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> No
 
 def rows_insert_batch(
     model: type[models.Model], rows: Sequence[Mapping[str, Any]], *, duplicates_skipped: bool = False
-) -> None:
+) -> int:
     """Inserts a batch of rows (dicts keyed by attname, all with the same keys, no JSON) in one statement,
     defaults filled in as `rows_write` does; with `duplicates_skipped`, a row clashing with a unique key is
-    left out instead of failing.
+    left out instead of failing. Returns how many rows were written.
 
     For the hundreds of rows a worker writes per turn: on PostgreSQL one array per column (`unnest`),
     whose text the driver converts in one piece, where bulk_create compiles a placeholder per value and
     COPY costs extra round trips; on SQLite one prepared statement executed per row.
     """
     if not rows:
-        return
+        return 0
     complete = _completed(model, rows)
     table, columns, values = _adapted(model, complete)
     fields = [model._meta.get_field(name) for name in complete[0]]
@@ -173,10 +173,11 @@ def rows_insert_batch(
                 + (" ON CONFLICT DO NOTHING" if duplicates_skipped else ""),
                 arrays,
             )
-            return
+            return cursor.rowcount
         placeholders = ", ".join(["%s"] * len(values[0]))
         verb = "INSERT OR IGNORE" if duplicates_skipped else "INSERT"
         cursor.executemany(f"{verb} INTO {table} ({columns}) VALUES ({placeholders})", values)
+        return cursor.rowcount  # summed over the rows by sqlite3; an ignored row counts none
 
 
 def _adapted(

@@ -295,46 +295,31 @@ def measurements_add(
 
 def measurements_write(*, standard: Standard, items: Sequence[MeasurementInput], names: _Names) -> AddCounts:
     """Inserts a checked batch inside the caller's transaction (the API's, an upload's); an item whose
-    external id is known, from before or earlier in the batch, is skipped and counted unchanged."""
-    rows = _fresh_rows(standard, items, names)
-    # Duplicates skipped: a concurrent request with the same external id wins the race and this one's
-    # row is dropped by the unique index, never doubled. One statement per chunk of arrays (core.sql), not
-    # a model object per measurement.
-    for start in range(0, len(rows), WRITE_CHUNK):
+    external id the standard has, from before or earlier in the batch, is skipped and counted unchanged."""
+    rows = _rows(standard, items, names)
+    # The unique index (standard, external id) skips what is known, in the same statement: a retried batch
+    # and a concurrent request with the same ids write nothing twice, and no lookup can be raced. One
+    # statement per chunk of arrays (core.sql), not a model object per measurement.
+    created = sum(
         rows_insert_batch(Measurement, rows[start : start + WRITE_CHUNK], duplicates_skipped=True)
-    return AddCounts(created=len(rows), unchanged=len(items) - len(rows))
-
-
-def _fresh_rows(standard: Standard, items: Iterable[MeasurementInput], names: _Names) -> list[dict[str, Any]]:
-    items = list(items)
-    given = {item.external_id for item in items if item.external_id}
-    known = (
-        set(
-            Measurement.objects.filter(standard=standard, external_id__in=given).values_list(
-                "external_id", flat=True
-            )
-        )
-        if given
-        else set()
+        for start in range(0, len(rows), WRITE_CHUNK)
     )
+    return AddCounts(created=created, unchanged=len(items) - created)
+
+
+def _rows(standard: Standard, items: Iterable[MeasurementInput], names: _Names) -> list[dict[str, Any]]:
     now = clock.now()
-    rows: list[dict[str, Any]] = []
-    for item in items:
-        if item.external_id:
-            if item.external_id in known:
-                continue
-            known.add(item.external_id)
-        rows.append(
-            {
-                "standard_id": standard.pk,
-                "value": float(item.value),
-                "at": item.at,
-                "employee_id": names.employees.get(item.employee),
-                "team_id": names.teams.get(item.team),
-                "store_id": names.stores.get(item.store),
-                "external_id": item.external_id,
-                "case_id": None,
-                "created_at": now,
-            }
-        )
-    return rows
+    return [
+        {
+            "standard_id": standard.pk,
+            "value": float(item.value),
+            "at": item.at,
+            "employee_id": names.employees.get(item.employee),
+            "team_id": names.teams.get(item.team),
+            "store_id": names.stores.get(item.store),
+            "external_id": item.external_id,
+            "case_id": None,
+            "created_at": now,
+        }
+        for item in items
+    ]

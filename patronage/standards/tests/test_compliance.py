@@ -9,7 +9,13 @@ import pytest
 from patronage.conftest import business_set
 from patronage.core.models import User
 from patronage.standards.selectors import Scope, standard_compliance
-from patronage.standards.services import MeasurementInput, StandardInput, measurements_add, standard_create
+from patronage.standards.services import (
+    AddCounts,
+    MeasurementInput,
+    StandardInput,
+    measurements_add,
+    standard_create,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +106,23 @@ def test_higher_is_better_counts_the_other_way(admin: User) -> None:
     rows = standard_compliance(standard=standard, period="month", group="none")
     # 4 and 5 meet 4 or more; 1 is below the minimum of 2; p90 of 1, 3, 4, 5: 4 + 0.7 × 1
     assert _figures(rows) == [(date(2026, 11, 1), None, 4, 0.5, 0.25, 3.5, 4.7)]
+
+
+def test_an_external_id_counts_once_within_a_batch_and_across_batches(admin: User) -> None:
+    standard = standard_create(
+        data=StandardInput(
+            code="greet", name="Greeted", unit="seconds", direction="lower", target=30, minimum=60
+        ),
+        actor=admin,
+    )
+    first = [MeasurementInput(value=12, at=_at(3), external_id="visit-1")] * 2
+    first.append(MeasurementInput(value=80, at=_at(3), external_id="visit-2"))
+    assert measurements_add(standard=standard, items=first, actor=admin) == AddCounts(created=2, unchanged=1)
+    again = [
+        MeasurementInput(value=99, at=_at(4), external_id="visit-2"),
+        MeasurementInput(value=5, at=_at(4)),
+    ]
+    assert measurements_add(standard=standard, items=again, actor=admin) == AddCounts(created=1, unchanged=1)
+    rows = standard_compliance(standard=standard, period="all", group="none")
+    # 12, 80 and 5: the retried visit-2 kept its first value
+    assert _figures(rows) == [(None, None, 3, round(2 / 3, 4), round(1 / 3, 4), 12.0, 66.4)]

@@ -3,13 +3,15 @@ wholly met, between, or past the minimum; and how a period is judged (met, slipp
 
 from __future__ import annotations
 
+from collections import Counter
+
 from patronage.standards.models import Standard
 from patronage.standards.standard_page import Bin, histogram, verdict
 from patronage.standards.stats import Summary
 
 
 def test_whole_rings_get_a_bar_each_coloured_by_the_target_and_the_minimum():
-    bins = histogram([0, 1, 1, 2, 3, 5], target=2, minimum=4, direction="lower")
+    bins = histogram(Counter([0, 1, 1, 2, 3, 5]), target=2, minimum=4, direction="lower")
     assert [(b.only, b.count, b.zone) for b in bins] == [
         (0, 1, "met"),
         (1, 2, "met"),
@@ -21,7 +23,7 @@ def test_whole_rings_get_a_bar_each_coloured_by_the_target_and_the_minimum():
 
 
 def test_higher_is_better_counts_the_target_as_met_and_the_minimum_as_allowed():
-    bins = histogram([5, 4, 3, 1], target=4, minimum=2, direction="higher")
+    bins = histogram(Counter([5, 4, 3, 1]), target=4, minimum=2, direction="higher")
     assert [(b.only, b.count, b.zone) for b in bins] == [
         (1, 1, "past"),
         (2, 0, "between"),
@@ -32,7 +34,7 @@ def test_higher_is_better_counts_the_target_as_met_and_the_minimum_as_allowed():
 
 
 def test_spread_values_get_round_bins_with_the_target_and_minimum_on_edges():
-    bins = histogram([12.5, 30.2, 45, 61, 200], target=30, minimum=125, direction="lower")
+    bins = histogram(Counter([12.5, 30.2, 45, 61, 200]), target=30, minimum=125, direction="lower")
     assert bins[0] == Bin(10, 20, 1, "met")
     assert Bin(20, 30, 0, "met") in bins
     assert Bin(30, 40, 1, "between") in bins
@@ -44,7 +46,7 @@ def test_spread_values_get_round_bins_with_the_target_and_minimum_on_edges():
 
 
 def test_nothing_measured_draws_no_bars():
-    assert histogram([], target=2, minimum=4, direction="lower") == []
+    assert histogram({}, target=2, minimum=4, direction="lower") == []
 
 
 def test_a_period_is_breached_past_the_minimum_else_slipped_under_the_target_share():

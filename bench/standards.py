@@ -8,7 +8,8 @@ On PostgreSQL only (a database made for the run and dropped after it): the figur
 Compliance: MEASUREMENTS measurements of one standard ("rings", lower is better) by 200 employees in 20
 teams at 50 stores over 52 weeks, written by generate_series (the fill is not timed), then
 `standards.selectors.standard_compliance` by week and employee (and by week and team, store, none, and over
-all time), each the median of 5 runs. The anchor, in the same run: a bare SQL GROUP BY of the same rows by
+all time), each the median of 5 runs, and a standard's console page over its
+last 12 weeks. The anchor, in the same run: a bare SQL GROUP BY of the same rows by
 week and employee with count and percentile_cont for the median and the 90th percentile, the floor any
 compliance figure stands on. compliance_vs_bare_sql = ours / bare (goal <= 1.5).
 
@@ -152,6 +153,7 @@ def _compliance(measurements: int) -> float:
     from patronage.conftest import business_set
     from patronage.standards.selectors import standard_compliance
     from patronage.standards.services import StandardInput, standard_create
+    from patronage.standards.standard_page import standard_page
 
     business_set(time_zone="UTC")
     users, teams, stores = _people()
@@ -179,6 +181,9 @@ def _compliance(measurements: int) -> float:
             lambda p=period, g=group: standard_compliance(standard=standard, period=p, group=g)
         )
         print(f"compliance by {period} and {group:<9}           {seconds:7.2f} s")
+    last_day = (START + timedelta(days=363)).date()
+    page = _median_seconds(lambda: standard_page(standard=standard, period="week", count=12, today=last_day))
+    print(f"a standard's page, last 12 weeks        {page:7.2f} s")
     return ours / bare
 
 

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict, StringConstraints, WithJsonSchema
 
-from patronage.api.schemas.common import NOT_BLANK, SAFE_TEXT, Instant
+from patronage.api.schemas.common import NOT_BLANK, SAFE_TEXT, Instant, ValueSchema
 from patronage.api.schemas.loyalty import MAX_LANGUAGES, LanguageCode, translations_schema
 from patronage.care.models import CaseChannel
 from patronage.standards.models import Direction, Period, Source, Standard
@@ -124,7 +124,9 @@ class StandardOut(Schema):
         return standard.owner.get_username() if standard.owner else None
 
 
-class MeasurementIn(Schema):
+# Plain values (ValueSchema, not ninja's Schema): a bulk body carries thousands; the items' validation was
+# half of the request's time.
+class MeasurementIn(ValueSchema):
     """One measured interaction. A staff member, team or store named must exist (422 naming
     `items.<n>.<field>` otherwise); `external_id` makes it count once however often it is sent."""
 
@@ -148,7 +150,7 @@ class MeasurementIn(Schema):
     )
 
 
-class MeasurementsIn(Schema):
+class MeasurementsIn(ValueSchema):
     model_config = ConfigDict(extra="forbid")
 
     items: list[MeasurementIn] = Field(

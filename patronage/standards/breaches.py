@@ -24,7 +24,6 @@ from patronage.standards.message_kinds import STANDARD_BREACH
 from patronage.standards.models import Breach, Standard
 from patronage.standards.selectors import Scope, period_bounds, standard_compliance
 from patronage.standards.stats import Summary, period_start
-from patronage.standards.webhook_topics import STANDARD_BREACHED
 
 CONSOLE_PATH = "/console/standards/{id}/"
 
@@ -80,7 +79,7 @@ def _record(standard: Standard, start: date, ended: datetime, summary: Summary, 
 
 def _publish(standard: Standard, start: date, summary: Summary, now: datetime) -> None:
     outbox_publish(
-        topic=STANDARD_BREACHED.name,
+        topic="standard.breached",
         payload={
             "standard": standard.code,
             "period": standard.period,

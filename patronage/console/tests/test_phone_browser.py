@@ -415,7 +415,7 @@ def business(request: Any, settings: Any, tmp_path: Path, admin) -> dict[str, An
         actor=admin,
     )
     # The case's team, with a long name, led by the administrator, and the case pinned with a long note.
-    team = meeting_plant(name="Team " + LONG_WORD[:90], lead=admin, case=case, note=LONG_REASON)
+    team = meeting_plant(name="Crew " + LONG_WORD[:90], lead=admin, case=case, note=LONG_REASON)
     # A notice and a saved reply whose words are as long as a person may make them.
     notice = notice_create(
         data=NoticeInput(

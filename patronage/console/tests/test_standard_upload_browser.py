@@ -58,7 +58,8 @@ def test_a_lead_uploads_a_call_centre_export_and_sees_the_team_compliance_move(
     page.goto("/console/login/")
     console_sign_in(page, lead)
 
-    page.click("nav a:has-text('Measurements')")
+    page.click("nav a:has-text('Standards')")
+    page.click("#upload-link")
     page.wait_for_url("**/console/standards/upload/")
     page.select_option("#id_standard", "phone-rings")
     page.set_input_files("#id_file", str(calls))

@@ -23,7 +23,8 @@ from patronage.core.services import staff_create
 from patronage.members.models import Member
 from patronage.standards.examples import example_pin
 from patronage.standards.models import Example, ScoreWeights
-from patronage.standards.services import MeasurementInput, StandardInput, measurements_add, standard_create
+from patronage.standards.services import MeasurementInput, measurements_add
+from patronage.standards.tests.factories import rings_standard
 
 from .case_setup import complaint
 from .conftest import page_text
@@ -184,17 +185,7 @@ def test_a_week_can_be_chosen(client_as: Login, admin: User) -> None:
 @pytest.fixture
 def slipping(admin: User, phones: Team) -> None:
     """Phones answered 2 of 4 calls within 2 rings in November, one after 6 rings."""
-    standard = standard_create(
-        data=StandardInput(
-            code="rings",
-            name="Phone answered within 2 rings",
-            unit="rings",
-            direction="lower",
-            target=2,
-            minimum=4,
-        ),
-        actor=admin,
-    )
+    standard = rings_standard(actor=admin, code="rings")
     at = datetime(2026, 11, 5, 2, tzinfo=UTC)
     items = [MeasurementInput(value=v, at=at, employee="sam_agent", team="Phones") for v in (1, 2, 3, 6)]
     measurements_add(standard=standard, items=items, actor=admin)

@@ -13,7 +13,8 @@ from patronage.conftest import business_set, console_sign_in
 from patronage.core.models import User
 from patronage.standards.examples import example_pin
 from patronage.standards.scorecards import score_period_current
-from patronage.standards.services import MeasurementInput, StandardInput, measurements_add, standard_create
+from patronage.standards.services import MeasurementInput, measurements_add
+from patronage.standards.tests.factories import rings_standard
 
 from .case_setup import complaint
 
@@ -42,17 +43,7 @@ def test_a_lead_reviews_the_team_and_its_meeting(browser_page, screenshot, admin
         )
     late.refresh_from_db()
     example_pin(kind="bad", note="Promised a call back and never made it", case=late, actor=lead)
-    rings = standard_create(
-        data=StandardInput(
-            code="rings",
-            name="Phone answered within 2 rings",
-            unit="rings",
-            direction="lower",
-            target=2,
-            minimum=4,
-        ),
-        actor=admin,
-    )
+    rings = rings_standard(actor=admin, code="rings")
     calls = [MeasurementInput(value=v, at=at, employee="sam_agent", team="Phones") for v in (1, 2, 3, 6)]
     measurements_add(standard=rings, items=calls, actor=admin)
     page = browser_page

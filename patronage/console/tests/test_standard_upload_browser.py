@@ -13,7 +13,8 @@ from patronage.conftest import business_set, console_sign_in
 from patronage.console.views import standard_upload
 from patronage.core.models import User
 from patronage.members.imports import import_job_run
-from patronage.standards.services import MeasurementInput, StandardInput, measurements_add, standard_create
+from patronage.standards.services import MeasurementInput, measurements_add
+from patronage.standards.tests.factories import rings_standard
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,17 +30,7 @@ def test_a_lead_uploads_a_call_centre_export_and_sees_the_team_compliance_move(
     settings.MEDIA_ROOT = tmp_path / "media"
     business_set(time_zone="Asia/Seoul")
     Team.objects.create(name="Phones", lead=lead)
-    rings = standard_create(
-        data=StandardInput(
-            code="phone-rings",
-            name="Phone answered within 2 rings",
-            unit="rings",
-            direction="lower",
-            target=2,
-            minimum=4,
-        ),
-        actor=admin,
-    )
+    rings = rings_standard(actor=admin)
     # Before the upload the Phones team answered 2 of 4 calls that week within 2 rings, one after 5.
     measurements_add(
         standard=rings,

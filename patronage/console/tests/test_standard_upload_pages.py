@@ -23,6 +23,7 @@ from patronage.members.models import ImportJob, ImportStatus
 from patronage.standards.imports import COLUMNS
 from patronage.standards.models import Measurement, Standard
 from patronage.standards.services import MeasurementInput, StandardInput, measurements_add, standard_create
+from patronage.standards.tests.factories import rings_standard
 
 from .conftest import page_text
 
@@ -49,17 +50,7 @@ def _media_eager_and_frozen(settings, tmp_path):
 def rings(admin: User, lead: User, agent: User) -> Standard:
     business_set(time_zone="Asia/Seoul")
     Team.objects.create(name="Phones", lead=lead)
-    return standard_create(
-        data=StandardInput(
-            code="phone-rings",
-            name="Phone answered within 2 rings",
-            unit="rings",
-            direction="lower",
-            target=2,
-            minimum=4,
-        ),
-        actor=admin,
-    )
+    return rings_standard(actor=admin)
 
 
 def _upload(client: Client, standard: str, content: bytes, captured) -> object:

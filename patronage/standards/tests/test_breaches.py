@@ -17,8 +17,9 @@ from patronage.messages.message_services import COMMON_VARIABLES, TEMPLATE_DIR
 from patronage.messages.models import Message
 from patronage.standards.breaches import breaches_find
 from patronage.standards.models import Breach, Standard
-from patronage.standards.services import MeasurementInput, StandardInput, measurements_add, standard_create
+from patronage.standards.services import MeasurementInput, measurements_add
 from patronage.standards.tasks import breaches_find_task
+from patronage.standards.tests.factories import rings_standard
 
 pytestmark = pytest.mark.django_db
 
@@ -33,19 +34,7 @@ def _seoul(day: int, hour: int = 10) -> datetime:
 @pytest.fixture
 def rings(lead: User) -> Standard:
     business_set(time_zone="Asia/Seoul", languages=["en"])
-    return standard_create(
-        data=StandardInput(
-            code="phone-rings",
-            name="Phone answered within 2 rings",
-            unit="rings",
-            direction="lower",
-            target=2,
-            minimum=4,
-            target_share=0.95,
-            owner="sol_lead",
-        ),
-        actor=None,
-    )
+    return rings_standard(actor=None, target_share=0.95, owner="sol_lead")
 
 
 def _calls(standard: Standard, day: int, rings: list[float], hour: int = 10) -> None:

@@ -16,6 +16,7 @@ from patronage.standards.services import (
     measurements_add,
     standard_create,
 )
+from patronage.standards.tests.factories import rings_standard
 
 pytestmark = pytest.mark.django_db
 
@@ -29,18 +30,7 @@ def _at(day: int, hour: int = 3) -> datetime:
 @pytest.fixture
 def rings(admin: User, agent: User, lead: User) -> object:
     business_set(time_zone="Asia/Seoul")
-    standard = standard_create(
-        data=StandardInput(
-            code="phone-rings",
-            name="Phone answered within 2 rings",
-            unit="rings",
-            direction="lower",
-            target=2,
-            minimum=4,
-            target_share=0.95,
-        ),
-        actor=admin,
-    )
+    standard = rings_standard(actor=admin, target_share=0.95)
     items = [MeasurementInput(value=v, at=_at(3), employee="sam_agent") for v in (1, 2, 3, 5)]
     items += [MeasurementInput(value=1, at=_at(4), employee="sol_lead") for _ in range(2)]
     # Sunday 16:00 UTC is Monday 01:00 in Seoul: the second week there.

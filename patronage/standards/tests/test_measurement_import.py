@@ -21,6 +21,7 @@ from patronage.standards.imports import upload_compliance
 from patronage.standards.models import Measurement, Standard
 from patronage.standards.services import MeasurementInput, StandardInput, measurements_add, standard_create
 from patronage.standards.stats import Summary
+from patronage.standards.tests.factories import rings_standard
 
 pytestmark = pytest.mark.django_db
 
@@ -44,17 +45,7 @@ def rings(admin: User, agent: User, lead: User) -> Standard:
         name="Gangnam",
         channel=Channel.objects.create(code="store", name="Store", kind="store"),
     )
-    return standard_create(
-        data=StandardInput(
-            code="phone-rings",
-            name="Phone answered within 2 rings",
-            unit="rings",
-            direction="lower",
-            target=2,
-            minimum=4,
-        ),
-        actor=admin,
-    )
+    return rings_standard(actor=admin)
 
 
 def _upload(text: str, *, actor: User | None = None, standard: str = "") -> ImportJob:

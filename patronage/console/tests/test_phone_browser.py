@@ -486,7 +486,7 @@ def business(request: Any, settings: Any, tmp_path: Path, admin) -> dict[str, An
     # A service standard with long words in its name and unit, measured by the long-named supervisor.
     standard = standard_create(
         data=StandardInput(
-            code="phone-rings",
+            code="phone-long-words",
             name="Answered " + LONG_WORD[:90],
             unit=LONG_WORD[:30],
             direction="lower",

@@ -23,7 +23,7 @@ from patronage.messages.message_services import message_queue
 from patronage.standards.message_kinds import STANDARD_BREACH
 from patronage.standards.models import Breach, Standard
 from patronage.standards.selectors import Scope, period_bounds, standard_compliance
-from patronage.standards.stats import Summary, period_start
+from patronage.standards.stats import Summary, period_before, period_start
 
 CONSOLE_PATH = "/console/standards/{id}/"
 
@@ -45,9 +45,7 @@ def breaches_find(*, now: datetime | None = None) -> int:
 
 
 def _last_complete(period: str, now: datetime) -> date:
-    current = period_start(now.astimezone(business_zone()), period)
-    # The day before the current period's first lies in the period before it.
-    return period_start(current - timedelta(days=1), period)
+    return period_before(period_start(now.astimezone(business_zone()), period), period)
 
 
 def _record(standard: Standard, start: date, ended: datetime, summary: Summary, now: datetime) -> int:

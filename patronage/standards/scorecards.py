@@ -60,7 +60,7 @@ from patronage.core.models import User
 from patronage.standards.models import Direction, Measurement, ScoreWeights
 from patronage.standards.permissions import SCORECARD_OWN, SCORECARDS_ALL, SCORECARDS_TEAM
 from patronage.standards.selectors import period_bounds
-from patronage.standards.stats import period_after, period_start
+from patronage.standards.stats import period_after, period_before, period_start
 
 TREND_PERIODS = 6
 RECOVERY_DAYS = 90
@@ -108,8 +108,7 @@ class ScorePeriod:
         starts: list[date] = []
         start = self.start
         for _step in range(count):
-            # One day before a period's start lies in the period before it.
-            start = period_start(start - timedelta(days=1), self.kind)
+            start = period_before(start, self.kind)
             starts.append(start)
         return [ScorePeriod(self.kind, start) for start in reversed(starts)]
 

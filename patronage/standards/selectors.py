@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any, Literal
 
 from django.db import connection
@@ -23,7 +23,7 @@ from patronage.core.business import business_zone
 from patronage.core.errors import NotFound
 from patronage.core.models import User
 from patronage.standards.models import Direction, Measurement, Standard
-from patronage.standards.stats import Summary, period_after, period_start, summarise
+from patronage.standards.stats import Summary, period_after, period_before, period_start, summarise
 
 PeriodChoice = Literal["day", "week", "month", "all"]
 GroupChoice = Literal["employee", "team", "store", "none"]
@@ -185,9 +185,7 @@ def periods_back(*, period: str, count: int, today: date) -> list[date]:
     """The first days of the last `count` periods up to the one holding `today`, oldest first."""
     starts = [period_start(today, period)]
     while len(starts) < count:
-        previous = starts[-1]
-        # One day before a period's start lies in the period before it.
-        starts.append(period_start(previous - timedelta(days=1), period))
+        starts.append(period_before(starts[-1], period))
     return starts[::-1]
 
 

@@ -19,8 +19,9 @@ from patronage.core.audit import audit_change
 from patronage.core.business import business_languages
 from patronage.core.errors import Conflict, ValidationFailed
 from patronage.core.inputs import instant_refusal, text_refusal
-from patronage.core.models import AccountKind, User
+from patronage.core.models import User
 from patronage.core.names import translations_clean, translations_merge
+from patronage.core.selectors import staff_users
 from patronage.core.sql import rows_insert_batch
 from patronage.standards.models import Direction, Measurement, Period, Source, Standard
 
@@ -125,7 +126,7 @@ def _places(data: StandardInput, problems: list[tuple[str, str]]) -> _Places:
 
 def staff_find(name: str) -> User | None:
     """The active staff member with this username or e-mail address."""
-    staff = User.objects.filter(kind=AccountKind.STAFF, is_active=True)
+    staff = staff_users()
     return staff.filter(username=name).first() or staff.filter(email__iexact=name).first() if name else None
 
 
@@ -223,7 +224,7 @@ class _Names:
 
     def __init__(self, items: Sequence[MeasurementInput]):
         employees = {item.employee for item in items if item.employee}
-        staff = User.objects.filter(kind=AccountKind.STAFF, is_active=True)
+        staff = staff_users()
         self.employees = {u.username: u.pk for u in staff.filter(username__in=employees)}
         for user in staff.filter(email__in=employees - set(self.employees)):
             self.employees.setdefault(user.email, user.pk)

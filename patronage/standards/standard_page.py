@@ -26,7 +26,15 @@ from patronage.standards.selectors import (
     periods_back,
     standard_compliance,
 )
-from patronage.standards.stats import LOWER, ControlChart, Summary, control_chart, meets_target, past_minimum
+from patronage.standards.stats import (
+    LOWER,
+    ControlChart,
+    Summary,
+    control_chart,
+    meets_target,
+    past_minimum,
+    verdict,
+)
 
 PERIODS_SHOWN = 12
 PERIODS_MAX = 104
@@ -34,20 +42,6 @@ RECENT_SHOWN = 50
 # Enough bars to see a shape on a phone; fewer would hide it, more would make each bar a line.
 BINS_WANTED = 20
 GROUPS = ("employee", "team", "store")
-
-MET, SLIPPED, BREACHED = "met", "slipped", "breached"
-
-
-def verdict(summary: Summary | None, *, standard: Standard) -> str:
-    """'breached' when anything passed the minimum, 'slipped' when too few met the target, else 'met'; ''
-    for a period without measurements."""
-    if summary is None or not summary.count:
-        return ""
-    if summary.below_minimum:
-        return BREACHED
-    share = summary.meeting_target_share or 0.0
-    # A share computed from counts may land a hair under a target share typed as a percent (0.95).
-    return SLIPPED if share < standard.target_share - 1e-9 else MET
 
 
 def business_today() -> date:
@@ -97,7 +91,7 @@ def standards_glance(*, standards: Sequence[Standard], today: date) -> list[Glan
             Glance(
                 standard=standard,
                 summary=summary,
-                verdict=verdict(summary, standard=standard),
+                verdict=verdict(summary, target_share=standard.target_share),
                 starts=starts,
                 shares=[totals[start].meeting_target_share if start in totals else None for start in starts],
             )

@@ -39,6 +39,11 @@ def period_start(local: datetime | date, period: str) -> date:
     raise ValueError(f"unknown period {period!r}")
 
 
+def period_before(start: date, period: str) -> date:
+    """The first day of the period before the one starting on `start` (the day before `start` lies in it)."""
+    return period_start(start - timedelta(days=1), period)
+
+
 def period_after(start: date, period: str) -> date:
     """The first day of the period that follows the one starting on `start`."""
     if period == "day":
@@ -87,11 +92,24 @@ def summarise(values: Sequence[float], *, target: float, minimum: float, directi
 _SHARE_TOLERANCE = 1e-9
 
 
+MET, SLIPPED, BREACHED = "met", "slipped", "breached"
+
+
+def verdict(summary: Summary | None, *, target_share: float) -> str:
+    """How a group's period stands against its standard: 'breached' when any measurement passed the
+    minimum, 'slipped' when fewer than `target_share` met the target, else 'met'; '' with nothing measured."""
+    if summary is None or not summary.count:
+        return ""
+    if summary.below_minimum:
+        return BREACHED
+    share = summary.meeting_target_share or 0.0
+    return SLIPPED if share < target_share - _SHARE_TOLERANCE else MET
+
+
 def meets_standard(summary: Summary, *, target_share: float) -> bool:
     """A group meets its standard: its share meeting the target reaches `target_share` and no measurement
     is worse than the minimum."""
-    share = summary.meeting_target_share
-    return share is not None and share >= target_share - _SHARE_TOLERANCE and not summary.below_minimum
+    return verdict(summary, target_share=target_share) == MET
 
 
 @dataclass(frozen=True)

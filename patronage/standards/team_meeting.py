@@ -8,7 +8,7 @@ from patronage.care.models import Team
 from patronage.standards.models import Standard
 from patronage.standards.scorecards import ScorePeriod
 from patronage.standards.selectors import Scope, standard_compliance, standard_list
-from patronage.standards.stats import Summary
+from patronage.standards.stats import MET, Summary, verdict
 
 
 @dataclass(frozen=True)
@@ -19,13 +19,6 @@ class Slipped:
     summary: Summary
 
 
-def slipped(summary: Summary, standard: Standard) -> bool:
-    """Fewer than the target share met the target, or any measurement went past the minimum."""
-    share = summary.meeting_target_share
-    short = share is not None and share < standard.target_share
-    return summary.below_minimum > 0 or short
-
-
 def standards_slipped(*, team: Team, period: ScorePeriod) -> list[Slipped]:
     """Each active standard the team's measurements (those naming the team) slipped on in the period, with
     its figures, in the standards' order."""
@@ -34,6 +27,6 @@ def standards_slipped(*, team: Team, period: ScorePeriod) -> list[Slipped]:
     found: list[Slipped] = []
     for standard in standard_list(active=True):
         for row in standard_compliance(standard=standard, period="all", group="team", scope=scope):
-            if row.group_id == team.pk and slipped(row.summary, standard):
+            if row.group_id == team.pk and verdict(row.summary, target_share=standard.target_share) != MET:
                 found.append(Slipped(standard, row.summary))
     return found

@@ -23,7 +23,19 @@ from patronage.members.services import (
 )
 from patronage.members.services import files as files_service
 
-PERSONAL = ("Alice", "Kim", "alice@example.com", "Seoul", "Busan", "5555", "one@example.com", "One")
+# The phone's digits are checked as a run of eight, which no timestamp or id in a payload can hold
+# (a bare "5555" once matched the microseconds of an event's time).
+PERSONAL = (
+    "Alice",
+    "Kim",
+    "alice@example.com",
+    "Seoul",
+    "Busan",
+    "5555-1234",
+    "55551234",
+    "one@example.com",
+    "One",
+)
 
 
 def payloads(topic: str) -> list[dict[str, Any]]:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections import Counter
 
 from patronage.standards.models import Standard
-from patronage.standards.standard_page import Bin, histogram, verdict
-from patronage.standards.stats import Summary
+from patronage.standards.standard_page import Bin, histogram
+from patronage.standards.stats import Summary, verdict
 
 
 def test_whole_rings_get_a_bar_each_coloured_by_the_target_and_the_minimum():
@@ -51,7 +51,7 @@ def test_nothing_measured_draws_no_bars():
 
 def test_a_period_is_breached_past_the_minimum_else_slipped_under_the_target_share():
     standard = Standard(target_share=0.95)
-    assert verdict(Summary(20, 19, 0, 1, 2), standard=standard) == "met"
-    assert verdict(Summary(20, 18, 0, 1, 2), standard=standard) == "slipped"
-    assert verdict(Summary(20, 19, 1, 1, 2), standard=standard) == "breached"
-    assert verdict(None, standard=standard) == ""
+    assert verdict(Summary(20, 19, 0, 1, 2), target_share=standard.target_share) == "met"
+    assert verdict(Summary(20, 18, 0, 1, 2), target_share=standard.target_share) == "slipped"
+    assert verdict(Summary(20, 19, 1, 1, 2), target_share=standard.target_share) == "breached"
+    assert verdict(None, target_share=standard.target_share) == ""

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "patronage.care",
     "patronage.feedback",
     "patronage.standards",
+    "patronage.segments",
     "patronage.analytics",
     "patronage.demo",
     "patronage.api",
@@ -320,6 +321,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Standards: measurements derived from legs met and cases rated; breached periods found and warned.
     "standards-derive": {"task": "standards.derive", "schedule": 600.0},
     "standards-breaches-find": {"task": "standards.breaches_find", "schedule": 3600.0},
+    # Segments: members moved by their own changes within a minute; time-based rules and the day's sizes
+    # hourly; every segment evaluated in full and proved equal to its kept members once a day.
+    "segments-upkeep": {"task": "segments.upkeep", "schedule": 60.0},
+    "segments-clock": {"task": "segments.clock", "schedule": 3600.0},
+    "segments-reconcile": {"task": "segments.reconcile", "schedule": 24 * 3600.0},
 }
 CELERY_TIMEZONE = "UTC"
 

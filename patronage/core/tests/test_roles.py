@@ -68,6 +68,9 @@ OLD_TABLE: dict[str, set[Role]] = {
     "standards.view_own_scorecard": {Role.ADMIN, Role.SERVICE_LEAD, Role.SERVICE_AGENT},
     "standards.view_team_scorecards": {Role.ADMIN, Role.SERVICE_LEAD},
     "standards.view_all_scorecards": {Role.ADMIN},
+    # Segments (issue 16): program managers build them; analysts and account managers read them.
+    "segments.manage_segments": {Role.ADMIN, Role.PROGRAM_MANAGER},
+    "segments.view_segments": {Role.ADMIN, Role.PROGRAM_MANAGER, Role.ANALYST, Role.ACCOUNT_MANAGER},
 }
 
 
@@ -124,6 +127,7 @@ def test_a_database_left_without_groups_gets_the_standard_roles_back_and_others_
         "analytics.view_analytics",
         "feedback.view_results",
         "standards.view_standards",
+        "segments.view_segments",
     }
 
     analyst = Group.objects.get(name=Role.ANALYST)

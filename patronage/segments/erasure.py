@@ -1,0 +1,18 @@
+"""What erasure does to segments' tables (the members.erasure registry).
+
+A person's place in a segment is the business's profile of them: erased with them (members_hooks drops
+the rows and keeps each segment's count true). Segments and their sizes name no one.
+"""
+
+from __future__ import annotations
+
+from patronage.members.erasure import no_personal_data
+
+for model, why in (
+    ("segments.Segment", "the business's segments: names and rules"),
+    ("segments.SegmentMember", "who is in a segment: dropped with the member by the erase hook"),
+    ("segments.SegmentSize", "a segment's size on a day"),
+    ("segments.UpkeepMark", "how far the upkeep has read the changes"),
+    ("segments.Reconciliation", "a nightly count of differences"),
+):
+    no_personal_data(model, why)

@@ -1,0 +1,438 @@
+"""The fields rules can name over the customer file, purchases, loyalty, complaints, feedback and other
+segments (analytics registers its scores itself: analytics/segments_hooks.py)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from patronage.care.models import OPEN_STATUSES, Case
+from patronage.commerce.models import Category, Channel, Order, OrderKind, OrderLine, Product, Store
+from patronage.core.business import business_zone
+from patronage.feedback.models import Answer
+from patronage.feedback.questions import QuestionType
+from patronage.feedback.scores import DETRACTOR_UP_TO, PROMOTER_FROM, NpsGroup
+from patronage.loyalty.models import Account, Tier
+from patronage.members.models import Consent, ConsentPurpose, Member
+from patronage.members.selectors import tag_name_list
+from patronage.segments.fields import (
+    SegmentField,
+    aggregate_condition,
+    compare,
+    crossed,
+    date_condition,
+    field_register,
+    member_ids,
+    window_days,
+)
+from patronage.segments.models import SegmentMember
+from patronage.segments.rules import Condition, FieldShape, Kind
+
+PURCHASES = frozenset({"purchase", "return"})
+POINTS = frozenset({"points_earned", "points_returned", "points_adjusted", "points_redeemed", "tier_changed"})
+
+
+# --- the customer file -------------------------------------------------------------------------------
+
+
+def _text(lookup: str) -> Callable[[Condition, datetime], Q]:
+    def condition(cond: Condition, now: datetime) -> Q:
+        if cond.op == "in":
+            matches = Q()
+            for item in cond.value:
+                matches |= Q(**{f"{lookup}__iexact": item})
+            return matches
+        if cond.op == "contains":
+            return Q(**{f"{lookup}__icontains": cond.value})
+        equal = Q(**{f"{lookup}__iexact": cond.value})
+        return ~equal if cond.op == "ne" else equal
+
+    return condition
+
+
+def _languages() -> Sequence[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def _locale(cond: Condition, now: datetime) -> Q:
+    return compare("locale", cond.op, cond.value)
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year without one
+        return day.replace(year=day.year - years, day=28)
+
+
+def _age(cond: Condition, now: datetime) -> Q:
+    """Whole years since the birth date, on the business's calendar; no birth date meets no condition."""
+    today = now.astimezone(business_zone()).date()
+
+    def at_least(years: int) -> Q:
+        return Q(birth_date__lte=_years_before(today, years))
+
+    def at_most(years: int) -> Q:
+        return Q(birth_date__gt=_years_before(today, years + 1))
+
+    op, value = cond.op, cond.value
+    known = Q(birth_date__isnull=False)
+    if op == "between":
+        return known & at_least(math.ceil(value[0])) & at_most(math.floor(value[1]))
+    if op in ("eq", "ne"):
+        exactly = at_least(int(value)) & at_most(int(value)) if float(value).is_integer() else Q(pk__in=[])
+        return known & (~exactly if op == "ne" else exactly)
+    limits = {
+        "gte": lambda: at_least(math.ceil(value)),
+        "gt": lambda: at_least(math.floor(value) + 1),
+        "lte": lambda: at_most(math.floor(value)),
+        "lt": lambda: at_most(math.ceil(value) - 1),
+    }
+    return known & limits[op]()
+
+
+def _birthdays(cond: Condition, since: datetime, until: datetime) -> QuerySet[Any]:
+    """Members whose birthday fell between the two instants (29 February counts on 1 March)."""
+    zone = business_zone()
+    first, last = since.astimezone(zone).date() + timedelta(1), until.astimezone(zone).date()
+    days = Q(pk__in=[])
+    day = first
+    while day <= last and day - first < timedelta(days=366):
+        days |= Q(birth_date__month=day.month, birth_date__day=day.day)
+        if (day.month, day.day) == (3, 1):
+            days |= Q(birth_date__month=2, birth_date__day=29)
+        day += timedelta(1)
+    return Member.objects.filter(days).values_list("pk", flat=True)
+
+
+def _joined(cond: Condition, now: datetime) -> Q:
+    return date_condition("joined_at", cond, now)
+
+
+def _joined_crossing(cond: Condition, since: datetime, until: datetime) -> QuerySet[Any]:
+    return Member.objects.filter(crossed("joined_at", window_days(cond), since, until)).values_list(
+        "pk", flat=True
+    )
+
+
+def _tags(cond: Condition, now: datetime) -> Q:
+    names = list(cond.value) if cond.op == "in" else [cond.value]
+    through = Member.tags.through.objects.filter(member=OuterRef("pk"), tag__name__in=names)
+    return Q(Exists(through))
+
+
+def _consent(cond: Condition, now: datetime) -> Q:
+    purposes = list(cond.value) if cond.op == "in" else [cond.value]
+    return Q(Exists(Consent.objects.filter(member=OuterRef("pk"), purpose__in=purposes, granted=True)))
+
+
+# --- purchases ---------------------------------------------------------------------------------------
+
+
+def _orders(cond: Condition, now: datetime, kind: str = OrderKind.PURCHASE) -> QuerySet[Order]:
+    orders = Order.objects.filter(kind=kind)
+    return orders.filter(occurred_at__gte=now - timedelta(days=cond.days)) if cond.days else orders
+
+
+def _purchase_count(cond: Condition, now: datetime) -> Q:
+    return aggregate_condition(_orders(cond, now), Count("pk"), cond.op, cond.value)
+
+
+def _purchase_amount(cond: Condition, now: datetime) -> Q:
+    """Spend: purchases less refunds, in the window."""
+    orders = Order.objects.all()
+    if cond.days:
+        orders = orders.filter(occurred_at__gte=now - timedelta(days=cond.days))
+    money = Order._meta.get_field("amount")
+    signed = Coalesce(Sum("amount", filter=Q(kind=OrderKind.PURCHASE)), 0, output_field=money) - Coalesce(
+        Sum("amount", filter=Q(kind=OrderKind.RETURN)), 0, output_field=money
+    )
+    return aggregate_condition(orders, signed, cond.op, _money(cond.value))
+
+
+def _money(value: Any) -> Any:
+    """The condition's numbers as Decimal, to compare with money columns exactly."""
+    if isinstance(value, tuple):
+        return tuple(Decimal(str(item)) for item in value)
+    return Decimal(str(value))
+
+
+def _last_purchase(cond: Condition, now: datetime) -> Q:
+    """The latest purchase's time: a member with none meets no condition on it (so `not` one reaches
+    them: "no purchase in the last 90 days" includes those who never bought)."""
+    if cond.op in ("gt", "gte", "within_days"):
+        return Q(
+            Exists(
+                Order.objects.filter(
+                    date_condition("occurred_at", cond, now), member=OuterRef("pk"), kind=OrderKind.PURCHASE
+                )
+            )
+        )
+    last = Subquery(
+        Order.objects.filter(member=OuterRef("pk"), kind=OrderKind.PURCHASE)
+        .order_by("-occurred_at")
+        .values("occurred_at")[:1]
+    )
+    return Q(
+        pk__in=Member.objects.annotate(last_purchase=last)
+        .filter(date_condition("last_purchase", cond, now))
+        .values("pk")
+    )
+
+
+def _purchases_crossing(cond: Condition, since: datetime, until: datetime) -> QuerySet[Any]:
+    return member_ids(Order.objects.filter(crossed("occurred_at", window_days(cond), since, until)))
+
+
+def _bought(line_lookup: str, order_lookup: str | None = None) -> Callable[[Condition, datetime], Q]:
+    """A member bought (in the window) a line of one of these categories or products, or an order through
+    one of these channels or stores."""
+
+    def condition(cond: Condition, now: datetime) -> Q:
+        values = list(cond.value) if cond.op == "in" else [cond.value]
+        orders = _orders(cond, now).filter(member=OuterRef("pk"))
+        if order_lookup is not None:
+            return Q(Exists(orders.filter(**{f"{order_lookup}__in": values})))
+        lines = OrderLine.objects.filter(order__in=orders, **{f"{line_lookup}__in": values})
+        return Q(Exists(lines))
+
+    return condition
+
+
+def _codes(queryset: QuerySet[Any], column: str = "code") -> Callable[[], Sequence[str]]:
+    return lambda: list(queryset.order_by(column).values_list(column, flat=True).distinct())
+
+
+# --- loyalty, care, feedback, other segments ---------------------------------------------------------
+
+
+def _tier(cond: Condition, now: datetime) -> Q:
+    codes = list(cond.value) if cond.op == "in" else [cond.value]
+    holding = Q(Exists(Account.objects.filter(member=OuterRef("pk"), tier__code__in=codes)))
+    return ~holding if cond.op == "ne" else holding
+
+
+def _points(cond: Condition, now: datetime) -> Q:
+    return aggregate_condition(Account.objects.all(), Sum("active"), cond.op, cond.value)
+
+
+def _open_cases(cond: Condition, now: datetime) -> Q:
+    return aggregate_condition(
+        Case.objects.filter(status__in=OPEN_STATUSES), Count("pk"), cond.op, cond.value
+    )
+
+
+NPS_RANGES = {
+    NpsGroup.PROMOTER: (PROMOTER_FROM, 10),
+    NpsGroup.PASSIVE: (DETRACTOR_UP_TO + 1, PROMOTER_FROM - 1),
+    NpsGroup.DETRACTOR: (0, DETRACTOR_UP_TO),
+}
+
+
+def _nps_group(cond: Condition, now: datetime) -> Q:
+    """The group of the member's latest answer to a likelihood-to-recommend question."""
+    latest = Subquery(
+        Answer.objects.filter(
+            response__member=OuterRef("pk"), question__type=QuestionType.NPS, number__isnull=False
+        )
+        .order_by("-response__created_at", "-pk")
+        .values("number")[:1]
+    )
+    groups = list(cond.value) if cond.op == "in" else [cond.value]
+    wanted = Q(pk__in=[])
+    for group in groups:
+        wanted |= Q(latest_nps__range=NPS_RANGES[NpsGroup(group)])
+    answered = Member.objects.annotate(latest_nps=latest).filter(latest_nps__isnull=False)
+    matching = Q(pk__in=answered.filter(wanted).values("pk"))
+    return ~matching & Q(pk__in=answered.values("pk")) if cond.op == "ne" else matching
+
+
+def _segment(cond: Condition, now: datetime) -> Q:
+    codes = list(cond.value) if cond.op == "in" else [cond.value]
+    inside = Q(Exists(SegmentMember.objects.filter(member=OuterRef("pk"), segment__code__in=codes)))
+    return ~inside if cond.op == "ne" else inside
+
+
+def _segment_reads(cond: Condition) -> frozenset[str]:
+    codes = cond.value if cond.op == "in" else (cond.value,)
+    return frozenset(f"segment:{code}" for code in codes)
+
+
+def _segment_codes() -> Sequence[str]:
+    from patronage.segments.models import Segment
+
+    return list(Segment.objects.order_by("code").values_list("code", flat=True))
+
+
+_CUSTOMER, _BUYING, _LOYALTY, _SERVICE = (
+    _("Customer"),
+    _("Purchases"),
+    _("Loyalty"),
+    _("Service and feedback"),
+)
+_WINDOWED = FieldShape(Kind.NUMBER, windowed=True)
+
+for registered in (
+    SegmentField(
+        "city", _("City"), FieldShape(Kind.TEXT), frozenset({"profile_changed"}), _text("city"), _CUSTOMER
+    ),
+    SegmentField(
+        "country",
+        _("Country"),
+        FieldShape(Kind.TEXT),
+        frozenset({"profile_changed"}),
+        _text("country"),
+        _CUSTOMER,
+        help=_("two letters, such as KR or JP"),
+    ),
+    SegmentField(
+        "locale",
+        _("Language"),
+        FieldShape(Kind.CHOICE, choices=_languages),
+        frozenset({"profile_changed"}),
+        _locale,
+        _CUSTOMER,
+    ),
+    SegmentField(
+        "age",
+        _("Age"),
+        FieldShape(Kind.NUMBER),
+        frozenset({"profile_changed"}),
+        _age,
+        _CUSTOMER,
+        help=_("whole years, from the birth date"),
+        crossing=_birthdays,
+        ticks_always=True,
+    ),
+    SegmentField(
+        "joined",
+        _("Joined"),
+        FieldShape(Kind.DATE),
+        frozenset(),
+        _joined,
+        _CUSTOMER,
+        crossing=_joined_crossing,
+    ),
+    SegmentField(
+        "tags",
+        _("Tags"),
+        FieldShape(Kind.SET, choices=tag_name_list),
+        frozenset({"tags_changed"}),
+        _tags,
+        _CUSTOMER,
+    ),
+    SegmentField(
+        "consent",
+        _("Consent given"),
+        FieldShape(Kind.SET, choices=lambda: list(ConsentPurpose.values)),
+        frozenset({"consent_changed"}),
+        _consent,
+        _CUSTOMER,
+    ),
+    SegmentField(
+        "purchase_count",
+        _("Number of purchases"),
+        _WINDOWED,
+        PURCHASES,
+        _purchase_count,
+        _BUYING,
+        crossing=_purchases_crossing,
+    ),
+    SegmentField(
+        "purchase_amount",
+        _("Spend (purchases less refunds)"),
+        _WINDOWED,
+        PURCHASES,
+        _purchase_amount,
+        _BUYING,
+        crossing=_purchases_crossing,
+    ),
+    SegmentField(
+        "last_purchase",
+        _("Last purchase"),
+        FieldShape(Kind.DATE),
+        PURCHASES,
+        _last_purchase,
+        _BUYING,
+        crossing=_purchases_crossing,
+    ),
+    SegmentField(
+        "bought_category",
+        _("Bought in category"),
+        FieldShape(Kind.SET, windowed=True, choices=_codes(Category.objects.all())),
+        PURCHASES,
+        _bought("category__code"),
+        _BUYING,
+        crossing=_purchases_crossing,
+    ),
+    SegmentField(
+        "bought_product",
+        _("Bought product (SKU)"),
+        FieldShape(Kind.SET, windowed=True, choices=_codes(Product.objects.all(), "sku")),
+        PURCHASES,
+        _bought("sku"),
+        _BUYING,
+        crossing=_purchases_crossing,
+    ),
+    SegmentField(
+        "bought_channel",
+        _("Bought through channel"),
+        FieldShape(Kind.SET, windowed=True, choices=_codes(Channel.objects.all())),
+        PURCHASES,
+        _bought("", "channel__code"),
+        _BUYING,
+        crossing=_purchases_crossing,
+    ),
+    SegmentField(
+        "bought_store",
+        _("Bought in store"),
+        FieldShape(Kind.SET, windowed=True, choices=_codes(Store.objects.all())),
+        PURCHASES,
+        _bought("", "store__code"),
+        _BUYING,
+        crossing=_purchases_crossing,
+    ),
+    SegmentField(
+        "tier",
+        _("Tier"),
+        FieldShape(Kind.CHOICE, choices=_codes(Tier.objects.all())),
+        frozenset({"tier_changed"}),
+        _tier,
+        _LOYALTY,
+    ),
+    SegmentField("points", _("Points balance"), FieldShape(Kind.NUMBER), POINTS, _points, _LOYALTY),
+    SegmentField(
+        "segment",
+        _("In segment"),
+        FieldShape(Kind.CHOICE, choices=_segment_codes),
+        frozenset(),
+        _segment,
+        _LOYALTY,
+        reads_of=_segment_reads,
+    ),
+    SegmentField(
+        "open_cases",
+        _("Open complaints"),
+        FieldShape(Kind.NUMBER),
+        frozenset({"case_opened", "case_status"}),
+        _open_cases,
+        _SERVICE,
+    ),
+    SegmentField(
+        "nps_group",
+        _("Recommends us (NPS group)"),
+        FieldShape(Kind.CHOICE, choices=lambda: list(NpsGroup)),
+        frozenset({"survey_answered"}),
+        _nps_group,
+        _SERVICE,
+    ),
+):
+    field_register(registered)

@@ -1,0 +1,49 @@
+"""How merging, erasing and exporting a customer file reach their segments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, F
+
+from patronage.members import hooks
+from patronage.members.models import Member
+from patronage.segments.models import Segment, SegmentKind, SegmentMember
+
+
+def _memberships_drop(member: Member) -> None:
+    """Deletes the member's places in segments, each segment's count following."""
+    rows = SegmentMember.objects.filter(member=member)
+    for segment_id, count in (
+        rows.values("segment").annotate(count=Count("pk")).values_list("segment", "count")
+    ):
+        Segment.objects.filter(pk=segment_id).update(member_count=F("member_count") - count)
+    rows.delete()
+
+
+@hooks.on_merge
+def segments_follow_merge(duplicate: Member, survivor: Member) -> None:
+    """A static list keeps the person under their surviving file; rule segments re-check the survivor
+    (the merge is on their timeline) and the duplicate, no longer active, leaves them."""
+    for membership in SegmentMember.objects.filter(member=duplicate, segment__kind=SegmentKind.STATIC):
+        _, created = SegmentMember.objects.get_or_create(
+            segment_id=membership.segment_id, member=survivor, defaults={"entered_at": membership.entered_at}
+        )
+        if created:
+            Segment.objects.filter(pk=membership.segment_id).update(member_count=F("member_count") + 1)
+    _memberships_drop(duplicate)
+
+
+@hooks.on_erase
+def segments_forget(member: Member) -> None:
+    _memberships_drop(member)
+
+
+@hooks.export_section("segments")
+def segments_export(member: Member) -> list[dict[str, Any]]:
+    return [
+        {"segment": code, "name": name, "entered_at": entered_at.isoformat()}
+        for code, name, entered_at in SegmentMember.objects.filter(member=member)
+        .order_by("segment__code")
+        .values_list("segment__code", "segment__name", "entered_at")
+    ]

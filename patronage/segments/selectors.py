@@ -1,0 +1,117 @@
+"""Reading segments: the list, one segment, its members and size over time, a rule set's live count, and
+the fields the builder offers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import QuerySet
+
+from patronage.core import clock
+from patronage.core.business import business_zone
+from patronage.core.errors import NotFound
+from patronage.members.models import Member
+from patronage.segments.fields import fields_all
+from patronage.segments.matching import rules_members, rules_tree
+from patronage.segments.models import Reconciliation, Segment, SegmentMember, SegmentSize
+from patronage.segments.rules import OPERATORS
+
+SAMPLE_SIZE = 10
+
+
+def segment_list(*, include_retired: bool = False) -> QuerySet[Segment]:
+    segments = Segment.objects.all()
+    return segments if include_retired else segments.filter(active=True)
+
+
+def segment_get(*, segment_id: int | None = None, code: str | None = None) -> Segment:
+    found = (
+        Segment.objects.filter(pk=segment_id) if segment_id is not None else Segment.objects.filter(code=code)
+    )
+    segment = found.first()
+    if segment is None:
+        raise NotFound("no such segment", field="segment")
+    return segment
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a rule set selects now: how many, and the first few."""
+
+    count: int
+    sample: list[Member]
+
+
+def segment_preview(*, rules: Any) -> Preview:
+    """The live count and a sample of the members the rules select (rules are checked first)."""
+    members = rules_members(rules_tree(rules), clock.now())
+    return Preview(members.count(), list(members.order_by("-pk")[:SAMPLE_SIZE]))
+
+
+def segment_members(*, segment: Segment) -> QuerySet[SegmentMember]:
+    """The segment's places, the latest to enter first, each with its member."""
+    return (
+        SegmentMember.objects.filter(segment=segment).select_related("member").order_by("-entered_at", "-pk")
+    )
+
+
+def member_segments(*, member: Member) -> QuerySet[SegmentMember]:
+    """The active segments the member is in, with when they entered."""
+    return (
+        SegmentMember.objects.filter(member=member, segment__active=True)
+        .select_related("segment")
+        .order_by("segment__code")
+    )
+
+
+@dataclass(frozen=True)
+class SizePoint:
+    day: date
+    members: int
+
+
+def segment_sizes(*, segment: Segment, days: int = 90) -> list[SizePoint]:
+    """The segment's size at the end of each recorded day of the last `days`, and today's."""
+    today = clock.now().astimezone(business_zone()).date()
+    recorded = SegmentSize.objects.filter(
+        segment=segment, day__gt=today - timedelta(days=days), day__lt=today
+    )
+    points = [SizePoint(size.day, size.members) for size in recorded.order_by("day")]
+    return [*points, SizePoint(today, segment.member_count)]
+
+
+def segment_last_reconciliation(*, segment: Segment) -> Reconciliation | None:
+    return segment.reconciliations.order_by("-at").first()
+
+
+@dataclass(frozen=True)
+class FieldEntry:
+    """A field as the builder and the API guide show it."""
+
+    name: str
+    label: str
+    group: str
+    kind: str
+    operators: tuple[str, ...]
+    windowed: bool
+    help: str
+    choices: list[str] | None
+
+
+def segment_fields() -> list[FieldEntry]:
+    """Every field rules can name, in the reader's language, with its operators and choices."""
+    return [
+        FieldEntry(
+            name=known.name,
+            label=str(known.label),
+            group=str(known.group),
+            kind=known.shape.kind.value,
+            operators=OPERATORS[known.shape.kind],
+            windowed=known.shape.windowed,
+            help=str(known.help),
+            choices=list(known.shape.choices()) if known.shape.choices is not None else None,
+        )
+        for known in fields_all().values()
+    ]

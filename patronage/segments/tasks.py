@@ -1,0 +1,36 @@
+"""Segments' jobs, run by Celery: the upkeep after members' changes (every minute), the clock check of
+time-based rules with the day's sizes (hourly), and the nightly reconciliation.
+
+Tasks are an interface, like views: they import services, and a service never imports them.
+"""
+
+from celery import shared_task
+
+from patronage.segments.upkeep import (
+    segment_sizes_record,
+    segments_clock,
+    segments_reconcile,
+    segments_upkeep,
+)
+
+
+@shared_task(name="segments.upkeep")
+def upkeep_task() -> int:
+    """Moves the members whose changes since the last pass put them in or out of a segment; returns how
+    many moved."""
+    report = segments_upkeep()
+    return report.entered + report.left
+
+
+@shared_task(name="segments.clock")
+def clock_task() -> int:
+    """Re-checks the members whose clock crossed a time-based rule's line; records today's sizes."""
+    report = segments_clock()
+    segment_sizes_record()
+    return report.entered + report.left
+
+
+@shared_task(name="segments.reconcile")
+def reconcile_task() -> int:
+    """Evaluates every segment in full and mends any difference; returns how many members differed."""
+    return sum(found.missing + found.extra for found in segments_reconcile())

@@ -18,6 +18,7 @@ from patronage.api.routers import (
     loyalty,
     members,
     scorecards,
+    segments,
     standards,
     surveys,
     transactions,
@@ -57,3 +58,4 @@ api.add_router("", care.router)
 api.add_router("", scorecards.router)
 api.add_router("", surveys.router)
 api.add_router("", standards.router)
+api.add_router("", segments.router)

@@ -26,6 +26,7 @@ from patronage.feedback.permissions import RESULTS_VIEW, SURVEYS_MANAGE
 from patronage.loyalty.permissions import LOYALTY_ADJUST, LOYALTY_CONFIGURE, LOYALTY_VIEW
 from patronage.members.permissions import MEMBERS_EDIT, MEMBERS_IMPORT, MEMBERS_PRIVACY, MEMBERS_VIEW
 from patronage.messages.permissions import INBOUND_RECEIVE, WEBHOOKS_MANAGE
+from patronage.segments.permissions import SEGMENTS_MANAGE, SEGMENTS_VIEW
 from patronage.standards.permissions import MEASUREMENTS_ADD, STANDARDS_MANAGE, STANDARDS_VIEW
 
 # The permission a staff session needs for each scope (a tuple: any one of them); a new scope adds its
@@ -48,6 +49,8 @@ SCOPE_PERMISSIONS: dict[str, str | tuple[str, ...]] = {
     "standards:read": STANDARDS_VIEW,
     # Each endpoint asks a session for the one it needs: defining a standard, or sending measurements.
     "standards:write": (STANDARDS_MANAGE, MEASUREMENTS_ADD),
+    "segments:read": SEGMENTS_VIEW,
+    "segments:write": SEGMENTS_MANAGE,
 }
 
 NOT_AUTHENTICATED = (

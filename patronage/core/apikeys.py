@@ -34,6 +34,8 @@ SCOPES: dict[str, object] = {
     "surveys:write": _("Build surveys, send invitations and record responses"),
     "standards:read": _("Read service standards and their compliance"),
     "standards:write": _("Define service standards and send their measurements"),
+    "segments:read": _("Read segments, their members and what rules select"),
+    "segments:write": _("Define segments and set static lists"),
 }
 _LAST_USED_RESOLUTION = timedelta(minutes=1)
 

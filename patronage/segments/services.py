@@ -115,7 +115,7 @@ def _checked(data: SegmentInput) -> _Checked:
                     ("rules", _("a segment cannot be built on itself, even through another segment"))
                 )
             checked = _Checked(rules_json(node), sorted(reads), rules_tick(node), names, descriptions)
-    elif data.rules:
+    elif data.rules is not None:
         problems.append(("rules", _("a static list has no rules")))
     if problems:
         raise ValidationFailed.every(problems)

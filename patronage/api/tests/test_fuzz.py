@@ -37,6 +37,8 @@ from patronage.feedback.models import Question, Survey, SurveyStatus
 from patronage.loyalty.models import BenefitGrant, Program
 from patronage.members.models import Member
 from patronage.messages import webhook_services
+from patronage.segments.models import Segment
+from patronage.segments.services import SegmentInput, segment_create
 from patronage.standards.services import StandardInput, standard_create
 
 from .conftest import give
@@ -248,6 +250,38 @@ def _measurements_kept(body: dict[str, Any]) -> None:
                 item.pop(name, None)
 
 
+# A segment's rules name fields, operators and values the document lists only in words (GET /segments/fields).
+VALID_RULES = {
+    "all": [
+        {"field": "city", "op": "eq", "value": "Seoul"},
+        {"field": "purchase_count", "op": "gte", "value": 1, "days": 90},
+    ]
+}
+
+
+def _segment_kept(body: dict[str, Any]) -> None:
+    """A static list has no rules; a segment kept by rules has rules naming known fields."""
+    if body.get("kind") == "static":
+        body.pop("rules", None)
+    elif "rules" in body or body.get("kind", "rules") == "rules":
+        body["rules"] = VALID_RULES
+
+
+def _segment_change_kept(body: dict[str, Any], case: schemathesis.Case) -> None:
+    """Rules go to a segment kept by rules (left out, its rules stay); a static list takes none."""
+    segment = Segment.objects.filter(pk=case.path_parameters.get("segment_id")).first()
+    if segment is not None and segment.kind == "static":
+        body.pop("rules", None)
+    elif "rules" in body:
+        body["rules"] = VALID_RULES
+
+
+def _segment_list_kept(body: dict[str, Any]) -> None:
+    """The ids of a static list are customers' (the fuzzer cannot know one: the planted ones are sent)."""
+    if isinstance(body.get("members"), list):
+        body["members"] = list(Member.objects.order_by("pk").values_list("pk", flat=True)[:2])
+
+
 INBOUND_EMAIL = "POST /api/v1/inbound/email"
 CASE_FILES = "POST /api/v1/cases/{reference}/attachments"
 EMAIL_HEAD = b"From: fuzz@example.com\r\nSubject: fuzz\r\n\r\nx"
@@ -300,6 +334,10 @@ STATED_IN_WORDS_OF_VALID = {
     "POST /api/v1/standards": lambda body, case: _standard_kept(body),
     "PUT /api/v1/standards/{standard_id}": lambda body, case: _standard_kept(body),
     "POST /api/v1/standards/{standard_id}/measurements": lambda body, case: _measurements_kept(body),
+    "POST /api/v1/segments": lambda body, case: _segment_kept(body),
+    "PUT /api/v1/segments/{segment_id}": _segment_change_kept,
+    "POST /api/v1/segments/preview": lambda body, case: _segment_kept(body),
+    "PUT /api/v1/segments/{segment_id}/members": lambda body, case: _segment_list_kept(body),
 }
 
 
@@ -391,6 +429,10 @@ def planted(
         data=StandardInput(code="rings", name="Rings", unit="rings", direction="lower", target=2, minimum=4),
         actor=None,
     )
+    # A static list (id 1, the id a fuzzer tries first) and a segment kept by rules, for the operations on a
+    # segment's id.
+    segment_create(data=SegmentInput(code="guests", name="Guests", kind="static"), actor=None)
+    segment_create(data=SegmentInput(code="seoul", name="Seoul", rules=VALID_RULES), actor=None)
     ApiKey.objects.create(
         name="fuzz",
         prefix=PREFIX,

@@ -45,6 +45,8 @@ def buy(program: Program) -> Callable[..., Any]:
 @pytest.fixture
 def segment_of(db: None) -> Callable[..., Segment]:
     def make(code: str, rules: Any, **extra: Any) -> Segment:
-        return segment_create(data=SegmentInput(code=code, name=code.title(), rules=rules, **extra), actor=None)
+        return segment_create(
+            data=SegmentInput(code=code, name=code.title(), rules=rules, **extra), actor=None
+        )
 
     return make

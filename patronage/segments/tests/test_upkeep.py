@@ -46,7 +46,8 @@ def test_a_purchase_crossing_the_threshold_moves_the_member_in_on_the_next_pass(
     [event] = TimelineEvent.objects.filter(kind="segment_entered")
     assert (event.member_id, event.data["segment"]) == (alice.pk, "big-spenders")
     [payload] = [e.payload for e in OutboxEvent.objects.filter(topic="segment.entered")]
-    assert payload["member"] == alice.pk and payload["segment"] == "big-spenders"
+    assert payload["member"] == alice.pk
+    assert payload["segment"] == "big-spenders"
 
 
 def test_a_change_rechecks_only_the_segments_that_read_it(alice, bob, buy, segment_of):
@@ -59,8 +60,11 @@ def test_a_change_rechecks_only_the_segments_that_read_it(alice, bob, buy, segme
         segments_upkeep()
 
     assert kept(spenders) == {bob.pk}
-    segment_tables = [q["sql"] for q in purchase_pass.captured_queries if "segments_segmentmember" in q["sql"]]
-    assert segment_tables and all("city" not in sql.lower() for sql in segment_tables)
+    segment_tables = [
+        q["sql"] for q in purchase_pass.captured_queries if "segments_segmentmember" in q["sql"]
+    ]
+    assert segment_tables
+    assert all("city" not in sql.lower() for sql in segment_tables)
 
 
 def test_a_profile_change_moves_a_member_out_and_the_webhook_says_so(alice, bob, segment_of):
@@ -94,7 +98,12 @@ def test_a_segment_built_on_another_follows_it_in_the_same_pass(alice, bob, buy,
     buyers = segment_of("buyers", {"field": "purchase_count", "op": "gte", "value": 1})
     seoul_buyers = segment_of(
         "seoul-buyers",
-        {"all": [{"field": "segment", "op": "eq", "value": "buyers"}, {"field": "city", "op": "eq", "value": "Seoul"}]},
+        {
+            "all": [
+                {"field": "segment", "op": "eq", "value": "buyers"},
+                {"field": "city", "op": "eq", "value": "Seoul"},
+            ]
+        },
     )
     segments_upkeep()
 
@@ -105,7 +114,9 @@ def test_a_segment_built_on_another_follows_it_in_the_same_pass(alice, bob, buy,
     assert kept(seoul_buyers) == {alice.pk}
 
 
-def test_time_alone_moves_members_out_of_a_window_and_into_no_purchase_for_90_days(alice, bob, buy, segment_of):
+def test_time_alone_moves_members_out_of_a_window_and_into_no_purchase_for_90_days(
+    alice, bob, buy, segment_of
+):
     start = clock.now()
     buy(alice, "1000", at=start - timedelta(days=80))
     recent = segment_of("recent", {"field": "last_purchase", "op": "within_days", "value": 90})

@@ -1,0 +1,151 @@
+"""Request and response shapes of the segment endpoints.
+
+A segment's `rules` are a tree (docs/guide/segments.md): `{"all": [...]}`, `{"any": [...]}`, `{"not": {...}}`
+and conditions `{"field": "city", "op": "eq", "value": "Seoul"}` (purchase fields take `"days": 90`). The
+document states the tree's shape; the fields, their operators and the type of each value are checked by the
+server, a problem answered 422 naming its path (`rules.all.1.value`). `GET /segments/fields` lists them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from ninja import Field, Schema
+from pydantic import ConfigDict, StringConstraints, WithJsonSchema
+
+from patronage.api.schemas.common import NOT_BLANK, SAFE_TEXT, Id
+from patronage.api.schemas.loyalty import MAX_LANGUAGES, LanguageCode, translations_schema
+from patronage.segments.models import Segment, SegmentKind
+from patronage.segments.rules import CONDITIONS_MAX, DEPTH_MAX
+
+NOT_GIVEN: Any = None
+CODE_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,31}$"
+NAME_MAX, DESCRIPTION_MAX = 100, 300
+MEMBERS_MAX = 10_000  # ids in one request; a longer list goes up as a file in the console
+
+RULES_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": (
+        "a condition {field, op, value, days?} or a group {all: [...]}, {any: [...]}, {not: {...}}; "
+        f"at most {CONDITIONS_MAX} conditions, {DEPTH_MAX} levels deep"
+    ),
+    "minProperties": 1,
+    "example": {
+        "all": [
+            {"field": "city", "op": "eq", "value": "Seoul"},
+            {"field": "purchase_count", "op": "gte", "value": 3, "days": 90},
+        ]
+    },
+}
+Rules = Annotated[dict[str, Any], WithJsonSchema(RULES_SCHEMA)]
+NameTexts = Annotated[
+    dict[LanguageCode, Annotated[str, StringConstraints(max_length=NAME_MAX, pattern=SAFE_TEXT)]],
+    WithJsonSchema(translations_schema(NAME_MAX)),
+]
+DescriptionTexts = Annotated[
+    dict[LanguageCode, Annotated[str, StringConstraints(max_length=DESCRIPTION_MAX, pattern=SAFE_TEXT)]],
+    WithJsonSchema(translations_schema(DESCRIPTION_MAX)),
+]
+TRANSLATIONS = "the text in the business's other languages, by language code (en, ko, ja, zh-hans)"
+
+
+class SegmentIn(Schema):
+    """What a segment says; its code and kind are given when it is created and never change."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(..., max_length=NAME_MAX, pattern=NOT_BLANK, description="e.g. Seoul regulars")
+    name_translations: NameTexts = Field(NOT_GIVEN, description=TRANSLATIONS, max_length=MAX_LANGUAGES)
+    description: str = Field("", max_length=DESCRIPTION_MAX, pattern=SAFE_TEXT)
+    description_translations: DescriptionTexts = Field(
+        NOT_GIVEN, description=TRANSLATIONS, max_length=MAX_LANGUAGES
+    )
+    rules: Rules = Field(
+        NOT_GIVEN, description="required for a segment kept by rules; none for a static list"
+    )
+
+
+class SegmentCreateIn(SegmentIn):
+    code: str = Field(
+        ..., pattern=CODE_PATTERN, description="up to 32 lower-case letters, digits, - or _; unique"
+    )
+    kind: SegmentKind = Field(
+        SegmentKind.RULES, description="`rules` (kept by its rules) or `static` (a list)"
+    )
+
+
+class SegmentOut(Schema):
+    id: int
+    code: str
+    name: str = Field(description="in the business's main language")
+    name_translations: dict[str, str]
+    description: str
+    description_translations: dict[str, str]
+    kind: str
+    rules: dict[str, Any] | None
+    count: int = Field(description="members now")
+    time_based: bool = Field(description="time alone can move members in or out")
+    active: bool
+    refreshed_at: datetime | None = Field(description="last evaluated in full")
+    created_at: datetime
+
+    @staticmethod
+    def resolve_rules(segment: Segment) -> dict[str, Any] | None:
+        return segment.rules or None
+
+    @staticmethod
+    def resolve_count(segment: Segment) -> int:
+        return segment.member_count
+
+
+class SegmentMemberOut(Schema):
+    member: int = Field(description="the customer's id (GET /members/{id})")
+    entered_at: datetime
+
+    @staticmethod
+    def resolve_member(place: Any) -> int:
+        return int(place.member_id)
+
+
+class PreviewIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    rules: Rules
+
+
+class PreviewOut(Schema):
+    count: int = Field(description="members the rules select now")
+    sample: list[int] = Field(description="up to 10 of them, newest files first")
+
+
+class SegmentListIn(Schema):
+    """The members of a static list, by customer id."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    members: list[Id] = Field(..., min_length=1, max_length=MEMBERS_MAX)
+    replace: bool = Field(
+        True, strict=True, description="true: the list becomes these; false: these are added"
+    )
+
+
+class MovesOut(Schema):
+    entered: int
+    left: int
+
+
+class SizeOut(Schema):
+    day: date
+    members: int
+
+
+class FieldOut(Schema):
+    name: str
+    label: str
+    group: str
+    kind: str = Field(description="text, number, date, choice, set or bool")
+    operators: list[str]
+    windowed: bool = Field(description="takes `days`: only what happened in the last N days counts")
+    help: str
+    choices: list[str] | None

@@ -4,6 +4,7 @@ added; saved, the segment's page lists its one member. Takes the guide's picture
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -91,3 +92,26 @@ def test_a_manager_builds_a_segment_with_the_builder_and_reads_its_page(
 
     members.locator("a:has-text('Alice Kim')").click()
     expect(page.locator("#customer-segments")).to_contain_text("Seoul customers who bought at least twice")
+
+
+def test_a_refused_save_brings_the_tree_back_with_the_problem_on_its_row(browser_page, manager: User):
+    page = browser_page
+    page.goto("/console/login/")
+    console_sign_in(page, manager)
+    page.goto("/console/segments/new/")
+    page.fill("#segment_code", "quiet-seoul")
+    page.fill("#segment_name", "Quiet Seoul")
+    page.click("button.add-condition")
+    page.locator(".rule-row").nth(0).locator("input.rule-value").fill("Seoul")
+    page.click("button.add-not")
+    page.locator(".not-box select.rule-field").select_option(label="Age")
+    expect(page.locator(".not-box .rule-row")).to_have_class(re.compile("has-error"))
+    expect(page.locator(".not-box .row-error")).to_contain_text("must be a number")
+
+    page.click("#segment-save")
+
+    expect(page.locator("#rule-problems")).to_contain_text("Row 2: must be a number")
+    expect(page.locator(".rule-row").nth(0).locator("input.rule-value")).to_have_value("Seoul")
+    expect(page.locator(".not-box select.rule-field")).to_have_value("age")
+    expect(page.locator(".not-box .rule-row .row-error")).to_contain_text("must be a number")
+    assert not Segment.objects.filter(code="quiet-seoul").exists()

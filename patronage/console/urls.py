@@ -23,6 +23,7 @@ from patronage.console.views import (
     message_pages,
     notices,
     scorecards,
+    segments,
     staff,
     standard_upload,
     standards,
@@ -318,6 +319,14 @@ urlpatterns = [
         meetings.meeting_guest_note,
         name="meeting_guest_note",
     ),
+    # Segments: the list, the builder with its live count, a segment's page, retiring it, a static list's upload.
+    path("segments/", segments.segment_list_page, name="segment_list"),
+    path("segments/new/", segments.segment_new, name="segment_new"),
+    path("segments/preview/", segments.segment_preview_view, name="segment_preview"),
+    path("segments/<slug:code>/", segments.segment_detail, name="segment_detail"),
+    path("segments/<slug:code>/edit/", segments.segment_edit, name="segment_edit"),
+    path("segments/<slug:code>/retire/", segments.segment_retire_view, name="segment_retire"),
+    path("segments/<slug:code>/list/", segments.segment_list_upload, name="segment_list_upload"),
     # Service standards: the list at a glance, defining one, its page, and a measurement typed by hand.
     path("standards/", standards.standard_list_page, name="standard_list"),
     path("standards/new/", standards.standard_new, name="standard_new"),

@@ -23,6 +23,7 @@ from patronage.console import customer_file
 from patronage.console import forms as console_forms
 from patronage.console.access import acting_user, staff_required
 from patronage.core.errors import ApplicationError, NotFound
+from patronage.core.names import in_reader_language
 from patronage.core.selectors import staff_users
 from patronage.feedback.meeting_selectors import member_meetings
 from patronage.feedback.permissions import RESULTS_VIEW
@@ -35,6 +36,8 @@ from patronage.members.permissions import (
     MEMBERS_PRIVACY,
     MEMBERS_VIEW,
 )
+from patronage.segments.permissions import SEGMENTS_VIEW
+from patronage.segments.selectors import member_segments
 
 CUSTOMERS_PER_PAGE = 50
 TIMELINE_PER_PAGE = 20
@@ -155,6 +158,11 @@ def _customer_page(
         context["cases"] = member_cases_summary(member=member)
     if user.has_staff_perm(RESULTS_VIEW) and not erased:
         context["meetings"] = list(member_meetings(member_id=member.pk)[:MEETINGS_SHOWN])
+    if user.has_staff_perm(SEGMENTS_VIEW) and not erased:
+        context["show_segments"] = True
+        context["segments"] = [
+            (place, in_reader_language(place.segment, "name")) for place in member_segments(member=member)
+        ]
     context.update(bound_forms)
     return render(request, "console/customers/detail.html", context, status=status)
 

@@ -1,0 +1,168 @@
+"""The forms of the segments pages: a segment (its name and description in each of the business's languages,
+its kind, its rules as the builder's JSON in a hidden field) and a static list's CSV upload. They shape
+input; segments.services decides what is valid.
+
+The rules' errors name paths (`rules.all.1.value`); a person sees rows, numbered in reading order, so each
+path is turned into the number of the row it is about (`rule_rows`) both here and in segment_builder.js.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from patronage.console.loyalty_forms.base import LoyaltyForm
+from patronage.console.loyalty_forms.names import translations_initial
+from patronage.core.errors import ApplicationError
+from patronage.segments.models import Segment, SegmentKind
+from patronage.segments.services import SegmentInput
+
+# A list of the most customers a list holds (services.LIST_MAX), each a long e-mail, fits well within this.
+LIST_FILE_MAX = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class RuleProblem:
+    """A problem with the rules: the path the service named, the row it is about (None: the whole set)."""
+
+    path: str
+    row: int | None
+    message: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"path": self.path, "row": self.row, "message": self.message}
+
+
+def rule_rows(data: Any, path: str = "rules") -> list[str]:
+    """The path of every condition of the (unchecked) tree, in reading order: row 1 is the first."""
+    if not isinstance(data, dict):
+        return []
+    if "field" in data or "op" in data:
+        return [path]
+    rows: list[str] = []
+    for op, inner in data.items():
+        if op == "not":
+            rows += rule_rows(inner, f"{path}.not")
+        elif isinstance(inner, list):
+            for index, child in enumerate(inner):
+                rows += rule_rows(child, f"{path}.{op}.{index}")
+    return rows
+
+
+def rule_problems(data: Any, error: ApplicationError) -> list[RuleProblem]:
+    """The error's problems with the rules, each with the row it names."""
+    rows = rule_rows(data)
+    problems = []
+    for item in error.errors or []:
+        path = item.get("field") or ""
+        if path != "rules" and not path.startswith("rules."):
+            continue
+        row = next(
+            (number for number, row in enumerate(rows, 1) if path == row or path.startswith(row + ".")), None
+        )
+        problems.append(RuleProblem(path, row, item.get("message") or error.message))
+    return problems
+
+
+def rules_parse(text: str) -> Any:
+    """The builder's JSON; None for none. Raises ValueError for text that is not JSON."""
+    return json.loads(text) if text.strip() else None
+
+
+class SegmentForm(LoyaltyForm):
+    """A segment: what it is called and why, kept by rules or a list. Its code and kind are fixed once it
+    exists (other segments and campaigns name it)."""
+
+    id_prefix = "segment"
+    in_languages = ("name", "description")
+
+    code = forms.CharField(
+        label=gettext_lazy("Code"),
+        max_length=32,
+        help_text=gettext_lazy("Lower-case letters, digits, - or _: how the API and campaigns name it."),
+    )
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
+    description = forms.CharField(
+        label=gettext_lazy("Description"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kept by"),
+        choices=SegmentKind.choices,
+        initial=SegmentKind.RULES,
+        widget=forms.RadioSelect,
+    )
+    rules = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, segment: Segment | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rule_problems: list[RuleProblem] = []
+        if segment is not None:
+            self.fields["code"].disabled = True
+            self.fields["kind"].disabled = True
+
+    def clean_rules(self) -> Any:
+        try:
+            return rules_parse(self.cleaned_data.get("rules") or "")
+        except ValueError as error:
+            raise forms.ValidationError(_("The rules could not be read: build them again.")) from error
+
+    def segment_input(self) -> SegmentInput:
+        data = self.cleaned_data
+        rules_kept = data["kind"] == SegmentKind.RULES
+        return SegmentInput(
+            code=data["code"],
+            name=data["name"],
+            kind=data["kind"],
+            rules=data.get("rules") if rules_kept else None,
+            description=data.get("description") or "",
+            name_translations=data.get("name_translations") or {},
+            description_translations=data.get("description_translations") or {},
+        )
+
+    def add_service_error(self, error: ApplicationError) -> None:
+        """Each field's problem on its input; the rules' problems kept for the rows they name."""
+        super().add_service_error(error)
+        self.rule_problems = rule_problems(self.cleaned_data.get("rules"), error)
+        if self.rule_problems and "rules" not in self.errors:
+            whole = [problem.message for problem in self.rule_problems if problem.row is None]
+            self.add_error("rules", whole or [_("Some conditions are not right: see the marked rows.")])
+
+
+def segment_initial(segment: Segment) -> dict[str, Any]:
+    """The form's values from a saved segment, its rules as the builder reads them."""
+    return {
+        "code": segment.code,
+        "name": segment.name,
+        "description": segment.description,
+        "kind": segment.kind,
+        "rules": json.dumps(segment.rules) if segment.rules else "",
+        **translations_initial(segment, ("name", "description")),
+    }
+
+
+class ListUploadForm(forms.Form):
+    """A static list's customers, one a line: a customer number, e-mail, phone or card number."""
+
+    file = forms.FileField(
+        label=gettext_lazy("CSV file"),
+        help_text=gettext_lazy("One customer a line: their number, e-mail, phone or card number."),
+    )
+    replace = forms.BooleanField(
+        label=gettext_lazy("Replace the list (otherwise the customers are added to it)"), required=False
+    )
+
+    def clean_file(self) -> bytes:
+        upload = self.cleaned_data["file"]
+        if upload.size > LIST_FILE_MAX:
+            raise forms.ValidationError(
+                _("The file is larger than %(max)d MB.") % {"max": LIST_FILE_MAX // (1024 * 1024)}
+            )
+        return bytes(upload.read())

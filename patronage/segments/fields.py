@@ -10,7 +10,7 @@ Fields of apps above segments (analytics' scores) are registered by those apps (
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -40,6 +40,8 @@ class SegmentField:
     crossing: Crossing | None = None
     ticks_always: bool = False  # time moves it whatever the operator (an age)
     reads_of: Callable[[Condition], frozenset[str]] | None = None
+    # What a person reads for each of the choices (a tier's name for its code), in the reader's language.
+    labels: Callable[[], Mapping[str, str]] | None = None
 
     def reads_for(self, condition: Condition) -> frozenset[str]:
         return self.reads | (self.reads_of(condition) if self.reads_of else frozenset())

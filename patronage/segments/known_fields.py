@@ -4,7 +4,7 @@ segments (analytics registers its scores itself: analytics/segments_hooks.py).""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -15,8 +15,9 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from patronage.care.models import OPEN_STATUSES, Case
-from patronage.commerce.models import Category, Channel, Order, OrderKind, OrderLine, Product, Store
+from patronage.commerce.models import Category, Channel, Order, OrderKind, OrderLine, Store
 from patronage.core.business import business_zone
+from patronage.core.names import in_reader_language, language_name
 from patronage.feedback.models import Answer
 from patronage.feedback.questions import QuestionType
 from patronage.feedback.scores import DETRACTOR_UP_TO, PROMOTER_FROM, NpsGroup
@@ -33,7 +34,7 @@ from patronage.segments.fields import (
     member_ids,
     window_days,
 )
-from patronage.segments.models import SegmentMember
+from patronage.segments.models import Segment, SegmentMember
 from patronage.segments.rules import Condition, FieldShape, Kind
 
 PURCHASES = frozenset({"purchase", "return"})
@@ -56,10 +57,6 @@ def _text(lookup: str) -> Callable[[Condition, datetime], Q]:
         return ~equal if cond.op == "ne" else equal
 
     return condition
-
-
-def _languages() -> Sequence[str]:
-    return [code for code, _name in settings.LANGUAGES]
 
 
 def _locale(cond: Condition, now: datetime) -> Q:
@@ -207,8 +204,21 @@ def _bought(line_lookup: str, order_lookup: str | None = None) -> Callable[[Cond
     return condition
 
 
-def _codes(queryset: QuerySet[Any], column: str = "code") -> Callable[[], Sequence[str]]:
-    return lambda: list(queryset.order_by(column).values_list(column, flat=True).distinct())
+def _named(queryset: QuerySet[Any], key: str = "code") -> Callable[[], dict[str, str]]:
+    """Each record's key and its name in the reader's language (the first record's, where two share a key:
+    tiers of two programs)."""
+
+    def labels() -> dict[str, str]:
+        named: dict[str, str] = {}
+        for record in queryset.order_by(key, "pk"):
+            named.setdefault(getattr(record, key), in_reader_language(record, "name"))
+        return named
+
+    return labels
+
+
+def _keys(labels: Callable[[], Mapping[str, str]]) -> Callable[[], Sequence[str]]:
+    return lambda: list(labels())
 
 
 # --- loyalty, care, feedback, other segments ---------------------------------------------------------
@@ -266,10 +276,27 @@ def _segment_reads(cond: Condition) -> frozenset[str]:
     return frozenset(f"segment:{code}" for code in codes)
 
 
-def _segment_codes() -> Sequence[str]:
-    from patronage.segments.models import Segment
+def _segment_names() -> dict[str, str]:
+    return _named(Segment.objects.all())()
 
-    return list(Segment.objects.order_by("code").values_list("code", flat=True))
+
+def _language_names() -> dict[str, str]:
+    return {code: language_name(code) for code, _name in settings.LANGUAGES}
+
+
+def _consent_names() -> dict[str, str]:
+    return {str(code): str(label) for code, label in ConsentPurpose.choices}
+
+
+NPS_GROUP_NAMES = {
+    NpsGroup.PROMOTER: _("Promoters (9 or 10)"),
+    NpsGroup.PASSIVE: _("Passives (7 or 8)"),
+    NpsGroup.DETRACTOR: _("Detractors (0 to 6)"),
+}
+
+
+def _nps_group_names() -> dict[str, str]:
+    return {str(group): str(label) for group, label in NPS_GROUP_NAMES.items()}
 
 
 _CUSTOMER, _BUYING, _LOYALTY, _SERVICE = (
@@ -296,10 +323,11 @@ for registered in (
     SegmentField(
         "locale",
         _("Language"),
-        FieldShape(Kind.CHOICE, choices=_languages),
+        FieldShape(Kind.CHOICE, choices=_keys(_language_names)),
         frozenset({"profile_changed"}),
         _locale,
         _CUSTOMER,
+        labels=_language_names,
     ),
     SegmentField(
         "age",
@@ -332,10 +360,11 @@ for registered in (
     SegmentField(
         "consent",
         _("Consent given"),
-        FieldShape(Kind.SET, choices=lambda: list(ConsentPurpose.values)),
+        FieldShape(Kind.SET, choices=_keys(_consent_names)),
         frozenset({"consent_changed"}),
         _consent,
         _CUSTOMER,
+        labels=_consent_names,
     ),
     SegmentField(
         "purchase_count",
@@ -367,56 +396,62 @@ for registered in (
     SegmentField(
         "bought_category",
         _("Bought in category"),
-        FieldShape(Kind.SET, windowed=True, choices=_codes(Category.objects.all())),
+        FieldShape(Kind.SET, windowed=True, choices=_keys(_named(Category.objects.all()))),
         PURCHASES,
         _bought("category__code"),
         _BUYING,
         crossing=_purchases_crossing,
+        labels=_named(Category.objects.all()),
     ),
     SegmentField(
         "bought_product",
         _("Bought product (SKU)"),
-        FieldShape(Kind.SET, windowed=True, choices=_codes(Product.objects.all(), "sku")),
+        FieldShape(Kind.SET, windowed=True),
         PURCHASES,
         _bought("sku"),
         _BUYING,
+        help=_("the product's SKU as the tills send it"),
         crossing=_purchases_crossing,
     ),
     SegmentField(
         "bought_channel",
         _("Bought through channel"),
-        FieldShape(Kind.SET, windowed=True, choices=_codes(Channel.objects.all())),
+        FieldShape(Kind.SET, windowed=True, choices=_keys(_named(Channel.objects.all()))),
         PURCHASES,
         _bought("", "channel__code"),
         _BUYING,
         crossing=_purchases_crossing,
+        labels=_named(Channel.objects.all()),
     ),
     SegmentField(
         "bought_store",
         _("Bought in store"),
-        FieldShape(Kind.SET, windowed=True, choices=_codes(Store.objects.all())),
+        FieldShape(Kind.SET, windowed=True, choices=_keys(_named(Store.objects.all()))),
         PURCHASES,
         _bought("", "store__code"),
         _BUYING,
         crossing=_purchases_crossing,
+        labels=_named(Store.objects.all()),
     ),
     SegmentField(
         "tier",
         _("Tier"),
-        FieldShape(Kind.CHOICE, choices=_codes(Tier.objects.all())),
+        FieldShape(Kind.CHOICE, choices=_keys(_named(Tier.objects.all()))),
         frozenset({"tier_changed"}),
         _tier,
         _LOYALTY,
+        labels=_named(Tier.objects.all()),
     ),
     SegmentField("points", _("Points balance"), FieldShape(Kind.NUMBER), POINTS, _points, _LOYALTY),
     SegmentField(
         "segment",
         _("In segment"),
-        FieldShape(Kind.CHOICE, choices=_segment_codes),
+        FieldShape(Kind.CHOICE, choices=_keys(_segment_names)),
         frozenset(),
         _segment,
         _LOYALTY,
         reads_of=_segment_reads,
+        labels=_segment_names,
     ),
     SegmentField(
         "open_cases",
@@ -429,10 +464,11 @@ for registered in (
     SegmentField(
         "nps_group",
         _("Recommends us (NPS group)"),
-        FieldShape(Kind.CHOICE, choices=lambda: list(NpsGroup)),
+        FieldShape(Kind.CHOICE, choices=_keys(_nps_group_names)),
         frozenset({"survey_answered"}),
         _nps_group,
         _SERVICE,
+        labels=_nps_group_names,
     ),
 ):
     field_register(registered)

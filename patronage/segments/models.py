@@ -17,8 +17,8 @@ from patronage.members.models import Member
 
 
 class SegmentKind(models.TextChoices):
-    RULES = "rules", _("kept by its rules")
-    STATIC = "static", _("a list of customers")
+    RULES = "rules", _("Kept by its rules")
+    STATIC = "static", _("A list of customers")
 
 
 class Segment(models.Model):

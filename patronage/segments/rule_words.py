@@ -1,13 +1,15 @@
 """A segment's rules in the reader's language, for people: "City is Seoul and (Tier is one of gold, vip or
 Number of purchases in the last 90 days is at least 3)". Pages and guides show these words, never the JSON.
 
-Pure: no database. Field labels come from the registered catalogue; numbers and dates are written the
+Field labels come from the registered catalogue, and a choice's name from its field (a tier's name in the
+reader's language for its code: one query); numbers and dates are written the
 reader's locale's way. Each piece is a whole sentence fragment with named places, so a language can put the
 field, the operator and the value in its own order.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -71,8 +73,8 @@ def value_words(value: Any) -> str:
     return str(value)
 
 
-def _list_words(values: Any) -> str:
-    return _(", ").join(value_words(value) for value in values)
+def _list_words(values: Any, labels: Mapping[str, str]) -> str:
+    return _(", ").join(labels.get(value, value_words(value)) for value in values)
 
 
 def condition_words(condition: Condition) -> str:
@@ -81,6 +83,8 @@ def condition_words(condition: Condition) -> str:
     kind = known.shape.kind if known is not None else Kind.TEXT
     field, op, value = _field_words(condition), condition.op, condition.value
     places = {"field": field}
+    # A tier, store or segment by the name a person reads, not its code.
+    labels = known.labels() if known is not None and known.labels is not None else {}
     if op == "within_days":
         return ngettext("%(field)s in the last day", "%(field)s in the last %(days)s days", value) % {
             **places,
@@ -93,10 +97,13 @@ def condition_words(condition: Condition) -> str:
         return between % {**places, "low": value_words(low), "high": value_words(high)}
     if op == "in":
         if kind == Kind.SET:
-            return _("%(field)s contains one of %(values)s") % {**places, "values": _list_words(value)}
-        return _("%(field)s is one of %(values)s") % {**places, "values": _list_words(value)}
+            return _("%(field)s contains one of %(values)s") % {
+                **places,
+                "values": _list_words(value, labels),
+            }
+        return _("%(field)s is one of %(values)s") % {**places, "values": _list_words(value, labels)}
     words = _DATE_WORDS if kind == Kind.DATE else _WORDS
-    return words[op]() % {**places, "value": value_words(value)}
+    return words[op]() % {**places, "value": labels.get(value, value_words(value))}
 
 
 # Each a function, so the words are looked up in the reader's language when used, not when imported.

@@ -98,6 +98,7 @@ class FieldEntry:
     windowed: bool
     help: str
     choices: list[str] | None
+    labels: dict[str, str]  # what a person reads for each choice, where it is not the choice itself
 
 
 def segment_fields() -> list[FieldEntry]:
@@ -112,6 +113,7 @@ def segment_fields() -> list[FieldEntry]:
             windowed=known.shape.windowed,
             help=str(known.help),
             choices=list(known.shape.choices()) if known.shape.choices is not None else None,
+            labels=dict(known.labels()) if known.labels is not None else {},
         )
         for known in fields_all().values()
     ]

@@ -28,6 +28,8 @@ from patronage.segments.upkeep import Moves, moves_write, segment_refresh, segme
 
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 LIST_MAX = 200_000  # members in one static list a person uploads
+# Words the console's addresses use beside a segment's code (/console/segments/new/).
+RESERVED_CODES = frozenset({"new", "preview", "fields"})
 
 
 @dataclass
@@ -57,6 +59,10 @@ def _text_problems(data: SegmentInput) -> list[tuple[str, str]]:
     if not CODE_PATTERN.match(data.code or ""):
         problems.append(
             ("code", _("use up to 32 lower-case letters, digits, - or _, starting with a letter or digit"))
+        )
+    elif data.code in RESERVED_CODES:
+        problems.append(
+            ("code", _("“%(code)s” is kept for the console's pages; choose another") % {"code": data.code})
         )
     for name, limit, required in (("name", 100, True), ("description", 300, False)):
         value = (getattr(data, name) or "").strip()

@@ -149,3 +149,6 @@ class FieldOut(Schema):
     windowed: bool = Field(description="takes `days`: only what happened in the last N days counts")
     help: str
     choices: list[str] | None
+    labels: dict[str, str] = Field(
+        description="the name a person reads for each choice, in the reader's language"
+    )

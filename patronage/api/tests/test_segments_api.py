@@ -175,3 +175,9 @@ def test_a_member_is_refused(client, alice) -> None:
     member = Client()
     member.force_login(alice.user)
     assert member.get("/api/v1/segments").status_code in (401, 403)
+
+
+def test_a_code_the_console_uses_in_its_addresses_is_refused(client) -> None:
+    response = post(client, "/segments", SEOUL | {"code": "new"})
+    assert response.status_code == 422
+    assert fields(response) == ["code"]

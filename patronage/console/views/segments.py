@@ -31,8 +31,7 @@ from patronage.console.segment_forms import (
     segment_initial,
 )
 from patronage.core.errors import ApplicationError, NotFound, ValidationFailed
-from patronage.core.names import in_reader_language, language_name
-from patronage.members.models import ConsentPurpose
+from patronage.core.names import in_reader_language
 from patronage.segments.models import Segment, SegmentKind
 from patronage.segments.permissions import SEGMENTS_MANAGE, SEGMENTS_VIEW
 from patronage.segments.rule_words import date_operator_words, operator_words, rules_words
@@ -94,20 +93,6 @@ def segment_list_page(request: HttpRequest) -> HttpResponse:
 # --- the builder -------------------------------------------------------------------------------------------
 
 
-def _choice_labels(name: str, choices: list[str]) -> list[tuple[str, str]]:
-    """A field's choices as (value, what a person reads): segments by name, languages and consents in
-    words; other codes (tiers, categories, stores) as the business wrote them."""
-    if name == "segment":
-        names = {segment.code: in_reader_language(segment, "name") for segment in segment_list()}
-        return [(code, names.get(code) or code) for code in choices]
-    if name == "locale":
-        return [(code, language_name(code)) for code in choices]
-    if name == "consent":
-        labels = dict(ConsentPurpose.choices)
-        return [(code, str(labels.get(code, code))) for code in choices]
-    return [(code, code) for code in choices]
-
-
 def builder_catalogue() -> dict[str, Any]:
     """What segment_builder.js needs: the fields, the operators in words and the builder's own words."""
     return {
@@ -120,7 +105,9 @@ def builder_catalogue() -> dict[str, Any]:
                 "operators": list(entry.operators),
                 "windowed": entry.windowed,
                 "help": entry.help,
-                "choices": _choice_labels(entry.name, entry.choices) if entry.choices is not None else None,
+                "choices": [(code, entry.labels.get(code, code)) for code in entry.choices]
+                if entry.choices is not None
+                else None,
             }
             for entry in segment_fields()
         ],

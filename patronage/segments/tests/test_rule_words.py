@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from django.utils import translation
 
+from patronage.loyalty.models import Program, Tier
 from patronage.segments.rule_words import rules_words
 
 
@@ -17,13 +18,16 @@ def _in_english() -> Iterator[None]:
         yield
 
 
-def test_the_documented_example_reads_as_one_sentence():
+def test_the_documented_example_reads_as_one_sentence_with_tiers_by_name(db):
+    club = Program.objects.create(code="club", name="Club", currency="KRW")
+    Tier.objects.create(program=club, code="gold", name="Gold", rank=1)
+    Tier.objects.create(program=club, code="vip", name="VIP", rank=2, name_translations={"ko": "브이아이피"})
     rules = {
         "all": [
             {"field": "city", "op": "eq", "value": "Seoul"},
             {
                 "any": [
-                    {"field": "tier", "op": "in", "value": ["Gold", "VIP"]},
+                    {"field": "tier", "op": "in", "value": ["gold", "vip"]},
                     {"field": "purchase_count", "op": "gte", "value": 3, "days": 90},
                 ]
             },
@@ -32,6 +36,8 @@ def test_the_documented_example_reads_as_one_sentence():
     assert rules_words(rules) == (
         "City is Seoul and (Tier is one of Gold, VIP or Number of purchases in the last 90 days is at least 3)"
     )
+    with translation.override("ko"):
+        assert "브이아이피" in rules_words(rules)
 
 
 def test_not_says_not_and_brackets_a_group_it_holds():

@@ -65,6 +65,16 @@ IDENTITY_ADDED = register(
 CONSENT_CHANGED = register(
     "consent_changed", gettext_lazy("Consent changed"), "✓", "info", personal=True, render=_consent_changed
 )
+def _tags_changed(data: Mapping[str, Any], summary: str) -> str | None:
+    tags = data.get("tags")
+    if not isinstance(tags, list):
+        return None
+    return _("Tags: %(tags)s") % {"tags": ", ".join(map(str, tags))} if tags else _("Tags removed")
+
+
+TAGS_CHANGED = register(
+    "tags_changed", gettext_lazy("Tags changed"), "#", personal=True, staff_only=True, render=_tags_changed
+)
 NOTE_ADDED = register(
     "note_added", gettext_lazy("Note"), "✉", personal=True, staff_only=True, render=_note_added
 )

@@ -333,9 +333,19 @@ def member_tags_set(*, member: Member, actor: User, names: list[str]) -> list[st
     if any(len(name) > 64 for name in cleaned):
         raise ValidationFailed(_("a tag is at most 64 characters"), field="tags")
     with transaction.atomic(durable=True):
+        before = sorted(member.tags.values_list("name", flat=True))
         tags = [Tag.objects.get_or_create(name=name)[0] for name in cleaned]
         member.tags.set(tags)
         audit_record(actor=actor, action="member.tagged", target=member, tags=cleaned)
+        if before != cleaned:
+            # On the timeline like any change to the file, so what reads tags (segments) hears of it.
+            timeline_record(
+                member=member,
+                kind=kinds.TAGS_CHANGED.code,
+                summary=", ".join(cleaned)[:300],
+                data={"tags": cleaned, "before": before},
+                actor=actor,
+            )
     return cleaned
 
 

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from patronage.core import clock
 from patronage.core.models import OutboxEvent
 from patronage.members.models import TimelineEvent
-from patronage.members.services import member_update
+from patronage.members.services import member_tags_set, member_update
 from patronage.segments.models import SegmentMember
 from patronage.segments.upkeep import SETTLE, segments_clock, segments_reconcile, segments_upkeep
 
@@ -143,3 +143,17 @@ def test_the_reconciliation_finds_nothing_when_upkeep_kept_up_and_mends_a_differ
 
     assert (found.missing, found.extra) == (1, 0)
     assert kept(seoul) == {alice.pk}
+
+
+def test_a_tag_given_by_staff_moves_the_member_in(alice, bob, admin, segment_of):
+    member_tags_set(member=alice, actor=admin, names=["vip"])
+    vips = segment_of("tagged-vip", {"field": "tags", "op": "contains", "value": "vip"})
+    segments_upkeep()
+
+    member_tags_set(member=bob, actor=admin, names=["VIP"])
+    member_tags_set(member=alice, actor=admin, names=[])
+    segments_upkeep()
+
+    assert kept(vips) == {bob.pk}
+    [event] = TimelineEvent.objects.filter(member=bob, kind="tags_changed")
+    assert event.data["tags"] == ["vip"]

@@ -7,4 +7,9 @@ class AnalyticsConfig(AppConfig):
     verbose_name = "Analytics"
 
     def ready(self) -> None:
-        from patronage.analytics import care_hooks, erasure, feedback_hooks  # noqa: F401  (care's and feedback's value hooks; the erasure registry)
+        from patronage.analytics import (  # noqa: F401  (care's, feedback's and segments' hooks; the erasure registry)
+            care_hooks,
+            erasure,
+            feedback_hooks,
+            segments_hooks,
+        )

@@ -31,6 +31,8 @@ from __future__ import annotations
 from typing import Any
 
 import polars as pl
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 SEGMENTS = (
     "Champions",
@@ -44,6 +46,20 @@ SEGMENTS = (
     "Hibernating",
     "Lost",
 )
+
+# Each segment as the reader reads it (the names above are the stored values).
+SEGMENT_LABELS: dict[str, str | Promise] = {
+    "Champions": _("Champions"),
+    "Loyal": _("Loyal"),
+    "Potential loyalists": _("Potential loyalists"),
+    "New": _("New"),
+    "Need attention": _("Need attention"),
+    "Promising": _("Promising"),
+    "Can't lose them": _("Can't lose them"),
+    "At risk": _("At risk"),
+    "Hibernating": _("Hibernating"),
+    "Lost": _("Lost"),
+}
 
 
 def quintile_score(values: pl.Expr, *, higher_is_better: bool = True) -> pl.Expr:

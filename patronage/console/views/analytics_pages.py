@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from patronage.analytics.compute import whatif_study
 from patronage.analytics.models import AnalysisKind, AnalysisRun
 from patronage.analytics.permissions import analysis_permissions
+from patronage.analytics.segments import SEGMENT_LABELS
 from patronage.analytics.selectors import analysis_active, analysis_latest, member_names
 from patronage.analytics.whatif import PROJECTS, TARP_MINOR, WhatIfInputs
 from patronage.console.access import staff_required
@@ -25,18 +26,6 @@ from patronage.console.views.analytics import PAGES, method_anchor
 from patronage.console.views.analytics_nps import nps_groups_context
 from patronage.core.errors import ValidationFailed
 
-SEGMENT_LABELS: dict[str, str | Promise] = {
-    "Champions": _("Champions"),
-    "Loyal": _("Loyal"),
-    "Potential loyalists": _("Potential loyalists"),
-    "New": _("New"),
-    "Need attention": _("Need attention"),
-    "Promising": _("Promising"),
-    "Can't lose them": _("Can't lose them"),
-    "At risk": _("At risk"),
-    "Hibernating": _("Hibernating"),
-    "Lost": _("Lost"),
-}
 FEATURE_LABELS: dict[str, str | Promise] = {
     "recency_days": _("Days since the last purchase"),
     "purchase_days": _("Purchase days"),

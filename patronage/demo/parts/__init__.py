@@ -14,6 +14,7 @@ from patronage.demo.parts import (
     loyalty,
     members,
     messages,
+    segments,
     staff,
     standards,
 )
@@ -28,6 +29,7 @@ PARTS: tuple[Part, ...] = (
     care.PART,
     feedback.PART,
     standards.PART,
+    segments.PART,
     messages.PART,
     analytics.PART,
 )

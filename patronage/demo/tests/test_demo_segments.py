@@ -1,0 +1,64 @@
+"""The demo's segments part: the one-to-one classes a program manager finds are filled with the customers
+their rules describe, the advisory panel holds the top spenders, and the nightly reconciliation finds the
+kept members equal to a full evaluation."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from patronage.demo.parts.segments import ADVISORY_PANEL, DEFINITIONS
+from patronage.segments.models import Segment, SegmentMember
+from patronage.segments.upkeep import segments_reconcile
+
+# The period --start 2023-06-01 --years 2 ends at midnight on 1 June 2025 in Seoul; the clock stands just after.
+NOW = datetime(2025, 6, 1, 3, 0, tzinfo=ZoneInfo("Asia/Seoul"))
+
+
+@pytest.fixture
+def demo(db: None, settings: Any, tmp_path: Path) -> Any:
+    """A small demo with its loyalty programs (the tier segments need them), the clock at its end."""
+    settings.VAR_DIR = tmp_path
+    with time_machine.travel(NOW, tick=False):
+        call_command(
+            "demo",
+            "--start",
+            "2023-06-01",
+            "--seed",
+            "7",
+            "--members",
+            "200",
+            stdout=io.StringIO(),
+            verbosity=0,
+        )
+        yield json.loads((tmp_path / "demo-truth.json").read_text())
+
+
+def test_the_demo_segments_are_filled_and_reconcile_without_a_difference(demo: dict[str, Any]):
+    sizes = demo["segments"]
+    assert set(sizes) == {definition.code for definition in DEFINITIONS}
+    for code in ("seoul-regulars", "kitchen-lovers", "lapsed", "gold-and-vip", "promoters"):
+        assert sizes[code] > 0, code
+    assert 0 < sizes["advisory-panel"] <= ADVISORY_PANEL  # the top spenders, fewer in a small demo
+    # Built on two others: only members of both.
+    lapsed_vip = set(
+        SegmentMember.objects.filter(segment__code="lapsed-vip").values_list("member_id", flat=True)
+    )
+    gold = set(SegmentMember.objects.filter(segment__code="gold-and-vip").values_list("member_id", flat=True))
+    lapsed = set(SegmentMember.objects.filter(segment__code="lapsed").values_list("member_id", flat=True))
+    assert lapsed_vip == gold & lapsed
+    # Names in the business's languages.
+    regulars = Segment.objects.get(code="seoul-regulars")
+    assert {regulars.name, *regulars.name_translations.values()} == {"서울 단골", "ソウルの常連", "Seoul regulars"}
+
+    found = segments_reconcile()
+
+    assert [(r.segment.code, r.missing, r.extra) for r in found if r.missing or r.extra] == []

@@ -65,6 +65,8 @@ IDENTITY_ADDED = register(
 CONSENT_CHANGED = register(
     "consent_changed", gettext_lazy("Consent changed"), "✓", "info", personal=True, render=_consent_changed
 )
+
+
 def _tags_changed(data: Mapping[str, Any], summary: str) -> str | None:
     tags = data.get("tags")
     if not isinstance(tags, list):

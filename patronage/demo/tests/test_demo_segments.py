@@ -57,7 +57,11 @@ def test_the_demo_segments_are_filled_and_reconcile_without_a_difference(demo: d
     assert lapsed_vip == gold & lapsed
     # Names in the business's languages.
     regulars = Segment.objects.get(code="seoul-regulars")
-    assert {regulars.name, *regulars.name_translations.values()} == {"서울 단골", "ソウルの常連", "Seoul regulars"}
+    assert {regulars.name, *regulars.name_translations.values()} == {
+        "서울 단골",
+        "ソウルの常連",
+        "Seoul regulars",
+    }
 
     found = segments_reconcile()
 

@@ -94,7 +94,7 @@ class SegmentForm(LoyaltyForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     kind = forms.ChoiceField(
-        label=gettext_lazy("Kept by"),
+        label=gettext_lazy("Who is in it"),
         choices=SegmentKind.choices,
         initial=SegmentKind.RULES,
         widget=forms.RadioSelect,

@@ -17,7 +17,7 @@ from patronage.members.models import Member
 
 
 class SegmentKind(models.TextChoices):
-    RULES = "rules", _("Kept by its rules")
+    RULES = "rules", _("Those who meet its rules")
     STATIC = "static", _("A list of customers")
 
 

@@ -191,7 +191,7 @@ def test_a_manager_builds_a_segment_and_sees_it_listed_with_its_count(client_as,
     assert "Bob Tanaka" not in text
     assert reverse("console:customer", args=[alice.pk]) in page.content.decode()
     listed = page_text(client.get(reverse("console:segment_list")))
-    assert "Seoul customers who bought at least twice Kept by its rules 1 City is Seoul" in listed
+    assert "Seoul customers who bought at least twice Those who meet its rules 1 City is Seoul" in listed
 
 
 def test_a_bad_condition_is_named_by_its_row_and_the_rules_come_back_as_sent(client_as, manager):

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='segment',
             name='kind',
-            field=models.CharField(choices=[('rules', 'Kept by its rules'), ('static', 'A list of customers')], default='rules', max_length=8),
+            field=models.CharField(choices=[('rules', 'Those who meet its rules'), ('static', 'A list of customers')], default='rules', max_length=8),
         ),
     ]

@@ -137,9 +137,15 @@ def date_condition(lookup: str, condition: Condition, now: datetime) -> Q:
 
 
 def crossed(lookup: str, days: int, since: datetime, until: datetime) -> Q:
-    """Rows whose instant, N days on, falls between the two instants: what left (or entered) the window."""
+    """Rows whose instant, N days on, falls between the two instants: what left (or entered) the window.
+
+    The window holds an instant up to N days old to the second (`__gte now - N days`, as date_condition and
+    the windows of purchases read it): it leaves just after, so a row still in at `since` and out at `until`
+    is at least `since - N` and before `until - N`. (Taking `(since - N, until - N]` missed the row exactly
+    N days old at `since`: still in then, out at the next check, and never re-checked.)
+    """
     return Q(
-        **{f"{lookup}__gt": since - timedelta(days=days), f"{lookup}__lte": until - timedelta(days=days)}
+        **{f"{lookup}__gte": since - timedelta(days=days), f"{lookup}__lt": until - timedelta(days=days)}
     )
 
 

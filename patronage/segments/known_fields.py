@@ -195,10 +195,14 @@ def _bought(line_lookup: str, order_lookup: str | None = None) -> Callable[[Cond
 
     def condition(cond: Condition, now: datetime) -> Q:
         values = list(cond.value) if cond.op == "in" else [cond.value]
-        orders = _orders(cond, now).filter(member=OuterRef("pk"))
+        orders = _orders(cond, now)
         if order_lookup is not None:
-            return Q(Exists(orders.filter(**{f"{order_lookup}__in": values})))
-        lines = OrderLine.objects.filter(order__in=orders, **{f"{line_lookup}__in": values})
+            return Q(Exists(orders.filter(member=OuterRef("pk"), **{f"{order_lookup}__in": values})))
+        # The member is matched on the line's own order: an OuterRef inside `order__in` would name the
+        # line (its enclosing query), not the member, and select members by an unrelated id.
+        lines = OrderLine.objects.filter(
+            order__in=orders, order__member=OuterRef("pk"), **{f"{line_lookup}__in": values}
+        )
         return Q(Exists(lines))
 
     return condition
@@ -250,8 +254,14 @@ NPS_RANGES = {
 def _nps_group(cond: Condition, now: datetime) -> Q:
     """The group of the member's latest answer to a likelihood-to-recommend question."""
     latest = Subquery(
+        # Only answers sent count, as in the survey's own results (feedback.selectors.counted): a partial
+        # save the customer never sent is no opinion, and writes no survey_answered event to follow.
         Answer.objects.filter(
-            response__member=OuterRef("pk"), question__type=QuestionType.NPS, number__isnull=False
+            response__member=OuterRef("pk"),
+            response__complete=True,
+            response__test=False,
+            question__type=QuestionType.NPS,
+            number__isnull=False,
         )
         .order_by("-response__created_at", "-pk")
         .values("number")[:1]

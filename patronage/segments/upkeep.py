@@ -370,17 +370,25 @@ def segments_clock(*, now: datetime | None = None) -> UpkeepReport:
     """Re-checks the members whose clock crossed a time-based rule's line since the last check."""
     now = now or clock.now()
     report = UpkeepReport()
+    # Members time moved in or out of a segment, by code: the segments built on it re-check them in this
+    # pass, as the upkeep does (a move writes no event that a segment reads, so nothing else would).
+    moved: dict[str, set[int]] = {}
     for segment in segments_in_order():
-        if not segment.time_based:
-            continue
+        affected: set[int] = set()
+        for read in segment.reads:
+            if read.startswith("segment:"):
+                affected |= moved.get(read.removeprefix("segment:"), set())
         since = segment.clock_checked_at or segment.refreshed_at or now - timedelta(days=1)
-        if since >= now:
-            continue
-        crossed = rules_crossing(rules_stored(segment.rules), since, now)
-        if crossed:
-            report.rechecked += len(crossed)
-            report.add(segment_recheck(segment=segment, member_ids=crossed, now=now))
-        Segment.objects.filter(pk=segment.pk).update(clock_checked_at=now)
+        ticking = segment.time_based and since < now
+        if ticking:
+            affected |= rules_crossing(rules_stored(segment.rules), since, now)
+        if affected:
+            report.rechecked += len(affected)
+            moves = segment_recheck(segment=segment, member_ids=affected, now=now)
+            report.add(moves)
+            moved[segment.code] = set(moves.entered) | set(moves.left)
+        if ticking:
+            Segment.objects.filter(pk=segment.pk).update(clock_checked_at=now)
     return report
 
 

@@ -24,7 +24,7 @@ from patronage.members.selectors import member_find_by_identity
 from patronage.segments.matching import rules_reads, rules_tick, rules_tree
 from patronage.segments.models import Segment, SegmentKind, SegmentMember
 from patronage.segments.rules import rules_json
-from patronage.segments.upkeep import Moves, moves_write, segment_refresh, segments_follow
+from patronage.segments.upkeep import Moves, moves_write, segment_refresh, segments_follow, upkeep_start
 
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 LIST_MAX = 200_000  # members in one static list a person uploads
@@ -150,6 +150,7 @@ def segment_create(*, data: SegmentInput, actor: User | None) -> Segment:
         with transaction.atomic(durable=True):
             segment.save()
             audit_change(actor=actor, action="segment.created", target=segment, code=segment.code)
+            upkeep_start()
             # A new segment's members are where it starts, not news about each member: no timeline
             # event nor webhook for each (decision 0028).
             segment_refresh(segment=segment, now=now, announce=False)

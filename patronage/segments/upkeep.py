@@ -320,6 +320,12 @@ def _latest_event() -> int:
     return int(TimelineEvent.objects.aggregate(last=Max("pk"))["last"] or 0)
 
 
+def upkeep_start() -> None:
+    """Marks where the upkeep starts reading the timeline, if it has not started: called when a segment is
+    made, so that a change between then and the first pass is not skipped."""
+    _mark("timeline", _latest_event)
+
+
 def _bulk_changes(now: datetime, report: UpkeepReport) -> None:
     """Segments reading something changed in bulk since the last pass, evaluated whole."""
     for area, latest in sorted(_BULK_SOURCES.items()):

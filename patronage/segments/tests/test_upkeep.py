@@ -157,3 +157,12 @@ def test_a_tag_given_by_staff_moves_the_member_in(alice, bob, admin, segment_of)
     assert kept(vips) == {bob.pk}
     [event] = TimelineEvent.objects.filter(member=bob, kind="tags_changed")
     assert event.data["tags"] == ["vip"]
+
+
+def test_a_change_between_making_the_first_segment_and_the_first_pass_is_not_skipped(alice, bob, segment_of):
+    osaka = segment_of("osaka", {"field": "city", "op": "eq", "value": "Osaka"})
+    member_update(member=alice, actor=None, profile={"city": "Osaka"})
+
+    segments_upkeep()
+
+    assert kept(osaka) == {alice.pk, bob.pk}

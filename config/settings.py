@@ -326,6 +326,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "segments-upkeep": {"task": "segments.upkeep", "schedule": 60.0},
     "segments-clock": {"task": "segments.clock", "schedule": 3600.0},
     "segments-reconcile": {"task": "segments.reconcile", "schedule": 24 * 3600.0},
+    # Campaigns: started when their time comes, their messages queued a bounded number per minute.
+    "segments-campaigns": {"task": "segments.campaigns", "schedule": 60.0},
 }
 CELERY_TIMEZONE = "UTC"
 

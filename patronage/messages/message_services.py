@@ -158,8 +158,20 @@ def _refusal(*, spec: MessageKind, member: Member | None, message: Message, now:
         return SkipReason.NO_ADDRESS
     if member is None or not spec.refusable:
         return ""
+    if reason := _consent_refusal(spec=spec, member=member, channel=message.channel):
+        return reason
+    if (
+        spec.marketing
+        and _marketing_this_week(member=member, now=now) >= settings.MESSAGES_MARKETING_PER_WEEK
+    ):
+        return SkipReason.FREQUENCY_CAP
+    return ""
+
+
+def _consent_refusal(*, spec: MessageKind, member: Member, channel: str) -> str:
+    """Why the member's consent stops a message they may refuse ("" when it does not)."""
     consent = (
-        Consent.objects.filter(member=member, purpose=CONSENT_PURPOSE[message.channel])
+        Consent.objects.filter(member=member, purpose=CONSENT_PURPOSE[channel])
         .values_list("granted", flat=True)
         .first()
     )
@@ -167,11 +179,6 @@ def _refusal(*, spec: MessageKind, member: Member | None, message: Message, now:
         return SkipReason.NO_CONSENT
     if consent is False:  # an opt-out service message stops at an explicit withdrawal only
         return SkipReason.OPTED_OUT
-    if (
-        spec.marketing
-        and _marketing_this_week(member=member, now=now) >= settings.MESSAGES_MARKETING_PER_WEEK
-    ):
-        return SkipReason.FREQUENCY_CAP
     return ""
 
 
@@ -321,6 +328,16 @@ def messages_send_due(*, limit: int = 100, now: datetime | None = None) -> int:
 def _send(message: Message) -> int:
     if not message.address:  # the member was erased while it waited
         _finish(message, status=MessageStatus.SKIPPED, skip_reason=SkipReason.NO_ADDRESS)
+        return 0
+    spec = message_kind_get(message.kind)
+    # Consent is asked again at the last moment: a member who unsubscribed while the message waited out
+    # quiet hours (or a campaign's turn) is not written to.
+    if (
+        message.member is not None
+        and spec.refusable
+        and (reason := _consent_refusal(spec=spec, member=message.member, channel=message.channel))
+    ):
+        _finish(message, status=MessageStatus.SKIPPED, skip_reason=reason)
         return 0
     if message.channel == MessageChannel.EMAIL and not message.message_id:
         # Stored before the channel has it, so that a bounce coming straight back finds its message; a

@@ -11,6 +11,7 @@ class SegmentsConfig(AppConfig):
             erasure,
             known_fields,
             member_hooks,
+            message_kinds,
             timeline_kinds,
             webhook_topics,
         )

@@ -14,5 +14,11 @@ for model, why in (
     ("segments.SegmentSize", "a segment's size on a day"),
     ("segments.UpkeepMark", "how far the upkeep has read the changes"),
     ("segments.Reconciliation", "a nightly count of differences"),
+    ("segments.Campaign", "the business's campaign: its words, its segment, its counts"),
+    (
+        "segments.CampaignRecipient",
+        "that a file was in a campaign's audience, treated or held out: kept so its results stay true; the "
+        "file itself is scrubbed, and the message sent is the messages app's",
+    ),
 ):
     no_personal_data(model, why)

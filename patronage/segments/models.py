@@ -111,3 +111,80 @@ class Reconciliation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.segment_id} {self.at:%Y-%m-%d}: -{self.missing} +{self.extra}"
+
+
+class CampaignGoal(models.TextChoices):
+    """What a campaign is judged on, chosen before it is sent (never picked after from the results)."""
+
+    PURCHASE = "purchase", _("Bought within the window")
+    REVENUE = "revenue", _("Spend within the window")
+    REDEMPTION = "redemption", _("Redeemed a reward within the window")
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SCHEDULED = "scheduled", _("Scheduled")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    MISSED = "missed", _("Missed: not sent, its time passed long ago")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Campaign(models.Model):
+    """One message to a segment, measured against a hold-out of its audience (decision 0029)."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    segment = models.ForeignKey(Segment, on_delete=models.PROTECT, related_name="campaigns")
+    channel = models.CharField(_("channel"), max_length=10, default="email")
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    subject_translations: models.JSONField[dict[str, str]] = models.JSONField(default=dict, blank=True)
+    body = models.TextField(_("message"))
+    body_translations: models.JSONField[dict[str, str]] = models.JSONField(default=dict, blank=True)
+    goal = models.CharField(
+        _("goal"), max_length=10, choices=CampaignGoal.choices, default=CampaignGoal.PURCHASE
+    )
+    goal_days = models.PositiveSmallIntegerField(_("window in days"), default=30)
+    holdout_share = models.FloatField(_("share held out"), default=0.10)
+    offer_cost = models.DecimalField(
+        _("cost of the offer per converted customer"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    # Stored with the campaign: who is held out is a hash of this, the campaign and the member, so it is the
+    # same on every read and no one can steer it.
+    salt = models.CharField(max_length=32)
+    status = models.CharField(max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT)
+    send_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    audience = models.PositiveIntegerField(default=0, help_text="the segment's members when it started")
+    held_out = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        permissions = [("send_campaigns", _("Can send campaigns to segments"))]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class CampaignRecipient(models.Model):
+    """A member of the campaign's audience, fixed when it starts: treated (sent the message) or held out."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="recipients")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    held_out = models.BooleanField()
+    message = models.ForeignKey(
+        "messaging.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    queued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "member"], name="campaign_recipient_once")]
+        indexes = [models.Index(fields=["campaign", "held_out", "queued_at"], name="campaign_recipient_due")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}:{self.member_id}"

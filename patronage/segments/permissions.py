@@ -6,8 +6,10 @@ from patronage.core.roles import Role, RoleGrants
 
 SEGMENTS_MANAGE = "segments.manage_segments"
 SEGMENTS_VIEW = "segments.view_segments"
+CAMPAIGNS_SEND = "segments.send_campaigns"
 
 ROLE_GRANTS: RoleGrants = {
     SEGMENTS_MANAGE: {Role.ADMIN, Role.PROGRAM_MANAGER},
     SEGMENTS_VIEW: {Role.ADMIN, Role.PROGRAM_MANAGER, Role.ANALYST, Role.ACCOUNT_MANAGER},
+    CAMPAIGNS_SEND: {Role.ADMIN, Role.PROGRAM_MANAGER},
 }

@@ -1,11 +1,12 @@
 """Segments' jobs, run by Celery: the upkeep after members' changes (every minute), the clock check of
-time-based rules with the day's sizes (hourly), and the nightly reconciliation.
+time-based rules with the day's sizes (hourly), the nightly reconciliation, and campaigns (every minute).
 
 Tasks are an interface, like views: they import services, and a service never imports them.
 """
 
 from celery import shared_task
 
+from patronage.segments.campaign_services import campaigns_send, campaigns_start_due
 from patronage.segments.upkeep import (
     segment_sizes_record,
     segments_clock,
@@ -34,3 +35,11 @@ def clock_task() -> int:
 def reconcile_task() -> int:
     """Evaluates every segment in full and mends any difference; returns how many members differed."""
     return sum(found.missing + found.extra for found in segments_reconcile())
+
+
+@shared_task(name="segments.campaigns")
+def campaigns_task() -> int:
+    """Starts the campaigns whose time has come and queues the next of their messages; returns how many
+    were queued (a bounded number per pass: a big audience goes out over several minutes)."""
+    campaigns_start_due()
+    return campaigns_send()

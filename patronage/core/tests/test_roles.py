@@ -71,6 +71,7 @@ OLD_TABLE: dict[str, set[Role]] = {
     # Segments (issue 16): program managers build them; analysts and account managers read them.
     "segments.manage_segments": {Role.ADMIN, Role.PROGRAM_MANAGER},
     "segments.view_segments": {Role.ADMIN, Role.PROGRAM_MANAGER, Role.ANALYST, Role.ACCOUNT_MANAGER},
+    "segments.send_campaigns": {Role.ADMIN, Role.PROGRAM_MANAGER},
 }
 
 

@@ -12,6 +12,7 @@ from patronage.api.guard import GuardedParser
 from patronage.api.openapi import stated
 from patronage.api.routers import (
     analytics,
+    campaigns,
     care,
     imports,
     inbound,
@@ -59,3 +60,4 @@ api.add_router("", scorecards.router)
 api.add_router("", surveys.router)
 api.add_router("", standards.router)
 api.add_router("", segments.router)
+api.add_router("", campaigns.router)

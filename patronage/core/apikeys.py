@@ -36,6 +36,7 @@ SCOPES: dict[str, object] = {
     "standards:write": _("Define service standards and send their measurements"),
     "segments:read": _("Read segments, their members and what rules select"),
     "segments:write": _("Define segments and set static lists"),
+    "campaigns:write": _("Write, schedule and cancel campaigns to segments"),
 }
 _LAST_USED_RESOLUTION = timedelta(minutes=1)
 

@@ -217,6 +217,9 @@ class _Reader:
 
 
 def _is_int(value: Any) -> bool:
+    """A whole number as JSON writes it: 90, or 90.0 (JSON does not tell them apart); never true or "90"."""
+    if isinstance(value, float):
+        return value.is_integer()
     return isinstance(value, int) and not isinstance(value, bool)
 
 

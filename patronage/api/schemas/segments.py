@@ -12,11 +12,13 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, StringConstraints, WithJsonSchema
+from pydantic import BeforeValidator, ConfigDict, StringConstraints, WithJsonSchema
 
-from patronage.api.schemas.common import NOT_BLANK, SAFE_TEXT, Id
+from patronage.api.schemas.common import NOT_BLANK, SAFE_TEXT, Id, Instant, whole
 from patronage.api.schemas.loyalty import MAX_LANGUAGES, LanguageCode, translations_schema
-from patronage.segments.models import Segment, SegmentKind
+from patronage.api.schemas.transactions import Money
+from patronage.segments.campaign_services import BODY_MAX, GOAL_DAYS_MAX, HOLDOUT_MAX, SUBJECT_MAX
+from patronage.segments.models import CampaignGoal, Segment, SegmentKind
 from patronage.segments.rules import CONDITIONS_MAX, DEPTH_MAX
 
 NOT_GIVEN: Any = None
@@ -47,6 +49,16 @@ DescriptionTexts = Annotated[
     dict[LanguageCode, Annotated[str, StringConstraints(max_length=DESCRIPTION_MAX, pattern=SAFE_TEXT)]],
     WithJsonSchema(translations_schema(DESCRIPTION_MAX)),
 ]
+SubjectTexts = Annotated[
+    dict[LanguageCode, Annotated[str, StringConstraints(max_length=SUBJECT_MAX, pattern=SAFE_TEXT)]],
+    WithJsonSchema(translations_schema(SUBJECT_MAX)),
+]
+BodyTexts = Annotated[
+    dict[LanguageCode, Annotated[str, StringConstraints(max_length=BODY_MAX, pattern=SAFE_TEXT)]],
+    WithJsonSchema(translations_schema(BODY_MAX)),
+]
+# A whole number of days (30.0 is 30, as JSON Schema reads it).
+GoalDays = Annotated[int, Field(strict=True, ge=1, le=GOAL_DAYS_MAX), BeforeValidator(whole)]
 TRANSLATIONS = "the text in the business's other languages, by language code (en, ko, ja, zh-hans)"
 
 
@@ -152,3 +164,124 @@ class FieldOut(Schema):
     labels: dict[str, str] = Field(
         description="the name a person reads for each choice, in the reader's language"
     )
+
+
+class CampaignIn(Schema):
+    """What a campaign says; its code is given when it is created and never changes. Written while a draft
+    (or missed); a scheduled or sent campaign is 409."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(
+        ..., max_length=NAME_MAX, pattern=NOT_BLANK, description="e.g. New pans for kitchen lovers"
+    )
+    segment: str = Field(..., pattern=CODE_PATTERN, description="the code of an active segment")
+    subject: str = Field(..., max_length=SUBJECT_MAX, pattern=NOT_BLANK)
+    subject_translations: SubjectTexts = Field(NOT_GIVEN, description=TRANSLATIONS, max_length=MAX_LANGUAGES)
+    body: str = Field(..., max_length=BODY_MAX, pattern=NOT_BLANK, description="the message's text")
+    body_translations: BodyTexts = Field(NOT_GIVEN, description=TRANSLATIONS, max_length=MAX_LANGUAGES)
+    goal: CampaignGoal = Field(
+        CampaignGoal.PURCHASE, description="chosen before sending: what the uplift is of"
+    )
+    goal_days: GoalDays = Field(30, description="the window after the start, in days")
+    holdout_share: float = Field(
+        0.1,
+        strict=True,
+        ge=0,
+        le=HOLDOUT_MAX,
+        allow_inf_nan=False,
+        description="share of the audience held out",
+    )
+    offer_cost: Money = Field(NOT_GIVEN, description="the offer's cost per converted customer")
+
+
+class CampaignCreateIn(CampaignIn):
+    code: str = Field(
+        ..., pattern=CODE_PATTERN, description="up to 32 lower-case letters, digits, - or _; unique"
+    )
+
+
+class CampaignOut(Schema):
+    id: int
+    code: str
+    name: str
+    segment: str
+    channel: str
+    subject: str
+    subject_translations: dict[str, str]
+    body: str
+    body_translations: dict[str, str]
+    goal: str
+    goal_days: int
+    holdout_share: float
+    offer_cost: str | None = Field(description="decimal string")
+    status: str
+    send_at: datetime | None
+    started_at: datetime | None
+    finished_at: datetime | None
+    audience: int
+    held_out: int
+    created_at: datetime
+
+    @staticmethod
+    def resolve_segment(campaign: Any) -> str:
+        return str(campaign.segment.code)
+
+    @staticmethod
+    def resolve_offer_cost(campaign: Any) -> str | None:
+        return str(campaign.offer_cost) if campaign.offer_cost is not None else None
+
+
+class ScheduleIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    send_at: Instant = Field(NOT_GIVEN, description="when to start; left out: now")
+
+
+class UpliftOut(Schema):
+    treated: float | None
+    held_out: float | None
+    uplift: float | None
+    low: float | None = Field(description="95% interval")
+    high: float | None
+
+
+class PreflightOut(Schema):
+    audience: int
+    held_out: int
+    baseline: float | None = Field(description="the segment's usual rate of the goal over a window as long")
+    detectable: float | None = Field(
+        description="the smallest uplift detectable with 80% power (0.02: 2 points)"
+    )
+
+
+class ProgressOut(Schema):
+    treated: int
+    queued: int
+    sent: int
+    skipped: dict[str, int] = Field(description="by reason: no consent, frequency cap, no address...")
+    failed: int
+    unsubscribed: int
+
+
+class ResultsOut(Schema):
+    window_end: datetime
+    complete: bool = Field(description="the window has closed: final")
+    treated: int
+    held_out: int
+    converted: int
+    converted_held: int
+    conversion: UpliftOut
+    revenue: UpliftOut = Field(description="per member: purchases less refunds in the window")
+    incremental_conversions: float | None
+    incremental_revenue: float | None
+    offer_cost: str | None = Field(
+        description="the offer's cost for the treated who converted, decimal string"
+    )
+
+
+class CampaignReportOut(Schema):
+    campaign: CampaignOut
+    preflight: PreflightOut | None = Field(description="before it starts")
+    progress: ProgressOut | None = Field(description="once started")
+    results: ResultsOut | None = Field(description="once started")

@@ -37,6 +37,7 @@ from patronage.feedback.models import Question, Survey, SurveyStatus
 from patronage.loyalty.models import BenefitGrant, Program
 from patronage.members.models import Member
 from patronage.messages import webhook_services
+from patronage.segments.campaign_services import CampaignInput, campaign_create
 from patronage.segments.models import Segment
 from patronage.segments.services import SegmentInput, segment_create
 from patronage.standards.services import StandardInput, standard_create
@@ -277,6 +278,16 @@ def _segment_change_kept(body: dict[str, Any], case: schemathesis.Case) -> None:
         body["rules"] = VALID_RULES
 
 
+def _campaign_kept(body: dict[str, Any]) -> None:
+    """A campaign goes to an existing active segment (the fuzzer cannot know one: the planted one)."""
+    body["segment"] = "seoul"
+
+
+def _schedule_kept(body: dict[str, Any]) -> None:
+    """A time to send not long past (the fuzzer's clock stands after the last moment: none is sent)."""
+    body.pop("send_at", None)
+
+
 def _segment_list_kept(body: dict[str, Any]) -> None:
     """The ids of a static list are customers' (the fuzzer cannot know one: the planted ones are sent)."""
     if isinstance(body.get("members"), list):
@@ -339,6 +350,9 @@ STATED_IN_WORDS_OF_VALID = {
     "PUT /api/v1/segments/{segment_id}": _segment_change_kept,
     "POST /api/v1/segments/preview": lambda body, case: _segment_kept(body),
     "PUT /api/v1/segments/{segment_id}/members": lambda body, case: _segment_list_kept(body),
+    "POST /api/v1/campaigns": lambda body, case: _campaign_kept(body),
+    "PUT /api/v1/campaigns/{campaign_id}": lambda body, case: _campaign_kept(body),
+    "POST /api/v1/campaigns/{campaign_id}/schedule": lambda body, case: _schedule_kept(body),
 }
 
 
@@ -434,6 +448,13 @@ def planted(
     # segment's id.
     segment_create(data=SegmentInput(code="guests", name="Guests", kind="static"), actor=None)
     segment_create(data=SegmentInput(code="seoul", name="Seoul", rules=VALID_RULES), actor=None)
+    # A draft campaign to it (id 1), for the operations on a campaign's id.
+    campaign_create(
+        data=CampaignInput(
+            code="pans", name="Pans", segment="seoul", subject="New pans", body="They are here."
+        ),
+        actor=None,
+    )
     ApiKey.objects.create(
         name="fuzz",
         prefix=PREFIX,

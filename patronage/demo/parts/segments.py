@@ -14,18 +14,54 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
+import numpy as np
+
+from patronage.commerce.models import Order
 from patronage.core.business import business_languages
 from patronage.demo.parts.care import clock_at
 from patronage.demo.parts.care_words import in_main_language
 from patronage.demo.world import Part, World
 from patronage.loyalty.models import Tier
-from patronage.segments.models import Segment, SegmentKind
+from patronage.members.models import TimelineEvent
+from patronage.messages.models import Message, MessageStatus
+from patronage.segments.campaign_services import (
+    CampaignInput,
+    campaign_create,
+    campaign_schedule,
+    campaigns_send,
+    campaigns_start_due,
+)
+from patronage.segments.models import CampaignGoal, CampaignRecipient, Segment, SegmentKind
 from patronage.segments.services import SegmentInput, segment_create, segment_members_set
 from patronage.segments.upkeep import segment_sizes_record, segments_upkeep
 
 ADVISORY_PANEL = 30  # of the top spenders
+# The win-back campaign: sent to the lapsed customers 40 days before the period's end, judged on purchases in
+# the 30 days after; the message makes a treated customer buy with this chance (the true effect the results
+# must recover within their interval). Lapsed customers buy nothing else in the window (they had bought
+# nothing in 90 days when the segment was read), so the true uplift is this share exactly.
+WIN_BACK_EFFECT = 0.25
+WIN_BACK_START_DAYS = 40
+WIN_BACK_WINDOW_DAYS = 30
+WIN_BACK_HOLDOUT = 0.3
+WIN_BACK_WORDS = {
+    "subject": {
+        "en": "We miss you: 5,000 won off your next visit",
+        "ko": "보고 싶었어요: 다음 방문 때 5,000원 할인",
+        "ja": "お久しぶりです: 次回5,000ウォン引き",
+        "zh-hans": "好久不见：下次光临立减5,000韩元",  # noqa: RUF001
+    },
+    "body": {
+        "en": "It has been a while. Our new season's kitchen range is in, and 5,000 won is off your next visit.",
+        "ko": "오랜만이에요. 새 시즌 주방용품이 들어왔어요. 다음 방문 때 5,000원을 할인해 드립니다.",
+        "ja": "ご無沙汰しております。新シーズンのキッチン用品が入荷しました。次回ご来店時に5,000ウォンお引きします。",
+        "zh-hans": "好久不见。新一季厨具已到货，下次光临立减5,000韩元。",  # noqa: RUF001
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -210,14 +246,94 @@ def segments_plant(world: World) -> None:
         panel = world.top_spenders.member_ids()[:ADVISORY_PANEL]
         segment_members_set(segment=segments["advisory-panel"], member_ids=set(panel), actor=None)
         segments_upkeep()
+        win_back = _win_back(world) if segments["lapsed"].member_count else None
+        segments_upkeep()  # the customers the campaign brought back leave "lapsed"
         segment_sizes_record()
     sizes = dict(Segment.objects.values_list("code", "member_count"))
     world.truth["segments"] = sizes
+    if win_back is not None:
+        world.truth["win_back"] = win_back
     world.lines.append(
         f"Segments: {len(segments)} segments ("
         + ", ".join(f"{code} {count:,}" for code, count in sizes.items())
         + f") ({time.perf_counter() - started:.1f} s)"
     )
+
+
+def _win_back(world: World) -> dict[str, Any]:
+    """The win-back campaign to the lapsed customers, sent 40 days ago with a hold-out; the treated buy
+    with the planted chance in the 30 days after (its messages are history: marked sent when it started)."""
+    start = world.period.end - timedelta(days=WIN_BACK_START_DAYS)
+    subject, subjects = in_main_language(_spoken(WIN_BACK_WORDS["subject"]))
+    body, bodies = in_main_language(_spoken(WIN_BACK_WORDS["body"]))
+    with clock_at(start):
+        campaign = campaign_create(
+            data=CampaignInput(
+                code="win-back",
+                name=str(subject)[:100],
+                segment="lapsed",
+                subject=subject,
+                body=body,
+                subject_translations=subjects,
+                body_translations=bodies,
+                goal=CampaignGoal.PURCHASE,
+                goal_days=WIN_BACK_WINDOW_DAYS,
+                holdout_share=WIN_BACK_HOLDOUT,
+                offer_cost=Decimal(5000),
+            ),
+            actor=None,
+        )
+        campaign_schedule(campaign=campaign, send_at=None, actor=None)
+        campaigns_start_due()
+        while campaigns_send(limit=10_000):
+            pass
+    Message.objects.filter(kind="campaign", status=MessageStatus.QUEUED).update(
+        status=MessageStatus.SENT, sent_at=start
+    )
+    treated = list(
+        CampaignRecipient.objects.filter(campaign=campaign, held_out=False).values_list("member", flat=True)
+    )
+    rng = np.random.default_rng([world.seed, 16])
+    buyers = [member for member in treated if rng.random() < WIN_BACK_EFFECT]
+    _purchases(buyers, start, rng)
+    campaign.refresh_from_db()
+    return {
+        "campaign": campaign.code,
+        "audience": campaign.audience,
+        "held_out": campaign.held_out,
+        "true_uplift": WIN_BACK_EFFECT,
+        "brought_back": len(buyers),
+    }
+
+
+def _purchases(members: list[int], start: datetime, rng: np.random.Generator) -> None:
+    """One purchase each, at a shop's hour some day in the window, with its timeline event."""
+    orders, events = [], []
+    for member_id in members:
+        at = start + timedelta(days=int(rng.integers(1, WIN_BACK_WINDOW_DAYS)), hours=int(rng.integers(1, 9)))
+        amount = Decimal(int(rng.integers(15, 90)) * 1000)
+        orders.append(
+            Order(
+                member_id=member_id,
+                source="demo-win-back",
+                external_id=f"WB-{member_id}",
+                occurred_at=at,
+                currency="KRW",
+                amount=amount,
+            )
+        )
+        events.append(
+            TimelineEvent(
+                member_id=member_id,
+                kind="purchase",
+                occurred_at=at,
+                summary=f"{amount} KRW",
+                data={"amount": str(amount), "currency": "KRW"},
+                source_type="commerce.order",
+            )
+        )
+    Order.objects.bulk_create(orders)
+    TimelineEvent.objects.bulk_create(events)
 
 
 PART = Part("segments", after=segments_plant)

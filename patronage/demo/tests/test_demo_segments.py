@@ -15,8 +15,10 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
+from patronage.commerce.models import Order
 from patronage.demo.parts.segments import ADVISORY_PANEL, DEFINITIONS
-from patronage.segments.models import Segment, SegmentMember
+from patronage.segments.campaign_selectors import campaign_results
+from patronage.segments.models import Campaign, Segment, SegmentMember
 from patronage.segments.upkeep import segments_reconcile
 
 # The period --start 2023-06-01 --years 2 ends at midnight on 1 June 2025 in Seoul; the clock stands just after.
@@ -66,3 +68,24 @@ def test_the_demo_segments_are_filled_and_reconcile_without_a_difference(demo: d
     found = segments_reconcile()
 
     assert [(r.segment.code, r.missing, r.extra) for r in found if r.missing or r.extra] == []
+
+
+def test_the_win_back_campaign_recovers_its_planted_uplift_within_its_interval(demo: dict[str, Any]):
+    planted = demo["win_back"]
+    campaign = Campaign.objects.get(code=planted["campaign"])
+
+    with time_machine.travel(NOW, tick=False):
+        results = campaign_results(campaign=campaign)
+
+    assert results is not None
+    assert results.complete
+    assert results.held_out == planted["held_out"] > 0
+    assert results.converted == planted["brought_back"]
+    assert results.converted_held == 0
+    assert results.conversion.low <= planted["true_uplift"] <= results.conversion.high
+    assert results.conversion.significant
+    # The customers it brought back bought, so they are no longer lapsed.
+    brought_back = set(Order.objects.filter(source="demo-win-back").values_list("member", flat=True))
+    lapsed = set(SegmentMember.objects.filter(segment__code="lapsed").values_list("member_id", flat=True))
+    assert brought_back
+    assert not brought_back & lapsed

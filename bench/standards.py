@@ -24,9 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -36,7 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from throwaway import run_on_throwaway_database  # noqa: E402  (bench/ is the script's folder)
+from pg import fast_fill, pgbench_select_only, select_one_rate  # noqa: E402  (bench/ is the script's folder)
+from throwaway import run_on_throwaway_database  # noqa: E402
 
 EMPLOYEES, TEAMS, STORES, WEEKS = 200, 20, 50, 52
 GOAL = 1.5
@@ -78,19 +77,7 @@ def _fill(standard_id: int, count: int, users: list[int], teams: list[int], stor
     from django.db import connection
 
     began = time.perf_counter()
-    with connection.cursor() as cursor:
-        # The rows' keys are right by construction: skipping the foreign-key triggers (this session only, on
-        # the run's own database) makes the fill minutes shorter; nothing timed runs this way.
-        cursor.execute("SET session_replication_role = replica")
-        # Building the indexes once after the fill is faster than keeping them up row by row; the table ends
-        # with the same indexes the migrations made.
-        cursor.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'standards_measurement' "
-            "AND indexname NOT LIKE '%%pkey'"
-        )
-        indexes = cursor.fetchall()
-        for name, _definition in indexes:
-            cursor.execute(f'DROP INDEX "{name}"')
+    with connection.cursor() as cursor, fast_fill(cursor, ["standards_measurement"]):
         cursor.execute(
             """
             INSERT INTO standards_measurement (standard_id, value, at, employee_id, team_id, store_id, external_id, created_at)
@@ -102,10 +89,6 @@ def _fill(standard_id: int, count: int, users: list[int], teams: list[int], stor
             """,
             [standard_id, START, count, users, EMPLOYEES, teams, EMPLOYEES, TEAMS, stores, STORES, count],
         )
-        for _name, definition in indexes:
-            cursor.execute(definition)
-        cursor.execute("SET session_replication_role = DEFAULT")
-        cursor.execute("ANALYZE standards_measurement")
     return time.perf_counter() - began
 
 
@@ -120,33 +103,6 @@ def _bare(standard_id: int) -> list[tuple[object, ...]]:
             [standard_id],
         )
         return cursor.fetchall()
-
-
-def _select_one_rate(seconds: float = 2.0) -> float:
-    from django.db import connection
-
-    done, deadline = 0, time.perf_counter() + seconds
-    with connection.cursor() as cursor:
-        while time.perf_counter() < deadline:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-            done += 1
-    return done / seconds
-
-
-def _pgbench(server: str) -> str:
-    if shutil.which("pgbench") is None:
-        return "pgbench not installed"
-    from django.db import connection
-
-    database = connection.settings_dict["NAME"]
-    url = f"{server}/{database}"
-    subprocess.run(["pgbench", "-i", "-q", "-s", "1", url], check=True, capture_output=True)
-    ran = subprocess.run(
-        ["pgbench", "-S", "-T", "5", "-c", "2", "-j", "2", url], capture_output=True, text=True
-    )
-    tps = [line for line in ran.stdout.splitlines() if line.startswith("tps")]
-    return tps[0] if tps else ran.stderr.strip()[-200:]
 
 
 def _compliance(measurements: int) -> float:
@@ -272,7 +228,9 @@ def main() -> None:
         call_command("migrate", verbosity=0)
         ratio = _compliance(args.measurements)
         _ingest(args.ingest)
-        print(f"floors: SELECT 1 {_select_one_rate():,.0f} /s; {_pgbench(args.postgres.rstrip('/'))}")
+        print(
+            f"floors: SELECT 1 {select_one_rate():,.0f} /s; {pgbench_select_only(args.postgres.rstrip('/'))}"
+        )
         print(f"load average at end: {os.getloadavg()[0]:.2f}")
         print(f"compliance_vs_bare_sql={ratio:.2f} (goal <= {GOAL})")
 

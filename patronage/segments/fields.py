@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.functional import Promise
 
 from patronage.core.business import business_zone
+from patronage.members.models import Member
 from patronage.segments.rules import Condition, FieldShape
 
 Crossing = Callable[[Condition, datetime, datetime], QuerySet[Any]]
@@ -104,11 +105,20 @@ def aggregate_condition(rows: QuerySet[Any], total: Any, op: str, value: Any) ->
 
     As a semi-join the database runs once for all members: members whose total meets it, or, when a member
     with no rows (total 0) meets it too, every member but those whose total fails it.
+
+    Written as EXISTS over members whose id is among the totals, never as `[NOT] id IN (totals)`: under NOT or
+    OR, PostgreSQL runs an IN whose rows it expects not to fit in memory as a scan of all of them for every
+    member (hours at a million members); an EXISTS it runs as one semi- or anti-join.
     """
     totals = rows.filter(member__isnull=False).values("member").annotate(total=total)
     if holds(0, op, value):
-        return ~Q(pk__in=totals.exclude(compare("total", op, value)).values("member"))
-    return Q(pk__in=totals.filter(compare("total", op, value)).values("member"))
+        return ~among(totals.exclude(compare("total", op, value)).values("member"))
+    return among(totals.filter(compare("total", op, value)).values("member"))
+
+
+def among(member_ids: QuerySet[Any]) -> Q:
+    """Members whose id `member_ids` (a query of member ids) selects, safe under NOT and OR (above)."""
+    return Q(Exists(Member.objects.filter(pk=OuterRef("pk"), pk__in=member_ids)))
 
 
 def local_day_start(day: date) -> datetime:

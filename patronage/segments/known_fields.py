@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +27,7 @@ from patronage.members.selectors import tag_name_list
 from patronage.segments.fields import (
     SegmentField,
     aggregate_condition,
+    among,
     compare,
     crossed,
     date_condition,
@@ -173,16 +174,13 @@ def _last_purchase(cond: Condition, now: datetime) -> Q:
                 )
             )
         )
-    last = Subquery(
-        Order.objects.filter(member=OuterRef("pk"), kind=OrderKind.PURCHASE)
-        .order_by("-occurred_at")
-        .values("occurred_at")[:1]
+    # One GROUP BY over the purchases, not a latest-purchase subquery for every member.
+    latest = (
+        Order.objects.filter(kind=OrderKind.PURCHASE, member__isnull=False)
+        .values("member")
+        .annotate(last_purchase=Max("occurred_at"))
     )
-    return Q(
-        pk__in=Member.objects.annotate(last_purchase=last)
-        .filter(date_condition("last_purchase", cond, now))
-        .values("pk")
-    )
+    return among(latest.filter(date_condition("last_purchase", cond, now)).values("member"))
 
 
 def _purchases_crossing(cond: Condition, since: datetime, until: datetime) -> QuerySet[Any]:
@@ -195,14 +193,16 @@ def _bought(line_lookup: str, order_lookup: str | None = None) -> Callable[[Cond
 
     def condition(cond: Condition, now: datetime) -> Q:
         values = list(cond.value) if cond.op == "in" else [cond.value]
-        orders = _orders(cond, now)
         if order_lookup is not None:
-            return Q(Exists(orders.filter(member=OuterRef("pk"), **{f"{order_lookup}__in": values})))
-        # The member is matched on the line's own order: an OuterRef inside `order__in` would name the
-        # line (its enclosing query), not the member, and select members by an unrelated id.
+            orders = _orders(cond, now).filter(member=OuterRef("pk"))
+            return Q(Exists(orders.filter(**{f"{order_lookup}__in": values})))
+        # The lines joined to their orders, the member on the order: an OuterRef inside `order__in=` would
+        # name the line, not the member.
         lines = OrderLine.objects.filter(
-            order__in=orders, order__member=OuterRef("pk"), **{f"{line_lookup}__in": values}
+            order__member=OuterRef("pk"), order__kind=OrderKind.PURCHASE, **{f"{line_lookup}__in": values}
         )
+        if cond.days:
+            lines = lines.filter(order__occurred_at__gte=now - timedelta(days=cond.days))
         return Q(Exists(lines))
 
     return condition
@@ -252,27 +252,32 @@ NPS_RANGES = {
 
 
 def _nps_group(cond: Condition, now: datetime) -> Q:
-    """The group of the member's latest answer to a likelihood-to-recommend question."""
-    latest = Subquery(
-        # Only answers sent count, as in the survey's own results (feedback.selectors.counted): a partial
-        # save the customer never sent is no opinion, and writes no survey_answered event to follow.
-        Answer.objects.filter(
-            response__member=OuterRef("pk"),
-            response__complete=True,
-            response__test=False,
-            question__type=QuestionType.NPS,
-            number__isnull=False,
-        )
-        .order_by("-response__created_at", "-pk")
-        .values("number")[:1]
+    """The group of the member's latest answer to a likelihood-to-recommend question.
+
+    Set-wise, not a latest-answer subquery for every member: the answers no later answer of the same member
+    follows (by the response's time, then the answer's id), joined once.
+    """
+    # Only answers sent count, as in the survey's own results (feedback.selectors.counted): a partial save
+    # the customer never sent is no opinion, and writes no survey_answered event to follow.
+    answers = Answer.objects.filter(
+        question__type=QuestionType.NPS,
+        number__isnull=False,
+        response__member__isnull=False,
+        response__complete=True,
+        response__test=False,
+    )
+    later = answers.filter(response__member=OuterRef("response__member")).filter(
+        Q(response__created_at__gt=OuterRef("response__created_at"))
+        | Q(response__created_at=OuterRef("response__created_at"), pk__gt=OuterRef("pk"))
     )
     groups = list(cond.value) if cond.op == "in" else [cond.value]
     wanted = Q(pk__in=[])
     for group in groups:
-        wanted |= Q(latest_nps__range=NPS_RANGES[NpsGroup(group)])
-    answered = Member.objects.annotate(latest_nps=latest).filter(latest_nps__isnull=False)
-    matching = Q(pk__in=answered.filter(wanted).values("pk"))
-    return ~matching & Q(pk__in=answered.values("pk")) if cond.op == "ne" else matching
+        wanted |= Q(number__range=NPS_RANGES[NpsGroup(group)])
+    latest = answers.exclude(Exists(later))
+    # "Not a promoter" is among those who answered: their latest answer is in another group.
+    chosen = latest.exclude(wanted) if cond.op == "ne" else latest.filter(wanted)
+    return among(chosen.values("response__member"))
 
 
 def _segment(cond: Condition, now: datetime) -> Q:

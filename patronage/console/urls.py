@@ -7,6 +7,7 @@ from patronage.console.views import (
     audit,
     auth,
     business,
+    campaigns,
     care_setup,
     case_causes,
     cases,
@@ -327,6 +328,13 @@ urlpatterns = [
     path("segments/<slug:code>/edit/", segments.segment_edit, name="segment_edit"),
     path("segments/<slug:code>/retire/", segments.segment_retire_view, name="segment_retire"),
     path("segments/<slug:code>/list/", segments.segment_list_upload, name="segment_list_upload"),
+    # Campaigns: the list, the form, a campaign's page (its progress polled by htmx), sending and cancelling.
+    path("campaigns/", campaigns.campaign_list_page, name="campaign_list"),
+    path("campaigns/new/", campaigns.campaign_new, name="campaign_new"),
+    path("campaigns/<slug:code>/", campaigns.campaign_detail, name="campaign_detail"),
+    path("campaigns/<slug:code>/edit/", campaigns.campaign_edit, name="campaign_edit"),
+    path("campaigns/<slug:code>/schedule/", campaigns.campaign_schedule_view, name="campaign_schedule"),
+    path("campaigns/<slug:code>/cancel/", campaigns.campaign_cancel_view, name="campaign_cancel"),
     # Service standards: the list at a glance, defining one, its page, and a measurement typed by hand.
     path("standards/", standards.standard_list_page, name="standard_list"),
     path("standards/new/", standards.standard_new, name="standard_new"),

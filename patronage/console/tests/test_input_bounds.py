@@ -25,6 +25,7 @@ from patronage.care.models import Case, CaseStatus
 from patronage.care.services import CaseInput, case_move, case_open
 from patronage.console import care_setup_forms, case_forms, loyalty_forms, scorecard_forms
 from patronage.console import forms as console_forms
+from patronage.console.campaign_forms import CampaignForm, ScheduleForm
 from patronage.console.loyalty_forms.rule_settings import KIND_SETTINGS
 from patronage.console.meeting_forms import MeetingForm
 from patronage.console.notice_forms import NoticeForm
@@ -41,6 +42,7 @@ from patronage.loyalty.selectors import rule_names
 from patronage.members.models import Member
 from patronage.messages.models import WebhookEndpoint
 from patronage.messages.webhook_services import endpoint_create
+from patronage.segments.models import Campaign, Segment
 from patronage.standards.models import Standard
 from patronage.standards.services import StandardInput, standard_create
 
@@ -398,6 +400,29 @@ PAGES = [
         lambda w: [MeetingForm()],
     ),
     Page(
+        "campaign",
+        (CampaignForm,),
+        lambda w: reverse("console:campaign_new"),
+        lambda w, _f: {
+            "code": "bounds",
+            "name": "Bounds",
+            "segment": _segment_code(),
+            "subject": "Hello",
+            "body": "News",
+            "goal": "purchase",
+            "goal_days": "30",
+            "holdout_share": "10",
+        },
+        lambda w: [CampaignForm()],
+    ),
+    Page(
+        "campaign schedule",
+        (ScheduleForm,),
+        lambda w: reverse("console:campaign_schedule", args=[_campaign_code()]),
+        lambda w, _f: {"send_at": "2027-03-20T14:00"},
+        lambda w: [ScheduleForm()],
+    ),
+    Page(
         "service standard",
         (StandardForm,),
         lambda w: reverse("console:standard_new"),
@@ -448,6 +473,25 @@ def _survey_id() -> int:
         survey = survey_create(data=SurveyInput(title="Visit", questions=[question]), actor=None)
         found = survey_open(survey=survey, actor=None).pk
     return found
+
+
+def _segment_code() -> str:
+    """An active segment, for a campaign to go to."""
+    from patronage.segments.services import SegmentInput, segment_create
+
+    if not Segment.objects.filter(code="bounds").exists():
+        segment_create(data=SegmentInput(code="bounds", name="Bounds", kind="static"), actor=None)
+    return "bounds"
+
+
+def _campaign_code() -> str:
+    """A draft campaign, to schedule."""
+    from patronage.segments.campaign_services import CampaignInput, campaign_create
+
+    if not Campaign.objects.filter(code="bounds").exists():
+        data = CampaignInput(code="bounds", name="Bounds", segment=_segment_code(), subject="Hi", body="News")
+        campaign_create(data=data, actor=None)
+    return "bounds"
 
 
 def _standard_id() -> int:

@@ -32,6 +32,7 @@ from patronage.console.segment_forms import (
 )
 from patronage.core.errors import ApplicationError, NotFound, ValidationFailed
 from patronage.core.names import in_reader_language
+from patronage.segments.campaign_selectors import campaigns_of_segment
 from patronage.segments.models import Segment, SegmentKind
 from patronage.segments.permissions import SEGMENTS_MANAGE, SEGMENTS_VIEW
 from patronage.segments.rule_words import date_operator_words, operator_words, rules_words
@@ -240,6 +241,7 @@ def _detail_page(
         "page": page,
         "upload_form": upload_form,
         "list_problems": list_problems or [],
+        "campaigns": campaigns_of_segment(segment=segment),
         "charts": [
             chart(
                 "segment-sizes",

@@ -35,7 +35,9 @@ def preflight_words(campaign: Campaign, preflight: Preflight) -> str:
     """'1,240 customers: 1,116 will get the message and 124 are held out. With this audience you can …'"""
     if not preflight.audience:
         return _("The segment has no customers now: nobody would get the message.")
-    people = _("%(audience)s customers: %(treated)s will get the message and %(held)s are held out.") % {
+    people = _(
+        "%(audience)s customers: about %(treated)s will get the message and about %(held)s are held out."
+    ) % {
         "audience": number(preflight.audience),
         "treated": number(preflight.audience - preflight.held_out),
         "held": number(preflight.held_out),

@@ -283,7 +283,7 @@ def test_the_draft_says_who_it_reaches_and_what_it_can_detect(client_as, manager
     text = page_text(client_as(manager).get(reverse("console:campaign_detail", args=[campaign.code])))
 
     assert (
-        "20 customers: 18 will get the message and 2 are held out. With this audience you can detect an "
+        "20 customers: about 18 will get the message and about 2 are held out. With this audience you can detect an "
         f"uplift of {100 * detectable:.1f} points in the share who buy; the segment's usual rate is 10.0%."
     ) in text
     assert "Send now" in text

@@ -152,7 +152,10 @@ def _form_page(
 def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
     campaign = _campaign_or_404(code)
     if request.headers.get("HX-Request"):
-        return render(request, "console/campaigns/_progress.html", _progress_context(campaign))
+        response = render(request, "console/campaigns/_progress.html", _progress_context(campaign))
+        if campaign.status != CampaignStatus.SENDING:
+            response["HX-Refresh"] = "true"  # the send is over: the whole page, with the results
+        return response
     return _detail_page(request, campaign, ScheduleForm())
 
 

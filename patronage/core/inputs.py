@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -86,6 +87,35 @@ def text_refusal(value: str) -> Refusal | None:
             gettext_noop("the text holds an unpaired surrogate (\\ud800-\\udfff), which is not valid Unicode")
         )
     return None
+
+
+# A record's code as addresses, files and the API name it (a standard's, a segment's, a campaign's).
+CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
+
+
+def code_refusal(code: str) -> Refusal | None:
+    """A code of up to 32 lower-case letters, digits, - or _, starting with a letter or digit."""
+    if CODE_PATTERN.match(code or ""):
+        return None
+    return Refusal(
+        gettext_noop("use up to 32 lower-case letters, digits, - or _, starting with a letter or digit")
+    )
+
+
+def texts_problems(data: object, limits: Iterable[tuple[str, int, bool]]) -> list[tuple[str, str]]:
+    """(field, why) for each of `data`'s text attributes named in `limits` (name, most characters,
+    required) that is missing, too long or not storable; each read stripped."""
+    problems: list[tuple[str, str]] = []
+    for name, limit, required in limits:
+        value = (getattr(data, name) or "").strip()
+        refusal = text_refusal(value)
+        if required and not value:
+            problems.append((name, gettext("this field is required")))
+        elif len(value) > limit:
+            problems.append((name, gettext("at most %(max)d characters") % {"max": limit}))
+        elif refusal is not None:
+            problems.append((name, refusal.message()))
+    return problems
 
 
 def json_refusal(value: object) -> Refusal | None:

@@ -12,7 +12,6 @@ when queued; consent checked again when sent).
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -28,7 +27,7 @@ from patronage.core import clock
 from patronage.core.audit import audit_change
 from patronage.core.business import business_languages
 from patronage.core.errors import Conflict, ValidationFailed
-from patronage.core.inputs import text_refusal
+from patronage.core.inputs import code_refusal, texts_problems
 from patronage.core.message_kinds import InLanguages
 from patronage.core.models import User
 from patronage.core.names import translations_clean, translations_merge
@@ -46,7 +45,6 @@ from patronage.segments.models import (
     SegmentMember,
 )
 
-CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 SUBJECT_MAX, BODY_MAX = 200, 10_000
 GOAL_DAYS_MAX = 365
 HOLDOUT_MAX = 0.5
@@ -73,19 +71,11 @@ class CampaignInput:
 
 def _problems(data: CampaignInput) -> tuple[list[tuple[str, str]], Segment | None, Decimal | None]:
     problems: list[tuple[str, str]] = []
-    if not CODE_PATTERN.match(data.code or ""):
-        problems.append(
-            ("code", _("use up to 32 lower-case letters, digits, - or _, starting with a letter or digit"))
-        )
-    for name, limit in (("name", 100), ("subject", SUBJECT_MAX), ("body", BODY_MAX)):
-        value = (getattr(data, name) or "").strip()
-        refusal = text_refusal(value)
-        if not value:
-            problems.append((name, _("this field is required")))
-        elif len(value) > limit:
-            problems.append((name, _("at most %(max)d characters") % {"max": limit}))
-        elif refusal is not None:
-            problems.append((name, refusal.message()))
+    if refusal := code_refusal(data.code):
+        problems.append(("code", refusal.message()))
+    problems += texts_problems(
+        data, (("name", 100, True), ("subject", SUBJECT_MAX, True), ("body", BODY_MAX, True))
+    )
     segment = Segment.objects.filter(code=data.segment, active=True).first()
     if segment is None:
         problems.append(("segment", _("no active segment has the code '%(code)s'") % {"code": data.segment}))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +15,7 @@ from patronage.core import clock
 from patronage.core.audit import audit_change
 from patronage.core.business import business_languages
 from patronage.core.errors import Conflict, ValidationFailed
-from patronage.core.inputs import text_refusal
+from patronage.core.inputs import code_refusal, texts_problems
 from patronage.core.models import User
 from patronage.core.names import translations_clean, translations_merge
 from patronage.members.models import Member, MemberStatus
@@ -26,7 +25,6 @@ from patronage.segments.models import Segment, SegmentKind, SegmentMember
 from patronage.segments.rules import rules_json
 from patronage.segments.upkeep import Moves, moves_write, segment_refresh, segments_follow, upkeep_start
 
-CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 LIST_MAX = 200_000  # members in one static list a person uploads
 # Words the console's addresses use beside a segment's code (/console/segments/new/).
 RESERVED_CODES = frozenset({"new", "preview", "fields"})
@@ -56,23 +54,13 @@ class _Checked:
 
 def _text_problems(data: SegmentInput) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
-    if not CODE_PATTERN.match(data.code or ""):
-        problems.append(
-            ("code", _("use up to 32 lower-case letters, digits, - or _, starting with a letter or digit"))
-        )
+    if refusal := code_refusal(data.code):
+        problems.append(("code", refusal.message()))
     elif data.code in RESERVED_CODES:
         problems.append(
             ("code", _("“%(code)s” is kept for the console's pages; choose another") % {"code": data.code})
         )
-    for name, limit, required in (("name", 100, True), ("description", 300, False)):
-        value = (getattr(data, name) or "").strip()
-        refusal = text_refusal(value)
-        if required and not value:
-            problems.append((name, _("this field is required")))
-        elif len(value) > limit:
-            problems.append((name, _("at most %(max)d characters") % {"max": limit}))
-        elif refusal is not None:
-            problems.append((name, refusal.message()))
+    problems += texts_problems(data, (("name", 100, True), ("description", 300, False)))
     if data.kind not in SegmentKind.values:
         problems.append(("kind", _("must be rules or static")))
     return problems

@@ -180,20 +180,24 @@ def _announce(segment: Segment, moves: Moves, now: datetime) -> None:
     words = {"segment": segment.code, "name": segment.name, "name_translations": segment.name_translations}
     timeline: list[dict[str, Any]] = []
     outbox: list[dict[str, Any]] = []
-    for verb, members in (("entered", moves.entered), ("left", moves.left)):
-        for member_id in members:
-            timeline.append(_timeline_row(member_id, f"segment_{verb}", segment, words, now))
-            outbox.append(
-                {
-                    "topic": f"segment.{verb}",
-                    "payload": {"segment": segment.code, "member": member_id, "at": now.isoformat()},
-                    "key": f"segment.{verb}:{segment.pk}:{member_id}:{uuid.uuid4().hex}",
-                    "created_at": now,
-                    "delivered_at": None,
-                }
-            )
+    for member_id in moves.entered:
+        timeline.append(_timeline_row(member_id, "segment_entered", segment, words, now))
+        outbox.append(_outbox_row(topic="segment.entered", segment=segment, member_id=member_id, now=now))
+    for member_id in moves.left:
+        timeline.append(_timeline_row(member_id, "segment_left", segment, words, now))
+        outbox.append(_outbox_row(topic="segment.left", segment=segment, member_id=member_id, now=now))
     rows_insert(TimelineEvent, timeline)
     rows_insert(OutboxEvent, outbox)
+
+
+def _outbox_row(*, topic: str, segment: Segment, member_id: int, now: datetime) -> dict[str, Any]:
+    return {
+        "topic": topic,
+        "payload": {"segment": segment.code, "member": member_id, "at": now.isoformat()},
+        "key": f"{topic}:{segment.pk}:{member_id}:{uuid.uuid4().hex}",
+        "created_at": now,
+        "delivered_at": None,
+    }
 
 
 def _timeline_row(

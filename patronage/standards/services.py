@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,14 +17,13 @@ from patronage.core import clock
 from patronage.core.audit import audit_change
 from patronage.core.business import business_languages
 from patronage.core.errors import Conflict, ValidationFailed
-from patronage.core.inputs import instant_refusal, text_refusal
+from patronage.core.inputs import code_refusal, instant_refusal, text_refusal, texts_problems
 from patronage.core.models import User
 from patronage.core.names import translations_clean, translations_merge
 from patronage.core.selectors import staff_users
 from patronage.core.sql import rows_insert_batch
 from patronage.standards.models import Direction, Measurement, Period, Source, Standard
 
-CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 # A measurement's value: wider than any rings, seconds or hours a person measures, narrower than what a
 # float column or a chart would mangle.
 VALUE_LIMIT = 1e9
@@ -74,19 +72,9 @@ def _number_problems(data: StandardInput) -> list[tuple[str, str]]:
 
 def _text_problems(data: StandardInput) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
-    if not CODE_PATTERN.match(data.code):
-        problems.append(
-            ("code", _("use up to 32 lower-case letters, digits, - or _, starting with a letter or digit"))
-        )
-    for name, limit in (("name", 100), ("unit", 30)):
-        value = getattr(data, name).strip()
-        refusal = text_refusal(value)
-        if not value:
-            problems.append((name, _("this field is required")))
-        elif len(value) > limit:
-            problems.append((name, _("at most %(max)d characters") % {"max": limit}))
-        elif refusal is not None:
-            problems.append((name, refusal.message()))
+    if refusal := code_refusal(data.code):
+        problems.append(("code", refusal.message()))
+    problems += texts_problems(data, (("name", 100, True), ("unit", 30, True)))
     if data.direction not in Direction.values:
         problems.append(("direction", _("must be lower or higher")))
     if data.source not in Source.values:

@@ -17,12 +17,13 @@ from pydantic import BeforeValidator, ConfigDict, StringConstraints, WithJsonSch
 from patronage.api.schemas.common import NOT_BLANK, SAFE_TEXT, Id, Instant, whole
 from patronage.api.schemas.loyalty import MAX_LANGUAGES, LanguageCode, translations_schema
 from patronage.api.schemas.transactions import Money
+from patronage.core.inputs import CODE_PATTERN as CODE_PATTERN_CHECKED
 from patronage.segments.campaign_services import BODY_MAX, GOAL_DAYS_MAX, HOLDOUT_MAX, SUBJECT_MAX
 from patronage.segments.models import CampaignGoal, Segment, SegmentKind
 from patronage.segments.rules import CONDITIONS_MAX, DEPTH_MAX
 
 NOT_GIVEN: Any = None
-CODE_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,31}$"
+CODE_PATTERN = CODE_PATTERN_CHECKED.pattern  # core.inputs's, for JSON Schema
 NAME_MAX, DESCRIPTION_MAX = 100, 300
 MEMBERS_MAX = 10_000  # ids in one request; a longer list goes up as a file in the console
 

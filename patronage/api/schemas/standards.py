@@ -17,12 +17,13 @@ from pydantic import ConfigDict, StringConstraints, WithJsonSchema
 from patronage.api.schemas.common import NOT_BLANK, SAFE_TEXT, Instant, ValueSchema
 from patronage.api.schemas.loyalty import MAX_LANGUAGES, LanguageCode, translations_schema
 from patronage.care.models import CaseChannel
+from patronage.core.inputs import CODE_PATTERN as CODE_PATTERN_CHECKED
 from patronage.standards.models import Direction, Period, Source, Standard
 from patronage.standards.services import EXTERNAL_ID_MAX, ITEMS_MAX, VALUE_LIMIT
 
 NOT_GIVEN: Any = None
-# A standard's code as services.CODE_PATTERN checks it, written for JSON Schema's regex dialect.
-CODE_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,31}$"
+# A code as core.inputs.CODE_PATTERN checks it, written for JSON Schema's regex dialect.
+CODE_PATTERN = CODE_PATTERN_CHECKED.pattern
 NAME_MAX, UNIT_MAX = 100, 30
 # A staff member's username or e-mail address, a team's name, a store's code: as long as the records allow.
 EMPLOYEE_MAX, TEAM_MAX, STORE_MAX = 254, 100, 32

@@ -241,6 +241,7 @@ def _uplift_chart(results: Results) -> dict[str, Any]:
             # xgettext:no-python-format
             {"label": _("95% interval"), "data": [None, None, interval], "interval": True},
         ],
+        # xgettext:no-python-format
         title=_("Share who did the goal, and the uplift with its 95% interval"),
         percent=True,
     )

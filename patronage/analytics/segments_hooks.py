@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from patronage.analytics.models import AnalysisKind, AnalysisRun, CustomerScore, RunStatus
 from patronage.analytics.segments import SEGMENT_LABELS, SEGMENTS
 from patronage.analytics.selectors import score_run_latest
-from patronage.segments.fields import SegmentField, compare, field_register
+from patronage.segments.fields import SegmentField, among, compare, field_register
 from patronage.segments.rules import Condition, FieldShape, Kind
 from patronage.segments.upkeep import bulk_source_register
 
@@ -29,7 +29,7 @@ def _scored(kind: AnalysisKind, column: str) -> Callable[[Condition, datetime], 
         if run is None:
             return Q(pk__in=[])
         scores = CustomerScore.objects.filter(compare(column, cond.op, cond.value), run=run)
-        return Q(pk__in=scores.values("member"))
+        return among(scores.values("member"))
 
     return condition
 

@@ -10,7 +10,9 @@ Fields of apps above segments (analytics' scores) are registered by those apps (
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -116,9 +118,27 @@ def aggregate_condition(rows: QuerySet[Any], total: Any, op: str, value: Any) ->
     return among(totals.filter(compare("total", op, value)).values("member"))
 
 
-def among(member_ids: QuerySet[Any]) -> Q:
-    """Members whose id `member_ids` (a query of member ids) selects, safe under NOT and OR (above)."""
+def among(member_ids: QuerySet[Any], column: str = "member") -> Q:
+    """Members whose id `member_ids` (a query of member ids, in `column`) selects, safe under NOT and OR
+    (above). While a few members are re-checked (`members_scoped`), the query reads only their rows: the
+    upkeep's re-check of a purchase costs an index probe, not a GROUP BY of every purchase."""
+    scope = _SCOPE.get()
+    if scope is not None:
+        member_ids = member_ids.filter(**{f"{column}__in": scope})
     return Q(Exists(Member.objects.filter(pk=OuterRef("pk"), pk__in=member_ids)))
+
+
+_SCOPE: ContextVar[Sequence[int] | None] = ContextVar("segments_scope", default=None)
+
+
+@contextmanager
+def members_scoped(member_ids: Sequence[int]) -> Iterator[None]:
+    """Conditions built inside read only these members' rows (the caller selects among them only)."""
+    token = _SCOPE.set(member_ids)
+    try:
+        yield
+    finally:
+        _SCOPE.reset(token)
 
 
 def local_day_start(day: date) -> datetime:

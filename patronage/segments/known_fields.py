@@ -277,7 +277,7 @@ def _nps_group(cond: Condition, now: datetime) -> Q:
     latest = answers.exclude(Exists(later))
     # "Not a promoter" is among those who answered: their latest answer is in another group.
     chosen = latest.exclude(wanted) if cond.op == "ne" else latest.filter(wanted)
-    return among(chosen.values("response__member"))
+    return among(chosen.values("response__member"), column="response__member")
 
 
 def _segment(cond: Condition, now: datetime) -> Q:

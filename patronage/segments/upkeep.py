@@ -33,6 +33,7 @@ from patronage.core.business import business_zone
 from patronage.core.models import OutboxEvent
 from patronage.core.sql import rows_insert, rows_insert_batch
 from patronage.members.models import ImportJob, ImportStatus, Member, TimelineEvent
+from patronage.segments.fields import members_scoped
 from patronage.segments.matching import rules_crossing, rules_members, rules_stored
 from patronage.segments.models import (
     Reconciliation,
@@ -233,12 +234,13 @@ def segment_recheck(*, segment: Segment, member_ids: Iterable[int], now: datetim
     """Re-checks these members against the segment's rules, moving those whose standing changed."""
     now = now or clock.now()
     ids = sorted(set(member_ids))
-    meeting = rules_members(rules_stored(segment.rules), now)
+    node = rules_stored(segment.rules)
     total = Moves()
     for start in range(0, len(ids), RECHECK_CHUNK):
-        moves = _moves_apply(
-            segment, meeting, now=now, scope=ids[start : start + RECHECK_CHUNK], announce=True
-        )
+        scope = ids[start : start + RECHECK_CHUNK]
+        with members_scoped(scope):
+            meeting = rules_members(node, now)
+        moves = _moves_apply(segment, meeting, now=now, scope=scope, announce=True)
         total.entered += moves.entered
         total.left += moves.left
     return total

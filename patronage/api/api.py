@@ -14,6 +14,7 @@ from patronage.api.routers import (
     analytics,
     campaigns,
     care,
+    events,
     imports,
     inbound,
     loyalty,
@@ -61,3 +62,4 @@ api.add_router("", surveys.router)
 api.add_router("", standards.router)
 api.add_router("", segments.router)
 api.add_router("", campaigns.router)
+api.add_router("", events.router)

@@ -26,7 +26,7 @@ from patronage.feedback.permissions import RESULTS_VIEW, SURVEYS_MANAGE
 from patronage.loyalty.permissions import LOYALTY_ADJUST, LOYALTY_CONFIGURE, LOYALTY_VIEW
 from patronage.members.permissions import MEMBERS_EDIT, MEMBERS_IMPORT, MEMBERS_PRIVACY, MEMBERS_VIEW
 from patronage.messages.permissions import INBOUND_RECEIVE, WEBHOOKS_MANAGE
-from patronage.segments.permissions import CAMPAIGNS_SEND, SEGMENTS_MANAGE, SEGMENTS_VIEW
+from patronage.segments.permissions import CAMPAIGNS_SEND, EVENTS_MANAGE, SEGMENTS_MANAGE, SEGMENTS_VIEW
 from patronage.standards.permissions import MEASUREMENTS_ADD, STANDARDS_MANAGE, STANDARDS_VIEW
 
 # The permission a staff session needs for each scope (a tuple: any one of them); a new scope adds its
@@ -52,6 +52,7 @@ SCOPE_PERMISSIONS: dict[str, str | tuple[str, ...]] = {
     "segments:read": SEGMENTS_VIEW,
     "segments:write": SEGMENTS_MANAGE,
     "campaigns:write": CAMPAIGNS_SEND,
+    "events:write": EVENTS_MANAGE,
 }
 
 NOT_AUTHENTICATED = (

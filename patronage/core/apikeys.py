@@ -37,6 +37,7 @@ SCOPES: dict[str, object] = {
     "segments:read": _("Read segments, their members and what rules select"),
     "segments:write": _("Define segments and set static lists"),
     "campaigns:write": _("Write, schedule and cancel campaigns to segments"),
+    "events:write": _("Define club events, register members and check them in"),
 }
 _LAST_USED_RESOLUTION = timedelta(minutes=1)
 

@@ -15,6 +15,8 @@ for model, why in (
     ("segments.UpkeepMark", "how far the upkeep has read the changes"),
     ("segments.Reconciliation", "a nightly count of differences"),
     ("segments.Campaign", "the business's campaign: its words, its segment, its counts"),
+    ("segments.ClubEvent", "the business's event: its words, place, dates and capacity"),
+    ("segments.Registration", "who registered for an event: dropped with the member by the erase hook"),
     (
         "segments.CampaignRecipient",
         "that a file was in a campaign's audience, treated or held out: kept so its results stay true; the "

@@ -8,7 +8,8 @@ from django.db.models import Count, F
 
 from patronage.members import hooks
 from patronage.members.models import Member
-from patronage.segments.models import Segment, SegmentKind, SegmentMember
+from patronage.segments.event_services import HOLDING_A_SEAT
+from patronage.segments.models import ClubEvent, Registration, Segment, SegmentKind, SegmentMember
 
 
 def _memberships_drop(member: Member) -> None:
@@ -34,9 +35,26 @@ def segments_follow_merge(duplicate: Member, survivor: Member) -> None:
     _memberships_drop(duplicate)
 
 
+def _registrations_drop(member: Member) -> None:
+    """Deletes the member's event registrations, giving back the seats they held (counts stay true)."""
+    rows = Registration.objects.filter(member=member)
+    for event_id in rows.filter(status__in=HOLDING_A_SEAT).values_list("event", flat=True):
+        ClubEvent.objects.filter(pk=event_id).update(registered=F("registered") - 1)
+    rows.delete()
+
+
+@hooks.on_merge
+def registrations_follow_merge(duplicate: Member, survivor: Member) -> None:
+    """The duplicate's registrations move to the survivor, unless the survivor is registered there too."""
+    taken = set(Registration.objects.filter(member=survivor).values_list("event", flat=True))
+    Registration.objects.filter(member=duplicate).exclude(event__in=taken).update(member=survivor)
+    _registrations_drop(duplicate)
+
+
 @hooks.on_erase
 def segments_forget(member: Member) -> None:
     _memberships_drop(member)
+    _registrations_drop(member)
 
 
 @hooks.export_section("segments")

@@ -188,3 +188,75 @@ class CampaignRecipient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}:{self.member_id}"
+
+
+class ClubEventKind(models.TextChoices):
+    CLUB = "club", _("Club event")
+    TRIAL = "trial", _("New-product trial")
+    TRAINING = "training", _("Training")
+    ADVISORY = "advisory", _("Customer advisory meeting")
+
+
+class ClubEvent(models.Model):
+    """A member event that makes members feel different: capacity, place or link, who may come (decision
+    0030). Registration never passes the capacity: the rest wait, in the order they asked."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=ClubEventKind.choices, default=ClubEventKind.CLUB
+    )
+    name = models.CharField(_("name"), max_length=100)
+    name_translations: models.JSONField[dict[str, str]] = models.JSONField(default=dict, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    description_translations: models.JSONField[dict[str, str]] = models.JSONField(default=dict, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    link = models.URLField(_("link"), max_length=500, blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    capacity = models.PositiveIntegerField(_("capacity"))
+    # Who may register: members of these tiers (codes, any program) or of this segment; neither: everyone.
+    tiers: models.JSONField[list[str]] = models.JSONField(default=list, blank=True)
+    segment = models.ForeignKey(
+        Segment, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    registered = models.PositiveIntegerField(
+        default=0, help_text="kept with the registrations, under the row lock"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        permissions = [
+            ("manage_events", _("Can hold club events: define them, register members, check them in"))
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(registered__lte=models.F("capacity")), name="event_within_capacity"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class RegistrationStatus(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    WAITING = "waiting", _("On the waiting list")
+    CANCELLED = "cancelled", _("Cancelled")
+    ATTENDED = "attended", _("Came")
+
+
+class Registration(models.Model):
+    event = models.ForeignKey(ClubEvent, on_delete=models.CASCADE, related_name="registrations")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="event_registrations")
+    status = models.CharField(max_length=10, choices=RegistrationStatus.choices)
+    asked_at = models.DateTimeField(help_text="when they asked: the waiting list's order")
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["asked_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["event", "member"], name="registration_once")]
+
+    def __str__(self) -> str:
+        return f"{self.event_id}:{self.member_id} {self.status}"

@@ -1,12 +1,13 @@
 """What segments write on a member's timeline: entering and leaving a segment (staff only: a segment is the
-business's way of grouping customers, named in its own words, such as "valuable, at risk")."""
+business's way of grouping customers, named in its own words, such as "valuable, at risk"), and the club
+events they registered for, waited for, cancelled and came to (theirs to see too)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
 
 from patronage.core.names import text_in_language
@@ -36,4 +37,42 @@ SEGMENT_ENTERED = register(
 )
 SEGMENT_LEFT = register(
     "segment_left", gettext_lazy("Left a segment"), "○", "neutral", staff_only=True, render=_left
+)
+
+
+def _event(template: str) -> Callable[[Mapping[str, Any], str], str | None]:
+    def render(data: Mapping[str, Any], summary: str) -> str | None:
+        name = _segment_name(data)
+        return _(template) % {"name": name} if name else None
+
+    return render
+
+
+EVENT_REGISTERED = register(
+    "event_registered",
+    gettext_lazy("Registered for an event"),
+    "✉",
+    "good",
+    render=_event(gettext_noop("Registered for “%(name)s”")),
+)
+EVENT_WAITING = register(
+    "event_waiting",
+    gettext_lazy("On an event's waiting list"),
+    "…",
+    "info",
+    render=_event(gettext_noop("On the waiting list for “%(name)s”")),
+)
+EVENT_CANCELLED = register(
+    "event_cancelled",
+    gettext_lazy("Cancelled an event registration"),
+    "✕",
+    "neutral",
+    render=_event(gettext_noop("Cancelled their place at “%(name)s”")),
+)
+EVENT_ATTENDED = register(
+    "event_attended",
+    gettext_lazy("Came to an event"),
+    "★",
+    "good",
+    render=_event(gettext_noop("Came to “%(name)s”")),
 )

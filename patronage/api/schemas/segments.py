@@ -19,7 +19,8 @@ from patronage.api.schemas.loyalty import MAX_LANGUAGES, LanguageCode, translati
 from patronage.api.schemas.transactions import Money
 from patronage.core.inputs import CODE_PATTERN as CODE_PATTERN_CHECKED
 from patronage.segments.campaign_services import BODY_MAX, GOAL_DAYS_MAX, HOLDOUT_MAX, SUBJECT_MAX
-from patronage.segments.models import CampaignGoal, Segment, SegmentKind
+from patronage.segments.event_services import CAPACITY_MAX
+from patronage.segments.models import CampaignGoal, ClubEventKind, Segment, SegmentKind
 from patronage.segments.rules import CONDITIONS_MAX, DEPTH_MAX
 
 NOT_GIVEN: Any = None
@@ -60,6 +61,7 @@ BodyTexts = Annotated[
 ]
 # A whole number of days (30.0 is 30, as JSON Schema reads it).
 GoalDays = Annotated[int, Field(strict=True, ge=1, le=GOAL_DAYS_MAX), BeforeValidator(whole)]
+CapacityInt = Annotated[int, Field(strict=True, ge=1, le=CAPACITY_MAX), BeforeValidator(whole)]
 TRANSLATIONS = "the text in the business's other languages, by language code (en, ko, ja, zh-hans)"
 
 
@@ -286,3 +288,70 @@ class CampaignReportOut(Schema):
     preflight: PreflightOut | None = Field(description="before it starts")
     progress: ProgressOut | None = Field(description="once started")
     results: ResultsOut | None = Field(description="once started")
+
+
+class ClubEventIn(Schema):
+    """A club event: who may come (tiers' codes or a segment's; neither: everyone), how many, when, where."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(
+        ..., pattern=CODE_PATTERN, description="up to 32 lower-case letters, digits, - or _; unique"
+    )
+    kind: ClubEventKind = Field(ClubEventKind.CLUB)
+    name: str = Field(..., max_length=NAME_MAX, pattern=NOT_BLANK)
+    name_translations: NameTexts = Field(NOT_GIVEN, description=TRANSLATIONS, max_length=MAX_LANGUAGES)
+    description: str = Field("", max_length=5_000, pattern=SAFE_TEXT)
+    place: str = Field("", max_length=200, pattern=SAFE_TEXT)
+    link: str = Field("", max_length=500, pattern=r"^(https?://\S+)?$", description="for an event online")
+    starts_at: Instant
+    ends_at: Instant = Field(..., description="after the start")
+    capacity: CapacityInt
+    tiers: list[Annotated[str, StringConstraints(pattern=CODE_PATTERN)]] = Field(
+        default_factory=list, max_length=20, description="tiers' codes whose members may come"
+    )
+    segment: str = Field(NOT_GIVEN, pattern=CODE_PATTERN, description="a segment whose members may come")
+
+
+class ClubEventOut(Schema):
+    id: int
+    code: str
+    kind: str
+    name: str
+    name_translations: dict[str, str]
+    description: str
+    place: str
+    link: str
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int
+    registered: int = Field(description="seats taken")
+    waiting: int
+    tiers: list[str]
+    segment: str | None
+    cancelled_at: datetime | None
+
+    @staticmethod
+    def resolve_segment(event: Any) -> str | None:
+        return event.segment.code if event.segment_id else None
+
+    @staticmethod
+    def resolve_waiting(event: Any) -> int:
+        return int(event.registrations.filter(status="waiting").count())
+
+
+class RegistrationIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    member: Id
+
+
+class RegistrationOut(Schema):
+    member: int
+    status: str = Field(description="registered, waiting, cancelled or attended")
+    asked_at: datetime
+    checked_in_at: datetime | None
+
+    @staticmethod
+    def resolve_member(registration: Any) -> int:
+        return int(registration.member_id)

@@ -15,7 +15,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,7 @@ from patronage.loyalty.models import BenefitGrant, Program
 from patronage.members.models import Member
 from patronage.messages import webhook_services
 from patronage.segments.campaign_services import CampaignInput, campaign_create
+from patronage.segments.event_services import ClubEventInput, club_event_create
 from patronage.segments.models import Segment
 from patronage.segments.services import SegmentInput, segment_create
 from patronage.standards.services import StandardInput, standard_create
@@ -288,6 +289,26 @@ def _schedule_kept(body: dict[str, Any]) -> None:
     body.pop("send_at", None)
 
 
+def _event_kept(body: dict[str, Any]) -> None:
+    """The end after the start (they swap); tiers and a segment named exist (the fuzzer cannot know one:
+    none is named)."""
+    body.pop("tiers", None)
+    body.pop("segment", None)
+    start, end = body.get("starts_at"), body.get("ends_at")
+    if isinstance(start, str) and isinstance(end, str):
+        try:
+            starts, ends = (
+                datetime.fromisoformat(start.replace("Z", "+00:00")),
+                datetime.fromisoformat(end.replace("Z", "+00:00")),
+            )
+        except ValueError:
+            return
+        if ends <= starts:
+            body["starts_at"], body["ends_at"] = end, start
+            if ends == starts:
+                body["ends_at"] = (starts + timedelta(hours=1)).isoformat()
+
+
 def _segment_list_kept(body: dict[str, Any]) -> None:
     """The ids of a static list are customers' (the fuzzer cannot know one: the planted ones are sent)."""
     if isinstance(body.get("members"), list):
@@ -353,6 +374,7 @@ STATED_IN_WORDS_OF_VALID = {
     "POST /api/v1/campaigns": lambda body, case: _campaign_kept(body),
     "PUT /api/v1/campaigns/{campaign_id}": lambda body, case: _campaign_kept(body),
     "POST /api/v1/campaigns/{campaign_id}/schedule": lambda body, case: _schedule_kept(body),
+    "POST /api/v1/events": lambda body, case: _event_kept(body),
 }
 
 
@@ -452,6 +474,17 @@ def planted(
     campaign_create(
         data=CampaignInput(
             code="pans", name="Pans", segment="seoul", subject="New pans", body="They are here."
+        ),
+        actor=None,
+    )
+    # A club event (id 1), for the operations on an event's id.
+    club_event_create(
+        data=ClubEventInput(
+            code="tasting",
+            name="Tasting",
+            starts_at=club.created_at + timedelta(days=1),
+            ends_at=club.created_at + timedelta(days=1, hours=2),
+            capacity=2,
         ),
         actor=None,
     )

@@ -72,6 +72,7 @@ OLD_TABLE: dict[str, set[Role]] = {
     "segments.manage_segments": {Role.ADMIN, Role.PROGRAM_MANAGER},
     "segments.view_segments": {Role.ADMIN, Role.PROGRAM_MANAGER, Role.ANALYST, Role.ACCOUNT_MANAGER},
     "segments.send_campaigns": {Role.ADMIN, Role.PROGRAM_MANAGER},
+    "segments.manage_events": {Role.ADMIN, Role.PROGRAM_MANAGER, Role.ACCOUNT_MANAGER},
 }
 
 

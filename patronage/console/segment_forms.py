@@ -69,9 +69,27 @@ def rule_problems(data: Any, error: ApplicationError) -> list[RuleProblem]:
     return problems
 
 
+# Far deeper than any tree the builder writes (rules.DEPTH_MAX groups), shallow enough to walk safely.
+RULES_JSON_DEPTH = 40
+
+
 def rules_parse(text: str) -> Any:
-    """The builder's JSON; None for none. Raises ValueError for text that is not JSON."""
-    return json.loads(text) if text.strip() else None
+    """The builder's JSON; None for none. Raises ValueError for text that is not JSON, or nested deeper
+    than any rules (a crafted field must not exhaust the recursion that reads it)."""
+    if not text.strip():
+        return None
+    try:
+        data = json.loads(text)
+    except RecursionError as error:
+        raise ValueError("the rules are nested too deep") from error
+    pending = [(data, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if depth > RULES_JSON_DEPTH:
+            raise ValueError("the rules are nested too deep")
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+        pending.extend((child, depth + 1) for child in children)
+    return data
 
 
 class SegmentForm(LoyaltyForm):

@@ -271,8 +271,8 @@ def _segment_kept(body: dict[str, Any]) -> None:
 
 def _segment_change_kept(body: dict[str, Any], case: schemathesis.Case) -> None:
     """Rules go to a segment kept by rules (left out, its rules stay); a static list takes none."""
-    segment_id = (case.path_parameters or {}).get("segment_id")
-    segment = Segment.objects.filter(pk=segment_id).first() if isinstance(segment_id, int) else None
+    segment_id = str((case.path_parameters or {}).get("segment_id", ""))
+    segment = Segment.objects.filter(pk=int(segment_id)).first() if segment_id.isdigit() else None
     if segment is not None and segment.kind == "static":
         body.pop("rules", None)
     elif "rules" in body:

@@ -59,6 +59,7 @@ from patronage.messages.models import (
     WebhookEndpoint,
 )
 from patronage.portal.tests.survey_setup import invite, visit_survey
+from patronage.segments.campaign_services import CampaignInput, campaign_create
 from patronage.standards.services import MeasurementInput, StandardInput, measurements_add, standard_create
 
 from .loyalty_setup import catalogue_make, program_make, purchase
@@ -159,6 +160,11 @@ NOT_PAGES = {
     "console:survey_theme_rename": "POST only",
     "console:survey_theme_merge": "POST only",
     "console:standard_retire": "POST only",
+    "console:segment_preview": "POST only: the builder's live count",
+    "console:segment_retire": "POST only",
+    "console:segment_list_upload": "POST only",
+    "console:campaign_schedule": "POST only",
+    "console:campaign_cancel": "POST only",
     "portal:logout": "POST only",
     "portal:data_download": "POST only, a download",
     "portal:points_summary": "fragment of the overview",
@@ -501,6 +507,16 @@ def business(request: Any, settings: Any, tmp_path: Path, admin) -> dict[str, An
         MeasurementInput(value=v, at=now - timedelta(days=v), employee=supervisor) for v in (1, 2, 3, 5, 8)
     ]
     measurements_add(standard=standard, items=rings, actor=admin)
+    draft = campaign_create(
+        data=CampaignInput(
+            code="phone-draft",
+            name="Phone draft",
+            segment="seoul-regulars",
+            subject=LONG_WORD[:200],
+            body=LONG_REASON[:2000],
+        ),
+        actor=admin,
+    )
     return {
         "alice": alice,
         "bob": bob,
@@ -532,6 +548,11 @@ def business(request: Any, settings: Any, tmp_path: Path, admin) -> dict[str, An
         "surveys:survey": {"token": waiting.token},
         "surveys:thanks": {"token": answered.token},
         "console:merge": f"?first={alice.pk}&second={carol.pk}",
+        # The demo's segments and its sent campaign; a draft with a long unbroken subject to edit.
+        "console:segment_detail": {"code": "seoul-regulars"},
+        "console:segment_edit": {"code": "seoul-regulars"},
+        "console:campaign_detail": {"code": "new-season"},
+        "console:campaign_edit": {"code": draft.code},
     }
 
 

@@ -264,6 +264,17 @@ def test_the_live_count_answers_with_the_count_and_a_sample_or_the_rows_problems
     assert "match now" not in page_text(refused)
 
     assert "Add a condition" in page_text(client.post(url, {"rules": json.dumps({"all": []})}))
+    # A crafted field nested past any rules is refused in words, not a server error.
+    for deep in ("[" * 100_000, json.dumps(nested({"field": "city", "op": "eq", "value": "Seoul"}, 200))):
+        too_deep = client.post(url, {"rules": deep})
+        assert too_deep.status_code in (200, 422)
+        assert "match now" not in page_text(too_deep)
+
+
+def nested(rule: dict, depth: int) -> dict:
+    for _level in range(depth):
+        rule = {"not": rule}
+    return rule
 
 
 # --- a segment's page --------------------------------------------------------------------------------------

@@ -6,22 +6,21 @@ Once every member is written (purchases, tiers, cases and answers are there): se
 not in 90 days), on loyalty (Gold and VIP), on complaints (an open complaint) and feedback (promoters), one
 built on another (VIPs who lapsed), one on analytics (valuable customers at risk, filled once the worker has
 run the analyses: the upkeep evaluates it when their runs finish), and a static list (the advisory panel:
-the demo's top spenders). Then one upkeep pass sets where the upkeep starts reading, and today's sizes are
-recorded. The nightly reconciliation finds no difference on this demo (tested).
+the demo's top spenders). Then one upkeep pass sets where the upkeep starts reading, the new-season campaign
+goes to the Seoul regulars with a hold-out (its true uplift nil: see CAMPAIGN_START_DAYS), and today's sizes
+are recorded. The nightly reconciliation finds no difference on this demo (tested).
 """
 
 from __future__ import annotations
 
 import time
+from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from decimal import Decimal
+from datetime import timedelta
 from typing import Any
 
-import numpy as np
-
-from patronage.commerce.models import Order
 from patronage.core.business import business_languages
+from patronage.core.models import OutboxEvent
 from patronage.demo.parts.care import clock_at
 from patronage.demo.parts.care_words import in_main_language
 from patronage.demo.world import Part, World
@@ -35,31 +34,39 @@ from patronage.segments.campaign_services import (
     campaigns_send,
     campaigns_start_due,
 )
-from patronage.segments.models import CampaignGoal, CampaignRecipient, Segment, SegmentKind
+from patronage.segments.models import (
+    Campaign,
+    CampaignGoal,
+    CampaignRecipient,
+    Segment,
+    SegmentKind,
+    SegmentMember,
+    SegmentSize,
+)
 from patronage.segments.services import SegmentInput, segment_create, segment_members_set
 from patronage.segments.upkeep import segment_sizes_record, segments_upkeep
 
 ADVISORY_PANEL = 30  # of the top spenders
-# The win-back campaign: sent to the lapsed customers 40 days before the period's end, judged on purchases in
-# the 30 days after; the message makes a treated customer buy with this chance (the true effect the results
-# must recover within their interval). Lapsed customers buy nothing else in the window (they had bought
-# nothing in 90 days when the segment was read), so the true uplift is this share exactly.
-WIN_BACK_EFFECT = 0.25
-WIN_BACK_START_DAYS = 40
-WIN_BACK_WINDOW_DAYS = 30
-WIN_BACK_HOLDOUT = 0.3
-WIN_BACK_WORDS = {
+# The new-season campaign: sent to the Seoul regulars 40 days before the period's end with 30% held out,
+# judged on purchases in the 30 days after. The demo's customers were simulated before it and buy the same
+# whether or not they got it: its true uplift is nil, and its results must show an interval around zero
+# (what an honest measurement of a message that changed nothing looks like). Planting purchases instead
+# would break the demo's own truths (its BG/NBD parameters, its orders' and points' counts).
+CAMPAIGN_START_DAYS = 40
+CAMPAIGN_WINDOW_DAYS = 30
+CAMPAIGN_HOLDOUT = 0.3
+CAMPAIGN_WORDS = {
     "subject": {
-        "en": "We miss you: 5,000 won off your next visit",
-        "ko": "보고 싶었어요: 다음 방문 때 5,000원 할인",
-        "ja": "お久しぶりです: 次回5,000ウォン引き",
-        "zh-hans": "好久不见：下次光临立减5,000韩元",  # noqa: RUF001
+        "en": "The new season's kitchen range is in",
+        "ko": "새 시즌 주방용품이 들어왔어요",
+        "ja": "新シーズンのキッチン用品が入荷しました",
+        "zh-hans": "新一季厨具已到货",
     },
     "body": {
-        "en": "It has been a while. Our new season's kitchen range is in, and 5,000 won is off your next visit.",
-        "ko": "오랜만이에요. 새 시즌 주방용품이 들어왔어요. 다음 방문 때 5,000원을 할인해 드립니다.",
-        "ja": "ご無沙汰しております。新シーズンのキッチン用品が入荷しました。次回ご来店時に5,000ウォンお引きします。",
-        "zh-hans": "好久不见。新一季厨具已到货，下次光临立减5,000韩元。",  # noqa: RUF001
+        "en": "Our new season's kitchen range is in: come and see it at your store.",
+        "ko": "새 시즌 주방용품이 들어왔어요. 매장에서 만나 보세요.",
+        "ja": "新シーズンのキッチン用品が入荷しました。ぜひ店舗でご覧ください。",
+        "zh-hans": "新一季厨具已到货，欢迎到店选购。",  # noqa: RUF001
     },
 }
 
@@ -231,11 +238,29 @@ def _segment(definition: Definition) -> Segment:
     )
 
 
+# What this part writes, counted into the truth document's counts.
+COUNTED = (
+    Segment,
+    SegmentMember,
+    SegmentSize,
+    Campaign,
+    CampaignRecipient,
+    Message,
+    TimelineEvent,
+    OutboxEvent,
+)
+
+
+def _counts() -> Counter[str]:
+    return Counter({model._meta.label: model._default_manager.count() for model in COUNTED})
+
+
 def segments_plant(world: World) -> None:
     """The segments, evaluated at the period's end, the advisory panel listed, today's sizes recorded."""
     if Segment.objects.filter(code=DEFINITIONS[0].code).exists():
         return
     started = time.perf_counter()
+    before = _counts()
     tiers = Tier.objects.exists()
     with clock_at(world.period.end):
         segments = {
@@ -246,13 +271,13 @@ def segments_plant(world: World) -> None:
         panel = world.top_spenders.member_ids()[:ADVISORY_PANEL]
         segment_members_set(segment=segments["advisory-panel"], member_ids=set(panel), actor=None)
         segments_upkeep()
-        win_back = _win_back(world) if segments["lapsed"].member_count else None
-        segments_upkeep()  # the customers the campaign brought back leave "lapsed"
+        sent = _campaign(world) if segments["seoul-regulars"].member_count else None
         segment_sizes_record()
+    world.counts.update(_counts() - before)
     sizes = dict(Segment.objects.values_list("code", "member_count"))
     world.truth["segments"] = sizes
-    if win_back is not None:
-        world.truth["win_back"] = win_back
+    if sent is not None:
+        world.truth["campaign"] = sent
     world.lines.append(
         f"Segments: {len(segments)} segments ("
         + ", ".join(f"{code} {count:,}" for code, count in sizes.items())
@@ -260,29 +285,30 @@ def segments_plant(world: World) -> None:
     )
 
 
-def _win_back(world: World) -> dict[str, Any]:
-    """The win-back campaign to the lapsed customers, sent 40 days ago with a hold-out; the treated buy
-    with the planted chance in the 30 days after (its messages are history: marked sent when it started)."""
-    start = world.period.end - timedelta(days=WIN_BACK_START_DAYS)
-    subject, subjects = in_main_language(_spoken(WIN_BACK_WORDS["subject"]))
-    body, bodies = in_main_language(_spoken(WIN_BACK_WORDS["body"]))
+def _campaign(world: World) -> dict[str, Any]:
+    """The new-season campaign to the Seoul regulars, sent 40 days ago with a hold-out drawn from the demo's
+    seed; its messages are history (marked sent when it started)."""
+    start = world.period.end - timedelta(days=CAMPAIGN_START_DAYS)
+    subject, subjects = in_main_language(_spoken(CAMPAIGN_WORDS["subject"]))
+    body, bodies = in_main_language(_spoken(CAMPAIGN_WORDS["body"]))
     with clock_at(start):
         campaign = campaign_create(
             data=CampaignInput(
-                code="win-back",
-                name=str(subject)[:100],
-                segment="lapsed",
+                code="new-season",
+                name=subject[:100],
+                segment="seoul-regulars",
                 subject=subject,
                 body=body,
                 subject_translations=subjects,
                 body_translations=bodies,
                 goal=CampaignGoal.PURCHASE,
-                goal_days=WIN_BACK_WINDOW_DAYS,
-                holdout_share=WIN_BACK_HOLDOUT,
-                offer_cost=Decimal(5000),
+                goal_days=CAMPAIGN_WINDOW_DAYS,
+                holdout_share=CAMPAIGN_HOLDOUT,
             ),
             actor=None,
         )
+        # The same seed draws the same hold-out.
+        Campaign.objects.filter(pk=campaign.pk).update(salt=f"demo-{world.seed}")
         campaign_schedule(campaign=campaign, send_at=None, actor=None)
         campaigns_start_due()
         while campaigns_send(limit=10_000):
@@ -290,50 +316,13 @@ def _win_back(world: World) -> dict[str, Any]:
     Message.objects.filter(kind="campaign", status=MessageStatus.QUEUED).update(
         status=MessageStatus.SENT, sent_at=start
     )
-    treated = list(
-        CampaignRecipient.objects.filter(campaign=campaign, held_out=False).values_list("member", flat=True)
-    )
-    rng = np.random.default_rng([world.seed, 16])
-    buyers = [member for member in treated if rng.random() < WIN_BACK_EFFECT]
-    _purchases(buyers, start, rng)
     campaign.refresh_from_db()
     return {
         "campaign": campaign.code,
         "audience": campaign.audience,
         "held_out": campaign.held_out,
-        "true_uplift": WIN_BACK_EFFECT,
-        "brought_back": len(buyers),
+        "true_uplift": 0,
     }
-
-
-def _purchases(members: list[int], start: datetime, rng: np.random.Generator) -> None:
-    """One purchase each, at a shop's hour some day in the window, with its timeline event."""
-    orders, events = [], []
-    for member_id in members:
-        at = start + timedelta(days=int(rng.integers(1, WIN_BACK_WINDOW_DAYS)), hours=int(rng.integers(1, 9)))
-        amount = Decimal(int(rng.integers(15, 90)) * 1000)
-        orders.append(
-            Order(
-                member_id=member_id,
-                source="demo-win-back",
-                external_id=f"WB-{member_id}",
-                occurred_at=at,
-                currency="KRW",
-                amount=amount,
-            )
-        )
-        events.append(
-            TimelineEvent(
-                member_id=member_id,
-                kind="purchase",
-                occurred_at=at,
-                summary=f"{amount} KRW",
-                data={"amount": str(amount), "currency": "KRW"},
-                source_type="commerce.order",
-            )
-        )
-    Order.objects.bulk_create(orders)
-    TimelineEvent.objects.bulk_create(events)
 
 
 PART = Part("segments", after=segments_plant)

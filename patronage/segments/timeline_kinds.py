@@ -22,25 +22,9 @@ def _segment_name(data: Mapping[str, Any]) -> str | None:
     return text_in_language(name, translations if isinstance(translations, dict) else None, get_language())
 
 
-def _entered(data: Mapping[str, Any], summary: str) -> str | None:
-    name = _segment_name(data)
-    return _("Entered the segment “%(name)s”") % {"name": name} if name else None
+def _named(template: str) -> Callable[[Mapping[str, Any], str], str | None]:
+    """The sentence with the segment's or event's name in the reader's language (None before it had one)."""
 
-
-def _left(data: Mapping[str, Any], summary: str) -> str | None:
-    name = _segment_name(data)
-    return _("Left the segment “%(name)s”") % {"name": name} if name else None
-
-
-SEGMENT_ENTERED = register(
-    "segment_entered", gettext_lazy("Entered a segment"), "◎", "info", staff_only=True, render=_entered
-)
-SEGMENT_LEFT = register(
-    "segment_left", gettext_lazy("Left a segment"), "○", "neutral", staff_only=True, render=_left
-)
-
-
-def _event(template: str) -> Callable[[Mapping[str, Any], str], str | None]:
     def render(data: Mapping[str, Any], summary: str) -> str | None:
         name = _segment_name(data)
         return _(template) % {"name": name} if name else None
@@ -48,31 +32,49 @@ def _event(template: str) -> Callable[[Mapping[str, Any], str], str | None]:
     return render
 
 
+SEGMENT_ENTERED = register(
+    "segment_entered",
+    gettext_lazy("Entered a segment"),
+    "◎",
+    "info",
+    staff_only=True,
+    render=_named(gettext_noop("Entered the segment “%(name)s”")),
+)
+SEGMENT_LEFT = register(
+    "segment_left",
+    gettext_lazy("Left a segment"),
+    "○",
+    "neutral",
+    staff_only=True,
+    render=_named(gettext_noop("Left the segment “%(name)s”")),
+)
+
+
 EVENT_REGISTERED = register(
     "event_registered",
     gettext_lazy("Registered for an event"),
     "✉",
     "good",
-    render=_event(gettext_noop("Registered for “%(name)s”")),
+    render=_named(gettext_noop("Registered for “%(name)s”")),
 )
 EVENT_WAITING = register(
     "event_waiting",
     gettext_lazy("On an event's waiting list"),
     "…",
     "info",
-    render=_event(gettext_noop("On the waiting list for “%(name)s”")),
+    render=_named(gettext_noop("On the waiting list for “%(name)s”")),
 )
 EVENT_CANCELLED = register(
     "event_cancelled",
     gettext_lazy("Cancelled an event registration"),
     "✕",
     "neutral",
-    render=_event(gettext_noop("Cancelled their place at “%(name)s”")),
+    render=_named(gettext_noop("Cancelled their place at “%(name)s”")),
 )
 EVENT_ATTENDED = register(
     "event_attended",
     gettext_lazy("Came to an event"),
     "★",
     "good",
-    render=_event(gettext_noop("Came to “%(name)s”")),
+    render=_named(gettext_noop("Came to “%(name)s”")),
 )

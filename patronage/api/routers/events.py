@@ -49,7 +49,8 @@ def create_event(request: HttpRequest, payload: ClubEventIn) -> Status[ClubEvent
         tiers=payload.tiers,
         segment=payload.segment or "",
     )
-    return Status(201, club_event_create(data=data, actor=acting_user(request)))
+    created = club_event_create(data=data, actor=acting_user(request))
+    return Status(201, club_event_get(event_id=created.pk))
 
 
 @router.get("/events", response={200: list[ClubEventOut], PROBLEM_STATUSES: Problem}, auth=READ)

@@ -337,7 +337,7 @@ class ClubEventOut(Schema):
 
     @staticmethod
     def resolve_waiting(event: Any) -> int:
-        return int(event.registrations.filter(status="waiting").count())
+        return int(event.waiting)  # annotated by event_selectors.club_event_list
 
 
 class RegistrationIn(Schema):

@@ -15,6 +15,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from patronage.analytics.winback import MIN_RISK_DEFAULT, WINBACK_MAX
 from patronage.console.loyalty_forms.base import LoyaltyForm, in_zone, local_input, within_dates
 from patronage.console.loyalty_forms.names import translations_initial
 from patronage.core.business import business
@@ -22,6 +23,8 @@ from patronage.core.names import in_reader_language
 from patronage.segments.campaign_services import GOAL_DAYS_MAX, HOLDOUT_MAX, CampaignInput
 from patronage.segments.models import Campaign, CampaignGoal
 from patronage.segments.selectors import segment_list
+
+WINBACK_DEFAULT = 500
 
 PERCENT = Decimal(100)
 
@@ -138,3 +141,20 @@ class ScheduleForm(forms.Form):
         send_at = self.cleaned_data.get("send_at")
         within_dates(send_at)
         return in_zone(send_at, business().time_zone)
+
+
+class WinbackForm(forms.Form):
+    """How many of the valuable customers at risk, and from what churn risk on."""
+
+    limit = forms.IntegerField(
+        label=gettext_lazy("Customers"), min_value=1, max_value=WINBACK_MAX, initial=WINBACK_DEFAULT
+    )
+    min_risk = forms.IntegerField(
+        label=gettext_lazy("Churn risk of at least (%)"),
+        min_value=1,
+        max_value=99,
+        initial=round(MIN_RISK_DEFAULT * 100),
+    )
+
+    def clean_min_risk(self) -> float:
+        return int(self.cleaned_data["min_risk"]) / 100

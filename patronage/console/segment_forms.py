@@ -19,8 +19,11 @@ from django.utils.translation import gettext_lazy
 from patronage.console.loyalty_forms.base import LoyaltyForm
 from patronage.console.loyalty_forms.names import translations_initial
 from patronage.core.errors import ApplicationError
+from patronage.core.names import in_reader_language
+from patronage.loyalty.models import Benefit
 from patronage.segments.models import Segment, SegmentKind
 from patronage.segments.services import SegmentInput
+from patronage.segments.treatment_services import TreatmentInput
 
 # A list of the most customers a list holds (services.LIST_MAX), each a long e-mail, fits well within this.
 LIST_FILE_MAX = 10 * 1024 * 1024
@@ -163,6 +166,63 @@ def segment_initial(segment: Segment) -> dict[str, Any]:
         "kind": segment.kind,
         "rules": json.dumps(segment.rules) if segment.rules else "",
         **translations_initial(segment, ("name", "description")),
+    }
+
+
+class TreatmentForm(LoyaltyForm):
+    """The one-to-one class's own offer: a benefit and a welcome message for each member who enters."""
+
+    id_prefix = "treatment"
+    in_languages = ("welcome_subject", "welcome_body")
+
+    benefit = forms.ChoiceField(
+        label=gettext_lazy("Benefit given on entering"),
+        required=False,
+        help_text=gettext_lazy("Given to members of the benefit's program; others get the message alone."),
+    )
+    welcome_subject = forms.CharField(label=gettext_lazy("Welcome subject"), max_length=200, required=False)
+    welcome_body = forms.CharField(
+        label=gettext_lazy("Welcome message"),
+        max_length=10_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("Sent by e-mail to those who agreed to hear from you; empty: no welcome."),
+    )
+
+    def __init__(self, *args: Any, benefits: list[Benefit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.benefits = {str(benefit.pk): benefit for benefit in benefits}
+        self._choices_set(
+            "benefit",
+            [
+                ("", _("No benefit")),
+                *(
+                    (
+                        key,
+                        f"{in_reader_language(benefit.program, 'name')}: {in_reader_language(benefit, 'name')}",
+                    )
+                    for key, benefit in self.benefits.items()
+                ),
+            ],
+        )
+
+    def treatment_input(self) -> TreatmentInput:
+        data = self.cleaned_data
+        return TreatmentInput(
+            benefit=self.benefits.get(data.get("benefit") or ""),
+            welcome_subject=data.get("welcome_subject") or "",
+            welcome_body=data.get("welcome_body") or "",
+            welcome_subject_translations=data.get("welcome_subject_translations") or {},
+            welcome_body_translations=data.get("welcome_body_translations") or {},
+        )
+
+
+def treatment_initial(segment: Segment) -> dict[str, Any]:
+    return {
+        "benefit": str(segment.benefit_id or ""),
+        "welcome_subject": segment.welcome_subject,
+        "welcome_body": segment.welcome_body,
+        **translations_initial(segment, ("welcome_subject", "welcome_body")),
     }
 
 

@@ -328,9 +328,11 @@ urlpatterns = [
     path("segments/<slug:code>/edit/", segments.segment_edit, name="segment_edit"),
     path("segments/<slug:code>/retire/", segments.segment_retire_view, name="segment_retire"),
     path("segments/<slug:code>/list/", segments.segment_list_upload, name="segment_list_upload"),
+    path("segments/<slug:code>/treatment/", segments.segment_treatment_view, name="segment_treatment"),
     # Campaigns: the list, the form, a campaign's page (its progress polled by htmx), sending and cancelling.
     path("campaigns/", campaigns.campaign_list_page, name="campaign_list"),
     path("campaigns/new/", campaigns.campaign_new, name="campaign_new"),
+    path("campaigns/win-back/", campaigns.campaign_winback, name="campaign_winback"),
     path("campaigns/<slug:code>/", campaigns.campaign_detail, name="campaign_detail"),
     path("campaigns/<slug:code>/edit/", campaigns.campaign_edit, name="campaign_edit"),
     path("campaigns/<slug:code>/schedule/", campaigns.campaign_schedule_view, name="campaign_schedule"),

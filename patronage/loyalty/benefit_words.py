@@ -15,13 +15,19 @@ from django.utils.translation import gettext as _
 
 MANUAL = "manual"
 TIER_PREFIX = "tier:"
+SEGMENT_PREFIX = "segment:"  # segment:<code>, the reason holding the segment's name when it was given
 _SINCE = "since-"
 
 
 def grant_source_words(source: str, *, tier_names: Mapping[str, str], reason: str = "") -> str:
-    """`source` in a sentence: the tier and the period it was granted for, or by hand with the reason."""
+    """`source` in a sentence: the tier and the period it was granted for, the segment, or by hand with the
+    reason."""
     if source == MANUAL:
         return _("Given by hand: %(reason)s") % {"reason": reason} if reason else _("Given by hand")
+    if source.startswith(SEGMENT_PREFIX):
+        return _("For the members of %(segment)s") % {
+            "segment": reason or source.removeprefix(SEGMENT_PREFIX)
+        }
     if not source.startswith(TIER_PREFIX):
         return source
     tier_code, _sep, period = source.removeprefix(TIER_PREFIX).partition(":")

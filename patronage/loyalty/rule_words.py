@@ -1,7 +1,7 @@
 """Earn rules in people's words: "2× points for Silver members", "1 point per 1,000 KRW".
 
 No database here: the caller reads the names people know a rule's codes by (its tiers, products, categories,
-channels and stores) and passes them in; a code with no name is shown as it is. The sentence is translated
+channels, stores and segments) and passes them in; a code with no name is shown as it is. The sentence is translated
 into the reader's language when it is made, so call it while rendering a page, never in a worker.
 """
 
@@ -37,6 +37,7 @@ class RuleNames:
     categories: Mapping[str, str] = field(default_factory=dict)
     channels: Mapping[str, str] = field(default_factory=dict)
     stores: Mapping[str, str] = field(default_factory=dict)
+    segments: Mapping[str, str] = field(default_factory=dict)
 
 
 NO_NAMES = RuleNames()
@@ -193,6 +194,14 @@ def _campaign_from(words: _Words, minimum: str) -> str:
     }
 
 
+def _segment(words: _Words) -> str:
+    code = str(words.params["segment"])
+    return gettext("For members of %(segment)s: %(terms)s") % {
+        "segment": words.names.segments.get(code, code),
+        "terms": _campaign(words),
+    }
+
+
 def _event(words: _Words) -> str:
     points, text = words.points("points")
     event = str(words.params["event"])
@@ -222,5 +231,6 @@ _DESCRIBE: dict[RuleKind, Callable[[_Words], str]] = {
     RuleKind.STORE: _store,
     RuleKind.TIER_MULTIPLIER: _tier_multiplier,
     RuleKind.CAMPAIGN: _campaign,
+    RuleKind.SEGMENT: _segment,
     RuleKind.EVENT: _event,
 }

@@ -9,11 +9,11 @@ The order (the product's stated rule; there is no other):
    purchase rules only in `evaluate_purchase`.
 2. A rule is skipped, with the reason, when its settings are invalid, when the time is outside its active
    window (active_from inclusive, active_to exclusive), or when its condition does not match (channel,
-   store, tier, lines, minimum spend).
+   store, tier, segment, lines, minimum spend).
 3. A rule that is not stackable is skipped ("does not combine") when an earlier rule already contributed.
 4. A rule's points are rounded to whole points by the program's rounding (down = floor, half_up) one rule
    at a time, so each contribution shown is the one booked.
-5. A multiplier (channel, store, tier, campaign) multiplies the sum contributed so far and contributes the
+5. A multiplier (channel, store, tier, campaign, segment) multiplies the sum contributed so far and contributes the
    difference: place it after the rules it should multiply.
 6. A cap reduces a contribution to what is left of it in the cap period (day, month, year in the program's
    time zone, or lifetime), with a note; a rule with nothing left is skipped.
@@ -377,7 +377,15 @@ def _tier(rule: Rule, facts: _Facts, so_far: int) -> _Outcome:
     return _multiply(facts, so_far, multipliers[tier])
 
 
-def _campaign(rule: Rule, facts: _Facts, so_far: int) -> _Outcome:
+def _segment(rule: Rule, facts: _Facts, so_far: int) -> _Outcome:
+    segment = str(rule.params["segment"])
+    if segment not in facts.context.segments:
+        return Explanation(gettext_noop("the member is not in the segment %(segment)s"), {"segment": segment})
+    return _terms(rule, facts, so_far)
+
+
+def _terms(rule: Rule, facts: _Facts, so_far: int) -> _Outcome:
+    """A campaign's terms: a minimum spend, then a bonus, a rate or a multiplier."""
     if "min_spend" in rule.params and facts.spend < (minimum := decimal_param(rule.params, "min_spend")):
         return Explanation(
             gettext_noop("eligible spend %(spend)s is below the minimum of %(minimum)s"),
@@ -396,7 +404,8 @@ _PURCHASE_KINDS: dict[RuleKind, Callable[[Rule, _Facts, int], _Outcome]] = {
     RuleKind.CHANNEL: _channel,
     RuleKind.STORE: _store,
     RuleKind.TIER_MULTIPLIER: _tier,
-    RuleKind.CAMPAIGN: _campaign,
+    RuleKind.CAMPAIGN: _terms,
+    RuleKind.SEGMENT: _segment,
 }
 
 

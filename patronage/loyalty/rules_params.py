@@ -11,6 +11,8 @@ Kinds and their params (one of the forms separated by "or"):
 - channel / store: channels / stores, and points + per or multiplier
 - tier_multiplier: tiers ({"gold": "1.5", ...})
 - campaign:        multiplier or points + per or bonus; min_spend optional (needs active_from and active_to)
+- segment:         segment (a segment's code), and multiplier or points + per or bonus; min_spend optional:
+                   a campaign's terms for the members of one segment, for as long as they are in it
 - event:           event ("signup", "birthday", "referral", "survey_answered" or "custom:<name>"), points
 """
 
@@ -24,6 +26,7 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_noop
 
+from patronage.core.inputs import CODE_PATTERN
 from patronage.loyalty.explanation import Explanation
 
 
@@ -35,6 +38,7 @@ class RuleKind(StrEnum):
     STORE = "store"
     TIER_MULTIPLIER = "tier_multiplier"
     CAMPAIGN = "campaign"
+    SEGMENT = "segment"
     EVENT = "event"
 
 
@@ -59,6 +63,7 @@ class _Schema:
 
 
 _RATE = ("points", "per")
+_TERMS = (("multiplier",), _RATE, ("bonus",))
 _SCHEMAS: dict[RuleKind, _Schema] = {
     RuleKind.SPEND: _Schema(required=_RATE),
     RuleKind.PRODUCT: _Schema(required=("skus",), forms=(_RATE, ("points_per_unit",))),
@@ -66,7 +71,8 @@ _SCHEMAS: dict[RuleKind, _Schema] = {
     RuleKind.CHANNEL: _Schema(required=("channels",), forms=(_RATE, ("multiplier",))),
     RuleKind.STORE: _Schema(required=("stores",), forms=(_RATE, ("multiplier",))),
     RuleKind.TIER_MULTIPLIER: _Schema(required=("tiers",)),
-    RuleKind.CAMPAIGN: _Schema(forms=(("multiplier",), _RATE, ("bonus",)), optional=("min_spend",)),
+    RuleKind.CAMPAIGN: _Schema(forms=_TERMS, optional=("min_spend",)),
+    RuleKind.SEGMENT: _Schema(required=("segment",), forms=_TERMS, optional=("min_spend",)),
     RuleKind.EVENT: _Schema(required=("event", "points")),
 }
 
@@ -209,6 +215,12 @@ def _event(value: object) -> Explanation | None:
     )
 
 
+def _segment(value: object) -> Explanation | None:
+    if isinstance(value, str) and CODE_PATTERN.match(value):
+        return None
+    return Explanation(gettext_noop("must be a segment's code (lower-case letters, digits, _ and -)"))
+
+
 _FIELD_CHECKS: dict[str, Callable[[object], Explanation | None]] = {
     "points": _positive_int,
     "per": _positive_decimal,
@@ -222,6 +234,7 @@ _FIELD_CHECKS: dict[str, Callable[[object], Explanation | None]] = {
     "stores": _names,
     "tiers": _tiers,
     "event": _event,
+    "segment": _segment,
 }
 
 

@@ -71,6 +71,7 @@ class ProgramEarnSettings:
 @dataclass(frozen=True, kw_only=True)
 class MemberContext:
     tier: str | None = None
+    segments: frozenset[str] = frozenset()  # the codes of the segments the member is in (segment rules)
     # Points each capped rule already gave this member in the period: {(rule_code, cap_period_key): points}.
     earned_in_period: Mapping[tuple[str, str], int] = field(default_factory=dict)
 

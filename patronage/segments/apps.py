@@ -10,6 +10,7 @@ class SegmentsConfig(AppConfig):
         from patronage.segments import (  # noqa: F401  (the fields, hooks, kinds and topics registries)
             erasure,
             known_fields,
+            loyalty_hooks,
             member_hooks,
             message_kinds,
             timeline_kinds,

@@ -39,6 +39,20 @@ class Segment(models.Model):
     refreshed_at = models.DateTimeField(null=True, blank=True, help_text="last full evaluation")
     clock_checked_at = models.DateTimeField(null=True, blank=True, help_text="time-based rules checked up to")
     created_at = models.DateTimeField()
+    # The one-to-one class's treatment, given to each member who enters after `treatment_since` (those
+    # already in when it was set are a campaign's audience, not a welcome's): a benefit of a loyalty
+    # program, and a welcome message in each business language. Its bonus points are an earn rule of the
+    # "segment" kind, kept with the program's other rules.
+    benefit = models.ForeignKey(
+        "loyalty.Benefit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    welcome_subject = models.CharField(_("welcome subject"), max_length=200, blank=True)
+    welcome_subject_translations: models.JSONField[dict[str, str]] = models.JSONField(
+        default=dict, blank=True
+    )
+    welcome_body = models.TextField(_("welcome message"), blank=True)
+    welcome_body_translations: models.JSONField[dict[str, str]] = models.JSONField(default=dict, blank=True)
+    treatment_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -68,6 +82,27 @@ class SegmentMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.segment_id}:{self.member_id}"
+
+
+class SegmentTreatment(models.Model):
+    """The treatment given to a member for one stay in a segment: once per entry, whatever the retries."""
+
+    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="treatments")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    entered_at = models.DateTimeField()
+    given_at = models.DateTimeField()
+    benefit_granted = models.BooleanField(default=False)
+    welcomed = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["segment", "member", "entered_at"], name="segment_treatment_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.segment_id}:{self.member_id}@{self.entered_at:%Y-%m-%d}"
 
 
 class SegmentSize(models.Model):

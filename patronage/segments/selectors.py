@@ -3,19 +3,23 @@ the fields the builder offers."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from patronage.core import clock
 from patronage.core.business import business_zone
 from patronage.core.errors import NotFound
+from patronage.core.names import in_reader_language
+from patronage.loyalty.models import EarnRule
+from patronage.loyalty.rules_params import RuleKind
 from patronage.members.models import Member
 from patronage.segments.fields import fields_all
 from patronage.segments.matching import rules_members, rules_tree
-from patronage.segments.models import Reconciliation, Segment, SegmentMember, SegmentSize
+from patronage.segments.models import Reconciliation, Segment, SegmentMember, SegmentSize, SegmentTreatment
 from patronage.segments.rules import OPERATORS
 
 SAMPLE_SIZE = 10
@@ -117,3 +121,48 @@ def segment_fields() -> list[FieldEntry]:
         )
         for known in fields_all().values()
     ]
+
+
+def segment_earn_rules(*, segment: Segment) -> QuerySet[EarnRule]:
+    """The earn rules of any program that give this segment's members more."""
+    return (
+        EarnRule.objects.filter(kind=RuleKind.SEGMENT, params__segment=segment.code)
+        .select_related("program")
+        .order_by("program__code", "priority", "code")
+    )
+
+
+def segment_codes_of(*, member_ids: Collection[int]) -> dict[int, frozenset[str]]:
+    """The live segments each of these members is in, by code."""
+    found: dict[int, set[str]] = {}
+    rows = SegmentMember.objects.filter(member_id__in=list(member_ids), segment__active=True).values_list(
+        "member_id", "segment__code"
+    )
+    for member_id, code in rows:
+        found.setdefault(member_id, set()).add(code)
+    return {member_id: frozenset(codes) for member_id, codes in found.items()}
+
+
+def segment_names(*, include_retired: bool = False) -> dict[str, str]:
+    """{code: name in the reader's language} of the segments, by name."""
+    named = {
+        segment.code: in_reader_language(segment, "name")
+        for segment in segment_list(include_retired=include_retired)
+    }
+    return dict(sorted(named.items(), key=lambda item: item[1].casefold()))
+
+
+@dataclass(frozen=True)
+class TreatmentCounts:
+    entries: int  # stays treated since the treatment was set
+    benefits: int
+    welcomes: int
+
+
+def segment_treatment_counts(*, segment: Segment) -> TreatmentCounts:
+    counts = SegmentTreatment.objects.filter(segment=segment).aggregate(
+        entries=Count("pk"),
+        benefits=Count("pk", filter=Q(benefit_granted=True)),
+        welcomes=Count("pk", filter=Q(welcomed=True)),
+    )
+    return TreatmentCounts(**counts)

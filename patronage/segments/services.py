@@ -202,6 +202,23 @@ def segment_retire(*, segment: Segment, active: bool, actor: User | None) -> Seg
     return segment
 
 
+def segment_list_write(*, code: str, name: str, member_ids: set[int], actor: User | None) -> Segment:
+    """A static list made, or replaced whole, from a list drawn elsewhere (the win-back ranking); a segment
+    of that code kept by rules is not overwritten (409)."""
+    segment = Segment.objects.filter(code=code).first()
+    if segment is None:
+        segment = segment_create(
+            data=SegmentInput(code=code, name=name, kind=SegmentKind.STATIC), actor=actor
+        )
+    elif segment.kind != SegmentKind.STATIC:
+        raise Conflict(_("the segment '%(code)s' is kept by its rules") % {"code": code}, field="code")
+    elif not segment.active:
+        segment = segment_retire(segment=segment, active=True, actor=actor)
+    segment_members_set(segment=segment, member_ids=member_ids, actor=actor, replace=True)
+    segment.refresh_from_db()
+    return segment
+
+
 def _static(segment: Segment) -> None:
     if segment.kind != SegmentKind.STATIC:
         raise Conflict(

@@ -1,4 +1,5 @@
-"""Segments' jobs, run by Celery: the upkeep after members' changes (every minute), the clock check of
+"""Segments' jobs, run by Celery: the upkeep after members' changes with the treatments of those who
+entered (every minute), the clock check of
 time-based rules with the day's sizes (hourly), the nightly reconciliation, and campaigns (every minute).
 
 Tasks are an interface, like views: they import services, and a service never imports them.
@@ -7,6 +8,7 @@ Tasks are an interface, like views: they import services, and a service never im
 from celery import shared_task
 
 from patronage.segments.campaign_services import campaigns_send, campaigns_start_due
+from patronage.segments.treatment_services import segment_treatments_give
 from patronage.segments.upkeep import (
     segment_sizes_record,
     segments_clock,
@@ -17,9 +19,10 @@ from patronage.segments.upkeep import (
 
 @shared_task(name="segments.upkeep")
 def upkeep_task() -> int:
-    """Moves the members whose changes since the last pass put them in or out of a segment; returns how
-    many moved."""
+    """Moves the members whose changes since the last pass put them in or out of a segment, then gives
+    those who entered their segment's treatment; returns how many moved."""
     report = segments_upkeep()
+    segment_treatments_give()
     return report.entered + report.left
 
 

@@ -27,19 +27,28 @@ from patronage.api.schemas.segments import (
     SegmentMemberOut,
     SegmentOut,
     SizeOut,
+    TreatmentIn,
+    TreatmentOut,
 )
+from patronage.core.errors import NotFound, ValidationFailed
+from patronage.loyalty.models import Benefit
+from patronage.loyalty.selectors.accounts import program_get
+from patronage.loyalty.selectors.catalogue import benefit_get
 from patronage.segments.models import Segment, SegmentKind, SegmentMember
 from patronage.segments.selectors import (
     FieldEntry,
     SizePoint,
+    segment_earn_rules,
     segment_fields,
     segment_get,
     segment_list,
     segment_members,
     segment_preview,
     segment_sizes,
+    segment_treatment_counts,
 )
 from patronage.segments.services import SegmentInput, segment_create, segment_members_set, segment_update
+from patronage.segments.treatment_services import TreatmentInput, segment_treatment_set
 from patronage.segments.upkeep import Moves
 
 router = Router(tags=["segments"])
@@ -136,3 +145,59 @@ def set_segment_members(request: HttpRequest, segment_id: PathId, payload: Segme
 def list_segment_sizes(request: HttpRequest, segment_id: PathId) -> list[SizePoint]:
     """The segment's size at the end of each day of the last 90 (in the business's zone), and today's."""
     return segment_sizes(segment=segment_get(segment_id=segment_id))
+
+
+def _treatment(segment: Segment) -> dict[str, Any]:
+    counts = segment_treatment_counts(segment=segment)
+    benefit = segment.benefit
+    return {
+        "benefit": {"program": benefit.program.code, "code": benefit.code} if benefit else None,
+        "welcome_subject": segment.welcome_subject,
+        "welcome_subject_translations": segment.welcome_subject_translations,
+        "welcome_body": segment.welcome_body,
+        "welcome_body_translations": segment.welcome_body_translations,
+        "since": segment.treatment_since,
+        "treated": counts.entries,
+        "benefits": counts.benefits,
+        "welcomes": counts.welcomes,
+        "earn_rules": [f"{rule.program.code}/{rule.code}" for rule in segment_earn_rules(segment=segment)],
+    }
+
+
+def _benefit(payload: TreatmentIn) -> Benefit | None:
+    if payload.benefit is None:
+        return None
+    try:
+        return benefit_get(program=program_get(code=payload.benefit.program), code=payload.benefit.code)
+    except NotFound as error:
+        part = "program" if error.field == "program" else "code"
+        raise ValidationFailed(error.message, field=f"benefit.{part}") from error
+
+
+@router.get(
+    "/segments/{segment_id}/treatment", response={200: TreatmentOut, PROBLEM_STATUSES: Problem}, auth=READ
+)
+def get_segment_treatment(request: HttpRequest, segment_id: PathId) -> dict[str, Any]:
+    """The segment's own offer: its benefit and welcome for members who enter, what was given so far, and
+    the earn rules that give its members bonus points."""
+    return _treatment(segment_get(segment_id=segment_id))
+
+
+@router.put(
+    "/segments/{segment_id}/treatment", response={200: TreatmentOut, PROBLEM_STATUSES: Problem}, auth=WRITE
+)
+def set_segment_treatment(request: HttpRequest, segment_id: PathId, payload: TreatmentIn) -> dict[str, Any]:
+    """Sets the benefit and welcome each member entering from now on gets, once per stay (members already
+    in get nothing: write them a campaign). An unknown benefit or a subject without a message is 422."""
+    segment = segment_treatment_set(
+        segment=segment_get(segment_id=segment_id),
+        data=TreatmentInput(
+            benefit=_benefit(payload),
+            welcome_subject=payload.welcome_subject,
+            welcome_body=payload.welcome_body,
+            welcome_subject_translations=payload.welcome_subject_translations or {},
+            welcome_body_translations=payload.welcome_body_translations or {},
+        ),
+        actor=acting_user(request),
+    )
+    return _treatment(segment)

@@ -114,6 +114,43 @@ class SegmentOut(Schema):
         return segment.member_count
 
 
+class BenefitRef(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    program: str = Field(..., max_length=32, pattern=CODE_PATTERN, description="the program's code")
+    code: str = Field(..., max_length=48, pattern=NOT_BLANK, description="the benefit's code in it")
+
+
+class TreatmentIn(Schema):
+    """What each member entering from now on gets; left out or empty, no benefit and no welcome. Bonus
+    points are an earn rule of the `segment` kind (POST /programs/{code}/rules)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    benefit: BenefitRef | None = Field(None, description="given once per stay to members of its program")
+    welcome_subject: str = Field("", max_length=SUBJECT_MAX, pattern=SAFE_TEXT)
+    welcome_subject_translations: SubjectTexts = Field(
+        NOT_GIVEN, description=TRANSLATIONS, max_length=MAX_LANGUAGES
+    )
+    welcome_body: str = Field("", max_length=BODY_MAX, pattern=SAFE_TEXT)
+    welcome_body_translations: BodyTexts = Field(
+        NOT_GIVEN, description=TRANSLATIONS, max_length=MAX_LANGUAGES
+    )
+
+
+class TreatmentOut(Schema):
+    benefit: BenefitRef | None
+    welcome_subject: str
+    welcome_subject_translations: dict[str, str]
+    welcome_body: str
+    welcome_body_translations: dict[str, str]
+    since: datetime | None = Field(description="members entering from then on are treated")
+    treated: int = Field(description="stays treated so far")
+    benefits: int = Field(description="benefits given so far")
+    welcomes: int = Field(description="welcome messages queued so far")
+    earn_rules: list[str] = Field(description="`<program>/<rule>` of the earn rules naming this segment")
+
+
 class SegmentMemberOut(Schema):
     member: int = Field(description="the customer's id (GET /members/{id})")
     entered_at: datetime

@@ -284,6 +284,14 @@ def _campaign_kept(body: dict[str, Any]) -> None:
     body["segment"] = "seoul"
 
 
+def _treatment_kept(body: dict[str, Any]) -> None:
+    """A welcome has both its subject and its message, or neither; no benefit (the fuzzer cannot know one)."""
+    body.pop("benefit", None)
+    if not (str(body.get("welcome_subject") or "").strip() and str(body.get("welcome_body") or "").strip()):
+        body.pop("welcome_subject", None)
+        body.pop("welcome_body", None)
+
+
 def _schedule_kept(body: dict[str, Any]) -> None:
     """A time to send not long past (the fuzzer's clock stands after the last moment: none is sent)."""
     body.pop("send_at", None)
@@ -371,6 +379,7 @@ STATED_IN_WORDS_OF_VALID = {
     "PUT /api/v1/segments/{segment_id}": _segment_change_kept,
     "POST /api/v1/segments/preview": lambda body, case: _segment_kept(body),
     "PUT /api/v1/segments/{segment_id}/members": lambda body, case: _segment_list_kept(body),
+    "PUT /api/v1/segments/{segment_id}/treatment": lambda body, case: _treatment_kept(body),
     "POST /api/v1/campaigns": lambda body, case: _campaign_kept(body),
     "PUT /api/v1/campaigns/{campaign_id}": lambda body, case: _campaign_kept(body),
     "POST /api/v1/campaigns/{campaign_id}/schedule": lambda body, case: _schedule_kept(body),

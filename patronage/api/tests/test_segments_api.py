@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from patronage.conftest import program_launched
 from patronage.core.apikeys import SCOPES
+from patronage.loyalty.models import Benefit, Program
 from patronage.segments.models import Segment
 
 SEOUL = {"code": "seoul", "name": "Seoul customers", "rules": {"field": "city", "op": "eq", "value": "Seoul"}}
@@ -181,3 +183,48 @@ def test_a_code_the_console_uses_in_its_addresses_is_refused(client) -> None:
     response = post(client, "/segments", SEOUL | {"code": "new"})
     assert response.status_code == 422
     assert fields(response) == ["code"]
+
+
+# --- the treatment -----------------------------------------------------------------------------------------
+
+
+def test_a_segments_treatment_is_set_and_read_back(client, alice) -> None:
+    program = program_launched(Program.objects.create(code="hanbit", name="Hanbit Club", currency="KRW"))
+    Benefit.objects.create(program=program, code="lounge", name="Lounge evening", kind="event_seat")
+    segment = post(client, "/segments", SEOUL).json()
+    treatment = {
+        "benefit": {"program": "hanbit", "code": "lounge"},
+        "welcome_subject": "Welcome, Seoul",
+        "welcome_body": "Our Seoul stores thank you.",
+        "welcome_subject_translations": {"ko": "서울 고객님 환영합니다"},
+    }
+
+    response = put(client, f"/segments/{segment['id']}/treatment", treatment)
+
+    assert response.status_code == 200, response.json()
+    read = client.get(f"/api/v1/segments/{segment['id']}/treatment").json()
+    assert read["benefit"] == {"program": "hanbit", "code": "lounge"}
+    assert read["welcome_subject_translations"] == {"ko": "서울 고객님 환영합니다"}
+    assert read["since"] is not None
+    assert (read["treated"], read["earn_rules"]) == (0, [])
+
+
+def test_an_unknown_benefit_or_a_subject_without_a_message_is_422_naming_it(client) -> None:
+    segment = post(client, "/segments", SEOUL).json()
+    path = f"/segments/{segment['id']}/treatment"
+
+    unknown = put(client, path, {"benefit": {"program": "nowhere", "code": "lounge"}})
+    half = put(client, path, {"welcome_subject": "Welcome"})
+
+    assert (unknown.status_code, fields(unknown)) == (422, ["benefit.program"])
+    assert (half.status_code, fields(half)) == (422, ["welcome_body"])
+    assert Segment.objects.get(code="seoul").treatment_since is None
+
+
+def test_only_a_key_that_may_write_segments_sets_a_treatment(db, api_client, client) -> None:
+    segment = post(client, "/segments", SEOUL).json()
+    reader = api_client("segments:read")
+    path = f"/api/v1/segments/{segment['id']}/treatment"
+    assert reader.get(path).status_code == 200
+    assert put(reader, f"/segments/{segment['id']}/treatment", {}).status_code == 403
+    assert Client().get(path).status_code == 401

@@ -94,8 +94,13 @@ class EarnRuleForm(LoyaltyForm):
         currency: str,
         time_zone: str,
         rule: EarnRule | None = None,
+        proposed_segment: str = "",
     ) -> None:
-        super().__init__(data, initial=_rule_initial(rule, time_zone) if rule else None)
+        initial = _rule_initial(rule, time_zone) if rule else None
+        proposed = {"segment": proposed_segment} if proposed_segment and rule is None else None
+        if proposed is not None:
+            initial = {"kind": RuleKind.SEGMENT}  # from a segment's page: "give its members more"
+        super().__init__(data, initial=initial)
         self.time_zone = time_zone
         if rule is not None:
             self.fields["code"].disabled = True
@@ -106,7 +111,9 @@ class EarnRuleForm(LoyaltyForm):
                 data if settings.kind == chosen else None,
                 names=names,
                 currency=currency,
-                params=rule.params if rule is not None and rule.kind == settings.kind else None,
+                params=rule.params
+                if rule is not None and rule.kind == settings.kind
+                else (proposed if settings.kind == RuleKind.SEGMENT else None),
             )
             for settings in KIND_SETTINGS
         ]

@@ -42,6 +42,7 @@ RULE_KIND_LABELS: dict[str, StrOrPromise] = {
     RuleKind.STORE: _("Per store"),
     RuleKind.TIER_MULTIPLIER: _("Tier multiplier"),
     RuleKind.CAMPAIGN: _("Bonus campaign"),
+    RuleKind.SEGMENT: _("Segment bonus"),
     RuleKind.EVENT: _("One-off event"),
 }
 
@@ -337,6 +338,40 @@ class CampaignSettings(KindSettings):
     min_spend = _amount(_("Only from a spend of"), smallest=Decimal(0))
 
 
+class SegmentSettings(CampaignSettings):
+    """A campaign's terms for the members of one segment, for as long as they are in it."""
+
+    kind = RuleKind.SEGMENT
+    description = _(
+        "For the members of one segment, while they are in it: multiply what the rules before it earned, "
+        "points for every amount spent, or a bonus on each purchase; from a minimum spend if you give one."
+    )
+    always = ("segment",)
+    segment = forms.ChoiceField(
+        label=_("Segment"),
+        required=False,
+        error_messages={"required": _("Choose a segment.")},
+    )
+
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None = None,
+        *,
+        names: RuleNames,
+        currency: str,
+        params: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(data, names=names, currency=currency, params=params)
+        chosen = str((params or {}).get("segment") or "")
+        # A segment the rule names stays choosable when it has since been retired.
+        kept = [(chosen, chosen)] if chosen and chosen not in names.segments else []
+        field = self.fields["segment"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "—"), *((code, title) for code, title in names.segments.items()), *kept]
+        if not names.segments:
+            field.help_text = _("No segments yet: build one on the Segments page first.")
+
+
 class EventSettings(KindSettings):
     kind = RuleKind.EVENT
     description = _(
@@ -393,5 +428,6 @@ KIND_SETTINGS: tuple[type[KindSettings], ...] = (
     StoreSettings,
     TierSettings,
     CampaignSettings,
+    SegmentSettings,
     EventSettings,
 )

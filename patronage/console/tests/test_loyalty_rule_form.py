@@ -22,6 +22,7 @@ NAMES = RuleNames(
     categories={"tea": "Tea", "cups": "Cups"},
     channels={"app": "Mobile app", "web": "Web shop"},
     stores={"gangnam": "Gangnam store"},
+    segments={"seoul": "Seoul regulars"},
 )
 SEOUL = "Asia/Seoul"
 RULE = {"code": "r1", "name": "A rule", "priority": "100", "stackable": "on", "enabled": "on"}
@@ -93,6 +94,10 @@ def posted(kind: RuleKind, **settings: Any) -> dict[str, Any]:
         (
             {**posted(RuleKind.CAMPAIGN, earn_by="per_amount", points="2", per="1000"), **CAMPAIGN_DATES},
             {"points": 2, "per": "1000"},
+        ),
+        (
+            posted(RuleKind.SEGMENT, segment="seoul", earn_by="multiply", multiplier="2"),
+            {"segment": "seoul", "multiplier": "2"},
         ),
         (posted(RuleKind.EVENT, event="birthday", points="500"), {"event": "birthday", "points": 500}),
         (
@@ -237,6 +242,7 @@ NEEDED_BEYOND_DEFAULTS: dict[RuleKind, dict[str, Any]] = {
     RuleKind.STORE: {"store-stores": ["gangnam"]},
     RuleKind.TIER_MULTIPLIER: {"tier_multiplier-gold": "2"},
     RuleKind.CAMPAIGN: CAMPAIGN_DATES,
+    RuleKind.SEGMENT: {"segment-segment": "seoul"},
     RuleKind.EVENT: {},
 }
 

@@ -103,6 +103,11 @@ def _pages(segment: Segment, static: Segment) -> list[tuple[str, str, dict[str, 
             reverse("console:segment_list_upload", args=[static.code]),
             {"file": SimpleUploadedFile("list.csv", b"alice@example.com\n")},
         ),
+        (
+            "post",
+            reverse("console:segment_treatment", args=[segment.code]),
+            {"welcome_subject": "Welcome", "welcome_body": "Glad to have you."},
+        ),
     ]
 
 
@@ -117,6 +122,7 @@ def _unchanged(segment: Segment, static: Segment) -> None:
     segment.refresh_from_db()
     assert segment.active
     assert segment.name == "Seoul"
+    assert (segment.welcome_body, segment.treatment_since) == ("", None)
     assert not Segment.objects.filter(code="seoul-buyers").exists()
     assert not SegmentMember.objects.filter(segment=static).exists()
 
@@ -335,3 +341,37 @@ def test_the_customer_page_lists_the_segments_the_customer_is_in_for_those_who_m
     hidden = client_as(agent).get(url)
     assert hidden.status_code == 200
     assert 'id="customer-segments"' not in hidden.content.decode()
+
+
+# --- the treatment -----------------------------------------------------------------------------------------
+
+
+def test_a_manager_gives_a_segment_its_welcome_and_is_shown_a_half_written_one(client_as, manager, seoul):
+    client = client_as(manager)
+    url = reverse("console:segment_treatment", args=[seoul.code])
+
+    refused = client.post(url, {"welcome_subject": "Welcome, Seoul", "welcome_body": ""})
+    assert refused.status_code == 400
+    assert "write the welcome message, or leave the subject empty" in page_text(refused)
+
+    saved = client.post(
+        url, {"welcome_subject": "Welcome, Seoul", "welcome_body": "Our Seoul stores thank you."}
+    )
+    assert saved.status_code == 302
+    text = page_text(client.get(saved["Location"]))
+    assert "Welcome, Seoul" in text
+    assert "no earn rule names this segment" in text
+    seoul.refresh_from_db()
+    assert seoul.treatment_since is not None
+
+
+def test_the_bonus_points_link_opens_a_segment_rule_for_this_segment(client_as, manager, seoul):
+    program = program_launched(Program.objects.create(code="hanbit", name="Hanbit Club", currency="KRW"))
+    client = client_as(manager)
+    detail = client.get(reverse("console:segment_detail", args=[seoul.code]))
+    link = f"{reverse('console:loyalty_rule_create', args=[program.code])}?segment={seoul.code}"
+    assert link in detail.content.decode()
+
+    form = client.get(link).content.decode()
+    assert 'value="segment" checked' in form or 'value="segment" selected' in form
+    assert f'<option value="{seoul.code}" selected>' in form

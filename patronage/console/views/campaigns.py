@@ -17,11 +17,19 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from patronage.analytics.winback import MIN_RISK_DEFAULT, winback_candidates
 from patronage.console.access import acting_user, staff_required
-from patronage.console.campaign_forms import CampaignForm, ScheduleForm, campaign_initial
+from patronage.console.campaign_forms import (
+    WINBACK_DEFAULT,
+    CampaignForm,
+    ScheduleForm,
+    WinbackForm,
+    campaign_initial,
+)
 from patronage.console.campaign_words import (
     number,
     preflight_words,
@@ -47,12 +55,15 @@ from patronage.segments.campaign_services import (
     campaign_schedule,
     campaign_update,
 )
-from patronage.segments.models import Campaign, CampaignStatus
+from patronage.segments.models import Campaign, CampaignGoal, CampaignStatus
 from patronage.segments.permissions import CAMPAIGNS_SEND, SEGMENTS_VIEW
+from patronage.segments.services import segment_list_write
 
 CAMPAIGNS_PER_PAGE = 50
 POLL_SECONDS = 3
 CANCELLABLE = (CampaignStatus.SCHEDULED, CampaignStatus.SENDING)
+WINBACK_CODE = "win-back"  # the list a win-back campaign goes to, drawn again each time
+WINBACK_SHOWN = 100  # of the ranking, on the page
 
 
 def _campaign_or_404(code: str) -> Campaign:
@@ -100,6 +111,12 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
     return _campaign_form(request, None)
 
 
+def _proposed(request: HttpRequest) -> dict[str, str] | None:
+    """A new campaign's segment and goal when a page proposed them (the win-back list)."""
+    proposed = {name: request.GET[name] for name in ("segment", "goal") if request.GET.get(name)}
+    return proposed or None
+
+
 @staff_required(CAMPAIGNS_SEND)
 @require_http_methods(["GET", "POST"])
 def campaign_edit(request: HttpRequest, code: str) -> HttpResponse:
@@ -111,7 +128,7 @@ def campaign_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _campaign_form(request: HttpRequest, campaign: Campaign | None) -> HttpResponse:
-    initial = campaign_initial(campaign) if campaign else None
+    initial = campaign_initial(campaign) if campaign else _proposed(request)
     if request.method == "GET":
         return _form_page(request, campaign, CampaignForm(initial=initial, campaign=campaign))
     form = CampaignForm(request.POST, initial=initial, campaign=campaign)
@@ -287,3 +304,45 @@ def campaign_cancel_view(request: HttpRequest, code: str) -> HttpResponse:
     else:
         messages.success(request, _("The campaign is cancelled: no more messages are queued."))
     return _back(campaign)
+
+
+# --- win-back: the valuable customers at risk --------------------------------------------------------------
+
+
+@staff_required(CAMPAIGNS_SEND)
+@require_http_methods(["GET", "POST"])
+def campaign_winback(request: HttpRequest) -> HttpResponse:
+    """The ranking of customers by value at risk; posting it makes the win-back list and opens a campaign
+    to it."""
+    form = WinbackForm(request.POST or request.GET or None)
+    limit, min_risk = WINBACK_DEFAULT, MIN_RISK_DEFAULT
+    if form.is_bound and form.is_valid():
+        limit, min_risk = form.cleaned_data["limit"], form.cleaned_data["min_risk"]
+    candidates = winback_candidates(limit=limit, min_risk=min_risk)
+    if request.method == "POST" and form.is_valid() and candidates:
+        segment = segment_list_write(
+            code=WINBACK_CODE,
+            name=gettext("Win-back"),
+            member_ids={candidate.member_id for candidate in candidates},
+            actor=acting_user(request),
+        )
+        messages.success(
+            request,
+            ngettext(
+                "The win-back list holds %(count)d customer: write them a campaign.",
+                "The win-back list holds %(count)d customers: write them a campaign.",
+                segment.member_count,
+            )
+            % {"count": segment.member_count},
+        )
+        return redirect(
+            f"{reverse('console:campaign_new')}?segment={segment.code}&goal={CampaignGoal.PURCHASE}"
+        )
+    context = {
+        "form": form,
+        "candidates": candidates[:WINBACK_SHOWN],
+        "count": len(candidates),
+        "at_risk": sum(candidate.value_at_risk for candidate in candidates),
+    }
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(request, "console/campaigns/winback.html", context, status=status)

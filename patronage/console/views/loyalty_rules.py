@@ -100,6 +100,7 @@ def _rule_form(request: HttpRequest, program: Program, rule: EarnRule | None = N
         currency=program.currency,
         time_zone=business().time_zone,
         rule=rule,
+        proposed_segment=request.GET.get("segment", "") if rule is None else "",
     )
 
 

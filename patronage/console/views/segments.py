@@ -26,17 +26,22 @@ from patronage.console.segment_forms import (
     ListUploadForm,
     RuleProblem,
     SegmentForm,
+    TreatmentForm,
     rule_problems,
     rules_parse,
     segment_initial,
+    treatment_initial,
 )
 from patronage.core.errors import ApplicationError, NotFound, ValidationFailed
 from patronage.core.names import in_reader_language
+from patronage.loyalty.selectors.accounts import program_list
+from patronage.loyalty.selectors.catalogue import benefit_offerable
 from patronage.segments.campaign_selectors import campaigns_of_segment
 from patronage.segments.models import Segment, SegmentKind
 from patronage.segments.permissions import SEGMENTS_MANAGE, SEGMENTS_VIEW
 from patronage.segments.rule_words import date_operator_words, operator_words, rules_words
 from patronage.segments.selectors import (
+    segment_earn_rules,
     segment_fields,
     segment_get,
     segment_last_reconciliation,
@@ -44,6 +49,7 @@ from patronage.segments.selectors import (
     segment_members,
     segment_preview,
     segment_sizes,
+    segment_treatment_counts,
 )
 from patronage.segments.services import (
     segment_create,
@@ -52,6 +58,7 @@ from patronage.segments.services import (
     segment_retire,
     segment_update,
 )
+from patronage.segments.treatment_services import segment_treatment_set
 
 MEMBERS_PER_PAGE = 50
 WORDS_SHORT = 140  # characters of the rules in words the list shows
@@ -226,6 +233,7 @@ def _detail_page(
     upload_form: ListUploadForm,
     *,
     list_problems: list[str] | None = None,
+    treatment_form: TreatmentForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     page = Paginator(segment_members(segment=segment), MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
@@ -242,6 +250,13 @@ def _detail_page(
         "upload_form": upload_form,
         "list_problems": list_problems or [],
         "campaigns": campaigns_of_segment(segment=segment),
+        "treatment_form": treatment_form
+        or TreatmentForm(initial=treatment_initial(segment), benefits=list(benefit_offerable())),
+        "benefit_name": in_reader_language(segment.benefit, "name"),
+        "welcome_subject": in_reader_language(segment, "welcome_subject"),
+        "treated": segment_treatment_counts(segment=segment),
+        "earn_rules": segment_earn_rules(segment=segment),
+        "programs": program_list(),
         "charts": [
             chart(
                 "segment-sizes",
@@ -299,3 +314,21 @@ def segment_list_upload(request: HttpRequest, code: str) -> HttpResponse:
         % {"entered": len(moves.entered), "left": len(moves.left)},
     )
     return _back(segment)
+
+
+@staff_required(SEGMENTS_MANAGE)
+@require_POST
+def segment_treatment_view(request: HttpRequest, code: str) -> HttpResponse:
+    """The segment's benefit and welcome message for those who enter from now on."""
+    segment = _segment_or_404(code)
+    form = TreatmentForm(request.POST, initial=treatment_initial(segment), benefits=list(benefit_offerable()))
+    if form.is_valid():
+        try:
+            segment_treatment_set(segment=segment, data=form.treatment_input(), actor=acting_user(request))
+        except ApplicationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The treatment is saved: members who enter from now on get it."))
+            return _back(segment)
+    messages.error(request, _("The treatment is not saved: see what is marked below."))
+    return _detail_page(request, segment, ListUploadForm(), treatment_form=form, status=400)

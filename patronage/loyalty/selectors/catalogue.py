@@ -77,6 +77,15 @@ def benefit_list(*, program: Program) -> QuerySet[Benefit]:
     return Benefit.objects.filter(program=program).prefetch_related("tier_benefits__tier")
 
 
+def benefit_offerable() -> QuerySet[Benefit]:
+    """The benefits another part of the product may give (a segment's treatment): live, in live programs."""
+    return (
+        Benefit.objects.filter(active=True, program__active=True)
+        .select_related("program")
+        .order_by("program__code", "name")
+    )
+
+
 def benefit_get(*, program: Program, code: str) -> Benefit:
     benefit = Benefit.objects.filter(program=program, code=code).first()
     if benefit is None:

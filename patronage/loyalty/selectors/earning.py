@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from patronage.loyalty import rules
+from patronage.loyalty import hooks, rules
 from patronage.loyalty.models import Account, CapUsage, EarnRule, Program
 from patronage.loyalty.program_cache import program_cached
 from patronage.loyalty.rules import (
@@ -62,7 +62,7 @@ def earn_settings(*, program: Program) -> ProgramEarnSettings:
 
 
 def member_context(*, account: Account | None, rule_set: list[Rule], at: datetime) -> MemberContext:
-    """The member's tier and what each capped rule already gave them in the period `at` falls in."""
+    """The member's tier, segments (when a rule asks) and what each capped rule already gave them in the period `at` falls in."""
     if account is None:
         return MemberContext()
     tz = ZoneInfo(account.program.time_zone)
@@ -77,7 +77,12 @@ def member_context(*, account: Account | None, rule_set: list[Rule], at: datetim
             "rule_code", "period_key", "points"
         )
         used = {(code, key): points for code, key, points in rows if periods.get(code) == key}
-    return MemberContext(tier=account.tier.code if account.tier else None, earned_in_period=used)
+    segments: frozenset[str] = frozenset()
+    if any(rule.kind == RuleKind.SEGMENT for rule in rule_set):
+        segments = hooks.member_segments([account.member_id]).get(account.member_id, frozenset())
+    return MemberContext(
+        tier=account.tier.code if account.tier else None, segments=segments, earned_in_period=used
+    )
 
 
 def purchase_simulate(*, program: Program, account: Account | None, purchase: Purchase) -> Evaluation:

@@ -1,5 +1,5 @@
-"""The names people know an earn rule's codes by: the program's tiers, and the catalogue's products,
-categories, channels and stores. The set-up form picks from them; the rule list names what rules name."""
+"""The names people know an earn rule's codes by: the program's tiers, the catalogue's products,
+categories, channels and stores, and the segments. The set-up form picks from them; the rule list names what rules name."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django.db.models import Q
 
 from patronage.commerce.models import Category, Channel, Product, Store
+from patronage.loyalty import hooks
 from patronage.loyalty.models import EarnRule, Program
 from patronage.loyalty.rule_words import RuleNames
 from patronage.loyalty.selectors.tiers import tier_list
@@ -27,13 +28,16 @@ def earn_rule_choices(*, program: Program) -> RuleNames:
         categories=dict(Category.objects.order_by("name", "code").values_list("code", "name")),
         channels=dict(Channel.objects.order_by("name", "code").values_list("code", "name")),
         stores=dict(stores.order_by("name", "code").values_list("code", "name")),
+        segments=hooks.segment_names(),
     )
 
 
 def earn_rule_names(*, program: Program, rules: Iterable[EarnRule]) -> RuleNames:
     """The names of what these rules of the program name, and nothing more: a list reads a few, not all."""
     named: dict[str, set[str]] = {"skus": set(), "categories": set(), "channels": set(), "stores": set()}
+    names_segment = False
     for rule in rules:
+        names_segment = names_segment or "segment" in rule.params
         for setting, codes in named.items():
             listed = rule.params.get(setting)
             if isinstance(listed, list):
@@ -44,6 +48,7 @@ def earn_rule_names(*, program: Program, rules: Iterable[EarnRule]) -> RuleNames
         categories=dict(Category.objects.filter(code__in=named["categories"]).values_list("code", "name")),
         channels=dict(Channel.objects.filter(code__in=named["channels"]).values_list("code", "name")),
         stores=dict(Store.objects.filter(code__in=named["stores"]).values_list("code", "name")),
+        segments=hooks.segment_names() if names_segment else {},
     )
 
 

@@ -219,16 +219,38 @@ def benefit_goodwill(
 ) -> BenefitGrant:
     """One benefit given to put a wrong right (a complaint's compensation), in the caller's transaction;
     the same key again returns the first grant."""
+    return benefit_give(
+        account=account,
+        benefit=benefit,
+        key=f"goodwill:{account.program_id}:{key}",
+        source="manual",
+        reason=reason,
+        actor=actor,
+        at=at,
+    )
+
+
+def benefit_give(
+    *,
+    account: Account,
+    benefit: Benefit,
+    key: str,
+    source: str,
+    reason: str,
+    actor: User | None,
+    at: datetime,
+) -> BenefitGrant:
+    """One benefit for its usual validity, in the caller's transaction, by another part of the product (a
+    complaint's goodwill, a segment's treatment); the same key again returns the first grant."""
     if benefit.program_id != account.program_id:
         raise ValidationFailed(_("the benefit belongs to another program"), field="benefit")
-    key = f"goodwill:{account.program_id}:{key}"
     grant = _grant(
         account=account,
         benefit=benefit,
         quantity=1,
         valid_from=at,
         valid_to=at + timedelta(days=benefit.validity_days),
-        source="manual",
+        source=source,
         key=key,
         actor=actor,
         reason=reason,

@@ -21,7 +21,7 @@ from patronage.core.business import business_languages
 from patronage.core.errors import Conflict, ValidationFailed
 from patronage.core.models import User
 from patronage.core.names import translations_clean, translations_merge
-from patronage.loyalty import rules
+from patronage.loyalty import hooks, rules
 from patronage.loyalty import tiers as tier_rules
 from patronage.loyalty.models import (
     Benefit,
@@ -40,7 +40,7 @@ from patronage.loyalty.models import (
     TierDowngrade,
     TierWindow,
 )
-from patronage.loyalty.rules_params import ParamError
+from patronage.loyalty.rules_params import ParamError, RuleKind
 from patronage.loyalty.selectors import rule_of, tier_of
 from patronage.loyalty.services.points import MAX_POINTS
 
@@ -243,6 +243,10 @@ def earn_rule_save(
         setattr(rule, attribute, value)
     _code_check(code)
     _refuse(rules.rule_check(rule_of(rule)))
+    if kind == RuleKind.SEGMENT and params["segment"] not in hooks.segment_names():
+        _refuse_fields(
+            [("segment", _("no live segment has the code '%(code)s'") % {"code": params["segment"]})]
+        )
     with transaction.atomic(durable=True):
         created = rule.pk is None
         rule.save()

@@ -14,7 +14,7 @@ Returns are booked one at a time by services.transactions.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,7 +28,7 @@ from patronage.core import clock
 from patronage.core.errors import Conflict, NotFound
 from patronage.core.models import OutboxEvent, User
 from patronage.core.sql import Insert, Update, ids_reserve_many, rows_write
-from patronage.loyalty import rules
+from patronage.loyalty import hooks, rules
 from patronage.loyalty import timeline_kinds as kinds
 from patronage.loyalty.expiry import expiry_date
 from patronage.loyalty.models import (
@@ -183,6 +183,15 @@ class _Caps:
     new: dict[tuple[int, str, str], int]  # (account id, rule code, period) -> points
 
 
+def _segments_of(
+    rule_set: Sequence[rules.Rule], accounts: dict[int, Account]
+) -> Mapping[int, frozenset[str]]:
+    """The segments of the set's members, read only when a rule asks: most programs have no segment rule."""
+    if not any(rule.kind == rules.RuleKind.SEGMENT for rule in rule_set):
+        return {}
+    return hooks.member_segments(list(accounts))
+
+
 def _evaluate(
     program: Program,
     batch: Sequence[TransactionInput],
@@ -210,6 +219,7 @@ def _evaluate(
         stored = {(account, code, period): (pk, points) for account, code, period, pk, points in rows}
     used = {key: points for key, (_pk, points) in stored.items()}
     given: dict[tuple[int, str, str], int] = defaultdict(int)
+    segments = _segments_of(rule_set, accounts)
     evaluations = []
     for data, channel in zip(batch, channels, strict=True):
         account = accounts[data.member.pk]
@@ -220,6 +230,7 @@ def _evaluate(
         }
         context = rules.MemberContext(
             tier=account.tier.code if account.tier else None,
+            segments=segments.get(data.member.pk, frozenset()),
             earned_in_period={
                 (code, key): used.get((account.pk, code, key), 0) for code, key in periods.items()
             },

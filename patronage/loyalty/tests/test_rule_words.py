@@ -16,6 +16,7 @@ NAMES = RuleNames(
     categories={"tea": "Tea"},
     channels={"app": "Mobile app"},
     stores={"gangnam": "Gangnam store"},
+    segments={"seoul": "Seoul regulars"},
 )
 
 
@@ -98,6 +99,16 @@ def described(kind: RuleKind, params: Mapping[str, object], names: RuleNames = N
             RuleKind.CAMPAIGN,
             {"points": 3, "per": "1000", "min_spend": "20000"},
             "3 points per 1,000 KRW on purchases of 20,000 KRW or more",
+        ),
+        (
+            RuleKind.SEGMENT,
+            {"segment": "seoul", "multiplier": "2"},
+            "For members of Seoul regulars: 2× points on every purchase",
+        ),
+        (
+            RuleKind.SEGMENT,
+            {"segment": "gone", "bonus": 500, "min_spend": "30000"},
+            "For members of gone: +500 points on purchases of 30,000 KRW or more",
         ),
         (RuleKind.EVENT, {"event": "signup", "points": 300}, "+300 points on signing up"),
         (RuleKind.EVENT, {"event": "birthday", "points": 500}, "+500 points on the member's birthday"),

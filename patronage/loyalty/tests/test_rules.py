@@ -258,6 +258,21 @@ def test_campaign_rate_earns_on_eligible_spend() -> None:
     assert run(buy("10000"), extra).total == 30
 
 
+def test_a_segment_rule_gives_its_terms_to_the_segments_members_only() -> None:
+    vip = rule("vip", RuleKind.SEGMENT, {"segment": "vips", "multiplier": "2"}, priority=200)
+    member = MemberContext(segments=frozenset({"vips", "seoul"}))
+
+    assert earned(run(buy("10000"), base(), vip, member=member)) == {"base": 10, "vip": 10}
+    assert why_skipped(run(buy("10000"), base(), vip)) == {"vip": "the member is not in the segment vips"}
+
+
+def test_a_segment_rule_without_a_segment_or_with_a_bad_code_is_refused() -> None:
+    assert [e.field for e in rule_params_check(RuleKind.SEGMENT, {"bonus": 5})] == ["segment"]
+    assert [
+        e.field for e in rule_params_check(RuleKind.SEGMENT, {"segment": "Big Spenders", "bonus": 5})
+    ] == ["segment"]
+
+
 def test_a_campaign_without_start_or_end_is_refused_and_skipped() -> None:
     endless = rule("endless", RuleKind.CAMPAIGN, {"bonus": 100})
     assert [e.field for e in rule_check(endless)] == ["active_from", "active_to"]

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -179,7 +179,8 @@ def rank(
     rng: np.random.Generator,
     top: int,
 ) -> list[Scored]:
-    """The `top` offers by exp(score) times a Thompson draw of their conversion over the pooled rate.
+    """The `top` offers by exp(score) times a Thompson draw of their conversion over the pooled rate; each
+    with its score so moved (the order's own value).
 
     `seen` maps an offer to (judged exposures, conversions); an offer not in it has never been shown."""
     pooled = pooled_rate(seen)
@@ -192,7 +193,7 @@ def rank(
         theta = float(rng.beta(alpha, beta))
         drawn.append((each.score + math.log(theta / pooled), each))
     drawn.sort(key=lambda pair: (-pair[0], pair[1].offer))
-    return [each for _value, each in drawn[:top]]
+    return [replace(each, score=value) for value, each in drawn[:top]]
 
 
 def popularity(table: LiftTable, candidates: Iterable[str], *, top: int) -> list[str]:

@@ -27,6 +27,7 @@ HISTORY_DAYS = 365  # what a member did in the last year says what they want nex
 CONVERSION_DAYS = 14  # an exposure converts when the member takes the offer within this many days
 TABLE_MEMBERS = 100_000  # the lift table is fitted on at most about this many members (a sample by id)
 TOP = 3
+TOP_MAX = 20
 
 KIND_OF_ITEM = {
     method.PRODUCT: OfferKind.PRODUCT,

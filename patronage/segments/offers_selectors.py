@@ -141,27 +141,37 @@ def offer_conversions(*, now: datetime | None = None) -> dict[str, tuple[int, in
 class NextOffer:
     kind: str  # OfferKind
     id: int
+    code: str  # the product's SKU, the reward's or benefit's code
     name: str  # in the reader's language
     score: float
     explanation: str
     program: str  # the program's code for a reward or benefit, empty for a product
 
+    @property
+    def kind_label(self) -> str:
+        return str(OfferKind(self.kind).label)
 
-def _candidates(*, member: Member, table: method.LiftTable, now: datetime) -> dict[str, tuple[str, str]]:
-    """Eligible offers, item -> (name, program code): products members bought (in the table), the rewards the
+
+def _candidates(*, member: Member, table: method.LiftTable, now: datetime) -> dict[str, tuple[str, str, str]]:
+    """Eligible offers, item -> (code, name, program code): products members bought (in the table), the rewards the
     member can redeem now (tier, balance, stock, limit: loyalty's own blockers) and benefits they hold unused."""
-    found: dict[str, tuple[str, str]] = {}
+    found: dict[str, tuple[str, str, str]] = {}
     product_ids = [method.item_parts(key)[1] for key in table.counts if key.startswith(method.PRODUCT + ":")]
-    for product in Product.objects.filter(pk__in=product_ids).only("pk", "name"):
-        found[method.item(method.PRODUCT, product.pk)] = (product.name, "")
+    for product in Product.objects.filter(pk__in=product_ids).only("pk", "sku", "name"):
+        found[method.item(method.PRODUCT, product.pk)] = (product.sku, product.name, "")
     for program in member_programs(member=member):
         account = account_find(program=program, member=member)
         for offer in reward_offers(account=account, program=program):
             if not offer.blocked_by:
-                found[method.item(method.REWARD, offer.reward.pk)] = (offer.reward.reader_name, program.code)
+                found[method.item(method.REWARD, offer.reward.pk)] = (
+                    offer.reward.code,
+                    offer.reward.reader_name,
+                    program.code,
+                )
         if account is not None:
             for grant in benefit_grants(account=account, at=now, usable_only=True):
                 found[method.item(method.BENEFIT, grant.benefit_id)] = (
+                    grant.benefit.code,
                     grant.benefit.reader_name,
                     program.code,
                 )
@@ -195,11 +205,11 @@ def member_next_offers(*, member: Member, top: int = TOP, now: datetime | None =
     offers = []
     for each in ranked:
         prefix, pk = method.item_parts(each.offer)
-        name, program = candidates[each.offer]
+        code, name, program = candidates[each.offer]
         words = method.reason_words(
             each.reason,
             offer_kind=prefix,
             antecedent_name=_antecedent_name(each.reason.antecedent) if each.reason.antecedent else "",
         )
-        offers.append(NextOffer(KIND_OF_ITEM[prefix], pk, name, round(each.score, 3), words, program))
+        offers.append(NextOffer(KIND_OF_ITEM[prefix], pk, code, name, round(each.score, 3), words, program))
     return offers

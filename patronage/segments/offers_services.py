@@ -16,7 +16,13 @@ from patronage.core.business import business_zone
 from patronage.loyalty.models import BenefitUse, Redemption
 from patronage.members.models import Member
 from patronage.segments.models import OfferExposure, OfferKind, OfferTable
-from patronage.segments.offers_selectors import CONVERSION_DAYS, NextOffer, offer_table_fit
+from patronage.segments.offers_selectors import (
+    CONVERSION_DAYS,
+    TOP,
+    NextOffer,
+    member_next_offers,
+    offer_table_fit,
+)
 
 # An exposure whose window ended up to this long ago is still checked: a conversion job that was down
 # for a few days catches up, and the pass never reads older exposures (its cost stays bounded).
@@ -47,6 +53,14 @@ def offers_shown(*, member: Member, offers: Sequence[NextOffer], now: datetime |
         ignore_conflicts=True,
     )
     return OfferExposure.objects.filter(member=member, day=day).count() - before
+
+
+def next_offers_show(*, member: Member, top: int = TOP, now: datetime | None = None) -> list[NextOffer]:
+    """The member's next-best offers, recorded as shown to them (the portal's page, an app asking so)."""
+    now = now or clock.now()
+    offers = member_next_offers(member=member, top=top, now=now)
+    offers_shown(member=member, offers=offers, now=now)
+    return offers
 
 
 def _taken(kind: str, window: timedelta) -> QuerySet[Any, Any]:

@@ -1,6 +1,6 @@
 """Next-best offers for a till, an app or a marketing system: a member's top offers with why, in words
-(decision 0032). The endpoint parses, checks the scope, and calls one selector (and, when the offers are
-shown, the service that records it) of patronage.segments.
+(decision 0032). The endpoint parses, checks the scope, and calls one selector (or, when the caller shows
+the offers, the service that also records it) of patronage.segments.
 """
 
 # No `from __future__ import annotations` here: ninja reads `Query[...]` parameters at import time.
@@ -13,7 +13,7 @@ from patronage.api.schemas.common import PROBLEM_STATUSES, PathId, Problem
 from patronage.api.schemas.offers import NextOfferOut, NextOffersIn
 from patronage.members.selectors import member_get
 from patronage.segments.offers_selectors import NextOffer, member_next_offers
-from patronage.segments.offers_services import offers_shown
+from patronage.segments.offers_services import next_offers_show
 
 router = Router(tags=["offers"])
 
@@ -29,7 +29,6 @@ def next_offers(request: HttpRequest, member_id: PathId, filters: Query[NextOffe
     """The member's next-best offers, best first: products, rewards they can redeem now and benefits they
     hold unused. `shown=true` records that they were shown (idempotent within a day)."""
     member = member_get(member_id=member_id)
-    offers = member_next_offers(member=member, top=filters.top)
     if filters.shown:
-        offers_shown(member=member, offers=offers)
-    return offers
+        return next_offers_show(member=member, top=filters.top)
+    return member_next_offers(member=member, top=filters.top)

@@ -19,6 +19,7 @@ class NextOffersIn(Schema):
 class NextOfferOut(Schema):
     kind: str = Field(description="product, reward or benefit")
     id: int
+    code: str = Field(description="the product's SKU, or the reward's or benefit's code in its program")
     name: str = Field(description="in the language asked (Accept-Language), else the business's")
     program: str = Field(description="the program's code for a reward or benefit; empty for a product")
     score: float = Field(description="the ranking's value, higher first: comparable within one member's list")

@@ -34,6 +34,7 @@ def test_the_offers_come_best_first_with_their_reason(shop, alice, api_client: C
     assert apron == {
         "kind": "reward",
         "id": shop.apron.pk,
+        "code": "apron",
         "name": "리넨 앞치마",
         "program": "club",
         "score": apron["score"],

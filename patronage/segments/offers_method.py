@@ -23,6 +23,7 @@ used each benefit.
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -140,23 +141,25 @@ def affinity(history: Mapping[str, int]) -> dict[str, float]:
     return weights
 
 
-def score(*, offer: str, history: Mapping[str, int], table: LiftTable) -> Scored:
-    """ln p(o) + sum_a w(a) ln lift(a -> o); an offer no member took scores as if one had."""
-    takers = table.counts.get(offer, 0)
-    base = math.log(max(takers, 1) / max(table.members, 1))
-    best = Reason("", 0, 1.0, takers)
-    moved = 0.0
-    best_part = 0.0
-    for antecedent, weight in affinity(history).items():
-        lift = table.lifts.get(antecedent, {}).get(offer)
-        if lift is None or antecedent == offer:
-            continue
-        part = weight * math.log(lift)
-        moved += part
-        if part > best_part:
-            best_part = part
-            best = Reason(antecedent, history[antecedent], lift, takers)
-    return Scored(offer, base + moved, best)
+def scores(*, offers: Iterable[str], history: Mapping[str, int], table: LiftTable) -> list[Scored]:
+    """ln p(o) + sum_a w(a) ln lift(a -> o) for each offer (an offer no member took scores as if one had),
+    with the antecedent that moved it up most. Walks the member's antecedents' rules once, not every offer's."""
+    moved: dict[str, float] = defaultdict(float)
+    best: dict[str, tuple[float, str, float]] = {}
+    for antecedent, weight in affinity(history).items():  # categories first: on a tie, the category is named
+        for offer, lift in table.lifts.get(antecedent, {}).items():
+            part = weight * math.log(lift)
+            moved[offer] += part
+            if part > best.get(offer, (0.0, "", 1.0))[0]:
+                best[offer] = (part, antecedent, lift)
+    found = []
+    for offer in offers:
+        takers = table.counts.get(offer, 0)
+        base = math.log(max(takers, 1) / max(table.members, 1))
+        _part, antecedent, lift = best.get(offer, (0.0, "", 1.0))
+        reason = Reason(antecedent, history.get(antecedent, 0), lift, takers)
+        found.append(Scored(offer, base + moved.get(offer, 0.0), reason))
+    return found
 
 
 def posterior(*, shown: int, converted: int, pooled_rate: float) -> tuple[float, float]:
@@ -184,16 +187,16 @@ def rank(
 
     `seen` maps an offer to (judged exposures, conversions); an offer not in it has never been shown."""
     pooled = pooled_rate(seen)
-    drawn = []
-    for each in sorted(
-        scored, key=lambda s: s.offer
-    ):  # one order, whatever the input's: same seed, same draws
-        shown, converted = seen.get(each.offer, (0, 0))
-        alpha, beta = posterior(shown=shown, converted=converted, pooled_rate=pooled)
-        theta = float(rng.beta(alpha, beta))
-        drawn.append((each.score + math.log(theta / pooled), each))
-    drawn.sort(key=lambda pair: (-pair[0], pair[1].offer))
-    return [replace(each, score=value) for value, each in drawn[:top]]
+    ordered = sorted(scored, key=lambda s: s.offer)  # one order, whatever the input's: same seed, same draws
+    if not ordered:
+        return []
+    judged = [seen.get(each.offer, (0, 0)) for each in ordered]
+    alpha, beta = np.array(
+        [posterior(shown=shown, converted=converted, pooled_rate=pooled) for shown, converted in judged]
+    ).T
+    values = np.array([each.score for each in ordered]) + np.log(rng.beta(alpha, beta) / pooled)
+    best = sorted(range(len(ordered)), key=lambda i: (-values[i], ordered[i].offer))[:top]
+    return [replace(ordered[i], score=float(values[i])) for i in best]
 
 
 def popularity(table: LiftTable, candidates: Iterable[str], *, top: int) -> list[str]:

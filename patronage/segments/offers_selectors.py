@@ -198,7 +198,7 @@ def member_next_offers(*, member: Member, top: int = TOP, now: datetime | None =
         member.pk, {}
     )
     candidates = _candidates(member=member, table=table, now=now)
-    scored = [method.score(offer=key, history=history, table=table) for key in candidates]
+    scored = method.scores(offers=candidates, history=history, table=table)
     ranked = method.rank(
         scored, seen=offer_conversions(now=now), rng=np.random.default_rng(_seed(member, now)), top=top
     )

@@ -15,7 +15,7 @@ from patronage.segments.offers_method import (
     popularity,
     rank,
     reason_words,
-    score,
+    scores,
 )
 
 # Four members. n(c:1) = 3, n(p:10) = 3, n(r:5) = 1, n(c:2) = 1; N = 4.
@@ -60,7 +60,7 @@ def test_affinity_is_the_share_of_purchases_categories_and_products_apart():
 
 def test_score_is_the_base_rate_moved_by_the_weighted_log_lifts():
     table = lift_table(HISTORIES, min_support=1)
-    found = score(offer="r:5", history={"c:1": 3, "c:2": 1}, table=table)
+    (found,) = scores(offers=["r:5"], history={"c:1": 3, "c:2": 1}, table=table)
     # ln(1/4) + 0.75 ln(4/3); c:2 has no rule to r:5 (lift 1)
     assert found.score == pytest.approx(math.log(1 / 4) + 0.75 * math.log(4 / 3), abs=1e-4)
     assert found.reason == Reason("c:1", 3, pytest.approx(4 / 3, abs=1e-4), 1)
@@ -68,7 +68,7 @@ def test_score_is_the_base_rate_moved_by_the_weighted_log_lifts():
 
 def test_an_offer_nothing_points_to_is_explained_by_its_popularity():
     table = lift_table(HISTORIES, min_support=1)
-    found = score(offer="p:10", history={"c:1": 2}, table=table)  # lift 8/9 < 1: no reason to show it
+    (found,) = scores(offers=["p:10"], history={"c:1": 2}, table=table)  # lift 8/9 < 1: no reason to show it
     assert found.reason.antecedent == ""
     assert found.score == pytest.approx(math.log(3 / 4) + math.log(8 / 9), abs=1e-4)
 

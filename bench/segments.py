@@ -22,6 +22,14 @@ Incremental upkeep: CHANGES changes written as the product writes them, two thir
 (with `now` two minutes on, past SETTLE). The anchor, in the same run: re-evaluating every segment in full
 (`segment_refresh` of all 50, the rescan a tool without upkeep does), upkeep_vs_rescan = upkeep / rescan.
 
+Next-best offer (decision 0032), offline: NBO_MEMBERS simulated buyers (`--nbo-members`, default 100,000;
+`--quick` 20,000), 12 categories of 20 products, each member buying by their own taste 80% of the time, a
+third of the lines bringing a complement. Each member's last order is held out; the lift table is fitted on
+the earlier orders; a hit when one of the method's top 3 (as served: scores and the Thompson draw, no
+exposures yet) is in the held-out order. The anchor, in the same run: the 3 most popular products
+(nbo ratio = ours / popularity). A control run with no taste (everyone buys by popularity) shows what the
+method costs where there is nothing to find. `--nbo-only` runs this part alone, on SQLite (no server).
+
 Floors: `SELECT 1` round trips per second over Django's connection and pgbench -S for 10 s.
 """
 

@@ -22,6 +22,14 @@ Incremental upkeep: CHANGES changes written as the product writes them, two thir
 (with `now` two minutes on, past SETTLE). The anchor, in the same run: re-evaluating every segment in full
 (`segment_refresh` of all 50, the rescan a tool without upkeep does), upkeep_vs_rescan = upkeep / rescan.
 
+Next-best offer (decision 0032), offline: NBO_MEMBERS simulated buyers (`--nbo-members`, default 100,000;
+`--quick` 20,000), 12 categories of 20 products, each member buying by their own taste 80% of the time, a
+third of the lines bringing a complement. Each member's last order is held out; the lift table is fitted on
+the earlier orders; a hit when one of the method's top 3 (as served: scores and the Thompson draw, no
+exposures yet) is in the held-out order. The anchor, in the same run: the 3 most popular products
+(nbo ratio = ours / popularity). A control run with no taste (everyone buys by popularity) shows what the
+method costs where there is nothing to find. `--nbo-only` runs this part alone, on SQLite (no server).
+
 Floors: `SELECT 1` round trips per second over Django's connection and pgbench -S for 10 s.
 """
 
@@ -839,18 +847,143 @@ def _upkeep(changes: int, members: int, program: Any, rows: dict[str, Row]) -> t
     return report.events / seconds, direct, seconds / rescan
 
 
+# --- the next-best offer, offline on held-out purchases ---------------------------------------------------
+
+NBO_CATEGORIES = 12
+NBO_PER_CATEGORY = 20
+NBO_TOP = 3
+
+
+@dataclass
+class Baskets:
+    """Simulated purchases, one row per line: the member, the order (numbered per member, in time) and the
+    product; a product's category is product // NBO_PER_CATEGORY."""
+
+    member: Any
+    order: Any
+    product: Any
+
+
+def _nbo_baskets(members: int, taste: float, seed: int) -> Baskets:
+    """Members who buy 1 + Poisson(3) orders of 1-3 lines. Each line's category is the member's own taste
+    (a Dirichlet(0.3) draw over the categories, so one to three categories dominate) with probability
+    `taste`, else the shop's category shares; the product within the category by a Zipf-like popularity
+    (weight 1 / rank); a third of the lines bring the product's complement (its neighbour in the category)
+    into the same order. `taste` 0 is the control: everyone buys by popularity alone."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    shop = rng.dirichlet(np.full(NBO_CATEGORIES, 2.0))
+    within = 1 / np.arange(1, NBO_PER_CATEGORY + 1)
+    within /= within.sum()
+    tastes = rng.dirichlet(np.full(NBO_CATEGORIES, 0.3), size=members)
+    orders = 1 + rng.poisson(3, size=members)
+    order_member = np.repeat(np.arange(members), orders)
+    order_no = np.concatenate([np.arange(k) for k in orders])
+    lines = 1 + rng.integers(0, 3, size=order_member.size)
+    line_member = np.repeat(order_member, lines)
+    line_order = np.repeat(order_no, lines)
+    own = rng.random(line_member.size) < taste
+    cumulative = np.cumsum(tastes[line_member], axis=1)
+    own_category = (cumulative < rng.random(line_member.size)[:, None]).sum(axis=1)
+    shop_category = rng.choice(NBO_CATEGORIES, size=line_member.size, p=shop)
+    category = np.minimum(np.where(own, own_category, shop_category), NBO_CATEGORIES - 1)
+    product = category * NBO_PER_CATEGORY + rng.choice(NBO_PER_CATEGORY, size=line_member.size, p=within)
+    paired = rng.random(line_member.size) < 1 / 3
+    complement = category * NBO_PER_CATEGORY + (product % NBO_PER_CATEGORY + 1) % NBO_PER_CATEGORY
+    return Baskets(
+        np.concatenate([line_member, line_member[paired]]),
+        np.concatenate([line_order, line_order[paired]]),
+        np.concatenate([product, complement[paired]]),
+    )
+
+
+def _nbo_hit_rates(baskets: Baskets, seed: int) -> tuple[float, float, int]:
+    """Each member's last order held out; the lift table fitted on everyone's earlier orders; the method's
+    top 3 (scores and the Thompson draw, as served, with no exposures yet) and the 3 most popular products
+    against the held-out order: a hit when one of the three is in it. Returns both rates and the members."""
+    import numpy as np
+
+    from patronage.segments import offers_method as method
+
+    last = np.zeros(int(baskets.member.max()) + 1, dtype=np.int64)
+    np.maximum.at(last, baskets.member, baskets.order)
+    held = baskets.order == last[baskets.member]
+    orders_of: dict[int, dict[str, set[int]]] = {}  # as the product counts: orders per category and product
+    for member, order, product in zip(
+        baskets.member[~held].tolist(),
+        baskets.order[~held].tolist(),
+        baskets.product[~held].tolist(),
+        strict=True,
+    ):
+        history = orders_of.setdefault(member, {})
+        for key in (
+            method.item(method.PRODUCT, product),
+            method.item(method.CATEGORY, product // NBO_PER_CATEGORY),
+        ):
+            history.setdefault(key, set()).add(order)
+    counted = {m: {key: len(orders) for key, orders in h.items()} for m, h in orders_of.items()}
+    table = method.lift_table(counted.values())
+    targets: dict[int, set[str]] = {}
+    for member, product in zip(baskets.member[held].tolist(), baskets.product[held].tolist(), strict=True):
+        if member in counted:  # a member with one order has no history to learn from: not judged
+            targets.setdefault(member, set()).add(method.item(method.PRODUCT, product))
+    offers = [method.item(method.PRODUCT, p) for p in range(NBO_CATEGORIES * NBO_PER_CATEGORY)]
+    popular = set(method.popularity(table, offers, top=NBO_TOP))
+    rng = np.random.default_rng(seed)
+    ours = baseline = 0
+    for member, wanted in targets.items():
+        scored = method.scores(offers=offers, history=counted[member], table=table)
+        picked = {each.offer for each in method.rank(scored, seen={}, rng=rng, top=NBO_TOP)}
+        ours += bool(picked & wanted)
+        baseline += bool(popular & wanted)
+    return ours / len(targets), baseline / len(targets), len(targets)
+
+
+def _nbo(members: int) -> tuple[float, float, float, float]:
+    rates = []
+    for taste, label in ((0.8, "taste 0.8"), (0.0, "control, no taste")):
+        seconds, (ours, popular, judged) = _timed(
+            lambda t=taste: _nbo_hit_rates(_nbo_baskets(members, t, 16), 16)
+        )
+        print(
+            f"next-best offer, {label}: {judged:,} members judged on their last order, "
+            f"hit rate at {NBO_TOP} {ours:.3f}, popularity {popular:.3f} ({seconds:.1f} s)"
+        )
+        rates += [ours, popular]
+    return rates[0], rates[1], rates[2], rates[3]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=1_000_000)
     parser.add_argument("--changes", type=int, default=1_000)
     parser.add_argument("--quick", action="store_true", help="50,000 members and 200 changes")
     parser.add_argument(
+        "--nbo-members", type=int, default=100_000, help="simulated buyers for the next-best offer"
+    )
+    parser.add_argument(
+        "--nbo-only", action="store_true", help="only the next-best offer (no database server needed)"
+    )
+    parser.add_argument(
         "--postgres", default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
     )
     args = parser.parse_args()
     if args.quick:
-        args.members, args.changes = 50_000, 200
+        args.members, args.changes, args.nbo_members = 50_000, 200, 20_000
     print(f"load average at start: {os.getloadavg()[0]:.2f} ({os.cpu_count()} CPUs)")
+
+    def nbo() -> None:
+        ours, popular, control, control_popular = _nbo(args.nbo_members)
+        print(f"nbo_hit_rate_at_3={ours:.3f} popularity={popular:.3f} ratio={ours / popular:.2f}")
+        print(
+            f"nbo_control_hit_rate_at_3={control:.3f} popularity={control_popular:.3f} "
+            f"ratio={control / control_popular:.2f}"
+        )
+
+    if args.nbo_only:
+        run_on_throwaway_database(name="segments_nbo", postgres=None, run=nbo)
+        return
 
     def run() -> None:
         from django.core.management import call_command
@@ -885,6 +1018,7 @@ def main() -> None:
         print(f"upkeep_events_per_second={rate:.0f} segments_per_event={direct:.1f}")
         print(f"upkeep_vs_rescan={ratio:.3f}")
         print(f"segments_vs_sql={ours / sql:.2f} (goal <= {GOAL_RATIO})")
+        nbo()
 
     run_on_throwaway_database(name="segments", postgres=args.postgres, run=run)
 

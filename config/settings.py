@@ -328,6 +328,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "segments-reconcile": {"task": "segments.reconcile", "schedule": 24 * 3600.0},
     # Campaigns: started when their time comes, their messages queued a bounded number per minute.
     "segments-campaigns": {"task": "segments.campaigns", "schedule": 60.0},
+    # Next-best offers: exposures marked converted hourly; the co-purchase lift table refitted nightly.
+    "segments-offers-convert": {"task": "segments.offers_convert", "schedule": 3600.0},
+    "segments-offers-table": {"task": "segments.offers_table", "schedule": 24 * 3600.0},
 }
 CELERY_TIMEZONE = "UTC"
 

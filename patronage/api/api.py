@@ -19,6 +19,7 @@ from patronage.api.routers import (
     inbound,
     loyalty,
     members,
+    offers,
     scorecards,
     segments,
     standards,
@@ -63,3 +64,4 @@ api.add_router("", standards.router)
 api.add_router("", segments.router)
 api.add_router("", campaigns.router)
 api.add_router("", events.router)
+api.add_router("", offers.router)

@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from patronage.portal import views, views_cases, views_loyalty, views_surveys
+from patronage.portal import views, views_cases, views_loyalty, views_offers, views_surveys
 
 app_name = "portal"
 urlpatterns = [
@@ -23,6 +23,7 @@ urlpatterns = [
     path("redemptions/<str:code>/", views_loyalty.redemption, name="redemption"),
     path("redemptions/<str:code>/cancel/", views_loyalty.redemption_cancel_view, name="redemption_cancel"),
     path("card/", views_loyalty.card, name="card"),
+    path("offers/", views_offers.my_offers, name="offers"),
     path("cases/", views_cases.my_cases, name="cases"),
     path("cases/<str:reference>/", views_cases.my_case, name="case"),
     path("cases/<str:reference>/files/<int:attachment_id>/", views_cases.my_case_file, name="case_file"),

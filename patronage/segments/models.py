@@ -295,3 +295,49 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id}:{self.member_id} {self.status}"
+
+
+class OfferKind(models.TextChoices):
+    PRODUCT = "product", _("Product")
+    REWARD = "reward", _("Reward")
+    BENEFIT = "benefit", _("Benefit")
+
+
+class OfferExposure(models.Model):
+    """A next-best offer shown to a member, once a day at most; converted when the member bought the product,
+    redeemed the reward or used the benefit within the window after (decision 0032)."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="offer_exposures")
+    kind = models.CharField(max_length=8, choices=OfferKind.choices)
+    offer_id = models.BigIntegerField()
+    day = models.DateField(help_text="the business's day it was shown: one exposure a member, offer and day")
+    shown_at = models.DateTimeField()
+    converted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "kind", "offer_id", "day"], name="offer_exposure_once_a_day"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["kind", "offer_id"], name="offer_exposure_by_offer"),
+            models.Index(fields=["shown_at"], name="offer_exposure_by_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}:{self.kind}:{self.offer_id} {self.day}"
+
+
+class OfferTable(models.Model):
+    """The co-purchase lift table the offers are scored with, refitted nightly; the newest is used."""
+
+    computed_at = models.DateTimeField()
+    members = models.PositiveIntegerField(help_text="members it was fitted on")
+    table: models.JSONField[dict[str, Any]] = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-computed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"offers {self.computed_at:%Y-%m-%d %H:%M} ({self.members} members)"

@@ -1,6 +1,6 @@
 """Segments' jobs, run by Celery: the upkeep after members' changes with the treatments of those who
-entered (every minute), the clock check of
-time-based rules with the day's sizes (hourly), the nightly reconciliation, and campaigns (every minute).
+entered (every minute), the clock check of time-based rules with the day's sizes (hourly), the nightly
+reconciliation, campaigns (every minute), and next-best offers (conversions hourly, the lift table nightly).
 
 Tasks are an interface, like views: they import services, and a service never imports them.
 """
@@ -8,6 +8,7 @@ Tasks are an interface, like views: they import services, and a service never im
 from celery import shared_task
 
 from patronage.segments.campaign_services import campaigns_send, campaigns_start_due
+from patronage.segments.offers_services import offer_exposures_convert, offer_table_refresh
 from patronage.segments.treatment_services import segment_treatments_give
 from patronage.segments.upkeep import (
     segment_sizes_record,
@@ -46,3 +47,15 @@ def campaigns_task() -> int:
     were queued (a bounded number per pass: a big audience goes out over several minutes)."""
     campaigns_start_due()
     return campaigns_send()
+
+
+@shared_task(name="segments.offers_convert")
+def offers_convert_task() -> int:
+    """Marks the offers shown that the member took within the window; returns how many."""
+    return offer_exposures_convert()
+
+
+@shared_task(name="segments.offers_table")
+def offers_table_task() -> int:
+    """Refits the co-purchase lift table; returns the members it was fitted on."""
+    return offer_table_refresh().members

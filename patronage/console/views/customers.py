@@ -36,6 +36,7 @@ from patronage.members.permissions import (
     MEMBERS_PRIVACY,
     MEMBERS_VIEW,
 )
+from patronage.segments.offers_selectors import member_next_offers
 from patronage.segments.permissions import SEGMENTS_VIEW
 from patronage.segments.selectors import member_segments
 
@@ -163,6 +164,8 @@ def _customer_page(
         context["segments"] = [
             (place, in_reader_language(place.segment, "name")) for place in member_segments(member=member)
         ]
+        # What staff see is not an exposure: only what the member is shown (portal, an app) is recorded.
+        context["next_offers"] = member_next_offers(member=member)
     context.update(bound_forms)
     return render(request, "console/customers/detail.html", context, status=status)
 

@@ -328,6 +328,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "segments-reconcile": {"task": "segments.reconcile", "schedule": 24 * 3600.0},
     # Campaigns: started when their time comes, their messages queued a bounded number per minute.
     "segments-campaigns": {"task": "segments.campaigns", "schedule": 60.0},
+    # Information: the day's new items announced, and the weekly and monthly digests due, once a day.
+    "segments-digests": {"task": "segments.digests", "schedule": 24 * 3600.0},
 }
 CELERY_TIMEZONE = "UTC"
 

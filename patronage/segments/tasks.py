@@ -1,5 +1,6 @@
 """Segments' jobs, run by Celery: the upkeep after members' changes (every minute), the clock check of
-time-based rules with the day's sizes (hourly), the nightly reconciliation, and campaigns (every minute).
+time-based rules with the day's sizes (hourly), the nightly reconciliation, campaigns (every minute) and the
+information digests (daily).
 
 Tasks are an interface, like views: they import services, and a service never imports them.
 """
@@ -7,6 +8,7 @@ Tasks are an interface, like views: they import services, and a service never im
 from celery import shared_task
 
 from patronage.segments.campaign_services import campaigns_send, campaigns_start_due
+from patronage.segments.information_services import information_announce_due, information_digests_send
 from patronage.segments.upkeep import (
     segment_sizes_record,
     segments_clock,
@@ -43,3 +45,11 @@ def campaigns_task() -> int:
     were queued (a bounded number per pass: a big audience goes out over several minutes)."""
     campaigns_start_due()
     return campaigns_send()
+
+
+@shared_task(name="segments.digests")
+def digests_task() -> int:
+    """Announces the information whose time has come and sends the digests due this period (a member at
+    most once a week or a month, each in their own transaction); returns how many digests were queued."""
+    information_announce_due()
+    return information_digests_send()

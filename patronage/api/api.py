@@ -17,6 +17,7 @@ from patronage.api.routers import (
     events,
     imports,
     inbound,
+    information,
     loyalty,
     members,
     scorecards,
@@ -63,3 +64,4 @@ api.add_router("", standards.router)
 api.add_router("", segments.router)
 api.add_router("", campaigns.router)
 api.add_router("", events.router)
+api.add_router("", information.router)

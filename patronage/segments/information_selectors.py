@@ -31,13 +31,6 @@ def information_topic_list() -> QuerySet[InformationTopic]:
     return InformationTopic.objects.annotate(interested=Count("interests")).order_by("code")
 
 
-def information_topic_get(*, code: str) -> InformationTopic:
-    topic = InformationTopic.objects.filter(code=code).first()
-    if topic is None:
-        raise NotFound("no such topic", field="topic")
-    return topic
-
-
 def information_item_list() -> QuerySet[InformationItem]:
     """Every item, the newest publication first, with its topics and how many members it was sent to."""
     return (

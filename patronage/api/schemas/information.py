@@ -20,16 +20,18 @@ TAG_PATTERN = r"^[-a-zA-Z0-9_]{1,64}$"  # a category's or brand's code (commerce
 TRANSLATIONS = "the text in the business's other languages, by language code (en, ko, ja, zh-hans)"
 
 
-def _texts(max_length: int) -> Any:
-    return Annotated[
-        dict[LanguageCode, Annotated[str, StringConstraints(max_length=max_length, pattern=SAFE_TEXT)]],
-        WithJsonSchema(translations_schema(max_length)),
-    ]
-
-
-TopicNames = _texts(TOPIC_NAME_MAX)
-TitleTexts = _texts(TITLE_MAX)
-BodyTexts = _texts(BODY_MAX)
+TopicNames = Annotated[
+    dict[LanguageCode, Annotated[str, StringConstraints(max_length=TOPIC_NAME_MAX, pattern=SAFE_TEXT)]],
+    WithJsonSchema(translations_schema(TOPIC_NAME_MAX)),
+]
+TitleTexts = Annotated[
+    dict[LanguageCode, Annotated[str, StringConstraints(max_length=TITLE_MAX, pattern=SAFE_TEXT)]],
+    WithJsonSchema(translations_schema(TITLE_MAX)),
+]
+BodyTexts = Annotated[
+    dict[LanguageCode, Annotated[str, StringConstraints(max_length=BODY_MAX, pattern=SAFE_TEXT)]],
+    WithJsonSchema(translations_schema(BODY_MAX)),
+]
 Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
 Tag = Annotated[str, StringConstraints(pattern=TAG_PATTERN)]
 

@@ -286,7 +286,7 @@ def member_interests_set(
     """The member's topics and digest frequency, replacing the ones before (on their timeline). Chosen
     without marketing e-mail consent, the choice is kept and no digest goes until consent is given."""
     problems: list[tuple[str, str]] = []
-    found = list(InformationTopic.objects.filter(code__in=list(topics)[: TAGS_MAX * 5]))
+    found = list(InformationTopic.objects.filter(code__in=list(topics)))
     if unknown := sorted(set(topics) - {topic.code for topic in found}):
         problems.append(("topics", _("no such topic: '%(code)s'") % {"code": unknown[0]}))
     if frequency not in DigestFrequency.values:

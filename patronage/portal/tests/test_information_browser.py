@@ -75,7 +75,7 @@ def test_a_member_chooses_her_interests_and_reads_her_information_on_a_phone(bro
     page.wait_for_selector("text=Your choices are saved.")
 
     assert [topic.code for topic in member_topics(member=alice)] == ["kitchen"]
-    assert member_digest_preference(member=alice).frequency == "weekly"  # type: ignore[union-attr]
+    assert member_digest_preference(member=alice).frequency == "weekly"
     page.click("#consent-needed a")
     page.wait_for_url("**/portal/consents/")
 

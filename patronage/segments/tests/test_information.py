@@ -15,7 +15,7 @@ from patronage.core import clock
 from patronage.core.errors import Conflict, ValidationFailed
 from patronage.core.models import OutboxEvent
 from patronage.members.models import ConsentMethod, Member, TimelineEvent
-from patronage.members.services import IdentityInput, consent_set, member_create
+from patronage.members.services import IdentityInput, consent_set, member_create, member_erase, member_merge
 from patronage.messages.models import Message
 from patronage.segments.information_selectors import (
     digest_period,
@@ -33,7 +33,8 @@ from patronage.segments.information_services import (
     information_topic_create,
     member_interests_set,
 )
-from patronage.segments.models import DigestPreference, InformationDelivery, InformationItem
+from patronage.segments.models import DigestPreference, InformationDelivery, InformationItem, MemberInterest
+from patronage.segments.tasks import digests_task
 
 SEOUL = ZoneInfo("Asia/Seoul")
 # A Monday morning in Seoul: the first day of ISO week 50 of 2026.
@@ -383,3 +384,50 @@ def test_reach_counts_the_members_an_item_fits_and_those_who_get_digests(topics)
     reach = information_reach(item=pans)
 
     assert (reach.fits, reach.subscribed, reach.sent) == (2, 1, 0)
+
+
+# --- a member's file merged or erased, the daily job ---------------------------------------------------
+
+
+def test_a_merged_duplicates_topics_and_deliveries_go_to_the_survivor(topics):
+    survivor, duplicate = customer(1), customer(2)
+    with time_machine.travel(MONDAY - timedelta(days=1), tick=False):
+        member_interests_set(member=survivor, topics=["wine"], frequency="monthly")
+        member_interests_set(member=duplicate, topics=["kitchen"], frequency="weekly")
+        item("pans")
+    with time_machine.travel(MONDAY, tick=False):
+        information_digests_send()  # the duplicate is sent the pans
+        member_merge(survivor=survivor, duplicate=duplicate, actor=None)
+
+    assert sorted(survivor.information_interests.values_list("topic__code", flat=True)) == ["kitchen", "wine"]
+    assert DigestPreference.objects.get(member=survivor).frequency == "monthly"  # the survivor's own choice
+    assert list(InformationDelivery.objects.values_list("member", flat=True)) == [survivor.pk]
+    with time_machine.travel(MONDAY + timedelta(days=40), tick=False):
+        information_digests_send()
+    assert not digests(survivor)  # the pans, sent to the duplicate, never again
+
+
+def test_erasing_a_member_drops_their_interests_and_what_they_were_sent(topics):
+    reader = customer(1)
+    with time_machine.travel(MONDAY - timedelta(days=1), tick=False):
+        member_interests_set(member=reader, topics=["kitchen"], frequency="weekly")
+        item("pans")
+    with time_machine.travel(MONDAY, tick=False):
+        information_digests_send()
+
+    member_erase(member=reader, actor=None, reason="request R-1")
+
+    assert not MemberInterest.objects.filter(member=reader).exists()
+    assert not DigestPreference.objects.filter(member=reader).exists()
+    assert not InformationDelivery.objects.filter(member=reader).exists()
+
+
+def test_the_daily_job_announces_and_sends(topics, celery_eager):
+    reader = customer(1)
+    with time_machine.travel(MONDAY - timedelta(days=1), tick=False):
+        member_interests_set(member=reader, topics=["kitchen"], frequency="weekly")
+        item("pans", at=MONDAY - timedelta(hours=1))
+    with time_machine.travel(MONDAY, tick=False):
+        assert digests_task.delay().get() == 1
+    assert OutboxEvent.objects.filter(topic="information.published").count() == 1
+    assert len(digests(reader)) == 1

@@ -331,6 +331,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Next-best offers: exposures marked converted hourly; the co-purchase lift table refitted nightly.
     "segments-offers-convert": {"task": "segments.offers_convert", "schedule": 3600.0},
     "segments-offers-table": {"task": "segments.offers_table", "schedule": 24 * 3600.0},
+    # Information: the day's new items announced, and the weekly and monthly digests due, once a day.
+    "segments-digests": {"task": "segments.digests", "schedule": 24 * 3600.0},
 }
 CELERY_TIMEZONE = "UTC"
 

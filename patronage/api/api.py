@@ -17,6 +17,7 @@ from patronage.api.routers import (
     events,
     imports,
     inbound,
+    information,
     loyalty,
     members,
     offers,
@@ -65,3 +66,4 @@ api.add_router("", segments.router)
 api.add_router("", campaigns.router)
 api.add_router("", events.router)
 api.add_router("", offers.router)
+api.add_router("", information.router)

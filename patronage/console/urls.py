@@ -14,6 +14,7 @@ from patronage.console.views import (
     customers,
     home,
     imports,
+    information,
     loyalty_catalogue,
     loyalty_member,
     loyalty_overview,
@@ -329,6 +330,17 @@ urlpatterns = [
     path("segments/<slug:code>/retire/", segments.segment_retire_view, name="segment_retire"),
     path("segments/<slug:code>/list/", segments.segment_list_upload, name="segment_list_upload"),
     path("segments/<slug:code>/treatment/", segments.segment_treatment_view, name="segment_treatment"),
+    # Customer information: the items, their form and page (with their reach), retiring one; the topics.
+    path("information/", information.information_list_page, name="information_list"),
+    path("information/new/", information.information_new, name="information_new"),
+    path("information/topics/", information.information_topics, name="information_topics"),
+    path("information/items/<slug:code>/", information.information_detail, name="information_detail"),
+    path("information/items/<slug:code>/edit/", information.information_edit, name="information_edit"),
+    path(
+        "information/items/<slug:code>/retire/",
+        information.information_retire_view,
+        name="information_retire",
+    ),
     # Campaigns: the list, the form, a campaign's page (its progress polled by htmx), sending and cancelling.
     path("campaigns/", campaigns.campaign_list_page, name="campaign_list"),
     path("campaigns/new/", campaigns.campaign_new, name="campaign_new"),

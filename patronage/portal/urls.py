@@ -1,7 +1,14 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from patronage.portal import views, views_cases, views_loyalty, views_offers, views_surveys
+from patronage.portal import (
+    views,
+    views_cases,
+    views_information,
+    views_loyalty,
+    views_offers,
+    views_surveys,
+)
 
 app_name = "portal"
 urlpatterns = [
@@ -28,4 +35,6 @@ urlpatterns = [
     path("cases/<str:reference>/", views_cases.my_case, name="case"),
     path("cases/<str:reference>/files/<int:attachment_id>/", views_cases.my_case_file, name="case_file"),
     path("surveys/", views_surveys.my_surveys, name="surveys"),
+    path("interests/", views_information.interests, name="interests"),
+    path("information/", views_information.information, name="information"),
 ]

@@ -17,6 +17,11 @@ for model, why in (
     ("segments.Campaign", "the business's campaign: its words, its segment, its counts"),
     ("segments.ClubEvent", "the business's event: its words, place, dates and capacity"),
     ("segments.Registration", "who registered for an event: dropped with the member by the erase hook"),
+    ("segments.InformationTopic", "the business's topics: codes and names"),
+    ("segments.InformationItem", "the business's information: its words, topics and dates"),
+    ("segments.MemberInterest", "the topics a member chose: dropped with the member by the erase hook"),
+    ("segments.DigestPreference", "how often a member wants the digest: dropped by the erase hook"),
+    ("segments.InformationDelivery", "which items a member was sent: dropped by the erase hook"),
     (
         "segments.CampaignRecipient",
         "that a file was in a campaign's audience, treated or held out: kept so its results stay true; the "

@@ -9,7 +9,16 @@ from django.db.models import Count, F
 from patronage.members import hooks
 from patronage.members.models import Member
 from patronage.segments.event_services import HOLDING_A_SEAT
-from patronage.segments.models import ClubEvent, Registration, Segment, SegmentKind, SegmentMember
+from patronage.segments.models import (
+    ClubEvent,
+    DigestPreference,
+    InformationDelivery,
+    MemberInterest,
+    Registration,
+    Segment,
+    SegmentKind,
+    SegmentMember,
+)
 
 
 def _memberships_drop(member: Member) -> None:
@@ -51,10 +60,31 @@ def registrations_follow_merge(duplicate: Member, survivor: Member) -> None:
     _registrations_drop(duplicate)
 
 
+def _information_drop(member: Member) -> None:
+    MemberInterest.objects.filter(member=member).delete()
+    DigestPreference.objects.filter(member=member).delete()
+    InformationDelivery.objects.filter(member=member).delete()
+
+
+@hooks.on_merge
+def information_follows_merge(duplicate: Member, survivor: Member) -> None:
+    """The survivor keeps their own choices and gains the duplicate's topics; the items either was sent
+    count as sent to the survivor (never twice); the duplicate's digest choice moves when the survivor has
+    none."""
+    topics = set(MemberInterest.objects.filter(member=survivor).values_list("topic", flat=True))
+    MemberInterest.objects.filter(member=duplicate).exclude(topic__in=topics).update(member=survivor)
+    items = set(InformationDelivery.objects.filter(member=survivor).values_list("item", flat=True))
+    InformationDelivery.objects.filter(member=duplicate).exclude(item__in=items).update(member=survivor)
+    if not DigestPreference.objects.filter(member=survivor).exists():
+        DigestPreference.objects.filter(member=duplicate).update(member=survivor)
+    _information_drop(duplicate)
+
+
 @hooks.on_erase
 def segments_forget(member: Member) -> None:
     _memberships_drop(member)
     _registrations_drop(member)
+    _information_drop(member)
 
 
 @hooks.export_section("segments")
@@ -65,3 +95,13 @@ def segments_export(member: Member) -> list[dict[str, Any]]:
         .order_by("segment__code")
         .values_list("segment__code", "segment__name", "entered_at")
     ]
+
+
+@hooks.export_section("information")
+def information_export(member: Member) -> dict[str, Any]:
+    """The topics the member chose and how often they want the digest."""
+    preference = DigestPreference.objects.filter(member=member).first()
+    return {
+        "topics": sorted(MemberInterest.objects.filter(member=member).values_list("topic__code", flat=True)),
+        "digest": preference.frequency if preference else None,
+    }

@@ -18,3 +18,20 @@ CAMPAIGN = message_kind_register(
         },
     )
 )
+
+# The information digest: the items published since the member's last digest in the topics they chose,
+# written in the message's language (each item's title and text in it, else in the business's main one).
+INFORMATION_DIGEST = message_kind_register(
+    MessageKind(
+        code="information_digest",
+        label=_("The information digest a member chose"),
+        purpose="marketing",
+        recipient="member",
+        variables={
+            "count": 2,
+            "items": "New pans for the season\nOur new pans arrived this week.\n\n"
+            "Training: caring for cast iron\nA short guide to seasoning.",
+            "portal": "https://example.com/portal/information/",
+        },
+    )
+)

@@ -341,3 +341,114 @@ class OfferTable(models.Model):
 
     def __str__(self) -> str:
         return f"offers {self.computed_at:%Y-%m-%d %H:%M} ({self.members} members)"
+
+
+# --- customer information (decision 0031) --------------------------------------------------------------
+
+
+class InformationTopic(models.Model):
+    """A subject members may choose to hear about, in the business's words ("kitchen", "wine")."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_translations: models.JSONField[dict[str, str]] = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class InformationKind(models.TextChoices):
+    NEWS = "news", _("News")
+    PRODUCT = "product", _("New product")
+    INDUSTRY = "industry", _("Industry and market")
+    TRAINING = "training", _("Training material")
+
+
+class InformationItem(models.Model):
+    """One piece of information the business publishes: members see it from `published_at` until it
+    expires or is retired, in the digest of those whose topics it has, within its segment if it names one."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=InformationKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    title_translations: models.JSONField[dict[str, str]] = models.JSONField(default=dict, blank=True)
+    body = models.TextField(_("text"))
+    body_translations: models.JSONField[dict[str, str]] = models.JSONField(default=dict, blank=True)
+    topics = models.ManyToManyField(InformationTopic, related_name="items")
+    # Tags by the commerce codes of categories and brands (checked when saved).
+    categories: models.JSONField[list[str]] = models.JSONField(default=list, blank=True)
+    brands: models.JSONField[list[str]] = models.JSONField(default=list, blank=True)
+    segment = models.ForeignKey(
+        Segment, null=True, blank=True, on_delete=models.PROTECT, related_name="information_items"
+    )
+    published_at = models.DateTimeField(_("published"))
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    announced_at = models.DateTimeField(
+        null=True, blank=True, help_text="when the information.published webhook was queued"
+    )
+    retired_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        indexes = [models.Index(fields=["published_at"], name="information_published")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class MemberInterest(models.Model):
+    """A topic a member chose (in the portal, or staff for them)."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="information_interests")
+    topic = models.ForeignKey(InformationTopic, on_delete=models.CASCADE, related_name="interests")
+    chosen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["member", "topic"], name="interest_once")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}:{self.topic_id}"
+
+
+class DigestFrequency(models.TextChoices):
+    WEEKLY = "weekly", _("Every week")
+    MONTHLY = "monthly", _("Every month")
+    NEVER = "never", _("Never")
+
+
+class DigestPreference(models.Model):
+    """How often a member wants the information digest, and the last period their digest was settled for."""
+
+    member = models.OneToOneField(Member, on_delete=models.CASCADE, related_name="digest_preference")
+    frequency = models.CharField(max_length=8, choices=DigestFrequency.choices, default=DigestFrequency.NEVER)
+    chosen_at = models.DateTimeField()
+    period_done = models.CharField(max_length=10, blank=True, help_text="2026-W49 or 2026-12")
+
+    def __str__(self) -> str:
+        return f"{self.member_id}:{self.frequency}"
+
+
+class InformationDelivery(models.Model):
+    """An item sent to a member in a digest: the unique pair is why no item reaches anyone twice."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="information_deliveries")
+    item = models.ForeignKey(InformationItem, on_delete=models.CASCADE, related_name="deliveries")
+    message = models.ForeignKey(
+        "messaging.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    period = models.CharField(max_length=10)
+    delivered_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["member", "item"], name="information_once")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}:{self.item_id}"

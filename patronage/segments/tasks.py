@@ -1,6 +1,7 @@
 """Segments' jobs, run by Celery: the upkeep after members' changes with the treatments of those who
 entered (every minute), the clock check of time-based rules with the day's sizes (hourly), the nightly
-reconciliation, campaigns (every minute), and next-best offers (conversions hourly, the lift table nightly).
+reconciliation, campaigns (every minute), next-best offers (conversions hourly, the lift table nightly) and
+the information digests (daily).
 
 Tasks are an interface, like views: they import services, and a service never imports them.
 """
@@ -8,6 +9,7 @@ Tasks are an interface, like views: they import services, and a service never im
 from celery import shared_task
 
 from patronage.segments.campaign_services import campaigns_send, campaigns_start_due
+from patronage.segments.information_services import information_announce_due, information_digests_send
 from patronage.segments.offers_services import offer_exposures_convert, offer_table_refresh
 from patronage.segments.treatment_services import segment_treatments_give
 from patronage.segments.upkeep import (
@@ -59,3 +61,11 @@ def offers_convert_task() -> int:
 def offers_table_task() -> int:
     """Refits the co-purchase lift table; returns the members it was fitted on."""
     return offer_table_refresh().members
+
+
+@shared_task(name="segments.digests")
+def digests_task() -> int:
+    """Announces the information whose time has come and sends the digests due this period (a member at
+    most once a week or a month, each in their own transaction); returns how many digests were queued."""
+    information_announce_due()
+    return information_digests_send()

@@ -78,3 +78,23 @@ EVENT_ATTENDED = register(
     "good",
     render=_named(gettext_noop("Came to “%(name)s”")),
 )
+
+
+def _interests_words(data: Mapping[str, Any], summary: str) -> str | None:
+    """The digest's frequency in the reader's language (the topics are the business's codes)."""
+    frequency = data.get("frequency")
+    words = {
+        "weekly": gettext_noop("Chose their information topics, a digest every week"),
+        "monthly": gettext_noop("Chose their information topics, a digest every month"),
+        "never": gettext_noop("Chose their information topics, no digest"),
+    }
+    return _(words[frequency]) if isinstance(frequency, str) and frequency in words else None
+
+
+INTERESTS_CHANGED = register(
+    "interests_changed",
+    gettext_lazy("Chose information topics"),
+    "✎",
+    "info",
+    render=_interests_words,
+)

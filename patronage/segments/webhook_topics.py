@@ -20,3 +20,16 @@ SEGMENT_LEFT = topic_register(
         {"segment": "vip-seoul", "member": 1042, "at": "2026-12-07T09:30:00+00:00"},
     )
 )
+INFORMATION_PUBLISHED = topic_register(
+    Topic(
+        "information.published",
+        _("An information item became visible to members (its publication time came)."),
+        {
+            "item": "new-pans",
+            "kind": "product",
+            "topics": ["kitchen"],
+            "segment": None,
+            "published_at": "2026-12-07T09:30:00+00:00",
+        },
+    )
+)

@@ -39,6 +39,12 @@ from patronage.members.models import Member
 from patronage.messages import webhook_services
 from patronage.segments.campaign_services import CampaignInput, campaign_create
 from patronage.segments.event_services import ClubEventInput, club_event_create
+from patronage.segments.information_services import (
+    InformationInput,
+    TopicInput,
+    information_item_create,
+    information_topic_create,
+)
 from patronage.segments.models import Segment
 from patronage.segments.services import SegmentInput, segment_create
 from patronage.standards.services import StandardInput, standard_create
@@ -317,6 +323,23 @@ def _event_kept(body: dict[str, Any]) -> None:
                 body["ends_at"] = (starts + timedelta(hours=1)).isoformat()
 
 
+def _information_kept(body: dict[str, Any]) -> None:
+    """Topics, categories, brands and a segment named exist (the planted topic stands for any); the expiry
+    after the publication (dropped when not)."""
+    body["topics"] = ["kitchen"]
+    for name in ("categories", "brands", "segment"):
+        body.pop(name, None)
+    published, expires = body.get("published_at"), body.get("expires_at")
+    if isinstance(published, str) and isinstance(expires, str):
+        try:
+            if datetime.fromisoformat(expires.replace("Z", "+00:00")) <= datetime.fromisoformat(
+                published.replace("Z", "+00:00")
+            ):
+                body.pop("expires_at")
+        except ValueError:
+            return
+
+
 def _segment_list_kept(body: dict[str, Any]) -> None:
     """The ids of a static list are customers' (the fuzzer cannot know one: the planted ones are sent)."""
     if isinstance(body.get("members"), list):
@@ -384,6 +407,8 @@ STATED_IN_WORDS_OF_VALID = {
     "PUT /api/v1/campaigns/{campaign_id}": lambda body, case: _campaign_kept(body),
     "POST /api/v1/campaigns/{campaign_id}/schedule": lambda body, case: _schedule_kept(body),
     "POST /api/v1/events": lambda body, case: _event_kept(body),
+    "POST /api/v1/information": lambda body, case: _information_kept(body),
+    "PUT /api/v1/information/{item_id}": lambda body, case: _information_kept(body),
 }
 
 
@@ -494,6 +519,19 @@ def planted(
             starts_at=club.created_at + timedelta(days=1),
             ends_at=club.created_at + timedelta(days=1, hours=2),
             capacity=2,
+        ),
+        actor=None,
+    )
+    # A topic and an information item (id 1), for the operations on an item's id.
+    information_topic_create(data=TopicInput(code="kitchen", name="Kitchen"), actor=None)
+    information_item_create(
+        data=InformationInput(
+            code="pans",
+            kind="product",
+            title="New pans",
+            body="They are here.",
+            published_at=club.created_at,
+            topics=["kitchen"],
         ),
         actor=None,
     )

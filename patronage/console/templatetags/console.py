@@ -85,6 +85,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("console:standard_list", _("Standards"), STANDARDS_VIEW, (), "standard"),
     NavItem("console:segment_list", _("Segments"), SEGMENTS_VIEW, (), "segment_"),
     NavItem("console:campaign_list", _("Campaigns"), SEGMENTS_VIEW, (), "campaign_"),
+    NavItem("console:information_list", _("Information"), SEGMENTS_VIEW, (), "information_"),
     NavItem("console:duplicates", _("Duplicates"), MEMBERS_MERGE, ("duplicates", "merge")),
     NavItem("console:imports", _("Imports"), MEMBERS_IMPORT, ("imports", "import_detail")),
     NavItem("console:loyalty_programs", _("Loyalty"), LOYALTY_VIEW, (), "loyalty_"),

@@ -26,6 +26,7 @@ from patronage.care.services import CaseInput, case_move, case_open
 from patronage.console import care_setup_forms, case_forms, loyalty_forms, scorecard_forms
 from patronage.console import forms as console_forms
 from patronage.console.campaign_forms import CampaignForm, ScheduleForm
+from patronage.console.information_forms import InformationForm
 from patronage.console.loyalty_forms.rule_settings import KIND_SETTINGS
 from patronage.console.meeting_forms import MeetingForm
 from patronage.console.notice_forms import NoticeForm
@@ -33,6 +34,7 @@ from patronage.console.standard_forms import MeasurementForm, RangeForm, Standar
 from patronage.console.survey_forms import InviteFilterForm, QuestionForm, SurveyForm
 from patronage.console.views.analytics_pages import WhatIfForm, _whatif_initial
 from patronage.console.webhook_forms import ReplayForm
+from patronage.core import clock
 from patronage.core.models import User
 from patronage.feedback.models import Survey
 from patronage.feedback.survey_services import QuestionInput, SurveyInput, survey_create, survey_open
@@ -42,7 +44,7 @@ from patronage.loyalty.selectors import rule_names
 from patronage.members.models import Member
 from patronage.messages.models import WebhookEndpoint
 from patronage.messages.webhook_services import endpoint_create
-from patronage.segments.models import Campaign, Segment
+from patronage.segments.models import Campaign, InformationTopic, Segment
 from patronage.standards.models import Standard
 from patronage.standards.services import StandardInput, standard_create
 
@@ -416,6 +418,20 @@ PAGES = [
         lambda w: [CampaignForm()],
     ),
     Page(
+        "information item",
+        (InformationForm,),
+        lambda w: reverse("console:information_new"),
+        lambda w, _f: {
+            "code": "bounds",
+            "kind": "news",
+            "title": "Bounds",
+            "body": "News",
+            "topics": [_topic_code()],
+            "published_at": "2027-03-20T14:00",
+        },
+        lambda w: [InformationForm()],
+    ),
+    Page(
         "campaign schedule",
         (ScheduleForm,),
         lambda w: reverse("console:campaign_schedule", args=[_campaign_code()]),
@@ -522,6 +538,14 @@ def _endpoint_id() -> int:
         endpoint, _secret = endpoint_create(actor=None, url="https://pos.example.com/hooks", topics=["*"])
         found = endpoint.pk
     return found
+
+
+def _topic_code() -> str:
+    """An information topic for the item's form (made on first use)."""
+    topic, _created = InformationTopic.objects.get_or_create(
+        code="bounds", defaults={"name": "Bounds", "created_at": clock.now()}
+    )
+    return topic.code
 
 
 def test_every_form_with_a_number_or_a_date_is_sent_its_extremes_by_a_page_below():

@@ -165,6 +165,7 @@ NOT_PAGES = {
     "console:segment_list_upload": "POST only",
     "console:campaign_schedule": "POST only",
     "console:campaign_cancel": "POST only",
+    "console:information_retire": "POST only",
     "portal:logout": "POST only",
     "portal:data_download": "POST only, a download",
     "portal:points_summary": "fragment of the overview",
@@ -553,6 +554,9 @@ def business(request: Any, settings: Any, tmp_path: Path, admin) -> dict[str, An
         "console:segment_edit": {"code": "seoul-regulars"},
         "console:campaign_detail": {"code": "new-season"},
         "console:campaign_edit": {"code": draft.code},
+        # The demo's information: an item's page with its reach, and its form.
+        "console:information_detail": {"code": "induction-pans"},
+        "console:information_edit": {"code": "induction-pans"},
     }
 
 

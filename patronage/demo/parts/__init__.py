@@ -11,6 +11,7 @@ from patronage.demo.parts import (
     care,
     commerce,
     feedback,
+    information,
     loyalty,
     members,
     messages,
@@ -30,6 +31,7 @@ PARTS: tuple[Part, ...] = (
     feedback.PART,
     standards.PART,
     segments.PART,
+    information.PART,
     messages.PART,
     analytics.PART,
 )

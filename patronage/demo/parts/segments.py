@@ -215,15 +215,15 @@ DEFINITIONS = (
 )
 
 
-def _spoken(texts: dict[str, str]) -> dict[str, str]:
+def spoken(texts: dict[str, str]) -> dict[str, str]:
     """The texts in the business's languages (the demo's may not include Chinese)."""
     languages = set(business_languages())
     return {code: text for code, text in texts.items() if code in languages or code == "en"}
 
 
 def _segment(definition: Definition) -> Segment:
-    name, names = in_main_language(_spoken(definition.names))
-    description, descriptions = in_main_language(_spoken(definition.descriptions))
+    name, names = in_main_language(spoken(definition.names))
+    description, descriptions = in_main_language(spoken(definition.descriptions))
     return segment_create(
         data=SegmentInput(
             code=definition.code,
@@ -289,8 +289,8 @@ def _campaign(world: World) -> dict[str, Any]:
     """The new-season campaign to the Seoul regulars, sent 40 days ago with a hold-out drawn from the demo's
     seed; its messages are history (marked sent when it started)."""
     start = world.period.end - timedelta(days=CAMPAIGN_START_DAYS)
-    subject, subjects = in_main_language(_spoken(CAMPAIGN_WORDS["subject"]))
-    body, bodies = in_main_language(_spoken(CAMPAIGN_WORDS["body"]))
+    subject, subjects = in_main_language(spoken(CAMPAIGN_WORDS["subject"]))
+    body, bodies = in_main_language(spoken(CAMPAIGN_WORDS["body"]))
     with clock_at(start):
         campaign = campaign_create(
             data=CampaignInput(

@@ -15,9 +15,12 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
+from patronage.demo.parts.information import ITEMS as INFORMATION_ITEMS
 from patronage.demo.parts.segments import ADVISORY_PANEL, DEFINITIONS
+from patronage.messages.models import Message, MessageStatus
 from patronage.segments.campaign_selectors import campaign_results
-from patronage.segments.models import Campaign, Segment, SegmentMember
+from patronage.segments.information_services import information_digests_send
+from patronage.segments.models import Campaign, InformationDelivery, Segment, SegmentMember
 from patronage.segments.upkeep import segments_reconcile
 
 # The period --start 2023-06-01 --years 2 ends at midnight on 1 June 2025 in Seoul; the clock stands just after.
@@ -82,3 +85,26 @@ def test_the_campaign_recovers_its_true_uplift_of_nothing_within_its_interval(de
     assert results.treated == planted["audience"] - planted["held_out"]
     assert results.conversion.low <= planted["true_uplift"] <= results.conversion.high
     assert results.revenue.low <= 0 <= results.revenue.high
+
+
+def test_the_demo_publishes_information_and_sends_each_reader_their_digest_once(demo: dict[str, Any]):
+    planted = demo["information"]
+    assert planted["items"] == len(INFORMATION_ITEMS)
+    assert planted["members_with_interests"] > 0
+    assert planted["digests"] > 0
+    # A reader of kitchen news got the kitchen items of the last week or month, never an item twice.
+    sent = InformationDelivery.objects.values_list("member_id", "item_id")
+    assert len(set(sent)) == len(sent)
+    regulars = set(
+        SegmentMember.objects.filter(segment__code="seoul-regulars").values_list("member_id", flat=True)
+    )
+    preview = InformationDelivery.objects.filter(item__code="regulars-preview").values_list(
+        "member_id", flat=True
+    )
+    assert set(preview) <= regulars
+    # Run again on the same day: nothing more goes.
+    with time_machine.travel(NOW, tick=False):
+        assert information_digests_send() == 0
+    # Those refused when queued (no address, the week's cap on marketing) are kept as skipped, not sent.
+    digests = Message.objects.filter(kind="information_digest").exclude(status=MessageStatus.SKIPPED)
+    assert digests.count() == planted["digests"]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("members", "0010_import_kind_measurements"),
-        ("segments", "0007_event_permissions"),
+        ("segments", "0009_information"),
     ]
 
     operations = [

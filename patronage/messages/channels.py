@@ -16,6 +16,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.mail.utils import DNS_NAME
 
 from patronage.messages.models import Message, MessageChannel
+from patronage.messages.tracking import tracked_html
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +38,8 @@ def email_message_id() -> str:
 class EmailChannel:
     """A multipart e-mail (text, and HTML when the template has one) under the message's own Message-ID,
     which a bounce names; a message that can be refused carries the one-click unsubscribe headers
-    (RFC 2369 and RFC 8058), which mail clients show as a button."""
+    (RFC 2369 and RFC 8058), which mail clients show as a button. A marketing e-mail's HTML carries the
+    open pixel and its links go through the click redirect (messages.tracking)."""
 
     def send(self, message: Message) -> None:
         headers = {"Message-ID": message.message_id} if message.message_id else {}
@@ -54,7 +56,7 @@ class EmailChannel:
             headers=headers,
         )
         if message.html_body:
-            email.attach_alternative(message.html_body, "text/html")
+            email.attach_alternative(tracked_html(message), "text/html")
         try:
             email.send(fail_silently=False)
         except Exception as error:  # SMTP, socket and every provider's own errors alike

@@ -17,10 +17,8 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html
 
@@ -42,6 +40,7 @@ from patronage.messages.models import (
     SkipReason,
 )
 from patronage.messages.quiet_hours import quiet_hours_end, quiet_hours_parse
+from patronage.messages.signed_links import BadLink, signed_read, signed_url
 from patronage.messages.words import words_for
 
 logger = logging.getLogger(__name__)
@@ -409,23 +408,17 @@ class UnsubscribeLink:
         return CONSENT_PURPOSE[self.channel]
 
 
-class BadLink(Exception):
-    """An unsubscribe token that is not one we signed (changed, cut short, or for a file that is gone)."""
-
-
 def unsubscribe_url(*, member: Member, channel: str) -> str:
     """The link, signed and needing no login, that withdraws the member's marketing consent for a channel."""
-    token = signing.dumps({"m": member.pk, "c": channel}, salt=UNSUBSCRIBE_SALT, compress=True)
-    path = reverse("messaging:unsubscribe", args=[token])
-    return settings.MESSAGES_BASE_URL.rstrip("/") + path
+    return signed_url(view="messaging:unsubscribe", data={"m": member.pk, "c": channel}, salt=UNSUBSCRIBE_SALT)
 
 
 def unsubscribe_link_read(*, token: str) -> UnsubscribeLink:
     """Whose link it is; BadLink when the token is not ours or names no active member."""
+    data = signed_read(token=token, salt=UNSUBSCRIBE_SALT)
     try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
         channel, member_id = data["c"], int(data["m"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError):
         raise BadLink from None
     member = Member.objects.filter(pk=member_id, status=MemberStatus.ACTIVE).first()
     if member is None or channel not in CONSENT_PURPOSE:

@@ -32,7 +32,6 @@ CLICK_SALT = "messaging.click"
 PIXEL_GIF = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 # The href of an <a> tag, quoted either way; what a template renders, not any HTML a person could write.
 _LINK = re.compile(r"""(<a\b[^>]*?\bhref\s*=\s*)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
-_BODY_END = re.compile(r"</body\s*>", re.IGNORECASE)
 
 
 def web_address(target: str) -> bool:
@@ -67,12 +66,10 @@ def tracked_html(message: Message) -> str:
         f'<img src="{html.escape(open_url(message_id=message.pk))}" width="1" height="1" alt="" '
         'style="display:block;width:1px;height:1px;border:0">'
     )
-    end = None
-    for end in _BODY_END.finditer(body):
-        pass
-    if end is None:
+    end = body.lower().rfind("</body")
+    if end < 0:
         return f"{body}\n{pixel}"
-    return f"{body[: end.start()]}{pixel}{body[end.start() :]}"
+    return f"{body[:end]}{pixel}{body[end:]}"
 
 
 # Reading the links

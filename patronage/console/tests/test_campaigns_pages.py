@@ -363,7 +363,9 @@ def test_an_interval_across_zero_is_said_to_be_no_evidence_yet(client_as, manage
     assert "not distinguishable from no effect yet" in text or "not measurable yet" in text
 
 
-def test_the_page_shows_delivered_opened_and_clicked_as_shares_of_the_delivered(client_as, analyst, mailoutbox):
+def test_the_page_shows_delivered_opened_and_clicked_as_shares_of_the_delivered(
+    client_as, analyst, mailoutbox
+):
     members = customers(10)
     Member.objects.filter(pk__in=[member.pk for member in members]).update(time_zone="Asia/Seoul")
     _seoul()

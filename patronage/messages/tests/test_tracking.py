@@ -56,14 +56,15 @@ def sent(alice: Member, mailoutbox) -> tuple[Message, str]:
         subject="New pans",
         text_body="Our new pans: " + SHOP,
         html_body=(
-            '<html><body><p>Our <a href="{{ shop }}">new pans</a>, or <a href=\'https://example.com/a\'>all</a>;'
+            "<html><body><p>Our <a href=\"{{ shop }}\">new pans</a>, or <a href='https://example.com/a'>all</a>;"
             ' write to <a href="mailto:shop@example.com">us</a>.</p></body></html>'
         ),
         updated_at=NOW,
     )
     with time_machine.travel(NOW, tick=False):
         message = message_queue(kind=NEWS.code, member=alice, context={"shop": SHOP}, key="news-1")
-        assert message is not None and messages_send_due(limit=10) == 1
+        assert message is not None
+        assert messages_send_due(limit=10) == 1
     message.refresh_from_db()
     [mail] = mailoutbox
     [(html, _type)] = mail.alternatives
@@ -135,7 +136,9 @@ def test_a_changed_or_foreign_token_is_a_404_and_changes_nothing(sent):
     to_javascript = signed_url(
         view="messaging:clicked", data={"m": message.pk, "u": "javascript:alert(1)"}, salt=CLICK_SALT
     )
-    to_no_host = signed_url(view="messaging:clicked", data={"m": message.pk, "u": "//evil.example"}, salt=CLICK_SALT)
+    to_no_host = signed_url(
+        view="messaging:clicked", data={"m": message.pk, "u": "//evil.example"}, salt=CLICK_SALT
+    )
     not_a_number = signed_url(view="messaging:clicked", data={"m": "x", "u": SHOP}, salt=CLICK_SALT)
     bad = [
         pixel[:-4] + "abc/",
@@ -178,9 +181,11 @@ def test_a_service_message_carries_no_pixel_and_its_tokens_record_nothing(alice,
         context={"program": "Hanbit Club", "tier": "Gold", "previous_tier": "Silver", "upgraded": True},
         key="tier-1",
     )
-    assert message is not None and messages_send_due(limit=10) == 1
+    assert message is not None
+    assert messages_send_due(limit=10) == 1
     html = "".join(str(body) for body, _type in mailoutbox[0].alternatives)
-    assert "/messages/o/" not in html and "/messages/c/" not in html
+    assert "/messages/o/" not in html
+    assert "/messages/c/" not in html
 
     Client().get(_path(open_url(message_id=message.pk)))
     Client().get(_path(click_url(message_id=message.pk, target=SHOP)))
@@ -196,7 +201,8 @@ def test_tracked_html_leaves_a_message_without_html_or_not_marketing_as_it_is():
     assert tracked_html(plain) == ""
     assert tracked_html(service) == service.html_body
     tracked = tracked_html(no_body_tag)
-    assert tracked.startswith('<p><a href="http') and "/messages/c/" in tracked
+    assert tracked.startswith('<p><a href="http')
+    assert "/messages/c/" in tracked
     assert tracked.endswith('style="display:block;width:1px;height:1px;border:0">')
 
 
@@ -207,8 +213,11 @@ def test_clicks_and_opens_at_once_count_each_click_and_keep_one_first_time(alice
     alice = _in_seoul(alice)
     consent_set(member=alice, actor=None, purpose="email_marketing", granted=True, method="portal")
     with time_machine.travel(NOW, tick=False):
-        message = message_queue(kind="campaign", member=alice, context={"subject": "Hi", "body": SHOP}, key="c1")
-        assert message is not None and messages_send_due(limit=10) == 1
+        message = message_queue(
+            kind="campaign", member=alice, context={"subject": "Hi", "body": SHOP}, key="c1"
+        )
+        assert message is not None
+        assert messages_send_due(limit=10) == 1
     [(html, _type)] = mailoutbox[0].alternatives
     pixel, [click] = _links(str(html), "o")[0], _links(str(html), "c")
     hits = 8
@@ -227,4 +236,5 @@ def test_clicks_and_opens_at_once_count_each_click_and_keep_one_first_time(alice
     assert sorted(set(statuses)) == [200, 302]
     message.refresh_from_db()
     assert message.clicks == hits // 2
-    assert message.opened_at is not None and message.clicked_at is not None
+    assert message.opened_at is not None
+    assert message.clicked_at is not None

@@ -325,13 +325,24 @@ def messages_send_due(*, limit: int = 100, now: datetime | None = None) -> int:
     )
     _message_ids_give(messages)
     consents = _consents(messages)
+    # A batch that outruns half its lease (a slow mail server) puts back what it has not sent: past the
+    # lease another worker would fail them as abandoned while this one still sends.
+    deadline = now + LEASE / 2
     sent = 0
     with channels_open() as channels:
-        for message in messages:
-            sent += _send(
-                message, channels=channels, consent=consents.get((message.member_id, message.channel))
-            )
+        for index, message in enumerate(messages):
+            if clock.now() >= deadline:
+                _release(messages[index:])
+                break
+            consent = consents.get((message.member_id, message.channel))
+            sent += _send(message, channels=channels, consent=consent)
     return sent
+
+
+def _release(messages: list[Message]) -> None:
+    Message.objects.filter(pk__in=[m.pk for m in messages], status=MessageStatus.SENDING).update(
+        status=MessageStatus.QUEUED, claimed_until=None, attempts=F("attempts") - 1
+    )
 
 
 def _claim(*, limit: int, now: datetime) -> list[int]:
@@ -363,7 +374,8 @@ def _message_ids_give(messages: list[Message]) -> None:
 
 
 def _consents(messages: list[Message]) -> dict[tuple[int | None, str], bool]:
-    """The marketing consent of each member the batch writes to, per channel, as it stands now."""
+    """The marketing consent of each member the batch writes to, per channel, as it stands when the batch
+    starts (a batch lasts seconds: the last moment, give or take them)."""
     members = {m.member_id for m in messages if m.member_id is not None}
     purposes = {CONSENT_PURPOSE[m.channel]: m.channel for m in messages if m.channel in CONSENT_PURPOSE}
     rows = Consent.objects.filter(member_id__in=members, purpose__in=purposes).values_list(

@@ -1,8 +1,9 @@
 """Benchmark: segments over a million members, evaluated in full and kept up change by change (issue 16).
 
-    .venv/bin/python bench/segments.py [--members 1000000] [--changes 1000] [--quick] [--postgres postgres://postgres@127.0.0.1:5432]
+    .venv/bin/python bench/segments.py [--members 1000000] [--changes 1000] [--sends 5000] [--quick] [--postgres postgres://postgres@127.0.0.1:5432]
 
-On PostgreSQL only (a database made for the run and dropped after it). `--quick`: 50,000 members, 200 changes.
+On PostgreSQL only (a database made for the run and dropped after it). `--quick`: 50,000 members, 200 changes,
+1,000 e-mails.
 
 The data, written by SQL in the database (not timed): MEMBERS members (cities, birth dates, languages, joined
 dates over five years, tags, consents, 2% merged or erased), about 3.1 purchases each over two years (every
@@ -29,6 +30,12 @@ the earlier orders; a hit when one of the method's top 3 (as served: scores and 
 exposures yet) is in the held-out order. The anchor, in the same run: the 3 most popular products
 (nbo ratio = ours / popularity). A control run with no taste (everyone buys by popularity) shows what the
 method costs where there is nothing to find. `--nbo-only` runs this part alone, on SQLite (no server).
+Campaign send rate: SENDS members given an e-mail address and marketing consent (by SQL, not timed), a
+segment of them and a campaign with no hold-out, sent to an aiosmtpd server on 127.0.0.1 that counts what it
+receives; timed from "send now" (campaigns_start_due, campaigns_send, messages_send_due as the jobs run them)
+until the server has every e-mail. The anchor, in the same run and to the same server: a bare smtplib loop
+sending as many e-mails (text and HTML, built one by one) on one connection. send_vs_smtplib = ours / the
+loop, in e-mails a second (goal >= 0.5).
 
 Floors: `SELECT 1` round trips per second over Django's connection and pgbench -S for 10 s.
 """
@@ -38,6 +45,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import socket
 import statistics
 import sys
 import time
@@ -57,6 +65,7 @@ from throwaway import run_on_throwaway_database  # noqa: E402
 
 GOAL_RATIO = 2.0
 GOAL_SECONDS = 30.0
+GOAL_SEND_RATIO = 0.5
 STATEMENT_TIMEOUT_S = 300  # a plan gone wrong is reported, not waited for
 CITIES = [
     ("Seoul", "KR"),
@@ -952,13 +961,151 @@ def _nbo(members: int) -> tuple[float, float, float, float]:
         )
         rates += [ours, popular]
     return rates[0], rates[1], rates[2], rates[3]
+# --- campaign send rate --------------------------------------------------------------------------------
+
+
+class _Counting:
+    """An aiosmtpd handler that only counts what it is given (one per recipient)."""
+
+    def __init__(self) -> None:
+        self.received = 0
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.received += len(envelope.rcpt_tos)
+        return "250 OK"
+
+
+SEND_TEXT = "Dear customer,\n\nOur new pans arrived this week: https://shop.example.com/pans\n\nHanbit"
+
+
+def _smtplib_loop(port: int, count: int) -> float:
+    """The anchor: a bare smtplib loop, one connection, each e-mail built as the product builds one (text
+    and HTML); seconds."""
+    import smtplib
+    from email.message import EmailMessage
+
+    began = time.perf_counter()
+    with smtplib.SMTP("127.0.0.1", port) as smtp:
+        for n in range(count):
+            mail = EmailMessage()
+            mail["Subject"], mail["From"], mail["To"] = (
+                "Our new pans",
+                "shop@bench.example",
+                f"a{n}@bench.example",
+            )
+            mail.set_content(SEND_TEXT)
+            mail.add_alternative(f"<p>{SEND_TEXT}</p>", subtype="html")
+            smtp.send_message(mail)
+    return time.perf_counter() - began
+
+
+def _send_audience(count: int) -> None:
+    """`count` active members with an e-mail address and marketing consent, tagged for the campaign's
+    segment (written by SQL: not timed)."""
+    from django.db import connection
+
+    from patronage.core import clock
+    from patronage.members.models import Tag
+
+    tag = Tag.objects.create(name="bench-send")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE send_audience AS SELECT id FROM members_member WHERE status = 'active' "
+            "ORDER BY id LIMIT %s",
+            [count],
+        )
+        cursor.execute(
+            "INSERT INTO members_identity (member_id, kind, namespace, value, is_primary, created_at) "
+            "SELECT id, 'email', '', 'm' || id || '@bench.example', true, %s FROM send_audience",
+            [clock.now()],
+        )
+        cursor.execute(
+            "INSERT INTO members_consent (member_id, purpose, granted, updated_at) "
+            "SELECT id, 'email_marketing', true, %s FROM send_audience "
+            "ON CONFLICT (member_id, purpose) DO UPDATE SET granted = true",
+            [clock.now()],
+        )
+        cursor.execute(
+            "INSERT INTO members_member_tags (member_id, tag_id) SELECT id, %s FROM send_audience "
+            "ON CONFLICT DO NOTHING",
+            [tag.pk],
+        )
+
+
+def _campaign_send(port: int, server: _Counting, count: int) -> tuple[float, int]:
+    """A campaign to `count` members through the product, from "send now" until the server has every
+    e-mail: campaigns_start_due, campaigns_send and messages_send_due as the jobs run them; seconds and
+    e-mails received."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from patronage.messages.message_services import messages_send_due
+    from patronage.segments.campaign_services import (
+        CampaignInput,
+        campaign_create,
+        campaign_schedule,
+        campaigns_send,
+        campaigns_start_due,
+    )
+    from patronage.segments.services import SegmentInput, segment_create
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
+    settings.MESSAGES_QUIET_HOURS = "08:00-08:00"  # never quiet: the run does not wait for the morning
+    _send_audience(count)
+    segment_create(
+        data=SegmentInput(code="bench-send", name="bench-send", rules=_c("tags", "contains", "bench-send")),
+        actor=None,
+    )
+    campaign = campaign_create(
+        data=CampaignInput(
+            code="bench-send",
+            name="Send rate",
+            segment="bench-send",
+            subject="Our new pans",
+            body=SEND_TEXT,
+            holdout_share=0.0,
+        ),
+        actor=None,
+    )
+    campaign_schedule(campaign=campaign, send_at=None, actor=None)
+    reverse("messaging:unsubscribe", args=["-"])  # the URL map loaded, as in a worker that sent before
+    before = server.received
+    began = time.perf_counter()
+    campaigns_start_due()
+    while campaigns_send():
+        pass
+    while messages_send_due(limit=200):
+        pass
+    return time.perf_counter() - began, server.received - before
+
+
+def _send_rate(count: int) -> tuple[float, float]:
+    """E-mails a second: the product's campaign send and the bare smtplib loop, to one local aiosmtpd."""
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as sock:  # a port nobody listens on, picked by the system
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    server = _Counting()
+    controller = Controller(server, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        anchor = _smtplib_loop(port, count)
+        print(f"smtplib loop: {count:,} e-mails on one connection in {anchor:.2f} s")
+        ours, received = _campaign_send(port, server, count)
+        print(f"campaign send: {received:,} e-mails received of {count:,}, in {ours:.2f} s")
+    finally:
+        controller.stop()
+    return received / ours, count / anchor
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=1_000_000)
     parser.add_argument("--changes", type=int, default=1_000)
-    parser.add_argument("--quick", action="store_true", help="50,000 members and 200 changes")
+    parser.add_argument("--sends", type=int, default=5_000, help="e-mails in the send-rate part")
+    parser.add_argument("--quick", action="store_true", help="50,000 members, 200 changes, 1,000 e-mails")
     parser.add_argument(
         "--nbo-members", type=int, default=100_000, help="simulated buyers for the next-best offer"
     )
@@ -970,7 +1117,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.quick:
-        args.members, args.changes, args.nbo_members = 50_000, 200, 20_000
+        args.members, args.changes, args.sends, args.nbo_members = 50_000, 200, 1_000, 20_000
     print(f"load average at start: {os.getloadavg()[0]:.2f} ({os.cpu_count()} CPUs)")
 
     def nbo() -> None:
@@ -1004,6 +1151,7 @@ def main() -> None:
         _full(rows)
         rate, direct, ratio = _upkeep(args.changes, args.members, refs.program, rows)
         ours, sql, refresh = _full_report(rows)
+        send_rate, smtplib_rate = _send_rate(min(args.sends, args.members // 2))
         agree = all(r.count == r.sql_count and not r.problem for r in rows.values())
         print(
             f"floors: SELECT 1 {select_one_rate():,.0f} /s; {pgbench_select_only(args.postgres.rstrip('/'), 10)}"
@@ -1018,6 +1166,10 @@ def main() -> None:
         print(f"upkeep_events_per_second={rate:.0f} segments_per_event={direct:.1f}")
         print(f"upkeep_vs_rescan={ratio:.3f}")
         print(f"segments_vs_sql={ours / sql:.2f} (goal <= {GOAL_RATIO})")
+        print(
+            f"campaign_send_rate={send_rate:,.0f}/s smtplib={smtplib_rate:,.0f}/s "
+            f"send_vs_smtplib={send_rate / smtplib_rate:.2f} (goal >= {GOAL_SEND_RATIO})"
+        )
         nbo()
 
     run_on_throwaway_database(name="segments", postgres=args.postgres, run=run)

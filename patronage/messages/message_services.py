@@ -17,10 +17,8 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
-from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html
 
@@ -32,7 +30,7 @@ from patronage.core.names import language_key, product_language, text_in_languag
 from patronage.members.models import Consent, ConsentMethod, Identity, IdentityKind, Member, MemberStatus
 from patronage.members.services import consent_set, timeline_record
 from patronage.messages import timeline_kinds as kinds
-from patronage.messages.channels import ChannelError, channel_get, email_message_id
+from patronage.messages.channels import ChannelError, Channels, channels_open, email_message_id
 from patronage.messages.message_render import part_render
 from patronage.messages.models import (
     Message,
@@ -42,6 +40,7 @@ from patronage.messages.models import (
     SkipReason,
 )
 from patronage.messages.quiet_hours import quiet_hours_end, quiet_hours_parse
+from patronage.messages.signed_links import BadLink, signed_read, signed_url
 from patronage.messages.words import words_for
 
 logger = logging.getLogger(__name__)
@@ -175,6 +174,11 @@ def _consent_refusal(*, spec: MessageKind, member: Member, channel: str) -> str:
         .values_list("granted", flat=True)
         .first()
     )
+    return _consent_says(spec=spec, consent=consent)
+
+
+def _consent_says(*, spec: MessageKind, consent: bool | None) -> str:
+    """The refusal a consent (None: never asked) makes of a message the member may refuse; "" for none."""
     if spec.marketing and consent is not True:
         return SkipReason.NO_CONSENT
     if consent is False:  # an opt-out service message stops at an explicit withdrawal only
@@ -309,23 +313,78 @@ def template_sources(*, kind: str, channel: str, language: str) -> tuple[str, di
 
 def messages_send_due(*, limit: int = 100, now: datetime | None = None) -> int:
     """Sends up to `limit` messages whose time has come; returns how many were sent. Each is claimed by a
-    conditional update first, so workers running at once never send one twice."""
+    conditional update first, so workers running at once never send one twice. The batch is read at once
+    (members, consents) and its e-mails share one connection to the mail server."""
     now = now or clock.now()
     _abandoned_fail(now=now)
-    due = Message.objects.filter(status=MessageStatus.QUEUED, send_after__lte=now).order_by(
-        "send_after", "id"
+    claimed = _claim(limit=limit, now=now)
+    if not claimed:
+        return 0
+    messages = list(
+        Message.objects.select_related("member").filter(pk__in=claimed).order_by("send_after", "id")
     )
+    _message_ids_give(messages)
+    consents = _consents(messages)
+    # A batch that outruns half its lease (a slow mail server) puts back what it has not sent: past the
+    # lease another worker would fail them as abandoned while this one still sends.
+    deadline = now + LEASE / 2
     sent = 0
-    for pk in list(due.values_list("pk", flat=True)[:limit]):
-        claimed = Message.objects.filter(pk=pk, status=MessageStatus.QUEUED, send_after__lte=now).update(
-            status=MessageStatus.SENDING, claimed_until=now + LEASE, attempts=F("attempts") + 1
-        )
-        if claimed:
-            sent += _send(Message.objects.select_related("member").get(pk=pk))
+    with channels_open() as channels:
+        for index, message in enumerate(messages):
+            if clock.now() >= deadline:
+                _release(messages[index:])
+                break
+            consent = consents.get((message.member_id, message.channel))
+            sent += _send(message, channels=channels, consent=consent)
     return sent
 
 
-def _send(message: Message) -> int:
+def _release(messages: list[Message]) -> None:
+    Message.objects.filter(pk__in=[m.pk for m in messages], status=MessageStatus.SENDING).update(
+        status=MessageStatus.QUEUED, claimed_until=None, attempts=F("attempts") - 1
+    )
+
+
+def _claim(*, limit: int, now: datetime) -> list[int]:
+    """The due messages this worker takes: on PostgreSQL the first `limit` not locked by another worker,
+    in one statement; elsewhere (SQLite writes one at a time) one conditional update each."""
+    due = Message.objects.filter(status=MessageStatus.QUEUED, send_after__lte=now).order_by(
+        "send_after", "id"
+    )
+    claim = {"status": MessageStatus.SENDING, "claimed_until": now + LEASE, "attempts": F("attempts") + 1}
+    if connection.features.has_select_for_update_skip_locked:
+        with transaction.atomic():
+            ids = list(due.select_for_update(skip_locked=True).values_list("pk", flat=True)[:limit])
+            Message.objects.filter(pk__in=ids).update(**claim)
+        return ids
+    return [
+        pk
+        for pk in list(due.values_list("pk", flat=True)[:limit])
+        if Message.objects.filter(pk=pk, status=MessageStatus.QUEUED, send_after__lte=now).update(**claim)
+    ]
+
+
+def _message_ids_give(messages: list[Message]) -> None:
+    """Each e-mail's Message-ID, stored before the channel has it, so that a bounce coming straight back
+    finds its message; a retry keeps it: it is the same message."""
+    fresh = [m for m in messages if m.channel == MessageChannel.EMAIL and not m.message_id and m.address]
+    for message in fresh:
+        message.message_id = email_message_id()
+    Message.objects.bulk_update(fresh, ["message_id"])
+
+
+def _consents(messages: list[Message]) -> dict[tuple[int | None, str], bool]:
+    """The marketing consent of each member the batch writes to, per channel, as it stands when the batch
+    starts (a batch lasts seconds: the last moment, give or take them)."""
+    members = {m.member_id for m in messages if m.member_id is not None}
+    purposes = {CONSENT_PURPOSE[m.channel]: m.channel for m in messages if m.channel in CONSENT_PURPOSE}
+    rows = Consent.objects.filter(member_id__in=members, purpose__in=purposes).values_list(
+        "member_id", "purpose", "granted"
+    )
+    return {(member_id, purposes[purpose]): granted for member_id, purpose, granted in rows}
+
+
+def _send(message: Message, *, channels: Channels, consent: bool | None) -> int:
     if not message.address:  # the member was erased while it waited
         _finish(message, status=MessageStatus.SKIPPED, skip_reason=SkipReason.NO_ADDRESS)
         return 0
@@ -335,17 +394,12 @@ def _send(message: Message) -> int:
     if (
         message.member is not None
         and spec.refusable
-        and (reason := _consent_refusal(spec=spec, member=message.member, channel=message.channel))
+        and (reason := _consent_says(spec=spec, consent=consent))
     ):
         _finish(message, status=MessageStatus.SKIPPED, skip_reason=reason)
         return 0
-    if message.channel == MessageChannel.EMAIL and not message.message_id:
-        # Stored before the channel has it, so that a bounce coming straight back finds its message; a
-        # retry keeps it: it is the same message.
-        message.message_id = email_message_id()
-        Message.objects.filter(pk=message.pk).update(message_id=message.message_id)
     try:
-        channel_get(message.channel).send(message)
+        channels(message.channel).send(message)
     except ChannelError as error:
         _retry_or_fail(message, error=str(error))
         return 0
@@ -409,23 +463,19 @@ class UnsubscribeLink:
         return CONSENT_PURPOSE[self.channel]
 
 
-class BadLink(Exception):
-    """An unsubscribe token that is not one we signed (changed, cut short, or for a file that is gone)."""
-
-
 def unsubscribe_url(*, member: Member, channel: str) -> str:
     """The link, signed and needing no login, that withdraws the member's marketing consent for a channel."""
-    token = signing.dumps({"m": member.pk, "c": channel}, salt=UNSUBSCRIBE_SALT, compress=True)
-    path = reverse("messaging:unsubscribe", args=[token])
-    return settings.MESSAGES_BASE_URL.rstrip("/") + path
+    return signed_url(
+        view="messaging:unsubscribe", data={"m": member.pk, "c": channel}, salt=UNSUBSCRIBE_SALT
+    )
 
 
 def unsubscribe_link_read(*, token: str) -> UnsubscribeLink:
     """Whose link it is; BadLink when the token is not ours or names no active member."""
+    data = signed_read(token=token, salt=UNSUBSCRIBE_SALT)
     try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
         channel, member_id = data["c"], int(data["m"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError):
         raise BadLink from None
     member = Member.objects.filter(pk=member_id, status=MemberStatus.ACTIVE).first()
     if member is None or channel not in CONSENT_PURPOSE:

@@ -206,6 +206,12 @@ class Message(models.Model):
         help_text="the e-mail's Message-ID header, set as it is sent: a bounce names it",
     )
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Marketing e-mail only (messages.tracking): approximate, as mail clients block or prefetch images.
+    opened_at = models.DateTimeField(
+        null=True, blank=True, help_text="first open: its pixel loaded, or a link in it followed"
+    )
+    clicked_at = models.DateTimeField(null=True, blank=True, help_text="first link followed")
+    clicks = models.PositiveIntegerField(default=0, help_text="links followed, every time")
     created_at = models.DateTimeField()
 
     class Meta:

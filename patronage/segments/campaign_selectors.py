@@ -79,27 +79,52 @@ def campaign_preflight(*, campaign: Campaign, now: datetime | None = None) -> Pr
 
 @dataclass(frozen=True)
 class Progress:
-    """How far the send has got: of the treated, how many messages are queued, sent, skipped, failed."""
+    """How far the send has got: of the treated, how many messages are queued, sent, skipped, failed; of
+    those sent, how many were delivered (not bounced), opened and clicked (marketing e-mail's pixel and
+    links: approximate, see messages.tracking)."""
 
     treated: int
     queued: int
-    sent: int
+    sent: int  # left us: delivered or bounced
     skipped: dict[str, int]
     failed: int
     unsubscribed: int
+    bounced: int
+    opened: int  # of those delivered
+    clicked: int
 
     @property
     def share_done(self) -> float:
         return self.queued / self.treated if self.treated else 1.0
 
+    @property
+    def delivered(self) -> int:
+        return self.sent - self.bounced
+
+    @property
+    def open_rate(self) -> float | None:
+        """Opened, as a share of those delivered; None before any was."""
+        return self.opened / self.delivered if self.delivered else None
+
+    @property
+    def click_rate(self) -> float | None:
+        return self.clicked / self.delivered if self.delivered else None
+
 
 def campaign_progress(*, campaign: Campaign) -> Progress:
     treated = CampaignRecipient.objects.filter(campaign=campaign, held_out=False)
     counts = treated.aggregate(total=Count("pk"), queued=Count("pk", filter=Q(queued_at__isnull=False)))
-    statuses = Message.objects.filter(pk__in=treated.filter(message__isnull=False).values("message"))
-    by_status = dict(statuses.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    messages = Message.objects.filter(pk__in=treated.filter(message__isnull=False).values("message"))
+    delivered = Q(status=MessageStatus.SENT)
+    tally = messages.aggregate(
+        sent=Count("pk", filter=delivered | Q(status=MessageStatus.BOUNCED)),
+        bounced=Count("pk", filter=Q(status=MessageStatus.BOUNCED)),
+        failed=Count("pk", filter=Q(status=MessageStatus.FAILED)),
+        opened=Count("pk", filter=delivered & Q(opened_at__isnull=False)),
+        clicked=Count("pk", filter=delivered & Q(clicked_at__isnull=False)),
+    )
     skipped = dict(
-        statuses.filter(status=MessageStatus.SKIPPED)
+        messages.filter(status=MessageStatus.SKIPPED)
         .values_list("skip_reason")
         .annotate(n=Count("pk"))
         .values_list("skip_reason", "n")
@@ -115,12 +140,7 @@ def campaign_progress(*, campaign: Campaign) -> Progress:
             .count()
         )
     return Progress(
-        treated=counts["total"],
-        queued=counts["queued"],
-        sent=by_status.get(MessageStatus.SENT, 0),
-        skipped=skipped,
-        failed=by_status.get(MessageStatus.FAILED, 0),
-        unsubscribed=unsubscribed,
+        treated=counts["total"], queued=counts["queued"], skipped=skipped, unsubscribed=unsubscribed, **tally
     )
 
 

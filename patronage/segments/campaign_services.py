@@ -292,8 +292,11 @@ def _send_batch(campaign: Campaign, now: datetime, size: int) -> int | None:
         due = CampaignRecipient.objects.filter(
             campaign=campaign, held_out=False, queued_at__isnull=True
         ).order_by("pk")
-        if connection.features.has_select_for_update_skip_locked:
-            due = due.select_for_update(skip_locked=True)  # two workers take different batches
+        # Two workers take different batches. Locked, a recipient's message is written in the transaction
+        # that marks it queued, so its key cannot exist yet: no check, no savepoint (message_queue's `new`).
+        locked = connection.features.has_select_for_update_skip_locked
+        if locked:
+            due = due.select_for_update(skip_locked=True)
         batch = list(due.select_related("member")[:size])
         if not batch:
             return None
@@ -309,6 +312,7 @@ def _send_batch(campaign: Campaign, now: datetime, size: int) -> int | None:
                     context=context,
                     key=key,
                     channel=campaign.channel,
+                    new=locked,
                 )
                 or Message.objects.filter(idempotency_key=key).first()
             )

@@ -26,6 +26,7 @@ from patronage.api.schemas.segments import (
     ScheduleIn,
 )
 from patronage.segments.campaign_selectors import (
+    Progress,
     campaign_get,
     campaign_list,
     campaign_preflight,
@@ -89,8 +90,17 @@ def get_campaign(request: HttpRequest, campaign_id: PathId) -> dict[str, Any]:
     return {
         "campaign": campaign,
         "preflight": asdict(campaign_preflight(campaign=campaign)) if not started else None,
-        "progress": asdict(campaign_progress(campaign=campaign)) if started else None,
+        "progress": _progress(campaign_progress(campaign=campaign)) if started else None,
         "results": _results(results) if results is not None else None,
+    }
+
+
+def _progress(progress: Progress) -> dict[str, Any]:
+    return {
+        **asdict(progress),
+        "delivered": progress.delivered,
+        "open_rate": progress.open_rate,
+        "click_rate": progress.click_rate,
     }
 
 

@@ -298,10 +298,16 @@ class PreflightOut(Schema):
 class ProgressOut(Schema):
     treated: int
     queued: int
-    sent: int
+    sent: int = Field(description="left us: delivered or bounced")
     skipped: dict[str, int] = Field(description="by reason: no consent, frequency cap, no address...")
     failed: int
     unsubscribed: int
+    bounced: int
+    delivered: int = Field(description="sent less bounced")
+    opened: int = Field(description="of those delivered: the open pixel loaded or a link followed")
+    clicked: int = Field(description="of those delivered: a link followed")
+    open_rate: float | None = Field(description="opened / delivered; null before any was delivered")
+    click_rate: float | None = Field(description="clicked / delivered")
 
 
 class ResultsOut(Schema):

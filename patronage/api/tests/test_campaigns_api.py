@@ -78,6 +78,13 @@ def test_a_campaign_is_written_previewed_sent_and_measured(client) -> None:
     )
     assert after["results"]["converted"] == 0
     assert after["results"]["complete"] is False
+    # Queued, not sent yet (quiet hours or the next pass of the sender): nothing delivered, no rates.
+    assert {key: after["progress"][key] for key in ("delivered", "opened", "clicked", "open_rate")} == {
+        "delivered": 0,
+        "opened": 0,
+        "clicked": 0,
+        "open_rate": None,
+    }
 
 
 def test_an_unknown_segment_is_422_naming_it_and_a_code_in_use_409(client) -> None:

@@ -7,12 +7,13 @@ and a customer's login never reaches it."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from patronage.conftest import business_set, program_launched
@@ -22,6 +23,9 @@ from patronage.loyalty.services.orders import TransactionInput
 from patronage.loyalty.services.transactions import transaction_record
 from patronage.members.models import ConsentMethod, Member
 from patronage.members.services import IdentityInput, member_create
+from patronage.messages.message_services import messages_send_due
+from patronage.messages.models import Message, MessageStatus
+from patronage.messages.tracking import ClickLink, message_click_record, message_open_record
 from patronage.segments.campaign_selectors import campaign_results
 from patronage.segments.campaign_services import (
     CampaignInput,
@@ -357,6 +361,30 @@ def test_an_interval_across_zero_is_said_to_be_no_evidence_yet(client_as, manage
     text = page_text(client_as(manager).get(reverse("console:campaign_detail", args=[new_pans.code])))
 
     assert "not distinguishable from no effect yet" in text or "not measurable yet" in text
+
+
+def test_the_page_shows_delivered_opened_and_clicked_as_shares_of_the_delivered(
+    client_as, analyst, mailoutbox
+):
+    members = customers(10)
+    Member.objects.filter(pk__in=[member.pk for member in members]).update(time_zone="Asia/Seoul")
+    _seoul()
+    with time_machine.travel(datetime(2027, 3, 2, 3, 0, tzinfo=UTC), tick=False):  # noon in Seoul
+        new_pans = _new_pans(holdout_share=0.0)
+        campaign_schedule(campaign=new_pans, send_at=None, actor=None)
+        campaigns_start_due()
+        campaigns_send()
+        assert messages_send_due(limit=100) == 10
+    bounced, *delivered = Message.objects.filter(kind="campaign").order_by("pk")
+    Message.objects.filter(pk=bounced.pk).update(status=MessageStatus.BOUNCED)
+    for message in delivered[:3]:
+        message_open_record(message_id=message.pk)
+    message_click_record(link=ClickLink(message_id=delivered[4].pk, target="https://example.com/"))
+
+    text = page_text(client_as(analyst).get(reverse("console:campaign_detail", args=[new_pans.code])))
+
+    assert "Sent 10 Delivered 9 (1 bounced) Opened 4 (44.4%) Clicked 1 (11.1%)" in text
+    assert "some mail programs block the open image" in text
 
 
 def test_a_campaign_is_scheduled_on_the_business_clock_and_cancelled(client_as, manager, new_pans):

@@ -17,9 +17,11 @@ from aiosmtpd.controller import Controller
 class Inbox:
     port: int
     received: list[EmailMessage] = field(default_factory=list)
+    peers: list[Any] = field(default_factory=list, repr=False)  # the connection each one came over
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.received.append(message_from_bytes(envelope.content, policy=policy.default))
+        self.peers.append(session.peer)
         return "250 OK"
 
 

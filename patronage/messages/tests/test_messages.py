@@ -17,6 +17,7 @@ from patronage.loyalty.models import ExpiryPolicy
 from patronage.loyalty.services import expiry_warnings_send, points_adjust
 from patronage.members.models import Consent, ConsentEvent, Member, TimelineEvent
 from patronage.members.services import consent_set
+from patronage.messages.channels import EmailChannel
 from patronage.messages.message_render import template_variables
 from patronage.messages.message_services import (
     COMMON_VARIABLES,
@@ -270,6 +271,41 @@ def test_a_sent_message_is_not_sent_again_and_a_failing_one_is_retried_then_fail
         messages_send_due(limit=10)
     message.refresh_from_db()
     assert (message.status, message.attempts) == (MessageStatus.FAILED, 4)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_of_emails_goes_over_one_connection_and_the_next_batch_over_a_new_one(alice, smtp):
+    for number in range(3):
+        _tier(alice, f"t{number}")
+    assert messages_send_due(limit=10) == 3
+    _tier(alice, "t3")
+    assert messages_send_due(limit=10) == 1
+
+    assert len(smtp.received) == 4
+    first, second = smtp.peers[:3], smtp.peers[3]
+    assert len(set(first)) == 1  # one login for the batch, not one per e-mail
+    assert second not in first  # the batch's connection was closed at its end
+
+
+def test_a_batch_that_outruns_half_its_lease_puts_back_what_it_has_not_sent(alice, monkeypatch):
+    for number in range(3):
+        _tier(alice, f"t{number}")
+    sent = []
+    with time_machine.travel(NOW, tick=False) as traveller:
+
+        def slow_send(channel: EmailChannel, message: Message) -> None:
+            sent.append(message.pk)
+            traveller.shift(timedelta(minutes=3))  # a mail server taking 3 minutes an e-mail
+
+        monkeypatch.setattr(EmailChannel, "send", slow_send)
+        assert messages_send_due(limit=10) == 2  # the third would start 6 minutes in: past half the lease
+
+    assert sorted(Message.objects.values_list("status", "attempts")) == [
+        (MessageStatus.QUEUED, 0),
+        (MessageStatus.SENT, 1),
+        (MessageStatus.SENT, 1),
+    ]
+    assert Message.objects.get(status=MessageStatus.QUEUED).pk not in sent
 
 
 def test_a_message_abandoned_while_sending_is_failed_not_sent_again(alice, mailoutbox):

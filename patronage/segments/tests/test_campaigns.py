@@ -14,8 +14,11 @@ from patronage.conftest import business_set
 from patronage.core import clock
 from patronage.members.models import ConsentMethod, Member
 from patronage.members.services import IdentityInput, consent_set, member_create
+from patronage.messages.bounce_services import bounce_record
+from patronage.messages.bounces import DeliveryReport, Recipient
 from patronage.messages.message_services import messages_send_due
 from patronage.messages.models import Message, MessageStatus, SkipReason
+from patronage.messages.tracking import ClickLink, message_click_record, message_open_record
 from patronage.segments import campaign_services
 from patronage.segments.campaign_selectors import campaign_preflight, campaign_progress, campaign_results
 from patronage.segments.campaign_services import (
@@ -242,3 +245,38 @@ def test_results_compare_who_bought_in_the_window(segment_of, buy, db):
     assert results.conversion.treated == pytest.approx(3 / len(treated))
     assert results.revenue.treated == pytest.approx(150_000 / len(treated))
     assert not results.complete
+
+
+# --- delivered, opened, clicked ---------------------------------------------------------------------------
+
+
+def test_progress_counts_delivered_opened_and_clicked_of_the_treated(segment_of, db, mailoutbox):
+    members = customers(10)
+    Member.objects.filter(pk__in=[m.pk for m in members]).update(time_zone="Asia/Seoul")
+    noon_in_seoul = datetime(2027, 3, 2, 3, 0, tzinfo=ZoneInfo("UTC"))
+    with time_machine.travel(noon_in_seoul, tick=False):
+        new_pans = campaign(segment_of, holdout_share=0.0)
+        sent_now(new_pans)
+        assert messages_send_due(limit=100) == 10
+    messages = list(Message.objects.filter(kind="campaign").order_by("pk"))
+    bounced, *delivered = messages
+    bounce_record(
+        report=DeliveryReport(
+            original_message_id=bounced.message_id,
+            recipients=(Recipient(bounced.address, "failed", "5.1.1", "user unknown"),),
+        )
+    )
+    for message in delivered[:3]:
+        message_open_record(message_id=message.pk)
+        message_open_record(message_id=message.pk)  # opened again: once
+    clicker = delivered[5]
+    for _ in range(2):
+        message_click_record(link=ClickLink(message_id=clicker.pk, target="https://example.com/pans"))
+
+    progress = campaign_progress(campaign=new_pans)
+
+    assert (progress.sent, progress.bounced, progress.delivered) == (10, 1, 9)
+    assert (progress.opened, progress.clicked) == (4, 1)  # the clicker opened it, the pixel blocked or not
+    assert progress.open_rate == pytest.approx(4 / 9)
+    assert progress.click_rate == pytest.approx(1 / 9)
+    assert len(mailoutbox) == 10

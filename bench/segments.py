@@ -961,6 +961,8 @@ def _nbo(members: int) -> tuple[float, float, float, float]:
         )
         rates += [ours, popular]
     return rates[0], rates[1], rates[2], rates[3]
+
+
 # --- campaign send rate --------------------------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ from patronage.segments.models import ClubEvent, Registration, RegistrationStatu
 
 def club_event_list() -> QuerySet[ClubEvent]:
     """Events with their segment and how many wait, in one query (no count per event)."""
-    return ClubEvent.objects.select_related("segment").annotate(
+    return ClubEvent.objects.select_related("segment", "program").annotate(
         waiting=Count("registrations", filter=Q(registrations__status=RegistrationStatus.WAITING))
     )
 

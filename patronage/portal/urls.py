@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from patronage.portal import views, views_cases, views_loyalty, views_surveys
+from patronage.portal import views, views_cases, views_events, views_loyalty, views_surveys
 
 app_name = "portal"
 urlpatterns = [
@@ -27,4 +27,7 @@ urlpatterns = [
     path("cases/<str:reference>/", views_cases.my_case, name="case"),
     path("cases/<str:reference>/files/<int:attachment_id>/", views_cases.my_case_file, name="case_file"),
     path("surveys/", views_surveys.my_surveys, name="surveys"),
+    path("events/", views_events.events, name="events"),
+    path("events/<slug:code>/register/", views_events.event_register, name="event_register"),
+    path("events/<slug:code>/cancel/", views_events.event_cancel, name="event_cancel"),
 ]

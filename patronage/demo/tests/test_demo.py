@@ -34,7 +34,7 @@ from patronage.members.duplicates import member_duplicates_find
 from patronage.members.models import Consent, ConsentEvent, Identity, Member, TimelineEvent
 from patronage.members.normalise import name_key, name_latin
 from patronage.messages.models import WebhookDelivery, WebhookEndpoint
-from patronage.segments.models import Campaign, Segment, UpkeepMark
+from patronage.segments.models import Campaign, ClubEvent, Segment, UpkeepMark
 
 MEMBERS = 300
 PERIOD = demo_period(date(2023, 6, 1), 2)
@@ -80,6 +80,7 @@ def _totals() -> dict[str, Any]:
 def _wipe_demo() -> None:
     # The demo chooses its members' ids, so a second load reuses them: their events go with them.
     Campaign.objects.all().delete()
+    ClubEvent.objects.all().delete()
     Segment.objects.all().delete()
     UpkeepMark.objects.all().delete()
     OutboxEvent.objects.all().delete()

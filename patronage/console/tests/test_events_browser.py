@@ -61,6 +61,7 @@ def test_staff_check_a_guest_in_at_the_door_on_a_phone(
     assert box["x"] + box["width"] <= PHONE["width"]
     tap.click()
     expect(page.locator(f"#guest-{alice.pk}")).to_contain_text("Checked in")
+    expect(page.locator("#door-count")).to_have_text("1 came so far.")
     screenshot(page, "events-checkin-phone")
 
     page.fill("#door-q", "Bob")

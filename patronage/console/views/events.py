@@ -247,7 +247,15 @@ def event_check_in(request: HttpRequest, code: str, member_id: int) -> HttpRespo
     except ApplicationError as refused:
         error = refused.message
     if request.headers.get("HX-Request"):
-        context = {"event": event, "guest": registration, "already": already, "error": error}
+        come = event_registrations(event=event).filter(status=RegistrationStatus.ATTENDED).count()
+        context = {
+            "event": event,
+            "guest": registration,
+            "already": already,
+            "error": error,
+            "come": come,
+            "oob": True,  # the count of those come, swapped in beside the row
+        }
         return render(request, "console/events/_door_guest.html", context)  # htmx swaps a 200 only
     if error:
         messages.error(request, error)

@@ -143,8 +143,8 @@ def event_initial(event: ClubEvent) -> dict[str, Any]:
         "link": event.link,
         "capacity": event.capacity,
         "tiers": list(event.tiers),
-        "segment": event.segment.code if event.segment_id else "",
-        "program": event.program.code if event.program_id else "",
+        "segment": event.segment.code if event.segment else "",
+        "program": event.program.code if event.program else "",
         "attendance_points": event.attendance_points,
         **translations_initial(event, ("name", "description")),
     }

@@ -4,10 +4,12 @@ it is for may register, and coming is on the member's timeline."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 from threading import Barrier
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import connection
 
 from patronage.core import clock
@@ -265,3 +267,16 @@ def test_a_cancelled_or_started_event_invites_no_one(db):
     with pytest.raises(Conflict):
         event_invite(event=event, actor=None)
     assert not Message.objects.exists()
+
+
+def test_an_invitation_pressed_at_night_waits_for_the_members_morning(db):
+    seoul = ZoneInfo("Asia/Seoul")
+    with time_machine.travel(datetime(2030, 4, 1, 23, 30, tzinfo=seoul), tick=False):
+        guest = _consenting("night")
+        Member.objects.filter(pk=guest.pk).update(time_zone="Asia/Seoul")
+        event = tasting()
+
+        assert event_invite(event=event, actor=None).queued == 1
+
+    message = Message.objects.get(kind="event_invitation", member=guest)
+    assert message.send_after == datetime(2030, 4, 2, 8, 0, tzinfo=seoul)

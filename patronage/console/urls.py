@@ -12,6 +12,7 @@ from patronage.console.views import (
     case_causes,
     cases,
     customers,
+    events,
     home,
     imports,
     information,
@@ -349,6 +350,15 @@ urlpatterns = [
     path("campaigns/<slug:code>/edit/", campaigns.campaign_edit, name="campaign_edit"),
     path("campaigns/<slug:code>/schedule/", campaigns.campaign_schedule_view, name="campaign_schedule"),
     path("campaigns/<slug:code>/cancel/", campaigns.campaign_cancel_view, name="campaign_cancel"),
+    # Club events: the list, the form, an event's page with its registrations, cancelling, inviting, the door.
+    path("events/", events.event_list_page, name="event_list"),
+    path("events/new/", events.event_new, name="event_new"),
+    path("events/<slug:code>/", events.event_detail, name="event_detail"),
+    path("events/<slug:code>/edit/", events.event_edit, name="event_edit"),
+    path("events/<slug:code>/cancel/", events.event_cancel_view, name="event_cancel"),
+    path("events/<slug:code>/invite/", events.event_invite_view, name="event_invite"),
+    path("events/<slug:code>/door/", events.event_door, name="event_door"),
+    path("events/<slug:code>/door/<int:member_id>/", events.event_check_in, name="event_check_in"),
     # Service standards: the list at a glance, defining one, its page, and a measurement typed by hand.
     path("standards/", standards.standard_list_page, name="standard_list"),
     path("standards/new/", standards.standard_new, name="standard_new"),

@@ -4,6 +4,7 @@ from django.urls import path
 from patronage.portal import (
     views,
     views_cases,
+    views_events,
     views_information,
     views_loyalty,
     views_offers,
@@ -37,4 +38,7 @@ urlpatterns = [
     path("surveys/", views_surveys.my_surveys, name="surveys"),
     path("interests/", views_information.interests, name="interests"),
     path("information/", views_information.information, name="information"),
+    path("events/", views_events.events, name="events"),
+    path("events/<slug:code>/register/", views_events.event_register, name="event_register"),
+    path("events/<slug:code>/cancel/", views_events.event_cancel, name="event_cancel"),
 ]

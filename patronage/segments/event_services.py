@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from patronage.core import clock
@@ -21,11 +21,17 @@ from patronage.core.audit import audit_change
 from patronage.core.business import business_languages
 from patronage.core.errors import Conflict, PermissionDenied, ValidationFailed
 from patronage.core.inputs import code_refusal, instant_refusal, texts_problems
+from patronage.core.message_kinds import InLanguages
 from patronage.core.models import User
 from patronage.core.names import translations_clean, translations_merge
-from patronage.loyalty.models import Account, Tier
+from patronage.loyalty.models import Account, Program, Tier
+from patronage.loyalty.services import account_open, bonus_book
+from patronage.loyalty.services.ledger import Cause
 from patronage.members.models import Member, MemberStatus
 from patronage.members.services import timeline_record
+from patronage.messages.message_services import message_queue
+from patronage.messages.models import MessageStatus
+from patronage.segments.message_kinds import EVENT_INVITATION
 from patronage.segments.models import (
     ClubEvent,
     ClubEventKind,
@@ -36,6 +42,7 @@ from patronage.segments.models import (
 )
 
 CAPACITY_MAX = 100_000
+ATTENDANCE_POINTS_MAX = 1_000_000
 HOLDING_A_SEAT = (RegistrationStatus.REGISTERED, RegistrationStatus.ATTENDED)
 
 
@@ -52,11 +59,21 @@ class ClubEventInput:
     link: str = ""
     tiers: Sequence[str] = ()
     segment: str = ""  # a segment's code
+    program: str = ""  # a loyalty program's code: where coming earns its points
+    attendance_points: int = 0
     name_translations: Mapping[str, str] = field(default_factory=dict)
     description_translations: Mapping[str, str] = field(default_factory=dict)
 
 
-def _checked(data: ClubEventInput) -> tuple[Segment | None, dict[str, str], dict[str, str]]:
+@dataclass(frozen=True)
+class _Checked:
+    segment: Segment | None
+    program: Program | None
+    names: dict[str, str]
+    descriptions: dict[str, str]
+
+
+def _checked(data: ClubEventInput) -> _Checked:
     problems: list[tuple[str, str]] = []
     if refusal := code_refusal(data.code):
         problems.append(("code", refusal.message()))
@@ -73,11 +90,7 @@ def _checked(data: ClubEventInput) -> tuple[Segment | None, dict[str, str], dict
             problems.append((name, refusal.message()))
     if not problems and data.ends_at <= data.starts_at:
         problems.append(("ends_at", _("must be after the start")))
-    if (
-        isinstance(data.capacity, bool)
-        or not isinstance(data.capacity, int)
-        or not 1 <= data.capacity <= CAPACITY_MAX
-    ):
+    if not _whole(data.capacity, 1, CAPACITY_MAX):
         problems.append(("capacity", _("a whole number from 1 to %(max)d") % {"max": CAPACITY_MAX}))
     known_tiers = set(Tier.objects.filter(code__in=list(data.tiers)).values_list("code", flat=True))
     if unknown := sorted(set(data.tiers) - known_tiers):
@@ -85,6 +98,7 @@ def _checked(data: ClubEventInput) -> tuple[Segment | None, dict[str, str], dict
     segment = Segment.objects.filter(code=data.segment, active=True).first() if data.segment else None
     if data.segment and segment is None:
         problems.append(("segment", _("no active segment has the code '%(code)s'") % {"code": data.segment}))
+    program = _program_checked(data, problems)
     languages = business_languages()
     names, name_problems = translations_clean(
         data.name_translations, field="name_translations", languages=languages, max_length=100
@@ -95,29 +109,46 @@ def _checked(data: ClubEventInput) -> tuple[Segment | None, dict[str, str], dict
     problems += name_problems + description_problems
     if problems:
         raise ValidationFailed.every(problems)
-    return segment, names, descriptions
+    return _Checked(segment, program, names, descriptions)
+
+
+def _whole(value: object, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def _program_checked(data: ClubEventInput, problems: list[tuple[str, str]]) -> Program | None:
+    """The program coming earns in: needed when it earns anything."""
+    if not _whole(data.attendance_points, 0, ATTENDANCE_POINTS_MAX):
+        problems.append(
+            ("attendance_points", _("a whole number from 0 to %(max)d") % {"max": ATTENDANCE_POINTS_MAX})
+        )
+    program = Program.objects.filter(code=data.program).first() if data.program else None
+    if data.program and program is None:
+        problems.append(("program", _("no program has the code '%(code)s'") % {"code": data.program}))
+    elif program is None and _whole(data.attendance_points, 1, ATTENDANCE_POINTS_MAX):
+        problems.append(("program", _("name the program the points for coming are earned in")))
+    return program
+
+
+def _fill(event: ClubEvent, data: ClubEventInput, checked: _Checked) -> None:
+    main = business_languages()[0]
+    event.kind, event.name = data.kind, data.name.strip()
+    event.name_translations = translations_merge(event.name_translations, checked.names, main_language=main)
+    event.description = data.description.strip()
+    event.description_translations = translations_merge(
+        event.description_translations, checked.descriptions, main_language=main
+    )
+    event.place, event.link = data.place.strip(), data.link.strip()
+    event.starts_at, event.ends_at, event.capacity = data.starts_at, data.ends_at, data.capacity
+    event.tiers, event.segment = sorted(set(data.tiers)), checked.segment
+    event.program, event.attendance_points = checked.program, data.attendance_points
 
 
 def club_event_create(*, data: ClubEventInput, actor: User | None) -> ClubEvent:
     """A new event open for registration; every problem named at once, a code in use refused."""
-    segment, names, descriptions = _checked(data)
-    main = business_languages()[0]
-    event = ClubEvent(
-        code=data.code,
-        kind=data.kind,
-        name=data.name.strip(),
-        name_translations=translations_merge({}, names, main_language=main),
-        description=data.description.strip(),
-        description_translations=translations_merge({}, descriptions, main_language=main),
-        place=data.place.strip(),
-        link=data.link.strip(),
-        starts_at=data.starts_at,
-        ends_at=data.ends_at,
-        capacity=data.capacity,
-        tiers=sorted(set(data.tiers)),
-        segment=segment,
-        created_at=clock.now(),
-    )
+    checked = _checked(data)
+    event = ClubEvent(code=data.code, created_at=clock.now())
+    _fill(event, data, checked)
     try:
         with transaction.atomic(durable=True):
             event.save()
@@ -129,6 +160,31 @@ def club_event_create(*, data: ClubEventInput, actor: User | None) -> ClubEvent:
             ) from error
         raise
     return event
+
+
+def club_event_update(*, event: ClubEvent, data: ClubEventInput, actor: User | None) -> ClubEvent:
+    """Changes an event not cancelled; its code stays. The capacity never drops below the seats taken; seats
+    it adds go to those who wait, in the order they asked."""
+    data.code = event.code
+    checked = _checked(data)
+    with transaction.atomic(durable=True):
+        locked = ClubEvent.objects.select_for_update().get(pk=event.pk)
+        if locked.cancelled_at is not None:
+            raise Conflict(_("this event is cancelled"), field="event")
+        if data.capacity < locked.registered:
+            raise ValidationFailed(
+                _("at least the %(seats)d seats taken; cancel registrations first")
+                % {"seats": locked.registered},
+                field="capacity",
+            )
+        _fill(locked, data, checked)
+        locked.save()
+        audit_change(actor=actor, action="club_event.changed", target=locked, code=locked.code)
+        while locked.registered < locked.capacity and _seat_given(locked, actor):
+            ClubEvent.objects.filter(pk=locked.pk).update(registered=F("registered") + 1)
+            locked.registered += 1
+    locked.refresh_from_db()
+    return locked
 
 
 def club_event_cancel(*, event: ClubEvent, actor: User | None) -> ClubEvent:
@@ -210,36 +266,69 @@ def registration_cancel(*, event: ClubEvent, member: Member, actor: User | None 
 
 def _seat_passed_on(event: ClubEvent, actor: User | None) -> None:
     """The seat given back goes to the first on the waiting list, or back to the pool."""
+    if not _seat_given(event, actor):
+        ClubEvent.objects.filter(pk=event.pk).update(registered=F("registered") - 1)
+
+
+def _seat_given(event: ClubEvent, actor: User | None) -> bool:
+    """A free seat to the first on the waiting list (not once the event started); False when none waits.
+    The caller holds the event's row lock and counts the seat."""
     first = (
         Registration.objects.filter(event=event, status=RegistrationStatus.WAITING)
         .order_by("asked_at", "pk")
         .first()
     )
     if first is None or clock.now() >= event.starts_at:
-        ClubEvent.objects.filter(pk=event.pk).update(registered=F("registered") - 1)
-        return
+        return False
     Registration.objects.filter(pk=first.pk).update(status=RegistrationStatus.REGISTERED)
     first.status = RegistrationStatus.REGISTERED
     _on_timeline(first, "event_registered", actor)
+    return True
 
 
 def check_in(*, event: ClubEvent, member: Member, actor: User | None) -> Registration:
-    """Marks a registered member as come (at the door); again changes nothing."""
+    """Marks a registered member as come (at the door), earning the event's points for coming in the same
+    transaction; again changes nothing and earns nothing."""
     with transaction.atomic(durable=True):
         registration = Registration.objects.select_for_update().filter(event=event, member=member).first()
         if registration is None or registration.status not in HOLDING_A_SEAT:
             raise Conflict(_("this customer has no seat at this event"), field="member")
         if registration.status == RegistrationStatus.ATTENDED:
             return registration
+        now = clock.now()
         Registration.objects.filter(pk=registration.pk).update(
-            status=RegistrationStatus.ATTENDED, checked_in_at=clock.now()
+            status=RegistrationStatus.ATTENDED, checked_in_at=now
         )
         registration.refresh_from_db()
-        _on_timeline(registration, "event_attended", actor)
+        points = _attendance_earn(registration, now, actor)
+        _on_timeline(registration, "event_attended", actor, points=points)
     return registration
 
 
-def _on_timeline(registration: Registration, kind: str, actor: User | None) -> None:
+def attendance_key(event: ClubEvent, member: Member) -> str:
+    return f"event:{event.pk}:attended:{member.pk}"
+
+
+def _attendance_earn(registration: Registration, at: datetime, actor: User | None) -> int:
+    """The event's points for coming, booked once: the status moved to attended under the registration's
+    lock, and the ledger's unique key refuses a second booking whatever happens."""
+    event = registration.event
+    if not event.attendance_points or event.program is None:
+        return 0
+    account = account_open(program=event.program, member=registration.member, at=at)
+    bonus_book(
+        account=account,
+        points=event.attendance_points,
+        cause=Cause("club_event", str(event.pk)),
+        key=attendance_key(event, registration.member),
+        reason=_("Came to “%(name)s”") % {"name": event.name},
+        at=at,
+        actor=actor,
+    )
+    return event.attendance_points
+
+
+def _on_timeline(registration: Registration, kind: str, actor: User | None, *, points: int = 0) -> None:
     event = registration.event
     timeline_record(
         member=registration.member,
@@ -250,7 +339,86 @@ def _on_timeline(registration: Registration, kind: str, actor: User | None) -> N
             "name": event.name,
             "name_translations": event.name_translations,
             "starts_at": event.starts_at.isoformat(),
+            **({"points": points} if points else {}),
         },
         source=event,
         actor=actor,
     )
+
+
+# --- invitations -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Invited:
+    """What "Invite" did: messages queued, kept back by the messages app (no consent, no address: it
+    says why on the messages page), and members invited before (never twice)."""
+
+    queued: int
+    skipped: int
+    already: int
+
+
+INVITE_BATCH = 200
+
+
+def invitation_key(event: ClubEvent, member_id: int) -> str:
+    return f"event:{event.pk}:invite:{member_id}"
+
+
+def event_invite(*, event: ClubEvent, actor: User | None) -> Invited:
+    """Invites, by message, the active members the event is for who have not asked for a place: consent,
+    quiet hours and the weekly cap are the messages app's; a member is invited once per event, whoever
+    presses "Invite" again. Each batch is one transaction, so a crash leaves whole batches sent."""
+    now = clock.now()
+    if event.cancelled_at is not None:
+        raise Conflict(_("this event is cancelled"), field="event")
+    if now >= event.starts_at:
+        raise Conflict(_("this event has started: registration is closed"), field="event")
+    audience = list(eligible_members(event=event).values_list("pk", flat=True))
+    queued = skipped = already = 0
+    context = _invitation_context(event)
+    for start in range(0, len(audience), INVITE_BATCH):
+        with transaction.atomic(durable=True):
+            for member in Member.objects.filter(pk__in=audience[start : start + INVITE_BATCH]).order_by("pk"):
+                message = message_queue(
+                    kind=EVENT_INVITATION.code,
+                    member=member,
+                    context=context,
+                    key=invitation_key(event, member.pk),
+                    occurred_at=now,
+                )
+                if message is None:
+                    already += 1
+                elif message.status == MessageStatus.SKIPPED:
+                    skipped += 1
+                else:
+                    queued += 1
+    with transaction.atomic(durable=True):
+        audit_change(actor=actor, action="club_event.invited", target=event, queued=queued, skipped=skipped)
+    return Invited(queued=queued, skipped=skipped, already=already)
+
+
+def eligible_members(*, event: ClubEvent) -> QuerySet[Member]:
+    """The active members the event is for (its tiers, its segment; neither: everyone) who have not asked."""
+    members = Member.objects.filter(status=MemberStatus.ACTIVE)
+    if event.tiers or event.segment_id is not None:
+        who = Q(pk__in=[])
+        if event.tiers:
+            who |= Q(pk__in=Account.objects.filter(tier__code__in=event.tiers).values("member_id"))
+        if event.segment_id is not None:
+            who |= Q(pk__in=SegmentMember.objects.filter(segment_id=event.segment_id).values("member_id"))
+        members = members.filter(who)
+    return members.exclude(pk__in=Registration.objects.filter(event=event).values("member_id"))
+
+
+def _invitation_context(event: ClubEvent) -> dict[str, object]:
+    """Its name and words in the member's language; its time is written in their zone by the message."""
+    return {
+        "title": InLanguages(event.name, event.name_translations),
+        "description": InLanguages(event.description, event.description_translations),
+        "starts_at": event.starts_at,
+        "ends_at": event.ends_at,
+        "place": event.place,
+        "link": event.link,
+    }

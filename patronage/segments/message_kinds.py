@@ -1,6 +1,11 @@
-"""The message segments send: a campaign's message to the treated members of its segment (marketing: it
-needs the member's consent for the channel, waits out quiet hours, counts against the weekly cap and
-carries the unsubscribe link). Its words are the campaign's own, in each of the business's languages."""
+"""The messages segments send: a campaign's message to the treated members of its segment (and a segment's
+welcome to those who enter it), the information digest a member chose, and a club event's invitation to the
+members it is for. All are marketing: they need the member's consent for the
+channel, wait out quiet hours, count against the weekly cap and carry the unsubscribe link. A campaign's
+words are its own, in each of the business's languages; an invitation's are the product's templates with
+the event's name and description in the member's language and its time in their zone."""
+
+from datetime import UTC, datetime
 
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +37,23 @@ INFORMATION_DIGEST = message_kind_register(
             "items": "New pans for the season\nOur new pans arrived this week.\n\n"
             "Training: caring for cast iron\nA short guide to seasoning.",
             "portal": "https://example.com/portal/information/",
+        },
+    )
+)
+
+EVENT_INVITATION = message_kind_register(
+    MessageKind(
+        code="event_invitation",
+        label=_("Invitation to a club event"),
+        purpose="marketing",
+        recipient="member",
+        variables={
+            "title": "New pans tasting",
+            "description": "Cook with our new pans alongside our chef.",
+            "starts_at": datetime(2027, 3, 20, 5, 0, tzinfo=UTC),
+            "ends_at": datetime(2027, 3, 20, 7, 0, tzinfo=UTC),
+            "place": "Gangnam store",
+            "link": "",
         },
     )
 )

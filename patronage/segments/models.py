@@ -13,6 +13,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from patronage.loyalty.models import Program
 from patronage.members.models import Member
 
 
@@ -257,6 +258,11 @@ class ClubEvent(models.Model):
     registered = models.PositiveIntegerField(
         default=0, help_text="kept with the registrations, under the row lock"
     )
+    # Coming earns these points in this program once, at check-in (0: coming earns nothing).
+    program = models.ForeignKey(
+        Program, null=True, blank=True, on_delete=models.PROTECT, related_name="club_events"
+    )
+    attendance_points = models.PositiveIntegerField(_("points for coming"), default=0)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()
 
@@ -268,6 +274,10 @@ class ClubEvent(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(registered__lte=models.F("capacity")), name="event_within_capacity"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(attendance_points=0) | models.Q(program__isnull=False),
+                name="event_points_in_a_program",
             ),
         ]
 

@@ -11,6 +11,7 @@ from django.utils.translation import get_language, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
 
 from patronage.core.names import text_in_language
+from patronage.core.words import points_words
 from patronage.members.timeline import register
 
 
@@ -50,6 +51,17 @@ SEGMENT_LEFT = register(
 )
 
 
+def _came(data: Mapping[str, Any], summary: str) -> str | None:
+    """'Came to “New pans tasting”', with the points coming earned when it earned some."""
+    name = _segment_name(data)
+    if not name:
+        return None
+    points = data.get("points")
+    if isinstance(points, int) and not isinstance(points, bool) and points > 0:
+        return _("Came to “%(name)s”: %(points)s") % {"name": name, "points": points_words(points)}
+    return _("Came to “%(name)s”") % {"name": name}
+
+
 EVENT_REGISTERED = register(
     "event_registered",
     gettext_lazy("Registered for an event"),
@@ -76,7 +88,7 @@ EVENT_ATTENDED = register(
     gettext_lazy("Came to an event"),
     "★",
     "good",
-    render=_named(gettext_noop("Came to “%(name)s”")),
+    render=_came,
 )
 
 

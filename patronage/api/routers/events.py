@@ -48,6 +48,8 @@ def create_event(request: HttpRequest, payload: ClubEventIn) -> Status[ClubEvent
         capacity=payload.capacity,
         tiers=payload.tiers,
         segment=payload.segment or "",
+        program=payload.program or "",
+        attendance_points=payload.attendance_points,
     )
     created = club_event_create(data=data, actor=acting_user(request))
     return Status(201, club_event_get(event_id=created.pk))

@@ -354,6 +354,12 @@ class ClubEventIn(Schema):
         default_factory=list, max_length=20, description="tiers' codes whose members may come"
     )
     segment: str = Field(NOT_GIVEN, pattern=CODE_PATTERN, description="a segment whose members may come")
+    program: str = Field(
+        NOT_GIVEN, pattern=CODE_PATTERN, description="the loyalty program the points for coming are earned in"
+    )
+    attendance_points: int = Field(
+        0, ge=0, le=1_000_000, description="points earned once, at check-in (needs `program`)"
+    )
 
 
 class ClubEventOut(Schema):
@@ -372,11 +378,17 @@ class ClubEventOut(Schema):
     waiting: int
     tiers: list[str]
     segment: str | None
+    program: str | None
+    attendance_points: int
     cancelled_at: datetime | None
 
     @staticmethod
     def resolve_segment(event: Any) -> str | None:
         return event.segment.code if event.segment_id else None
+
+    @staticmethod
+    def resolve_program(event: Any) -> str | None:
+        return event.program.code if event.program_id else None
 
     @staticmethod
     def resolve_waiting(event: Any) -> int:

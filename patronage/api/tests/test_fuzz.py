@@ -304,10 +304,10 @@ def _schedule_kept(body: dict[str, Any]) -> None:
 
 
 def _event_kept(body: dict[str, Any]) -> None:
-    """The end after the start (they swap); tiers and a segment named exist (the fuzzer cannot know one:
-    none is named)."""
-    body.pop("tiers", None)
-    body.pop("segment", None)
+    """The end after the start (they swap); tiers, a segment and a program named exist (the fuzzer cannot
+    know one: none is named, and so no points for coming, which need a program)."""
+    for name in ("tiers", "segment", "program", "attendance_points"):
+        body.pop(name, None)
     start, end = body.get("starts_at"), body.get("ends_at")
     if isinstance(start, str) and isinstance(end, str):
         try:

@@ -23,7 +23,7 @@ from patronage.loyalty.permissions import LOYALTY_VIEW
 from patronage.members.permissions import MEMBERS_IMPORT, MEMBERS_MERGE, MEMBERS_VIEW
 from patronage.members.timeline import TimelineKind, kind_get
 from patronage.messages.permissions import MESSAGES_MANAGE, WEBHOOKS_MANAGE
-from patronage.segments.permissions import SEGMENTS_VIEW
+from patronage.segments.permissions import EVENTS_MANAGE, SEGMENTS_VIEW
 from patronage.standards.permissions import STANDARDS_VIEW
 
 register = template.Library()
@@ -86,6 +86,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("console:segment_list", _("Segments"), SEGMENTS_VIEW, (), "segment_"),
     NavItem("console:campaign_list", _("Campaigns"), SEGMENTS_VIEW, (), "campaign_"),
     NavItem("console:information_list", _("Information"), SEGMENTS_VIEW, (), "information_"),
+    NavItem("console:event_list", _("Events"), (SEGMENTS_VIEW, EVENTS_MANAGE), (), "event_"),
     NavItem("console:duplicates", _("Duplicates"), MEMBERS_MERGE, ("duplicates", "merge")),
     NavItem("console:imports", _("Imports"), MEMBERS_IMPORT, ("imports", "import_detail")),
     NavItem("console:loyalty_programs", _("Loyalty"), LOYALTY_VIEW, (), "loyalty_"),

@@ -166,10 +166,15 @@ NOT_PAGES = {
     "console:campaign_schedule": "POST only",
     "console:campaign_cancel": "POST only",
     "console:information_retire": "POST only",
+    "console:event_cancel": "POST only",
+    "console:event_invite": "POST only",
+    "console:event_check_in": "POST only: one tap at the door",
     "portal:logout": "POST only",
     "portal:data_download": "POST only, a download",
     "portal:points_summary": "fragment of the overview",
     "portal:redemption_cancel": "POST only",
+    "portal:event_register": "POST only",
+    "portal:event_cancel": "POST only",
     "portal:case_file": "a download",
 }
 # Pages seen before signing in (the portal's home is its landing page then, the member's overview after).
@@ -557,6 +562,10 @@ def business(request: Any, settings: Any, tmp_path: Path, admin) -> dict[str, An
         # The demo's information: an item's page with its reach, and its form.
         "console:information_detail": {"code": "induction-pans"},
         "console:information_edit": {"code": "induction-pans"},
+        # The demo's club events: one with a waiting list, its form and its door.
+        "console:event_detail": {"code": "cooking-class"},
+        "console:event_edit": {"code": "cooking-class"},
+        "console:event_door": {"code": "cooking-class"},
     }
 
 

@@ -40,6 +40,12 @@ def in_main_language(texts: dict[str, str]) -> tuple[str, dict[str, str]]:
     return texts.get(main, texts["en"]), {code: text for code, text in texts.items() if code != main}
 
 
+def in_spoken_languages(texts: dict[str, str]) -> dict[str, str]:
+    """The texts in the business's languages (the demo's may not include Chinese), English kept."""
+    languages = set(business_languages())
+    return {code: text for code, text in texts.items() if code in languages or code == "en"}
+
+
 # --- the history: one complaint per problem the customer reported -------------------------------------
 # Per problem kind (demo.baskets.PROBLEM_KINDS) and language (LANGUAGES): the summary ("...: {product}")
 # and the description ({order}: the order's number, {product}: its first item or the recalled one).

@@ -13,8 +13,7 @@ from datetime import datetime, timedelta
 
 from patronage.core.models import OutboxEvent
 from patronage.demo.parts.care import clock_at
-from patronage.demo.parts.care_words import in_main_language
-from patronage.demo.parts.segments import spoken
+from patronage.demo.parts.care_words import in_main_language, in_spoken_languages
 from patronage.demo.world import Part, World
 from patronage.members.models import TimelineEvent
 from patronage.messages.models import Message, MessageStatus
@@ -171,13 +170,13 @@ def information_plant(world: World) -> None:
     end = world.period.end
     with clock_at(end - timedelta(days=45)):
         for code, names in TOPICS.items():
-            name, translations = in_main_language(spoken(names))
+            name, translations = in_main_language(in_spoken_languages(names))
             information_topic_create(data=TopicInput(code, name, translations), actor=None)
     for code, kind, topics, days, segment, titles, bodies in ITEMS:
         if segment and not Segment.objects.filter(code=segment, active=True).exists():
             continue
-        title, title_translations = in_main_language(spoken(titles))
-        body, body_translations = in_main_language(spoken(bodies))
+        title, title_translations = in_main_language(in_spoken_languages(titles))
+        body, body_translations = in_main_language(in_spoken_languages(bodies))
         with clock_at(end - timedelta(days=days)):
             information_item_create(
                 data=InformationInput(

@@ -7,8 +7,8 @@ not in 90 days), on loyalty (Gold and VIP), on complaints (an open complaint) an
 built on another (VIPs who lapsed), one on analytics (valuable customers at risk, filled once the worker has
 run the analyses: the upkeep evaluates it when their runs finish), and a static list (the advisory panel:
 the demo's top spenders). Then one upkeep pass sets where the upkeep starts reading, the new-season campaign
-goes to the Seoul regulars with a hold-out (its true uplift nil: see CAMPAIGN_START_DAYS), and today's sizes
-are recorded. The nightly reconciliation finds no difference on this demo (tested).
+goes to the Seoul regulars with a hold-out (its true uplift nil: see CAMPAIGN_START_DAYS), the club events
+are planted with their registrations (events.py), and today's sizes are recorded. The nightly reconciliation finds no difference on this demo (tested).
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from patronage.core.business import business_languages
 from patronage.core.models import OutboxEvent
 from patronage.demo.parts.care import clock_at
-from patronage.demo.parts.care_words import in_main_language
+from patronage.demo.parts.care_words import in_main_language, in_spoken_languages
+from patronage.demo.parts.events import events_plant
 from patronage.demo.world import Part, World
-from patronage.loyalty.models import Tier
+from patronage.loyalty.models import Account, BenefitGrant, LedgerEntry, Lot, Tier, TierChange
 from patronage.members.models import TimelineEvent
 from patronage.messages.models import Message, MessageStatus
 from patronage.segments.campaign_services import (
@@ -38,6 +38,8 @@ from patronage.segments.models import (
     Campaign,
     CampaignGoal,
     CampaignRecipient,
+    ClubEvent,
+    Registration,
     Segment,
     SegmentKind,
     SegmentMember,
@@ -215,15 +217,9 @@ DEFINITIONS = (
 )
 
 
-def spoken(texts: dict[str, str]) -> dict[str, str]:
-    """The texts in the business's languages (the demo's may not include Chinese)."""
-    languages = set(business_languages())
-    return {code: text for code, text in texts.items() if code in languages or code == "en"}
-
-
 def _segment(definition: Definition) -> Segment:
-    name, names = in_main_language(spoken(definition.names))
-    description, descriptions = in_main_language(spoken(definition.descriptions))
+    name, names = in_main_language(in_spoken_languages(definition.names))
+    description, descriptions = in_main_language(in_spoken_languages(definition.descriptions))
     return segment_create(
         data=SegmentInput(
             code=definition.code,
@@ -248,6 +244,14 @@ COUNTED = (
     Message,
     TimelineEvent,
     OutboxEvent,
+    # The club events, and what coming to the tasting evening earned (events.py).
+    ClubEvent,
+    Registration,
+    Account,
+    LedgerEntry,
+    Lot,
+    TierChange,
+    BenefitGrant,
 )
 
 
@@ -272,12 +276,14 @@ def segments_plant(world: World) -> None:
         segment_members_set(segment=segments["advisory-panel"], member_ids=set(panel), actor=None)
         segments_upkeep()
         sent = _campaign(world) if segments["seoul-regulars"].member_count else None
+        events = events_plant(world)
         segment_sizes_record()
     world.counts.update(_counts() - before)
     sizes = dict(Segment.objects.values_list("code", "member_count"))
     world.truth["segments"] = sizes
     if sent is not None:
         world.truth["campaign"] = sent
+    world.truth["events"] = events
     world.lines.append(
         f"Segments: {len(segments)} segments ("
         + ", ".join(f"{code} {count:,}" for code, count in sizes.items())
@@ -289,8 +295,8 @@ def _campaign(world: World) -> dict[str, Any]:
     """The new-season campaign to the Seoul regulars, sent 40 days ago with a hold-out drawn from the demo's
     seed; its messages are history (marked sent when it started)."""
     start = world.period.end - timedelta(days=CAMPAIGN_START_DAYS)
-    subject, subjects = in_main_language(spoken(CAMPAIGN_WORDS["subject"]))
-    body, bodies = in_main_language(spoken(CAMPAIGN_WORDS["body"]))
+    subject, subjects = in_main_language(in_spoken_languages(CAMPAIGN_WORDS["subject"]))
+    body, bodies = in_main_language(in_spoken_languages(CAMPAIGN_WORDS["body"]))
     with clock_at(start):
         campaign = campaign_create(
             data=CampaignInput(

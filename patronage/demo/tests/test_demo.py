@@ -34,7 +34,14 @@ from patronage.members.duplicates import member_duplicates_find
 from patronage.members.models import Consent, ConsentEvent, Identity, Member, TimelineEvent
 from patronage.members.normalise import name_key, name_latin
 from patronage.messages.models import WebhookDelivery, WebhookEndpoint
-from patronage.segments.models import Campaign, InformationItem, InformationTopic, Segment, UpkeepMark
+from patronage.segments.models import (
+    Campaign,
+    ClubEvent,
+    InformationItem,
+    InformationTopic,
+    Segment,
+    UpkeepMark,
+)
 
 MEMBERS = 300
 PERIOD = demo_period(date(2023, 6, 1), 2)
@@ -82,6 +89,7 @@ def _wipe_demo() -> None:
     Campaign.objects.all().delete()
     InformationItem.objects.all().delete()
     InformationTopic.objects.all().delete()
+    ClubEvent.objects.all().delete()
     Segment.objects.all().delete()
     UpkeepMark.objects.all().delete()
     OutboxEvent.objects.all().delete()

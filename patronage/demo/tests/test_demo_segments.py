@@ -17,10 +17,19 @@ from django.core.management import call_command
 
 from patronage.demo.parts.information import ITEMS as INFORMATION_ITEMS
 from patronage.demo.parts.segments import ADVISORY_PANEL, DEFINITIONS
+from patronage.loyalty.models import LedgerEntry
 from patronage.messages.models import Message, MessageStatus
 from patronage.segments.campaign_selectors import campaign_results
 from patronage.segments.information_services import information_digests_send
-from patronage.segments.models import Campaign, InformationDelivery, Segment, SegmentMember
+from patronage.segments.models import (
+    Campaign,
+    ClubEvent,
+    InformationDelivery,
+    Registration,
+    RegistrationStatus,
+    Segment,
+    SegmentMember,
+)
 from patronage.segments.upkeep import segments_reconcile
 
 # The period --start 2023-06-01 --years 2 ends at midnight on 1 June 2025 in Seoul; the clock stands just after.
@@ -108,3 +117,23 @@ def test_the_demo_publishes_information_and_sends_each_reader_their_digest_once(
     # Those refused when queued (no address, the week's cap on marketing) are kept as skipped, not sent.
     digests = Message.objects.filter(kind="information_digest").exclude(status=MessageStatus.SKIPPED)
     assert digests.count() == planted["digests"]
+
+
+def test_the_club_events_have_their_guests_a_waiting_list_and_the_points_of_those_who_came(
+    demo: dict[str, Any],
+):
+    planted = demo["events"]
+    assert set(planted) == {"tasting-evening", "cooking-class", "care-training"}
+    evening = ClubEvent.objects.get(code="tasting-evening")
+    came = Registration.objects.filter(event=evening, status=RegistrationStatus.ATTENDED)
+    assert came.count() == planted["tasting-evening"]["attended"] > 0
+    for registration in came:
+        key = f"bonus:{evening.program_id}:event:{evening.pk}:attended:{registration.member_id}"
+        assert LedgerEntry.objects.get(idempotency_key=key).points == evening.attendance_points
+    cooking = ClubEvent.objects.get(code="cooking-class")
+    assert cooking.registered == cooking.capacity
+    assert planted["cooking-class"]["waiting"] > 0
+    waiting = Registration.objects.filter(event=cooking, status=RegistrationStatus.WAITING)
+    assert waiting.count() == planted["cooking-class"]["waiting"]
+    assert demo["counts"]["segments.Registration"] == Registration.objects.count()
+    assert demo["counts"]["loyalty.LedgerEntry"] == LedgerEntry.objects.count()

@@ -214,20 +214,49 @@ def bonus_earn(
     *, account: Account, points: int, cause: Cause, key: str, reason: str, at: datetime | None = None
 ) -> LedgerEntry:
     """Books points for an event (sign-up, birthday, referral, survey, custom): active at once; once per key."""
+    with transaction.atomic(durable=True):
+        return bonus_book(account=account, points=points, cause=cause, key=key, reason=reason, at=at)
+
+
+def bonus_book(
+    *,
+    account: Account,
+    points: int,
+    cause: Cause,
+    key: str,
+    reason: str,
+    at: datetime | None = None,
+    actor: User | None = None,
+) -> LedgerEntry:
+    """bonus_earn's work in the caller's transaction (a club event's check-in earns in the check-in's): the
+    key's unique index refuses a second booking, rolling the caller's transaction back with it. On the
+    member's timeline, and a first tier with no threshold is reached by it."""
     if points <= 0:
         raise ValidationFailed(_("points must be a positive whole number"), field="points")
     _at_most_max(points)
-    with transaction.atomic(durable=True):
-        return lots_earn(
-            account=account,
-            points=points,
-            cause=cause,
-            key=f"bonus:{account.program_id}:{key}",
-            at=at or clock.now(),
-            actor=None,
-            reason=reason,
-            pending=False,
-        )
+    at = at or clock.now()
+    account = Account.objects.select_for_update(of=("self",)).select_related("program").get(pk=account.pk)
+    entry = lots_earn(
+        account=account,
+        points=points,
+        cause=cause,
+        key=f"bonus:{account.program_id}:{key}",
+        at=at,
+        actor=actor,
+        reason=reason,
+        pending=False,
+    )
+    timeline_record(
+        member=account.member,
+        kind=kinds.POINTS_EARNED.code,
+        occurred_at=at,
+        summary=f"+{points}: {reason}",
+        data={"program": account.program.code, "points": points, "reason": reason},
+        actor=actor,
+    )
+    notify.points_changed(account=account, change=points, kind="earn", cause=entry.idempotency_key, at=at)
+    tier_after_activity(account=account, at=at)
+    return entry
 
 
 def pending_activate(*, now: datetime | None = None, limit: int = 1000) -> int:

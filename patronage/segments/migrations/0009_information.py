@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('members', '0010_import_kind_measurements'),
         ('messaging', '0009_pending_deliveries_in_event_order'),
-        ('segments', '0007_event_permissions'),
+        ('segments', '0008_event_points'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

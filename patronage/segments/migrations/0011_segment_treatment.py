@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('loyalty', '0008_names_in_each_language'),
         ('members', '0010_import_kind_measurements'),
-        ('segments', '0011_offers'),
+        ('segments', '0010_offers'),
     ]
 
     operations = [

@@ -22,6 +22,9 @@ for model, why in (
     ("segments.MemberInterest", "the topics a member chose: dropped with the member by the erase hook"),
     ("segments.DigestPreference", "how often a member wants the digest: dropped by the erase hook"),
     ("segments.InformationDelivery", "which items a member was sent: dropped by the erase hook"),
+    ("segments.OfferExposure", "the offers a member was shown: dropped with the member by the erase hook"),
+    ("segments.OfferTable", "co-purchase lifts between products, categories and rewards: no one named"),
+    ("segments.SegmentTreatment", "a stay in a segment that was treated: dropped by the erase hook"),
     (
         "segments.CampaignRecipient",
         "that a file was in a campaign's audience, treated or held out: kept so its results stay true; the "

@@ -14,10 +14,12 @@ from patronage.segments.models import (
     DigestPreference,
     InformationDelivery,
     MemberInterest,
+    OfferExposure,
     Registration,
     Segment,
     SegmentKind,
     SegmentMember,
+    SegmentTreatment,
 )
 
 
@@ -80,11 +82,30 @@ def information_follows_merge(duplicate: Member, survivor: Member) -> None:
     _information_drop(duplicate)
 
 
+def _offers_drop(member: Member) -> None:
+    OfferExposure.objects.filter(member=member).delete()
+
+
+@hooks.on_merge
+def offers_follow_merge(duplicate: Member, survivor: Member) -> None:
+    """The offers shown to the duplicate count as shown to the survivor (once a day, as ever); the
+    duplicate's treated stays ended with its places in segments."""
+    shown = OfferExposure.objects.filter(member=survivor).values_list("kind", "offer_id", "day")
+    taken = set(shown)
+    for exposure in OfferExposure.objects.filter(member=duplicate):
+        if (exposure.kind, exposure.offer_id, exposure.day) not in taken:
+            OfferExposure.objects.filter(pk=exposure.pk).update(member=survivor)
+    _offers_drop(duplicate)
+    SegmentTreatment.objects.filter(member=duplicate).delete()
+
+
 @hooks.on_erase
 def segments_forget(member: Member) -> None:
     _memberships_drop(member)
     _registrations_drop(member)
     _information_drop(member)
+    _offers_drop(member)
+    SegmentTreatment.objects.filter(member=member).delete()
 
 
 @hooks.export_section("segments")

@@ -14,9 +14,9 @@ from patronage.loyalty.models import Benefit, BenefitGrant
 from patronage.loyalty.services.points import account_open
 from patronage.loyalty.services.programs import earn_rule_save
 from patronage.members.models import Tag
-from patronage.members.services import member_tags_set
+from patronage.members.services import member_erase, member_merge, member_tags_set
 from patronage.messages.models import Message
-from patronage.segments.models import SegmentTreatment
+from patronage.segments.models import OfferExposure, SegmentTreatment
 from patronage.segments.selectors import segment_treatment_counts
 from patronage.segments.treatment_services import (
     TreatmentInput,
@@ -180,3 +180,29 @@ def test_a_rule_with_a_bad_segment_code_is_refused_by_the_rule_check(program):
         )
     assert refused.value.field == "segment"
     assert not program.earn_rules.filter(code="bad").exists()
+
+
+# --- merge and erasure -------------------------------------------------------------------------------------
+
+
+def test_merging_moves_the_offers_shown_once_a_day_and_erasing_drops_them_and_the_stays(
+    alice, bob, admin, segment_of
+):
+    day = clock.now().date()
+    for member in (alice, bob):
+        OfferExposure.objects.create(member=member, kind="product", offer_id=7, day=day, shown_at=clock.now())
+    OfferExposure.objects.create(member=bob, kind="product", offer_id=8, day=day, shown_at=clock.now())
+    vips = segment_of("vips", VIP)
+    segment_treatment_set(segment=vips, data=welcome(), actor=admin)
+    with time_machine.travel(clock.now() + timedelta(minutes=1)):
+        tagged(bob, admin, "vip")
+        segment_treatments_give()
+
+    member_merge(survivor=alice, duplicate=bob, actor=None)
+
+    shown = sorted(OfferExposure.objects.values_list("member", "offer_id"))
+    assert shown == [(alice.pk, 7), (alice.pk, 8)]  # the same offer the same day counts once
+    assert not SegmentTreatment.objects.filter(member=bob).exists()
+
+    member_erase(member=alice, actor=None, reason="request R-2")
+    assert not OfferExposure.objects.exists()

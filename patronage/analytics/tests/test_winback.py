@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from patronage.analytics.models import AnalysisKind
 from patronage.analytics.tests.test_segments_hooks import scored
 from patronage.analytics.winback import winback_candidates
+from patronage.conftest import console_sign_in
 from patronage.members.services import IdentityInput, member_create
 from patronage.segments.models import SegmentKind, SegmentMember
 
@@ -65,3 +68,25 @@ def test_only_staff_who_send_campaigns_open_the_win_back_page(client, client_as,
     for user in (analyst, agent, alice.user):
         assert client_as(user).get(url).status_code == 403
         assert client_as(user).post(url, {"limit": 10, "min_risk": 50}).status_code == 403
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_marketer_reads_the_ranking_and_writes_the_win_back_campaign_in_chromium(
+    browser_page, screenshot, manager, alice, bob
+):
+    scored(AnalysisKind.CLV, clv={alice.pk: 1_250_000.0, bob.pk: 480_000.0})
+    scored(AnalysisKind.CHURN, churn_risk={alice.pk: 0.72, bob.pk: 0.91})
+    page = browser_page
+    page.goto("/console/login/")
+    console_sign_in(page, manager)
+    page.goto("/console/campaigns/")
+    page.click("#winback")
+    ranking = page.locator("#winback-ranking")
+    expect(ranking.locator("tbody tr").first).to_contain_text("Alice Kim")  # 900,000 at risk before 436,800
+    expect(page.locator("#winback-totals")).to_contain_text("1,336,800")
+    screenshot(page, "campaigns-winback")
+
+    page.click("#winback-make button")
+    page.wait_for_url("**/console/campaigns/new/**")
+    expect(page.locator("select[name=segment]")).to_have_value("win-back")

@@ -90,6 +90,19 @@ def test_a_manager_builds_a_segment_with_the_builder_and_reads_its_page(
     screenshot(page, "segments-page")
     assert Segment.objects.get(code="seoul-buyers").member_count == 1
 
+    # The class's own offer: a welcome for those who enter from now on, and bonus points in the program.
+    treatment = page.locator("#segment-treatment")
+    treatment.locator("summary").click()
+    page.fill("#treatment_welcome_subject", "Welcome to our Seoul regulars")
+    page.fill("#treatment_welcome_body", "Thank you for coming back: a coffee is on us at your next visit.")
+    page.click("#treatment-form button[type=submit]")
+    page.wait_for_url("**/console/segments/seoul-buyers/")
+    expect(page.locator("#treatment-welcome")).to_have_text("Welcome to our Seoul regulars")
+    expect(page.locator("#treatment-rules")).to_contain_text("no earn rule names this segment")
+    expect(treatment.locator("a:has-text('Bonus points in Hanbit Club')")).to_be_visible()
+    treatment.scroll_into_view_if_needed()
+    screenshot(page, "segments-treatment")
+
     members.locator("a:has-text('Alice Kim')").click()
     expect(page.locator("#customer-segments")).to_contain_text("Seoul customers who bought at least twice")
 

@@ -46,6 +46,7 @@ from patronage.segments.models import (
     SegmentSize,
 )
 from patronage.segments.services import SegmentInput, segment_create, segment_members_set
+from patronage.segments.treatment_services import TreatmentInput, segment_treatment_set
 from patronage.segments.upkeep import segment_sizes_record, segments_upkeep
 
 ADVISORY_PANEL = 30  # of the top spenders
@@ -69,6 +70,22 @@ CAMPAIGN_WORDS = {
         "ko": "새 시즌 주방용품이 들어왔어요. 매장에서 만나 보세요.",
         "ja": "新シーズンのキッチン用品が入荷しました。ぜひ店舗でご覧ください。",
         "zh-hans": "新一季厨具已到货，欢迎到店选购。",  # noqa: RUF001
+    },
+}
+
+# The lapsed customers' own offer: a word to each customer who lapses from now on (decision 0033).
+LAPSED_WELCOME = {
+    "subject": {
+        "en": "We miss you",
+        "ko": "고객님이 그리워요",
+        "ja": "またお会いできるのを楽しみにしています",
+        "zh-hans": "好久不见，我们想念您",  # noqa: RUF001
+    },
+    "body": {
+        "en": "It has been a while since your last visit. Our new season's range is waiting for you.",
+        "ko": "마지막 방문 후 시간이 꽤 지났네요. 새 시즌 상품이 고객님을 기다리고 있어요.",
+        "ja": "前回のご来店から少し時間が経ちました。新シーズンの商品がお待ちしています。",
+        "zh-hans": "距离您上次光临已有一段时间。新一季的商品正等着您。",
     },
 }
 
@@ -275,6 +292,7 @@ def segments_plant(world: World) -> None:
         panel = world.top_spenders.member_ids()[:ADVISORY_PANEL]
         segment_members_set(segment=segments["advisory-panel"], member_ids=set(panel), actor=None)
         segments_upkeep()
+        _lapsed_welcome(segments["lapsed"])
         sent = _campaign(world) if segments["seoul-regulars"].member_count else None
         events = events_plant(world)
         segment_sizes_record()
@@ -288,6 +306,21 @@ def segments_plant(world: World) -> None:
         f"Segments: {len(segments)} segments ("
         + ", ".join(f"{code} {count:,}" for code, count in sizes.items())
         + f") ({time.perf_counter() - started:.1f} s)"
+    )
+
+
+def _lapsed_welcome(lapsed: Segment) -> None:
+    subject, subjects = in_main_language(in_spoken_languages(LAPSED_WELCOME["subject"]))
+    body, bodies = in_main_language(in_spoken_languages(LAPSED_WELCOME["body"]))
+    segment_treatment_set(
+        segment=lapsed,
+        data=TreatmentInput(
+            welcome_subject=subject,
+            welcome_body=body,
+            welcome_subject_translations=subjects,
+            welcome_body_translations=bodies,
+        ),
+        actor=None,
     )
 
 

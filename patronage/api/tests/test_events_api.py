@@ -81,3 +81,19 @@ def test_access_by_scope(db, api_client, client_as, manager, agent) -> None:
     assert post(api_client("segments:read"), "/events", tasting()).status_code == 403
     assert client_as(agent).get("/api/v1/events").status_code == 403
     assert post(client_as(manager), "/events", tasting()).status_code == 201
+
+
+def test_registering_cancelling_and_checking_in_need_a_key_that_may_write_events(
+    db, api_client, client, client_as, alice, agent
+) -> None:
+    path = f"/events/{post(client, '/events', tasting(capacity=5)).json()['id']}"
+    reader, member = api_client("segments:read"), Client()
+    member.force_login(alice.user)
+    for action in ("registrations", "cancellations", "check-ins"):
+        assert post(Client(), f"{path}/{action}", {"member": alice.pk}).status_code == 401, action
+        assert post(reader, f"{path}/{action}", {"member": alice.pk}).status_code == 403, action
+        assert post(client_as(agent), f"{path}/{action}", {"member": alice.pk}).status_code == 403, action
+        assert post(member, f"{path}/{action}", {"member": alice.pk}).status_code in (401, 403), action
+    assert reader.get(f"/api/v1{path}/registrations").status_code == 200
+    assert Client().get(f"/api/v1{path}/registrations").status_code == 401
+    assert not ClubEvent.objects.get(code="pan-tasting").registrations.exists()

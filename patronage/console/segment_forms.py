@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -224,6 +224,48 @@ def treatment_initial(segment: Segment) -> dict[str, Any]:
         "welcome_body": segment.welcome_body,
         **translations_initial(segment, ("welcome_subject", "welcome_body")),
     }
+
+
+# Ticks on one page of the customer list (50) fit with room to spare; more is not a person's selection.
+SELECTION_MAX = 1_000
+
+
+class _MemberIds(forms.Field):
+    """The customers ticked: their numbers, each sent as a `member` value."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> set[int]:
+        try:
+            ids = {int(each) for each in value or ()}
+        except (TypeError, ValueError) as error:
+            raise forms.ValidationError(
+                _("The ticked customers could not be read: tick them again.")
+            ) from error
+        if not ids:
+            raise forms.ValidationError(_("Tick at least one customer in the list."))
+        if len(ids) > SELECTION_MAX:
+            raise forms.ValidationError(
+                _("Tick at most %(max)d customers at a time; upload a longer list as a file.")
+                % {"max": SELECTION_MAX}
+            )
+        return ids
+
+
+class SelectionForm(forms.Form):
+    """Customers ticked in the customer list, for one of the static lists."""
+
+    segment = forms.ChoiceField(
+        label=gettext_lazy("List"), error_messages={"required": gettext_lazy("Choose the list.")}
+    )
+    member = _MemberIds()
+
+    def __init__(self, *args: Any, lists: list[Segment], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lists = {segment.code: segment for segment in lists}
+        cast(forms.ChoiceField, self.fields["segment"]).choices = [
+            (code, in_reader_language(segment, "name")) for code, segment in self.lists.items()
+        ]
 
 
 class ListUploadForm(forms.Form):

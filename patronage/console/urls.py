@@ -326,6 +326,7 @@ urlpatterns = [
     path("segments/", segments.segment_list_page, name="segment_list"),
     path("segments/new/", segments.segment_new, name="segment_new"),
     path("segments/preview/", segments.segment_preview_view, name="segment_preview"),
+    path("segments/selection/", segments.segment_selection_add, name="segment_selection_add"),
     path("segments/<slug:code>/", segments.segment_detail, name="segment_detail"),
     path("segments/<slug:code>/edit/", segments.segment_edit, name="segment_edit"),
     path("segments/<slug:code>/retire/", segments.segment_retire_view, name="segment_retire"),

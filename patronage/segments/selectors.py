@@ -19,7 +19,14 @@ from patronage.loyalty.rules_params import RuleKind
 from patronage.members.models import Member
 from patronage.segments.fields import fields_all
 from patronage.segments.matching import rules_members, rules_tree
-from patronage.segments.models import Reconciliation, Segment, SegmentMember, SegmentSize, SegmentTreatment
+from patronage.segments.models import (
+    Reconciliation,
+    Segment,
+    SegmentKind,
+    SegmentMember,
+    SegmentSize,
+    SegmentTreatment,
+)
 from patronage.segments.rules import OPERATORS
 
 SAMPLE_SIZE = 10
@@ -28,6 +35,11 @@ SAMPLE_SIZE = 10
 def segment_list(*, include_retired: bool = False) -> QuerySet[Segment]:
     segments = Segment.objects.all()
     return segments if include_retired else segments.filter(active=True)
+
+
+def segment_static_lists() -> QuerySet[Segment]:
+    """The live lists a person fills by hand, by name: where a selection of customers can go."""
+    return Segment.objects.filter(active=True, kind=SegmentKind.STATIC).order_by("name", "code")
 
 
 def segment_get(*, segment_id: int | None = None, code: str | None = None) -> Segment:

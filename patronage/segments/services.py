@@ -27,7 +27,7 @@ from patronage.segments.upkeep import Moves, moves_write, segment_refresh, segme
 
 LIST_MAX = 200_000  # members in one static list a person uploads
 # Words the console's addresses use beside a segment's code (/console/segments/new/).
-RESERVED_CODES = frozenset({"new", "preview", "fields"})
+RESERVED_CODES = frozenset({"new", "preview", "fields", "selection"})
 
 
 @dataclass

@@ -163,6 +163,8 @@ NOT_PAGES = {
     "console:segment_preview": "POST only: the builder's live count",
     "console:segment_retire": "POST only",
     "console:segment_list_upload": "POST only",
+    "console:segment_treatment": "POST only: the form is on the segment's page",
+    "console:segment_selection_add": "POST only: the form is on the customer list",
     "console:campaign_schedule": "POST only",
     "console:campaign_cancel": "POST only",
     "console:information_retire": "POST only",

@@ -103,6 +103,7 @@ def _pages(segment: Segment, static: Segment) -> list[tuple[str, str, dict[str, 
             reverse("console:segment_list_upload", args=[static.code]),
             {"file": SimpleUploadedFile("list.csv", b"alice@example.com\n")},
         ),
+        ("post", reverse("console:segment_selection_add"), {"segment": static.code, "member": ["1"]}),
         (
             "post",
             reverse("console:segment_treatment", args=[segment.code]),
@@ -375,3 +376,49 @@ def test_the_bonus_points_link_opens_a_segment_rule_for_this_segment(client_as, 
     form = client.get(link).content.decode()
     assert 'value="segment" checked' in form or 'value="segment" selected' in form
     assert f'<option value="{seoul.code}" selected>' in form
+
+
+# --- a selection in the customer list ----------------------------------------------------------------------
+
+
+def test_a_manager_ticks_customers_in_the_customer_list_and_adds_them_to_a_list(
+    client_as, manager, analyst, vip_list, alice, bob
+):
+    client = client_as(manager)
+    listing = client.get(reverse("console:customers")).content.decode()
+    assert 'id="list-add"' in listing
+    assert f'value="{alice.pk}" form="list-add"' in listing
+    assert 'id="list-add"' not in client_as(analyst).get(reverse("console:customers")).content.decode()
+
+    added = client.post(
+        reverse("console:segment_selection_add"), {"segment": "vip-list", "member": [alice.pk, bob.pk]}
+    )
+
+    assert added["Location"] == reverse("console:segment_detail", args=["vip-list"])
+    assert "2 customers added to the list." in page_text(client.get(added["Location"]))
+    assert set(SegmentMember.objects.filter(segment=vip_list).values_list("member_id", flat=True)) == {
+        alice.pk,
+        bob.pk,
+    }
+
+
+@pytest.mark.parametrize(
+    ("sent", "said"),
+    [
+        ({"segment": "vip-list"}, "Tick at least one customer in the list."),
+        (
+            {"segment": "vip-list", "member": ["x"]},
+            "The ticked customers could not be read: tick them again.",
+        ),
+        ({"segment": "seoul", "member": ["1"]}, "Select a valid choice."),
+        ({"segment": "vip-list", "member": ["999999"]}, "no active customer has the number 999999"),
+    ],
+)
+def test_a_selection_that_cannot_be_added_says_why_and_changes_nothing(
+    client_as, manager, vip_list, seoul, sent, said
+):
+    client = client_as(manager)
+    refused = client.post(reverse("console:segment_selection_add"), sent)
+    assert refused["Location"] == reverse("console:customers")
+    assert said in page_text(client.get(refused["Location"]))
+    assert not SegmentMember.objects.filter(segment=vip_list).exists()

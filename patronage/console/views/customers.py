@@ -37,8 +37,8 @@ from patronage.members.permissions import (
     MEMBERS_VIEW,
 )
 from patronage.segments.offers_selectors import member_next_offers
-from patronage.segments.permissions import SEGMENTS_VIEW
-from patronage.segments.selectors import member_segments
+from patronage.segments.permissions import SEGMENTS_MANAGE, SEGMENTS_VIEW
+from patronage.segments.selectors import member_segments, segment_static_lists
 
 CUSTOMERS_PER_PAGE = 50
 TIMELINE_PER_PAGE = 20
@@ -87,6 +87,8 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         "rows": customer_file.customer_rows(list(page.object_list), columns),
         "headings": customer_file.sort_headings(columns, form.chosen_sort()),
         "can_export": acting_user(request).has_staff_perm(MEMBERS_EXPORT),
+        # The lists a manager of segments can put ticked customers in.
+        "lists": list(segment_static_lists()) if acting_user(request).has_staff_perm(SEGMENTS_MANAGE) else [],
         # What the list shows, for the export form to ask for the same (the page number aside).
         "export_query": [(name, value) for name, value in request.GET.items() if name != "page"],
     }

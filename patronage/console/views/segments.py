@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from patronage.console.access import acting_user, staff_required
@@ -26,6 +27,7 @@ from patronage.console.segment_forms import (
     ListUploadForm,
     RuleProblem,
     SegmentForm,
+    SelectionForm,
     TreatmentForm,
     rule_problems,
     rules_parse,
@@ -49,6 +51,7 @@ from patronage.segments.selectors import (
     segment_members,
     segment_preview,
     segment_sizes,
+    segment_static_lists,
     segment_treatment_counts,
 )
 from patronage.segments.services import (
@@ -332,3 +335,33 @@ def segment_treatment_view(request: HttpRequest, code: str) -> HttpResponse:
             return _back(segment)
     messages.error(request, _("The treatment is not saved: see what is marked below."))
     return _detail_page(request, segment, ListUploadForm(), treatment_form=form, status=400)
+
+
+@staff_required(SEGMENTS_MANAGE)
+@require_POST
+def segment_selection_add(request: HttpRequest) -> HttpResponse:
+    """The customers ticked in the customer list, added to a static list; a refusal goes back to the list
+    of customers with what to do."""
+    form = SelectionForm(request.POST, lists=list(segment_static_lists()))
+    if not form.is_valid():
+        for problem in (message for problems in form.errors.values() for message in problems):
+            messages.error(request, str(problem))
+        return redirect(reverse("console:customers"))
+    segment = form.lists[form.cleaned_data["segment"]]
+    try:
+        moves = segment_members_set(
+            segment=segment, member_ids=form.cleaned_data["member"], actor=acting_user(request), replace=False
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect(reverse("console:customers"))
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d customer added to the list.",
+            "%(count)d customers added to the list.",
+            len(moves.entered),
+        )
+        % {"count": len(moves.entered)},
+    )
+    return _back(segment)

@@ -18,8 +18,8 @@ from patronage.api.schemas.information import (
     InformationCreateIn,
     InformationIn,
     InformationOut,
+    InformationTopicOut,
     TopicIn,
-    TopicOut,
 )
 from patronage.segments.information_selectors import (
     information_item_get,
@@ -59,14 +59,18 @@ def _input(payload: InformationIn, *, code: str) -> InformationInput:
     )
 
 
-@router.get("/information/topics", response={200: list[TopicOut], PROBLEM_STATUSES: Problem}, auth=READ)
+@router.get(
+    "/information/topics", response={200: list[InformationTopicOut], PROBLEM_STATUSES: Problem}, auth=READ
+)
 @paginate(LimitOffset)
 def list_topics(request: HttpRequest) -> QuerySet[InformationTopic]:
     """The topics members may choose, by code, with how many chose each."""
     return information_topic_list()
 
 
-@router.post("/information/topics", response={201: TopicOut, PROBLEM_STATUSES: Problem}, auth=WRITE)
+@router.post(
+    "/information/topics", response={201: InformationTopicOut, PROBLEM_STATUSES: Problem}, auth=WRITE
+)
 def create_topic(request: HttpRequest, payload: TopicIn) -> Status[InformationTopic]:
     """A new topic (201); a code in use is 409."""
     data = TopicInput(code=payload.code, name=payload.name, name_translations=payload.name_translations or {})

@@ -44,7 +44,7 @@ class TopicIn(Schema):
     name_translations: TopicNames = Field(NOT_GIVEN, description=TRANSLATIONS, max_length=MAX_LANGUAGES)
 
 
-class TopicOut(Schema):
+class InformationTopicOut(Schema):
     code: str
     name: str
     name_translations: dict[str, str]

@@ -114,7 +114,7 @@ class SegmentOut(Schema):
         return segment.member_count
 
 
-class BenefitRef(Schema):
+class TreatmentBenefitRef(Schema):
     model_config = ConfigDict(extra="forbid")
 
     program: str = Field(..., max_length=32, pattern=CODE_PATTERN, description="the program's code")
@@ -127,7 +127,9 @@ class TreatmentIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    benefit: BenefitRef | None = Field(None, description="given once per stay to members of its program")
+    benefit: TreatmentBenefitRef | None = Field(
+        None, description="given once per stay to members of its program"
+    )
     welcome_subject: str = Field("", max_length=SUBJECT_MAX, pattern=SAFE_TEXT)
     welcome_subject_translations: SubjectTexts = Field(
         NOT_GIVEN, description=TRANSLATIONS, max_length=MAX_LANGUAGES
@@ -139,7 +141,7 @@ class TreatmentIn(Schema):
 
 
 class TreatmentOut(Schema):
-    benefit: BenefitRef | None
+    benefit: TreatmentBenefitRef | None
     welcome_subject: str
     welcome_subject_translations: dict[str, str]
     welcome_body: str

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 from django.test import Client
+from ninja import Schema
+
+import patronage.api.schemas as package
 
 
 def test_the_openapi_spec_is_served_and_lists_the_member_paths(db):
@@ -35,3 +41,15 @@ def test_the_browsable_docs_are_served(db):
 
     assert response.status_code == 200
     assert b"openapi.json" in response.content
+
+
+def test_no_two_schemas_share_a_name():
+    # The document names each shape by its class: a second class of the same name silently replaces the
+    # first, and one endpoint is then documented (and fuzzed) with the other's shape.
+    owners: dict[str, list[str]] = {}
+    for module_info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{module_info.name}")
+        for name, value in vars(module).items():
+            if isinstance(value, type) and issubclass(value, Schema) and value.__module__ == module.__name__:
+                owners.setdefault(name, []).append(module_info.name)
+    assert {name: where for name, where in owners.items() if len(where) > 1} == {}

@@ -161,22 +161,23 @@ def test_a_send_killed_half_way_and_resumed_writes_to_each_member_once(segment_o
     new_pans = campaign(segment_of, holdout_share=0.0)
     campaign_schedule(campaign=new_pans, send_at=None, actor=None)
     campaigns_start_due()
-    real_queue = campaign_services.message_queue
+    real_queue = campaign_services.messages_queue_many
     calls = {"n": 0}
 
-    def dies_on_the_twelfth(**kwargs):
+    def dies_in_the_third_batch(**kwargs):
         calls["n"] += 1
-        if calls["n"] == 12:
+        if calls["n"] == 3:
+            real_queue(**kwargs)  # its messages written, the transaction not yet committed
             raise SystemExit("worker killed")
         return real_queue(**kwargs)
 
     monkeypatch.setattr(campaign_services, "SEND_BATCH", 5)
-    monkeypatch.setattr(campaign_services, "message_queue", dies_on_the_twelfth)
+    monkeypatch.setattr(campaign_services, "messages_queue_many", dies_in_the_third_batch)
     with pytest.raises(SystemExit):
         campaigns_send()
     assert Message.objects.filter(kind="campaign").count() == 10  # two whole batches; the third rolled back
 
-    monkeypatch.setattr(campaign_services, "message_queue", real_queue)
+    monkeypatch.setattr(campaign_services, "messages_queue_many", real_queue)
     campaigns_send()
     campaigns_send()  # published again: nothing more
 

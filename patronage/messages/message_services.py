@@ -30,7 +30,7 @@ from patronage.core.message_kinds import InLanguages, MessageKind, message_kind_
 from patronage.core.models import User
 from patronage.core.names import language_key, product_language, text_in_language
 from patronage.members.models import Consent, ConsentMethod, Identity, IdentityKind, Member, MemberStatus
-from patronage.members.services import consent_set, timeline_record
+from patronage.members.services import consent_set, timeline_event, timeline_events_add
 from patronage.messages import timeline_kinds as kinds
 from patronage.messages.channels import ChannelError, Channels, channels_open, email_message_id
 from patronage.messages.message_render import part_render
@@ -53,6 +53,8 @@ BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30))
 # A worker's hold on a message while it sends. One still held past it is failed, never sent again: the
 # channel may have accepted it before the worker stopped, and a message is never sent twice.
 LEASE = timedelta(minutes=10)
+# What sending a message may change, written for a whole batch at its end.
+OUTCOME_FIELDS = ["status", "skip_reason", "sent_at", "claimed_until", "last_error", "send_after"]
 UNSUBSCRIBE_SALT = "messaging.unsubscribe"
 # The consent a marketing message needs, per channel.
 CONSENT_PURPOSE: dict[str, str] = {
@@ -425,7 +427,8 @@ def template_sources(*, kind: str, channel: str, language: str) -> tuple[str, di
 def messages_send_due(*, limit: int = 100, now: datetime | None = None) -> int:
     """Sends up to `limit` messages whose time has come; returns how many were sent. Each is claimed by a
     conditional update first, so workers running at once never send one twice. The batch is read at once
-    (members, consents) and its e-mails share one connection to the mail server."""
+    (members, consents), its e-mails share one connection to the mail server, and what became of them is
+    written at its end in one update, with the timeline's lines in one insert."""
     now = now or clock.now()
     _abandoned_fail(now=now)
     claimed = _claim(limit=limit, now=now)
@@ -441,18 +444,31 @@ def messages_send_due(*, limit: int = 100, now: datetime | None = None) -> int:
     # A batch that outruns half its lease (a slow mail server) puts back what it has not sent: past the
     # lease another worker would fail them as abandoned while this one still sends.
     deadline = now + LEASE / 2
-    sent = 0
-    with channels_open() as channels:
-        for index, message in enumerate(messages):
-            if clock.now() >= deadline:
-                _release(messages[index:])
-                break
-            consent = consents.get((message.member_id, message.channel))
-            sent += _send(message, channels=channels, consent=consent)
+    sent = tried = 0
+    try:
+        with channels_open() as channels:
+            for message in messages:
+                if clock.now() >= deadline:
+                    break
+                sent += _send(
+                    message, channels=channels, consent=consents.get((message.member_id, message.channel))
+                )
+                tried += 1
+    except BaseException:
+        # The worker stopping mid-batch: the message in the channel's hands stays held, to be failed rather
+        # than perhaps sent twice; those not tried go back to the queue.
+        _release(messages[tried + 1 :])
+        raise
+    else:
+        _release(messages[tried:])
+    finally:
+        _outcomes_write(messages[:tried])
     return sent
 
 
 def _release(messages: list[Message]) -> None:
+    if not messages:
+        return
     Message.objects.filter(pk__in=[m.pk for m in messages], status=MessageStatus.SENDING).update(
         status=MessageStatus.QUEUED, claimed_until=None, attempts=F("attempts") - 1
     )
@@ -487,8 +503,10 @@ def _message_ids_give(messages: list[Message]) -> None:
 
 
 def _send(message: Message, *, channels: Channels, consent: bool | None) -> int:
+    """Sends one message, or decides not to; what became of it is set on it, for _outcomes_write."""
+    message.claimed_until = None
     if not message.address:  # the member was erased while it waited
-        _finish(message, status=MessageStatus.SKIPPED, skip_reason=SkipReason.NO_ADDRESS)
+        message.status, message.skip_reason = MessageStatus.SKIPPED, SkipReason.NO_ADDRESS
         return 0
     spec = message_kind_get(message.kind)
     # Consent is asked again at the last moment: a member who unsubscribed while the message waited out
@@ -498,35 +516,48 @@ def _send(message: Message, *, channels: Channels, consent: bool | None) -> int:
         and spec.refusable
         and (reason := _consent_says(spec=spec, consent=consent))
     ):
-        _finish(message, status=MessageStatus.SKIPPED, skip_reason=reason)
+        message.status, message.skip_reason = MessageStatus.SKIPPED, reason
         return 0
     try:
         channels(message.channel).send(message)
     except ChannelError as error:
         _retry_or_fail(message, error=str(error))
         return 0
-    with transaction.atomic():
-        _finish(message, status=MessageStatus.SENT, sent_at=clock.now())
-        if message.member is not None:
-            _on_timeline(message)
+    message.status, message.sent_at = MessageStatus.SENT, clock.now()
     return 1
-
-
-def _finish(message: Message, **fields: Any) -> None:
-    Message.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(claimed_until=None, **fields)
 
 
 def _retry_or_fail(message: Message, *, error: str) -> None:
     logger.warning("message %s not sent (attempt %s): %s", message.pk, message.attempts, error)
+    message.last_error = error[:300]
     if message.attempts > len(BACKOFF):
-        _finish(message, status=MessageStatus.FAILED, last_error=error[:300])
+        message.status = MessageStatus.FAILED
         return
-    _finish(
-        message,
-        status=MessageStatus.QUEUED,
-        last_error=error[:300],
-        send_after=clock.now() + BACKOFF[message.attempts - 1],
-    )
+    message.status, message.send_after = MessageStatus.QUEUED, clock.now() + BACKOFF[message.attempts - 1]
+
+
+def _outcomes_write(messages: list[Message]) -> None:
+    """What became of a batch's messages, in one update (of those still held: one failed meanwhile as
+    abandoned stays failed), and a line on each member's timeline for each sent, in one insert."""
+    if not messages:
+        return
+    with transaction.atomic():
+        Message.objects.filter(status=MessageStatus.SENDING).bulk_update(messages, OUTCOME_FIELDS)
+        timeline_events_add(
+            [
+                timeline_event(
+                    member=message.member,
+                    kind=kinds.MESSAGE_SENT.code,
+                    occurred_at=message.sent_at,
+                    summary=f"{message.channel}: {message.subject or message.kind}",
+                    data={"kind": message.kind, "channel": message.channel, "message": message.pk},
+                    source=message,
+                    dedupe_key=f"message.sent:{message.pk}",
+                )
+                for message in messages
+                if message.status == MessageStatus.SENT and message.member is not None
+            ]
+        )
 
 
 def _abandoned_fail(*, now: datetime) -> None:
@@ -536,19 +567,6 @@ def _abandoned_fail(*, now: datetime) -> None:
         status=MessageStatus.FAILED,
         claimed_until=None,
         last_error="the worker stopped while sending; not sent again, so that it never arrives twice",
-    )
-
-
-def _on_timeline(message: Message) -> None:
-    assert message.member is not None
-    timeline_record(
-        member=message.member,
-        kind=kinds.MESSAGE_SENT.code,
-        occurred_at=clock.now(),
-        summary=f"{message.channel}: {message.subject or message.kind}",
-        data={"kind": message.kind, "channel": message.channel, "message": message.pk},
-        source=message,
-        dedupe_key=f"message.sent:{message.pk}",
     )
 
 

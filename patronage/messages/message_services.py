@@ -29,6 +29,7 @@ from patronage.core.business import business_languages, business_name
 from patronage.core.message_kinds import InLanguages, MessageKind, message_kind_get
 from patronage.core.models import User
 from patronage.core.names import language_key, product_language, text_in_language
+from patronage.core.sql import rows_update
 from patronage.members.models import Consent, ConsentMethod, Identity, IdentityKind, Member, MemberStatus
 from patronage.members.services import consent_set, timeline_event, timeline_events_add
 from patronage.messages import timeline_kinds as kinds
@@ -499,7 +500,7 @@ def _message_ids_give(messages: list[Message]) -> None:
     fresh = [m for m in messages if m.channel == MessageChannel.EMAIL and not m.message_id and m.address]
     for message in fresh:
         message.message_id = email_message_id()
-    Message.objects.bulk_update(fresh, ["message_id"])
+    rows_update(Message, [(m.pk, {"message_id": m.message_id}) for m in fresh])
 
 
 def _send(message: Message, *, channels: Channels, consent: bool | None) -> int:
@@ -537,12 +538,21 @@ def _retry_or_fail(message: Message, *, error: str) -> None:
 
 
 def _outcomes_write(messages: list[Message]) -> None:
-    """What became of a batch's messages, in one update (of those still held: one failed meanwhile as
-    abandoned stays failed), and a line on each member's timeline for each sent, in one insert."""
+    """What became of a batch's messages, in one update of those still held (one failed meanwhile as
+    abandoned stays failed; the lock keeps it so until the update), and a line on each member's timeline
+    for each sent, in one insert."""
     if not messages:
         return
     with transaction.atomic():
-        Message.objects.filter(status=MessageStatus.SENDING).bulk_update(messages, OUTCOME_FIELDS)
+        held = set(
+            Message.objects.select_for_update()
+            .filter(pk__in=[m.pk for m in messages], status=MessageStatus.SENDING)
+            .values_list("pk", flat=True)
+        )
+        rows_update(
+            Message,
+            [(m.pk, {name: getattr(m, name) for name in OUTCOME_FIELDS}) for m in messages if m.pk in held],
+        )
         timeline_events_add(
             [
                 timeline_event(

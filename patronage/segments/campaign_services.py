@@ -31,7 +31,7 @@ from patronage.core.inputs import code_refusal, texts_problems
 from patronage.core.message_kinds import InLanguages
 from patronage.core.models import User
 from patronage.core.names import translations_clean, translations_merge
-from patronage.core.sql import rows_insert_batch
+from patronage.core.sql import rows_insert_batch, rows_update
 from patronage.messages.message_services import messages_queue_many
 from patronage.messages.models import MessageChannel
 from patronage.segments.campaign_stats import held_out
@@ -308,7 +308,11 @@ def _send_batch(campaign: Campaign, now: datetime, size: int) -> int | None:
             keys=[campaign_message_key(campaign.pk, recipient.member_id) for recipient in batch],
             channel=campaign.channel,
         )
-        for recipient, message in zip(batch, messages, strict=True):
-            recipient.message, recipient.queued_at = message, now
-        CampaignRecipient.objects.bulk_update(batch, ["message", "queued_at"])
+        rows_update(
+            CampaignRecipient,
+            [
+                (recipient.pk, {"message": message.pk, "queued_at": now})
+                for recipient, message in zip(batch, messages, strict=True)
+            ],
+        )
     return len(batch)

@@ -1,6 +1,7 @@
 """Benchmark: segments over a million members, evaluated in full and kept up change by change (issue 16).
 
     .venv/bin/python bench/segments.py [--members 1000000] [--changes 1000] [--sends 5000] [--quick] [--postgres postgres://postgres@127.0.0.1:5432]
+    .venv/bin/python bench/segments.py --sends-only [--sends 1000]
 
 On PostgreSQL only (a database made for the run and dropped after it). `--quick`: 50,000 members, 200 changes,
 1,000 e-mails.
@@ -35,7 +36,7 @@ segment of them and a campaign with no hold-out, sent to an aiosmtpd server on 1
 receives; timed from "send now" (campaigns_start_due, campaigns_send, messages_send_due as the jobs run them)
 until the server has every e-mail. The anchor, in the same run and to the same server: a bare smtplib loop
 sending as many e-mails (text and HTML, built one by one) on one connection. send_vs_smtplib = ours / the
-loop, in e-mails a second (goal >= 0.5).
+loop, in e-mails a second (goal >= 0.5). `--sends-only` runs this part alone, over 3 * SENDS members.
 
 Floors: `SELECT 1` round trips per second over Django's connection and pgbench -S for 10 s.
 """
@@ -1115,6 +1116,9 @@ def main() -> None:
         "--nbo-only", action="store_true", help="only the next-best offer (no database server needed)"
     )
     parser.add_argument(
+        "--sends-only", action="store_true", help="only the campaign send rate (over 3 * SENDS members)"
+    )
+    parser.add_argument(
         "--postgres", default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
     )
     args = parser.parse_args()
@@ -1132,6 +1136,21 @@ def main() -> None:
 
     if args.nbo_only:
         run_on_throwaway_database(name="segments_nbo", postgres=None, run=nbo)
+        return
+
+    def send_rate() -> None:
+        from django.core.management import call_command
+
+        from patronage.core import clock
+
+        call_command("migrate", verbosity=0)
+        _fill(3 * args.sends, _references(), clock.now())
+        ours, anchor = _send_rate(args.sends)
+        print(f"load average at end: {os.getloadavg()[0]:.2f}")
+        print(f"campaign_send_rate={ours:,.0f}/s smtplib={anchor:,.0f}/s send_vs_smtplib={ours / anchor:.2f}")
+
+    if args.sends_only:
+        run_on_throwaway_database(name="segments_sends", postgres=args.postgres, run=send_rate)
         return
 
     def run() -> None:

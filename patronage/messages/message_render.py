@@ -3,6 +3,7 @@ no database; the caller activates the message's language and the recipient's tim
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,7 +14,14 @@ from django.template.defaulttags import ForNode, IfNode, WithNode
 
 def part_render(source: str, context: Mapping[str, Any], *, html: bool) -> str:
     """One part (subject, text or HTML) with the context's values; HTML escapes them, text does not."""
-    return Template(source).render(Context(dict(context), autoescape=html))
+    return _compiled(source).render(Context(dict(context), autoescape=html))
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(source: str) -> Template:
+    """A template text compiled once (a campaign renders the same texts for every member); a compiled
+    template keeps no state between renders, so one serves every caller."""
+    return Template(source)
 
 
 def template_variables(source: str) -> set[str]:

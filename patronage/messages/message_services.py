@@ -8,8 +8,10 @@ plainly as a sent one. Sending only hands rendered text to a channel.
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -18,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone, translation
 from django.utils.html import format_html
 
@@ -27,8 +29,9 @@ from patronage.core.business import business_languages, business_name
 from patronage.core.message_kinds import InLanguages, MessageKind, message_kind_get
 from patronage.core.models import User
 from patronage.core.names import language_key, product_language, text_in_language
+from patronage.core.sql import rows_update
 from patronage.members.models import Consent, ConsentMethod, Identity, IdentityKind, Member, MemberStatus
-from patronage.members.services import consent_set, timeline_record
+from patronage.members.services import consent_set, timeline_event, timeline_events_add
 from patronage.messages import timeline_kinds as kinds
 from patronage.messages.channels import ChannelError, Channels, channels_open, email_message_id
 from patronage.messages.message_render import part_render
@@ -51,6 +54,8 @@ BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30))
 # A worker's hold on a message while it sends. One still held past it is failed, never sent again: the
 # channel may have accepted it before the worker stopped, and a message is never sent twice.
 LEASE = timedelta(minutes=10)
+# What sending a message may change, written for a whole batch at its end.
+OUTCOME_FIELDS = ["status", "skip_reason", "sent_at", "claimed_until", "last_error", "send_after"]
 UNSUBSCRIBE_SALT = "messaging.unsubscribe"
 # The consent a marketing message needs, per channel.
 CONSENT_PURPOSE: dict[str, str] = {
@@ -97,25 +102,23 @@ def message_queue(
     if not new and Message.objects.filter(idempotency_key=key).exists():
         return None
     now = clock.now()
-    message = Message(
-        kind=kind,
-        marketing=spec.marketing,
-        member=member,
-        staff=staff,
-        channel=channel,
-        language=product_language(language) or _language(member),
-        idempotency_key=key,
-        send_after=now,
-        created_at=now,
+    late = _late(occurred_at, now)
+    message = _message(
+        spec, member=member, staff=staff, channel=channel, key=key, now=now, language=language, late=late
     )
-    if occurred_at is not None and now - occurred_at > settings.MESSAGES_LATE_AFTER:
+    if late:
         # A backfill asks for thousands of these: no address to look up for a message that goes nowhere,
         # and no savepoint (a key queued meanwhile by another transaction keeps its row).
-        message.status, message.skip_reason = MessageStatus.SKIPPED, SkipReason.LATE
         Message.objects.bulk_create([message], ignore_conflicts=True)
         return message
     message.address = address or _address(member=member, staff=staff, channel=channel)
-    if reason := _refusal(spec=spec, member=member, message=message, now=now):
+    if reason := _refusal(
+        spec=spec,
+        member=member,
+        message=message,
+        consent=lambda: _consents_read([(member.pk, channel)]).get((member.pk, channel)) if member else None,
+        this_week=lambda: _marketing_this_week(members=[member], now=now)[member.pk] if member else 0,
+    ):
         message.status, message.skip_reason = MessageStatus.SKIPPED, reason
     else:
         _fill(message, spec=spec, member=member, staff=staff, context=context, now=now)
@@ -130,6 +133,83 @@ def message_queue(
     return message
 
 
+def messages_queue_many(
+    *,
+    kind: str,
+    members: Sequence[Member],
+    context: Mapping[str, Any],
+    keys: Sequence[str],
+    channel: str = MessageChannel.EMAIL,
+    occurred_at: datetime | None = None,
+) -> list[Message]:
+    """message_queue for many members at once (a campaign's batch), one key each, inside the caller's
+    transaction: the same decisions in a number of queries that does not grow with the batch (their
+    addresses, consents and weekly counts read in one query each, each template looked up once), written
+    in one insert. Returns each member's message in their order: the one already under their key, if any
+    (a key queued before is left as it was)."""
+    spec = message_kind_get(kind)
+    now = clock.now()
+    late = _late(occurred_at, now)
+    messages = [
+        _message(spec, member=member, staff=None, channel=channel, key=key, now=now, late=late)
+        for member, key in zip(members, keys, strict=True)
+    ]
+    if not late:
+        addresses = _addresses(members=members, channel=channel)
+        consents = _consents_read([(member.pk, channel) for member in members]) if spec.refusable else {}
+        this_week = _marketing_this_week(members=members, now=now) if spec.marketing else Counter()
+        sources = functools.cache(template_sources)
+        for member, message in zip(members, messages, strict=True):
+            message.address = addresses.get(member.pk, "")
+            if reason := _refusal(
+                spec=spec,
+                member=member,
+                message=message,
+                consent=functools.partial(consents.get, (member.pk, channel)),
+                this_week=functools.partial(this_week.__getitem__, member.pk),
+            ):
+                message.status, message.skip_reason = MessageStatus.SKIPPED, reason
+            else:
+                _fill(
+                    message, spec=spec, member=member, staff=None, context=context, now=now, sources=sources
+                )
+    Message.objects.bulk_create(messages, ignore_conflicts=True)
+    stored = Message.objects.in_bulk(list(keys), field_name="idempotency_key")
+    return [stored[key] for key in keys]
+
+
+def _message(
+    spec: MessageKind,
+    *,
+    member: Member | None,
+    staff: User | None,
+    channel: str,
+    key: str,
+    now: datetime,
+    language: str = "",
+    late: bool = False,
+) -> Message:
+    """The message before any decision but lateness: news that happened too long ago is kept as skipped."""
+    message = Message(
+        kind=spec.code,
+        marketing=spec.marketing,
+        member=member,
+        staff=staff,
+        channel=channel,
+        language=product_language(language) or _language(member),
+        idempotency_key=key,
+        send_after=now,
+        created_at=now,
+    )
+    if late:
+        message.status, message.skip_reason = MessageStatus.SKIPPED, SkipReason.LATE
+    return message
+
+
+def _late(occurred_at: datetime | None, now: datetime) -> bool:
+    return occurred_at is not None and now - occurred_at > settings.MESSAGES_LATE_AFTER
+
+
 def _language(member: Member | None) -> str:
     """The member's language when the product speaks it, else the business's main language."""
     spoken = product_language(member.locale) if member is not None else None
@@ -139,42 +219,48 @@ def _language(member: Member | None) -> str:
 def _address(*, member: Member | None, staff: User | None, channel: str) -> str:
     if staff is not None:
         return staff.email if channel == MessageChannel.EMAIL else ""
-    if member is None or member.status != MemberStatus.ACTIVE:
+    if member is None:
         return ""
+    return _addresses(members=[member], channel=channel).get(member.pk, "")
+
+
+def _addresses(*, members: Sequence[Member], channel: str) -> dict[int, str]:
+    """Each active member's address for the channel, the primary one first; none for the others."""
     identity_kind = IdentityKind.EMAIL if channel == MessageChannel.EMAIL else IdentityKind.PHONE
-    value = (
-        Identity.objects.filter(member=member, kind=identity_kind)
-        .order_by("-is_primary", "id")
-        .values_list("value", flat=True)
-        .first()
+    active = [member.pk for member in members if member.status == MemberStatus.ACTIVE]
+    if not active:
+        return {}
+    rows = (
+        Identity.objects.filter(member_id__in=active, kind=identity_kind)
+        .order_by("member_id", "-is_primary", "id")
+        .values_list("member_id", "value")
     )
-    return value or ""
+    found: dict[int, str] = {}
+    for member_id, value in rows:
+        found.setdefault(member_id, value)
+    return found
 
 
-def _refusal(*, spec: MessageKind, member: Member | None, message: Message, now: datetime) -> str:
-    """Why the message must not go ("" when it may), in the order a person would ask."""
+def _refusal(
+    *,
+    spec: MessageKind,
+    member: Member | None,
+    message: Message,
+    consent: Callable[[], bool | None],
+    this_week: Callable[[], int],
+) -> str:
+    """Why the message must not go ("" when it may), in the order a person would ask. `consent` (None:
+    never asked) and `this_week` (the member's marketing messages of the last 7 days) are asked only when
+    needed."""
     if not message.address:
         return SkipReason.NO_ADDRESS
     if member is None or not spec.refusable:
         return ""
-    if reason := _consent_refusal(spec=spec, member=member, channel=message.channel):
+    if reason := _consent_says(spec=spec, consent=consent()):
         return reason
-    if (
-        spec.marketing
-        and _marketing_this_week(member=member, now=now) >= settings.MESSAGES_MARKETING_PER_WEEK
-    ):
+    if spec.marketing and this_week() >= settings.MESSAGES_MARKETING_PER_WEEK:
         return SkipReason.FREQUENCY_CAP
     return ""
-
-
-def _consent_refusal(*, spec: MessageKind, member: Member, channel: str) -> str:
-    """Why the member's consent stops a message they may refuse ("" when it does not)."""
-    consent = (
-        Consent.objects.filter(member=member, purpose=CONSENT_PURPOSE[channel])
-        .values_list("granted", flat=True)
-        .first()
-    )
-    return _consent_says(spec=spec, consent=consent)
 
 
 def _consent_says(*, spec: MessageKind, consent: bool | None) -> str:
@@ -186,13 +272,37 @@ def _consent_says(*, spec: MessageKind, consent: bool | None) -> str:
     return ""
 
 
-def _marketing_this_week(*, member: Member, now: datetime) -> int:
-    # Two transactions queueing at once may both pass the cap by one: a cap is a courtesy, not a ledger.
-    return (
-        Message.objects.filter(member=member, marketing=True, created_at__gt=now - timedelta(days=7))
-        .exclude(status__in=[MessageStatus.SKIPPED, MessageStatus.FAILED])
-        .count()
+def _consents_read(pairs: Iterable[tuple[int | None, str]]) -> dict[tuple[int | None, str], bool]:
+    """The marketing consent of each (member, channel) asked, in one query; none for one never asked."""
+    pairs = [(member_id, channel) for member_id, channel in pairs if channel in CONSENT_PURPOSE]
+    members = {member_id for member_id, _channel in pairs if member_id is not None}
+    purposes = {CONSENT_PURPOSE[channel]: channel for _member_id, channel in pairs}
+    if not members:
+        return {}
+    rows = Consent.objects.filter(member_id__in=members, purpose__in=purposes).values_list(
+        "member_id", "purpose", "granted"
     )
+    return {(member_id, purposes[purpose]): granted for member_id, purpose, granted in rows}
+
+
+def _marketing_this_week(*, members: Sequence[Member], now: datetime) -> Counter[int]:
+    """Each member's marketing messages of the last 7 days that count against the cap (none: 0)."""
+    # Two transactions queueing at once may both pass the cap by one: a cap is a courtesy, not a ledger.
+    rows = (
+        Message.objects.filter(
+            member_id__in=[member.pk for member in members],
+            marketing=True,
+            created_at__gt=now - timedelta(days=7),
+        )
+        .exclude(status__in=[MessageStatus.SKIPPED, MessageStatus.FAILED])
+        .values("member_id")
+        .annotate(count=Count("id"))
+        .values_list("member_id", "count")
+    )
+    return Counter(dict(rows))
+
+
+Sources = Callable[..., tuple[str, dict[str, str]]]
 
 
 def _fill(
@@ -203,6 +313,7 @@ def _fill(
     staff: User | None,
     context: Mapping[str, Any],
     now: datetime,
+    sources: Sources | None = None,
 ) -> None:
     """Renders the message in its language and the recipient's time zone, and sets when it may go."""
     zone = _zone(member)
@@ -221,6 +332,7 @@ def _fill(
         context=values,
         zone=zone,
         unsubscribe=message.unsubscribe_url,
+        sources=sources,
     )
     message.language, message.subject, message.text_body, message.html_body = (
         parts.language,
@@ -248,11 +360,13 @@ def message_render(
     context: Mapping[str, Any],
     zone: ZoneInfo,
     unsubscribe: str = "",
+    sources: Sources | None = None,
 ) -> Parts:
     """The message's subject, text and HTML in `language` (or the nearest language that has a template),
-    with the unsubscribe footer when there is a link."""
-    found, sources = template_sources(kind=kind, channel=channel, language=language)
-    return parts_render(language=found, sources=sources, context=context, zone=zone, unsubscribe=unsubscribe)
+    with the unsubscribe footer when there is a link. `sources`: where the template's texts are found
+    (template_sources, or a batch's cache of it)."""
+    found, texts = (sources or template_sources)(kind=kind, channel=channel, language=language)
+    return parts_render(language=found, sources=texts, context=context, zone=zone, unsubscribe=unsubscribe)
 
 
 def parts_render(
@@ -314,7 +428,8 @@ def template_sources(*, kind: str, channel: str, language: str) -> tuple[str, di
 def messages_send_due(*, limit: int = 100, now: datetime | None = None) -> int:
     """Sends up to `limit` messages whose time has come; returns how many were sent. Each is claimed by a
     conditional update first, so workers running at once never send one twice. The batch is read at once
-    (members, consents) and its e-mails share one connection to the mail server."""
+    (members, consents), its e-mails share one connection to the mail server, and what became of them is
+    written at its end in one update, with the timeline's lines in one insert."""
     now = now or clock.now()
     _abandoned_fail(now=now)
     claimed = _claim(limit=limit, now=now)
@@ -324,22 +439,37 @@ def messages_send_due(*, limit: int = 100, now: datetime | None = None) -> int:
         Message.objects.select_related("member").filter(pk__in=claimed).order_by("send_after", "id")
     )
     _message_ids_give(messages)
-    consents = _consents(messages)
+    # The consents as they stand when the batch starts (a batch lasts seconds: the last moment, give or
+    # take them).
+    consents = _consents_read((m.member_id, m.channel) for m in messages)
     # A batch that outruns half its lease (a slow mail server) puts back what it has not sent: past the
     # lease another worker would fail them as abandoned while this one still sends.
     deadline = now + LEASE / 2
-    sent = 0
-    with channels_open() as channels:
-        for index, message in enumerate(messages):
-            if clock.now() >= deadline:
-                _release(messages[index:])
-                break
-            consent = consents.get((message.member_id, message.channel))
-            sent += _send(message, channels=channels, consent=consent)
+    sent = tried = 0
+    try:
+        with channels_open() as channels:
+            for message in messages:
+                if clock.now() >= deadline:
+                    break
+                sent += _send(
+                    message, channels=channels, consent=consents.get((message.member_id, message.channel))
+                )
+                tried += 1
+    except BaseException:
+        # The worker stopping mid-batch: the message in the channel's hands stays held, to be failed rather
+        # than perhaps sent twice; those not tried go back to the queue.
+        _release(messages[tried + 1 :])
+        raise
+    else:
+        _release(messages[tried:])
+    finally:
+        _outcomes_write(messages[:tried])
     return sent
 
 
 def _release(messages: list[Message]) -> None:
+    if not messages:
+        return
     Message.objects.filter(pk__in=[m.pk for m in messages], status=MessageStatus.SENDING).update(
         status=MessageStatus.QUEUED, claimed_until=None, attempts=F("attempts") - 1
     )
@@ -370,23 +500,14 @@ def _message_ids_give(messages: list[Message]) -> None:
     fresh = [m for m in messages if m.channel == MessageChannel.EMAIL and not m.message_id and m.address]
     for message in fresh:
         message.message_id = email_message_id()
-    Message.objects.bulk_update(fresh, ["message_id"])
-
-
-def _consents(messages: list[Message]) -> dict[tuple[int | None, str], bool]:
-    """The marketing consent of each member the batch writes to, per channel, as it stands when the batch
-    starts (a batch lasts seconds: the last moment, give or take them)."""
-    members = {m.member_id for m in messages if m.member_id is not None}
-    purposes = {CONSENT_PURPOSE[m.channel]: m.channel for m in messages if m.channel in CONSENT_PURPOSE}
-    rows = Consent.objects.filter(member_id__in=members, purpose__in=purposes).values_list(
-        "member_id", "purpose", "granted"
-    )
-    return {(member_id, purposes[purpose]): granted for member_id, purpose, granted in rows}
+    rows_update(Message, [(m.pk, {"message_id": m.message_id}) for m in fresh])
 
 
 def _send(message: Message, *, channels: Channels, consent: bool | None) -> int:
+    """Sends one message, or decides not to; what became of it is set on it, for _outcomes_write."""
+    message.claimed_until = None
     if not message.address:  # the member was erased while it waited
-        _finish(message, status=MessageStatus.SKIPPED, skip_reason=SkipReason.NO_ADDRESS)
+        message.status, message.skip_reason = MessageStatus.SKIPPED, SkipReason.NO_ADDRESS
         return 0
     spec = message_kind_get(message.kind)
     # Consent is asked again at the last moment: a member who unsubscribed while the message waited out
@@ -396,35 +517,57 @@ def _send(message: Message, *, channels: Channels, consent: bool | None) -> int:
         and spec.refusable
         and (reason := _consent_says(spec=spec, consent=consent))
     ):
-        _finish(message, status=MessageStatus.SKIPPED, skip_reason=reason)
+        message.status, message.skip_reason = MessageStatus.SKIPPED, reason
         return 0
     try:
         channels(message.channel).send(message)
     except ChannelError as error:
         _retry_or_fail(message, error=str(error))
         return 0
-    with transaction.atomic():
-        _finish(message, status=MessageStatus.SENT, sent_at=clock.now())
-        if message.member is not None:
-            _on_timeline(message)
+    message.status, message.sent_at = MessageStatus.SENT, clock.now()
     return 1
-
-
-def _finish(message: Message, **fields: Any) -> None:
-    Message.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(claimed_until=None, **fields)
 
 
 def _retry_or_fail(message: Message, *, error: str) -> None:
     logger.warning("message %s not sent (attempt %s): %s", message.pk, message.attempts, error)
+    message.last_error = error[:300]
     if message.attempts > len(BACKOFF):
-        _finish(message, status=MessageStatus.FAILED, last_error=error[:300])
+        message.status = MessageStatus.FAILED
         return
-    _finish(
-        message,
-        status=MessageStatus.QUEUED,
-        last_error=error[:300],
-        send_after=clock.now() + BACKOFF[message.attempts - 1],
-    )
+    message.status, message.send_after = MessageStatus.QUEUED, clock.now() + BACKOFF[message.attempts - 1]
+
+
+def _outcomes_write(messages: list[Message]) -> None:
+    """What became of a batch's messages, in one update of those still held (one failed meanwhile as
+    abandoned stays failed; the lock keeps it so until the update), and a line on each member's timeline
+    for each sent, in one insert."""
+    if not messages:
+        return
+    with transaction.atomic():
+        held = set(
+            Message.objects.select_for_update()
+            .filter(pk__in=[m.pk for m in messages], status=MessageStatus.SENDING)
+            .values_list("pk", flat=True)
+        )
+        rows_update(
+            Message,
+            [(m.pk, {name: getattr(m, name) for name in OUTCOME_FIELDS}) for m in messages if m.pk in held],
+        )
+        timeline_events_add(
+            [
+                timeline_event(
+                    member=message.member,
+                    kind=kinds.MESSAGE_SENT.code,
+                    occurred_at=message.sent_at,
+                    summary=f"{message.channel}: {message.subject or message.kind}",
+                    data={"kind": message.kind, "channel": message.channel, "message": message.pk},
+                    source=message,
+                    dedupe_key=f"message.sent:{message.pk}",
+                )
+                for message in messages
+                if message.status == MessageStatus.SENT and message.member is not None
+            ]
+        )
 
 
 def _abandoned_fail(*, now: datetime) -> None:
@@ -434,19 +577,6 @@ def _abandoned_fail(*, now: datetime) -> None:
         status=MessageStatus.FAILED,
         claimed_until=None,
         last_error="the worker stopped while sending; not sent again, so that it never arrives twice",
-    )
-
-
-def _on_timeline(message: Message) -> None:
-    assert message.member is not None
-    timeline_record(
-        member=message.member,
-        kind=kinds.MESSAGE_SENT.code,
-        occurred_at=clock.now(),
-        summary=f"{message.channel}: {message.subject or message.kind}",
-        data={"kind": message.kind, "channel": message.channel, "message": message.pk},
-        source=message,
-        dedupe_key=f"message.sent:{message.pk}",
     )
 
 

@@ -31,9 +31,9 @@ from patronage.core.inputs import code_refusal, texts_problems
 from patronage.core.message_kinds import InLanguages
 from patronage.core.models import User
 from patronage.core.names import translations_clean, translations_merge
-from patronage.core.sql import rows_insert_batch
-from patronage.messages.message_services import message_queue
-from patronage.messages.models import Message, MessageChannel
+from patronage.core.sql import rows_insert_batch, rows_update
+from patronage.messages.message_services import messages_queue_many
+from patronage.messages.models import MessageChannel
 from patronage.segments.campaign_stats import held_out
 from patronage.segments.message_kinds import CAMPAIGN
 from patronage.segments.models import (
@@ -292,30 +292,27 @@ def _send_batch(campaign: Campaign, now: datetime, size: int) -> int | None:
         due = CampaignRecipient.objects.filter(
             campaign=campaign, held_out=False, queued_at__isnull=True
         ).order_by("pk")
-        # Two workers take different batches. Locked, a recipient's message is written in the transaction
-        # that marks it queued, so its key cannot exist yet: no check, no savepoint (message_queue's `new`).
-        locked = connection.features.has_select_for_update_skip_locked
-        if locked:
+        # Two workers take different batches (SKIP LOCKED where the database has it); a member's message is
+        # written in the transaction that marks them queued, and its key makes it once whatever happens.
+        if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True)
         batch = list(due.select_related("member")[:size])
         if not batch:
             return None
         if not Campaign.objects.filter(pk=campaign.pk, status=CampaignStatus.SENDING).exists():
             return None  # cancelled meanwhile
-        context = _context(campaign)
-        for recipient in batch:
-            key = campaign_message_key(campaign.pk, recipient.member_id)
-            message = (
-                message_queue(
-                    kind=CAMPAIGN.code,
-                    member=recipient.member,
-                    context=context,
-                    key=key,
-                    channel=campaign.channel,
-                    new=locked,
-                )
-                or Message.objects.filter(idempotency_key=key).first()
-            )
-            recipient.message, recipient.queued_at = message, now
-        CampaignRecipient.objects.bulk_update(batch, ["message", "queued_at"])
+        messages = messages_queue_many(
+            kind=CAMPAIGN.code,
+            members=[recipient.member for recipient in batch],
+            context=_context(campaign),
+            keys=[campaign_message_key(campaign.pk, recipient.member_id) for recipient in batch],
+            channel=campaign.channel,
+        )
+        rows_update(
+            CampaignRecipient,
+            [
+                (recipient.pk, {"message": message.pk, "queued_at": now})
+                for recipient, message in zip(batch, messages, strict=True)
+            ],
+        )
     return len(batch)

@@ -20,7 +20,7 @@ from patronage.members.services.profile import (
     identity_normalise,
     profile_clean,
 )
-from patronage.members.services.timeline import timeline_record
+from patronage.members.services.timeline import timeline_event, timeline_events_add, timeline_record
 
 __all__ = [
     "IDENTITY_FIELDS",
@@ -42,5 +42,7 @@ __all__ = [
     "member_update",
     "note_add",
     "profile_clean",
+    "timeline_event",
+    "timeline_events_add",
     "timeline_record",
 ]

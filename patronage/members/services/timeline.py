@@ -27,7 +27,33 @@ def timeline_record(
     """Adds one event to the member's timeline; with a dedupe_key, a second call adds nothing."""
     if dedupe_key and (existing := TimelineEvent.objects.filter(dedupe_key=dedupe_key).first()):
         return existing
-    return TimelineEvent.objects.create(
+    event = timeline_event(
+        member=member,
+        kind=kind,
+        occurred_at=occurred_at,
+        summary=summary,
+        data=data,
+        source=source,
+        actor=actor,
+        dedupe_key=dedupe_key,
+    )
+    event.save()
+    return event
+
+
+def timeline_event(
+    *,
+    member: Member,
+    kind: str,
+    occurred_at: datetime | None = None,
+    summary: str = "",
+    data: dict[str, Any] | None = None,
+    source: object | None = None,
+    actor: User | None = None,
+    dedupe_key: str | None = None,
+) -> TimelineEvent:
+    """The event timeline_record adds, not yet saved: many of them go in at once by timeline_events_add."""
+    return TimelineEvent(
         member=member,
         kind=kind,
         occurred_at=occurred_at or clock.now(),
@@ -38,3 +64,8 @@ def timeline_record(
         actor=actor,
         dedupe_key=dedupe_key,
     )
+
+
+def timeline_events_add(events: list[TimelineEvent]) -> None:
+    """Adds many events (timeline_event's) in one insert; one whose dedupe_key is taken adds nothing."""
+    TimelineEvent.objects.bulk_create(events, ignore_conflicts=True)

@@ -55,6 +55,10 @@ BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30))
 # channel may have accepted it before the worker stopped, and a message is never sent twice.
 LEASE = timedelta(minutes=10)
 # What sending a message may change, written for a whole batch at its end.
+# What became of the messages sent is written every so many, not after each (a write a message) nor only at
+# the batch's end: a worker killed outright (SIGKILL, no `finally`) leaves at most this many sent messages
+# marked held, to be failed as abandoned though they went out (none is ever sent twice).
+OUTCOMES_EVERY = 25
 OUTCOME_FIELDS = ["status", "skip_reason", "sent_at", "claimed_until", "last_error", "send_after"]
 UNSUBSCRIBE_SALT = "messaging.unsubscribe"
 # The consent a marketing message needs, per channel.
@@ -445,7 +449,7 @@ def messages_send_due(*, limit: int = 100, now: datetime | None = None) -> int:
     # A batch that outruns half its lease (a slow mail server) puts back what it has not sent: past the
     # lease another worker would fail them as abandoned while this one still sends.
     deadline = now + LEASE / 2
-    sent = tried = 0
+    sent = tried = written = 0
     try:
         with channels_open() as channels:
             for message in messages:
@@ -455,6 +459,9 @@ def messages_send_due(*, limit: int = 100, now: datetime | None = None) -> int:
                     message, channels=channels, consent=consents.get((message.member_id, message.channel))
                 )
                 tried += 1
+                if tried - written == OUTCOMES_EVERY:
+                    _outcomes_write(messages[written:tried])
+                    written = tried
     except BaseException:
         # The worker stopping mid-batch: the message in the channel's hands stays held, to be failed rather
         # than perhaps sent twice; those not tried go back to the queue.
@@ -463,7 +470,7 @@ def messages_send_due(*, limit: int = 100, now: datetime | None = None) -> int:
     else:
         _release(messages[tried:])
     finally:
-        _outcomes_write(messages[:tried])
+        _outcomes_write(messages[written:tried])
     return sent
 
 

@@ -24,7 +24,12 @@ from patronage.members.models import (
 )
 from patronage.members.services import IdentityInput, consent_set, member_create
 from patronage.messages.channels import EmailChannel
-from patronage.messages.message_services import message_queue, messages_queue_many, messages_send_due
+from patronage.messages.message_services import (
+    OUTCOMES_EVERY,
+    message_queue,
+    messages_queue_many,
+    messages_send_due,
+)
 from patronage.messages.models import Message, MessageStatus, MessageTemplate, SkipReason
 
 NOW = datetime(2027, 3, 2, 12, 30, tzinfo=UTC)  # 21:30 in Seoul: quiet hours there, not in London
@@ -221,3 +226,26 @@ def test_a_worker_stopping_mid_batch_records_what_it_sent_and_leaves_the_rest_to
         assert messages_send_due(limit=10) == 2
     assert Message.objects.get(pk=calls[1]).status == MessageStatus.FAILED
     assert len(mailoutbox) == 3 == TimelineEvent.objects.filter(kind="message_sent").count()
+
+
+def test_a_batch_records_its_sent_messages_as_it_goes_so_a_killed_worker_loses_at_most_a_few(
+    monkeypatch, mailoutbox
+):
+    customers(OUTCOMES_EVERY + 5, "k")
+    Member.objects.update(time_zone="Europe/London")
+    for member in Member.objects.all():
+        _one(member, "kill")
+    real_send, recorded_before = EmailChannel.send, []
+
+    def notes_what_is_recorded(channel: EmailChannel, message: Message) -> None:
+        # What the database says while the batch is still sending: all a SIGKILL would leave behind.
+        recorded_before.append(Message.objects.filter(status=MessageStatus.SENT).count())
+        real_send(channel, message)
+
+    monkeypatch.setattr(EmailChannel, "send", notes_what_is_recorded)
+    assert messages_send_due(limit=100) == OUTCOMES_EVERY + 5
+
+    assert recorded_before[OUTCOMES_EVERY - 1] == 0
+    assert recorded_before[OUTCOMES_EVERY] == OUTCOMES_EVERY
+    assert Message.objects.filter(status=MessageStatus.SENT).count() == OUTCOMES_EVERY + 5
+    assert TimelineEvent.objects.filter(kind="message_sent").count() == OUTCOMES_EVERY + 5

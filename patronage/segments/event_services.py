@@ -29,8 +29,8 @@ from patronage.loyalty.services import account_open, bonus_book
 from patronage.loyalty.services.ledger import Cause
 from patronage.members.models import Member, MemberStatus
 from patronage.members.services import timeline_record
-from patronage.messages.message_services import message_queue
-from patronage.messages.models import MessageStatus
+from patronage.messages.message_services import messages_queue_many
+from patronage.messages.models import Message, MessageStatus
 from patronage.segments.message_kinds import EVENT_INVITATION
 from patronage.segments.models import (
     ClubEvent,
@@ -380,15 +380,17 @@ def event_invite(*, event: ClubEvent, actor: User | None) -> Invited:
     context = _invitation_context(event)
     for start in range(0, len(audience), INVITE_BATCH):
         with transaction.atomic(durable=True):
-            for member in Member.objects.filter(pk__in=audience[start : start + INVITE_BATCH]).order_by("pk"):
-                message = message_queue(
-                    kind=EVENT_INVITATION.code,
-                    member=member,
-                    context=context,
-                    key=invitation_key(event, member.pk),
-                    occurred_at=now,
-                )
-                if message is None:
+            members = list(
+                Member.objects.filter(pk__in=audience[start : start + INVITE_BATCH]).order_by("pk")
+            )
+            keys = [invitation_key(event, member.pk) for member in members]
+            before = set(
+                Message.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True)
+            )
+            for message in messages_queue_many(
+                kind=EVENT_INVITATION.code, members=members, context=context, keys=keys, occurred_at=now
+            ):
+                if message.idempotency_key in before:
                     already += 1
                 elif message.status == MessageStatus.SKIPPED:
                     skipped += 1

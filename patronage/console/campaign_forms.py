@@ -16,7 +16,7 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from patronage.analytics.winback import MIN_RISK_DEFAULT, WINBACK_MAX
-from patronage.console.loyalty_forms.base import LoyaltyForm, in_zone, local_input, within_dates
+from patronage.console.loyalty_forms.base import LoyaltyForm, code_field, in_zone, local_input, within_dates
 from patronage.console.loyalty_forms.names import translations_initial
 from patronage.core.business import business
 from patronage.core.names import in_reader_language
@@ -35,11 +35,7 @@ class CampaignForm(LoyaltyForm):
     id_prefix = "campaign"
     in_languages = ("subject", "body")
 
-    code = forms.CharField(
-        label=gettext_lazy("Code"),
-        max_length=32,
-        help_text=gettext_lazy("Lower-case letters, digits, - or _: how the API names it."),
-    )
+    code = code_field()
     name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
     segment = forms.ChoiceField(label=gettext_lazy("Segment"))
     subject = forms.CharField(label=gettext_lazy("Subject"), max_length=200)

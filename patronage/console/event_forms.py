@@ -10,7 +10,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from patronage.console.loyalty_forms.base import LoyaltyForm, in_zone, local_input, local_wall, within_dates
+from patronage.console.loyalty_forms.base import (
+    LoyaltyForm,
+    code_field,
+    in_zone,
+    local_input,
+    local_wall,
+    within_dates,
+)
 from patronage.console.loyalty_forms.names import translations_initial
 from patronage.core.business import business
 from patronage.core.names import in_reader_language
@@ -27,11 +34,7 @@ class ClubEventForm(LoyaltyForm):
     id_prefix = "event"
     in_languages = ("name", "description")
 
-    code = forms.CharField(
-        label=gettext_lazy("Code"),
-        max_length=32,
-        help_text=gettext_lazy("Lower-case letters, digits, - or _: how the API names it."),
-    )
+    code = code_field()
     name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
     description = forms.CharField(
         label=gettext_lazy("Description"),

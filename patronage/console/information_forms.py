@@ -12,7 +12,14 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from patronage.commerce.models import Brand, Category
-from patronage.console.loyalty_forms.base import LoyaltyForm, in_zone, local_input, local_wall, within_dates
+from patronage.console.loyalty_forms.base import (
+    LoyaltyForm,
+    code_field,
+    in_zone,
+    local_input,
+    local_wall,
+    within_dates,
+)
 from patronage.console.loyalty_forms.names import translations_initial
 from patronage.core.business import business
 from patronage.core.names import in_reader_language
@@ -34,11 +41,7 @@ class InformationForm(LoyaltyForm):
     id_prefix = "information"
     in_languages = ("title", "body")
 
-    code = forms.CharField(
-        label=gettext_lazy("Code"),
-        max_length=32,
-        help_text=gettext_lazy("Lower-case letters, digits, - or _: how the API names it."),
-    )
+    code = code_field()
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=InformationKind.choices)
     title = forms.CharField(label=gettext_lazy("Title"), max_length=TITLE_MAX)
     body = forms.CharField(
@@ -141,11 +144,7 @@ class TopicForm(LoyaltyForm):
     id_prefix = "topic"
     in_languages = ("name",)
 
-    code = forms.CharField(
-        label=gettext_lazy("Code"),
-        max_length=32,
-        help_text=gettext_lazy("Lower-case letters, digits, - or _: how the API names it."),
-    )
+    code = code_field()
     name = forms.CharField(label=gettext_lazy("Name"), max_length=TOPIC_NAME_MAX)
 
     def topic_input(self) -> TopicInput:

@@ -59,6 +59,15 @@ class LoyaltyForm(forms.Form):
                 self.add_error(name, message)
 
 
+def code_field() -> forms.CharField:
+    """A record's code, as the API and the other records name it (fixed once it exists)."""
+    return forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        help_text=_("Lower-case letters, digits, - or _: how the API names it."),
+    )
+
+
 def choices_of(choices: Any, *, blank: str | Promise | None = None) -> list[tuple[str, Any]]:
     options = list(choices)
     return [("", blank), *options] if blank is not None else options

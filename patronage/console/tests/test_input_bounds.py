@@ -25,7 +25,8 @@ from patronage.care.models import Case, CaseStatus
 from patronage.care.services import CaseInput, case_move, case_open
 from patronage.console import care_setup_forms, case_forms, loyalty_forms, scorecard_forms
 from patronage.console import forms as console_forms
-from patronage.console.campaign_forms import CampaignForm, ScheduleForm
+from patronage.console.campaign_forms import CampaignForm, ScheduleForm, WinbackForm
+from patronage.console.event_forms import ClubEventForm
 from patronage.console.information_forms import InformationForm
 from patronage.console.loyalty_forms.rule_settings import KIND_SETTINGS
 from patronage.console.meeting_forms import MeetingForm
@@ -416,6 +417,28 @@ PAGES = [
             "holdout_share": "10",
         },
         lambda w: [CampaignForm()],
+    ),
+    Page(
+        "win-back ranking",
+        (WinbackForm,),
+        lambda w: reverse("console:campaign_winback"),
+        lambda w, _f: {"limit": "100", "min_risk": "50"},
+        lambda w: [WinbackForm()],
+        method="get",
+    ),
+    Page(
+        "club event",
+        (ClubEventForm,),
+        lambda w: reverse("console:event_new"),
+        lambda w, _f: {
+            "code": "bounds",
+            "name": "Bounds",
+            "kind": "club",
+            "starts_at": "2027-03-20T14:00",
+            "ends_at": "2027-03-20T16:00",
+            "capacity": "20",
+        },
+        lambda w: [ClubEventForm()],
     ),
     Page(
         "information item",

@@ -37,6 +37,7 @@ def information_item_list() -> QuerySet[InformationItem]:
         InformationItem.objects.select_related("segment")
         .prefetch_related("topics")
         .annotate(sent=Count("deliveries", distinct=True))
+        .order_by("-published_at", "-pk")  # a grouped query drops the model's ordering
     )
 
 

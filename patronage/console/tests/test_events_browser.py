@@ -52,9 +52,12 @@ def test_staff_check_a_guest_in_at_the_door_on_a_phone(
     page.set_viewport_size(PHONE)
     page.goto("/console/events/pan-tasting/door/")
     page.fill("#door-q", "CARD-0001")
-    expect(page.locator("#door-guests")).not_to_contain_text("Bob Tanaka")
+    guests = page.locator("#door-guests")
+    expect(guests).not_to_contain_text("Bob Tanaka")
+    expect(guests).to_contain_text("Alice Kim")  # the search's answer is in (its text shown if not)
     guest = page.locator(f"#guest-{alice.pk}")
     tap = guest.locator("button:has-text('Check in')")
+    expect(tap).to_be_visible()
     box = tap.bounding_box()
     assert box is not None
     assert box["height"] >= 44  # a thumb's target

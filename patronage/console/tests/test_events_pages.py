@@ -247,6 +247,15 @@ def test_the_door_finds_a_guest_by_card_number_and_one_tap_checks_them_in_once(
     assert Registration.objects.get(member=bob).status == RegistrationStatus.WAITING
 
 
+def test_a_guests_row_is_named_by_their_number_unformatted_so_a_tap_finds_it(client_as, manager, tasting):
+    # Customer 12,345 in English: the row's id and the tap's target must both read guest-12345.
+    guest = Member.objects.create(pk=12_345, name="Dana Choi", joined_at=clock.now())
+    registration_request(event=tasting, member=guest)
+    html = client_as(manager).get(reverse("console:event_door", args=[tasting.code])).content.decode()
+    assert 'id="guest-12345"' in html
+    assert 'hx-target="#guest-12345"' in html
+
+
 def test_an_unknown_event_or_guest_is_a_404(client_as, manager, tasting):
     client = client_as(manager)
     assert client.get(reverse("console:event_detail", args=["nope"])).status_code == 404

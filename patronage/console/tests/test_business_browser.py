@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from patronage.conftest import console_sign_in
 from patronage.core.models import Business
@@ -55,7 +56,8 @@ def test_an_administrator_brands_the_business_and_the_sign_in_pages_show_it(
     assert "Hanbit & Sora Home" in header.inner_text()
     assert header.locator("img").get_attribute("alt") == "Hanbit & Sora Home"
     button = page.locator("main button.primary")
-    assert button.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(180, 83, 42)"
+    # The brand's colour comes with the page's styles: waited for, not read the moment the page is there.
+    expect(button).to_have_css("background-color", "rgb(180, 83, 42)")
     screenshot(page, "business-settings")
 
     page.click("header button:has-text('Log out')")
